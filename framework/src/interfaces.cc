@@ -1,0 +1,50 @@
+// Out-of-line destructors (the key functions of the interfaces: one vtable and typeinfo in
+// libhnn for the host and every plugin) and the default optional methods.
+#include "hnn/error.h"
+#include "hnn/integrator.h"
+#include "hnn/model.h"
+#include "hnn/objective.h"
+#include "hnn/optimizer.h"
+#include "hnn/random.h"
+#include "hnn/system.h"
+
+namespace hnn {
+
+Error::~Error() = default;
+ConfigError::~ConfigError() = default;
+PluginError::~PluginError() = default;
+NotImplementedError::~NotImplementedError() = default;
+
+Model::~Model() = default;
+System::~System() = default;
+Integrator::~Integrator() = default;
+Objective::~Objective() = default;
+Optimizer::~Optimizer() = default;
+RandomSource::~RandomSource() = default;
+
+double Model::add_penalty(Eigen::Ref<Eigen::VectorXd> /*gradient*/) {
+  throw NotImplementedError("model '" + name() + "' has no penalty (has_penalty() is false)");
+}
+
+void Model::set_auxiliary_state(const std::vector<double>& state) {
+  if (!state.empty()) {
+    throw NotImplementedError("model '" + name() + "' has no auxiliary state, but " +
+                              std::to_string(state.size()) + " values were given");
+  }
+}
+
+std::string to_string(Termination termination) {
+  switch (termination) {
+    case Termination::kEpochs:
+      return "epochs";
+    case Termination::kConverged:
+      return "converged";
+    case Termination::kStopped:
+      return "stopped";
+    case Termination::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+}  // namespace hnn

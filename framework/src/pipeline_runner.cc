@@ -1,0 +1,483 @@
+#include "hnn/pipeline_runner.h"
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "hnn/atomic_file.h"
+#include "hnn/baseline_objective.h"
+#include "hnn/checkpoint.h"
+#include "hnn/error.h"
+#include "hnn/hamiltonian_objective.h"
+#include "hnn/progress.h"
+#include "hnn/random.h"
+#include "hnn/trajectory_dataset.h"
+
+namespace hnn {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string real(double value) { return format_option_value(value); }
+
+std::vector<double> linspace(double start, double end, long points) {
+  std::vector<double> values(static_cast<std::size_t>(points));
+  const double step = (end - start) / double(points - 1);
+  for (long i = 0; i < points; ++i) values[std::size_t(i)] = start + double(i) * step;
+  values.back() = end;
+  return values;
+}
+
+struct HistoryRow {
+  long epoch;
+  double train_loss;
+  std::optional<double> test_loss;
+  double penalty;
+  double seconds;
+};
+
+struct TrajectoryErrors {
+  double mean = 0, max = 0, final = 0;
+};
+
+struct ModelResult {
+  const ModelConfig* config = nullptr;
+  std::shared_ptr<Model> model;
+  std::string objective;
+  long epochs_before = 0;
+  OptimizationSummary optimization;
+  bool trained = false;
+  double final_train_loss = 0, final_test_loss = 0, final_penalty = 0;
+  double training_seconds = 0, evaluation_seconds = 0;
+  std::vector<HistoryRow> history;
+  Eigen::MatrixXd rollout;
+  std::vector<double> energy;
+  std::vector<double> learned_hamiltonian;
+  TrajectoryErrors versus_truth, versus_reference;
+  double energy_drift_max = 0;
+  std::string rollout_error;
+};
+
+// Objective for one model and one split, as the training settings say.
+std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
+                                          const TrajectorySamples& samples) {
+  if (settings.string("objective") == "baseline") {
+    return std::make_unique<BaselineObjective>(model, samples.inputs, samples.targets,
+                                               settings.real("l1"));
+  }
+  HamiltonianObjectiveOptions options;
+  options.hamiltonian_output = int(settings.integer("hamiltonian_output"));
+  options.conservative_output = int(settings.integer("conservative_output"));
+  options.field_type = field_type_from_string(settings.string("field"));
+  options.l1 = settings.real("l1");
+  return std::make_unique<HamiltonianObjective>(model, samples.inputs, samples.targets, options);
+}
+
+// The model's options with the host-filled sizes: `inputs` (0 = the state dimension) and
+// `outputs` (0 = what the objective needs).
+Options model_options(const ModelConfig& config, const PluginInfo& info, int state_dimension) {
+  Options options = config.model.options;
+  const Options& training = config.training.settings;
+  if (info.schema.find("inputs") && options.integer("inputs") == 0) {
+    options.set("inputs", std::int64_t(state_dimension));
+  }
+  if (info.schema.find("outputs") && options.integer("outputs") == 0) {
+    std::int64_t outputs = state_dimension;
+    if (training.string("objective") == "hnn") {
+      outputs = std::max<std::int64_t>(2, std::max(training.integer("hamiltonian_output"),
+                                                   training.integer("conservative_output")) +
+                                              1);
+    }
+    options.set("outputs", outputs);
+  }
+  return options;
+}
+
+TrajectoryErrors compare(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  TrajectoryErrors errors;
+  const Eigen::RowVectorXd mse = (a - b).array().square().colwise().mean();
+  errors.mean = mse.mean();
+  errors.max = mse.maxCoeff();
+  errors.final = mse(mse.size() - 1);
+  return errors;
+}
+
+std::vector<double> energies(const System& system, const Eigen::MatrixXd& states) {
+  std::vector<double> values(std::size_t(states.cols()));
+  for (Eigen::Index i = 0; i < states.cols(); ++i) {
+    values[std::size_t(i)] = system.hamiltonian(states.col(i));
+  }
+  return values;
+}
+
+double max_drift(const std::vector<double>& energy) {
+  double drift = 0;
+  for (double e : energy) drift = std::max(drift, std::abs(e - energy.front()));
+  return drift;
+}
+
+std::string csv_header_states(const std::string& prefix, const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += "," + prefix + name;
+  return text;
+}
+
+void write_data_csv(const fs::path& file, const TrajectoryDataset& dataset) {
+  std::ostringstream out;
+  out << "split,trajectory,t" << csv_header_states("", dataset.coordinate_names);
+  for (const auto& name : dataset.coordinate_names) out << ",d" << name << "_dt";
+  out << "\n";
+  auto rows = [&](const char* split, const TrajectorySamples& samples) {
+    for (Eigen::Index i = 0; i < samples.size(); ++i) {
+      out << split << ',' << samples.trajectory[std::size_t(i)] << ','
+          << real(samples.time[std::size_t(i)]);
+      for (Eigen::Index r = 0; r < samples.inputs.rows(); ++r)
+        out << ',' << real(samples.inputs(r, i));
+      for (Eigen::Index r = 0; r < samples.targets.rows(); ++r)
+        out << ',' << real(samples.targets(r, i));
+      out << '\n';
+    }
+  };
+  rows("train", dataset.train);
+  rows("test", dataset.test);
+  write_file_atomically(file, out.str());
+}
+
+void write_history_csv(const fs::path& file, const std::vector<ModelResult>& results) {
+  std::ostringstream out;
+  out << "epoch,model,train_loss,test_loss,penalty,seconds\n";
+  for (const auto& result : results) {
+    for (const auto& row : result.history) {
+      out << row.epoch << ',' << result.config->name << ',' << real(row.train_loss) << ','
+          << (row.test_loss ? real(*row.test_loss) : "") << ',' << real(row.penalty) << ','
+          << real(row.seconds) << '\n';
+    }
+  }
+  write_file_atomically(file, out.str());
+}
+
+std::string yaml_errors(const TrajectoryErrors& errors) {
+  return "{mean: " + real(errors.mean) + ", max: " + real(errors.max) +
+         ", final: " + real(errors.final) + "}";
+}
+
+}  // namespace
+
+fs::path run_directory(const PipelineConfig& config, const RunSettings& settings) {
+  if (!settings.output_directory.empty()) return settings.output_directory;
+  const std::string& configured = config.output.string("directory");
+  if (!configured.empty()) return configured;
+  return fs::path("runs") / config.name;
+}
+
+void run_pipeline(const PipelineConfig& config, const Registry& registry,
+                  const RunSettings& settings) {
+  std::ostringstream null_stream;
+  std::ostream& log = settings.log ? *settings.log : null_stream;
+  const fs::path directory = run_directory(config, settings);
+  std::error_code error_code;
+  if (fs::exists(directory, error_code) && !fs::is_empty(directory, error_code) &&
+      !settings.force) {
+    throw ConfigError(directory.string() +
+                      ": error: the run folder exists and is not empty; choose another with "
+                      "--output DIR or replace its files with --force");
+  }
+  fs::create_directories(directory, error_code);
+  if (error_code) {
+    throw Error("cannot create the run folder " + directory.string() + ": " + error_code.message());
+  }
+  write_file_atomically(directory / "pipeline.yaml", to_yaml(config));
+  ProgressReporter progress(log, settings.live_progress, config.output.real("progress_seconds"));
+
+  // Data.
+  const auto data_started = Clock::now();
+  const auto system = registry.create_system(config.system.plugin, config.system.options);
+  const auto data_integrator =
+      registry.create_integrator(config.data_integrator.plugin, config.data_integrator.options);
+  TrajectoryDatasetOptions data_options;
+  data_options.trajectories = int(config.data.integer("trajectories"));
+  data_options.time_span = {config.data.reals("time_span")[0], config.data.reals("time_span")[1]};
+  data_options.points = int(config.data.integer("points"));
+  data_options.noise_std = config.data.real("noise_std");
+  data_options.train_fraction = config.data.real("train_fraction");
+  std::unique_ptr<RandomSource> random;
+  const auto seed = config.data.integer("seed");
+  if (config.data.string("rng") == "numpy") {
+    random = std::make_unique<NumpyLegacyRandom>(std::uint32_t(seed));
+  } else {
+    random = std::make_unique<Mt19937Random>(std::uint64_t(seed));
+  }
+  const TrajectoryDataset dataset =
+      generate_trajectory_dataset(*system, *data_integrator, *random, data_options);
+  write_data_csv(directory / "data.csv", dataset);
+  const double data_seconds = seconds_since(data_started);
+  log << "data: " << dataset.train.size() << " train and " << dataset.test.size()
+      << " test samples of " << config.system.plugin << " (" << format_duration(data_seconds) << ")"
+      << std::endl;
+
+  // Models.
+  const int state_dimension = system->state_dimension();
+  std::vector<ModelResult> results;
+  results.reserve(config.models.size());
+  for (const auto& model_config : config.models) {
+    ModelResult result;
+    result.config = &model_config;
+    const PluginInfo* info = registry.find(PluginKind::kModel, model_config.model.plugin);
+    if (info == nullptr) throw PluginError("no model plugin '" + model_config.model.plugin + "'");
+    const Options options = model_options(model_config, *info, state_dimension);
+    result.model = registry.create_model(model_config.model.plugin, options);
+    Model& model = *result.model;
+    const Options& training = model_config.training.settings;
+    result.objective = training.string("objective");
+    Eigen::VectorXd parameters(model.parameter_count());
+    model.get_parameters(parameters);
+    if (!model_config.checkpoint.empty()) {
+      const Checkpoint checkpoint =
+          load_checkpoint(model_config.checkpoint, model_config.model.plugin, options);
+      if (checkpoint.parameters.size() != model.parameter_count()) {
+        throw ConfigError(model_config.checkpoint + ": error: parameters: expected " +
+                          std::to_string(model.parameter_count()) + " values for " + model.name() +
+                          ", found " + std::to_string(checkpoint.parameters.size()));
+      }
+      model.set_auxiliary_state(checkpoint.auxiliary_state);
+      parameters = checkpoint.parameters;
+      model.set_parameters(parameters);
+      result.epochs_before = checkpoint.epochs;
+      log << model_config.name << ": loaded " << model_config.checkpoint << " ("
+          << checkpoint.epochs << " epochs)" << std::endl;
+    }
+    auto train_objective = make_objective(model, training, dataset.train);
+    auto test_objective = make_objective(model, training, dataset.test);
+    const double l1 = training.real("l1");
+    // The data loss at the given parameters (value only), and the penalty.
+    auto loss_at = [&](Objective& objective, const Eigen::VectorXd& at) {
+      double value = 0;
+      if (!objective.evaluate(at.data(), &value, nullptr)) {
+        return std::make_pair(std::nan(""), std::nan(""));
+      }
+      const LossParts parts = objective.last_parts();
+      return std::make_pair(parts.data_loss, parts.penalty);
+    };
+
+    const auto training_started = Clock::now();
+    if (training.boolean("enabled")) {
+      const auto optimizer = registry.create_optimizer(model_config.training.optimizer.plugin,
+                                                       model_config.training.optimizer.options);
+      const long test_every = training.integer("test_every");
+      const long total_epochs =
+          model_config.training.optimizer.options.contains("epochs")
+              ? long(model_config.training.optimizer.options.integer("epochs"))
+              : 0;
+      {
+        const auto [train_loss, penalty] = loss_at(*train_objective, parameters);
+        const auto test_loss = loss_at(*test_objective, parameters).first;
+        result.history.push_back({result.epochs_before, train_loss, test_loss, penalty, 0.0});
+      }
+      progress.start(model_config.name + " (" + model.name() + ")", total_epochs);
+      const bool penalty_from_model = model.has_penalty();
+      EpochCallback on_epoch = [&](const EpochState& state) {
+        const long epoch = result.epochs_before + state.epoch;
+        double train_loss, penalty;
+        if (penalty_from_model) {
+          std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
+        } else {
+          penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;
+          train_loss = state.objective_value - penalty;
+        }
+        std::optional<double> test_loss;
+        if (state.epoch % test_every == 0)
+          test_loss = loss_at(*test_objective, *state.parameters).first;
+        result.history.push_back(
+            {epoch, train_loss, test_loss, penalty, seconds_since(training_started)});
+        progress.update(state.epoch, train_loss, test_loss);
+        return !(settings.interrupt && settings.interrupt->load());
+      };
+      result.optimization = optimizer->minimize(*train_objective, parameters, on_epoch);
+      result.trained = true;
+    }
+    result.training_seconds = seconds_since(training_started);
+    model.set_parameters(parameters);
+    std::tie(result.final_train_loss, result.final_penalty) = loss_at(*train_objective, parameters);
+    result.final_test_loss = loss_at(*test_objective, parameters).first;
+    model.set_parameters(parameters);
+    if (result.trained) {
+      progress.finish(model_config.name + ": " + std::to_string(result.optimization.epochs) +
+                      " epochs (" + to_string(result.optimization.termination) + "), train " +
+                      real(result.final_train_loss) + ", test " + real(result.final_test_loss) +
+                      ", " + format_duration(result.training_seconds));
+    }
+    Checkpoint checkpoint{
+        model_config.name, model_config.model.plugin,
+        options,           result.epochs_before + (result.trained ? result.optimization.epochs : 0),
+        parameters,        model.auxiliary_state()};
+    save_checkpoint(checkpoint, directory / "checkpoints" / (model_config.name + ".yaml"));
+    results.push_back(std::move(result));
+  }
+  write_history_csv(directory / "history.csv", results);
+
+  // Evaluation.
+  std::ostringstream summary;
+  summary << "# Summary of the run: per model, training and rollout metrics.\n";
+  summary << "pipeline: " << format_option_value(config.name) << "\n";
+  summary << "system: " << format_option_value(config.system.plugin) << "\n";
+  summary << "exact_hamiltonian: " << format_option_value(system->exact_hamiltonian()) << "\n";
+  summary << "data: {train_samples: " << dataset.train.size()
+          << ", test_samples: " << dataset.test.size() << ", seconds: " << real(data_seconds)
+          << "}\n";
+  const bool evaluate = config.evaluation.boolean("enabled");
+  const auto coordinate_names = system->coordinate_names();
+  if (evaluate) {
+    const auto& initial = config.evaluation.reals("initial_state");
+    if (int(initial.size()) != state_dimension) {
+      throw ConfigError(config.file.string() + ": error: evaluation.initial_state: expected " +
+                        std::to_string(state_dimension) + " values for " + config.system.plugin +
+                        ", found " + std::to_string(initial.size()));
+    }
+    const Eigen::VectorXd x0 = Eigen::Map<const Eigen::VectorXd>(initial.data(), state_dimension);
+    const auto& span = config.evaluation.reals("time_span");
+    const std::vector<double> times =
+        linspace(span[0], span[1], long(config.evaluation.integer("points")));
+    const auto integrator = registry.create_integrator(config.evaluation_integrator.plugin,
+                                                       config.evaluation_integrator.options);
+    const auto reference_integrator = registry.create_integrator(
+        config.reference_integrator.plugin, config.reference_integrator.options);
+    const VectorField true_field = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+      hamiltonian_field(*system, x, dxdt);
+    };
+    const Eigen::MatrixXd truth = integrator->integrate(true_field, x0, times);
+    const Eigen::MatrixXd reference = reference_integrator->integrate(true_field, x0, times);
+    const auto truth_energy = energies(*system, truth);
+    const auto reference_energy = energies(*system, reference);
+    summary << "truth: {integrator: " << format_option_value(config.evaluation_integrator.plugin)
+            << ", energy_drift_max: " << real(max_drift(truth_energy))
+            << ", reference_integrator: " << format_option_value(config.reference_integrator.plugin)
+            << ", reference_energy_drift_max: " << real(max_drift(reference_energy))
+            << ", truth_vs_reference_mse: " << yaml_errors(compare(truth, reference)) << "}\n";
+
+    for (auto& result : results) {
+      const auto started = Clock::now();
+      Model& model = *result.model;
+      const Options& training = result.config->training.settings;
+      const bool hnn = result.objective == "hnn";
+      const int h_output = int(training.integer("hamiltonian_output"));
+      const int c_output = int(training.integer("conservative_output"));
+      const std::string field_type = training.string("field");
+      Eigen::MatrixXd gradient(state_dimension, 1), field(state_dimension, 1),
+          outputs(model.output_dimension(), 1);
+      const VectorField learned = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+        model.forward(x);
+        if (!hnn) {
+          model.outputs(outputs);
+          dxdt = outputs.col(0).head(state_dimension);
+          return;
+        }
+        dxdt.setZero();
+        if (field_type != "conservative") {
+          model.input_gradient(h_output, gradient);
+          apply_symplectic_matrix(gradient, field);
+          dxdt += field.col(0);
+        }
+        if (field_type != "solenoidal") {
+          model.input_gradient(c_output, gradient);
+          dxdt += gradient.col(0);
+        }
+      };
+      try {
+        result.rollout = integrator->integrate(learned, x0, times);
+        result.energy = energies(*system, result.rollout);
+        result.versus_truth = compare(result.rollout, truth);
+        result.versus_reference = compare(result.rollout, reference);
+        result.energy_drift_max = max_drift(result.energy);
+        if (hnn) {
+          model.forward(result.rollout);
+          outputs.resize(model.output_dimension(), result.rollout.cols());
+          model.outputs(outputs);
+          for (Eigen::Index i = 0; i < outputs.cols(); ++i) {
+            result.learned_hamiltonian.push_back(outputs(h_output, i));
+          }
+        }
+      } catch (const Error& error) {
+        result.rollout_error = error.what();
+        log << result.config->name << ": rollout failed: " << error.what() << std::endl;
+      }
+      result.evaluation_seconds = seconds_since(started);
+    }
+
+    std::ostringstream csv;
+    csv << "t" << csv_header_states("truth_", coordinate_names) << ",truth_energy"
+        << csv_header_states("reference_", coordinate_names) << ",reference_energy";
+    for (const auto& result : results) {
+      if (!result.rollout_error.empty()) continue;
+      csv << csv_header_states(result.config->name + "_", coordinate_names) << ","
+          << result.config->name << "_energy";
+      if (!result.learned_hamiltonian.empty()) csv << "," << result.config->name << "_H";
+    }
+    csv << "\n";
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      const Eigen::Index c = Eigen::Index(k);
+      csv << real(times[k]);
+      for (int r = 0; r < state_dimension; ++r) csv << ',' << real(truth(r, c));
+      csv << ',' << real(truth_energy[k]);
+      for (int r = 0; r < state_dimension; ++r) csv << ',' << real(reference(r, c));
+      csv << ',' << real(reference_energy[k]);
+      for (const auto& result : results) {
+        if (!result.rollout_error.empty()) continue;
+        for (int r = 0; r < state_dimension; ++r) csv << ',' << real(result.rollout(r, c));
+        csv << ',' << real(result.energy[k]);
+        if (!result.learned_hamiltonian.empty()) csv << ',' << real(result.learned_hamiltonian[k]);
+      }
+      csv << '\n';
+    }
+    write_file_atomically(directory / "trajectories.csv", csv.str());
+  }
+
+  summary << "models:\n";
+  for (const auto& result : results) {
+    const ModelConfig& m = *result.config;
+    summary << "  " << m.name << ":\n";
+    summary << "    plugin: " << format_option_value(m.model.plugin) << "\n";
+    summary << "    description: " << format_option_value(result.model->name()) << "\n";
+    summary << "    parameters: " << result.model->parameter_count() << "\n";
+    summary << "    objective: " << format_option_value(result.objective) << "\n";
+    summary << "    optimizer: " << format_option_value(m.training.optimizer.plugin) << "\n";
+    summary << "    trained: " << (result.trained ? "true" : "false") << "\n";
+    summary << "    epochs: " << (result.trained ? result.optimization.epochs : 0) << "\n";
+    summary << "    total_epochs: "
+            << result.epochs_before + (result.trained ? result.optimization.epochs : 0) << "\n";
+    if (result.trained) {
+      summary << "    termination: "
+              << format_option_value(to_string(result.optimization.termination)) << "\n";
+      summary << "    optimizer_message: " << format_option_value(result.optimization.message)
+              << "\n";
+      summary << "    objective_evaluations: " << result.optimization.objective_evaluations << "\n";
+    }
+    summary << "    final_train_loss: " << real(result.final_train_loss) << "\n";
+    summary << "    final_test_loss: " << real(result.final_test_loss) << "\n";
+    summary << "    final_penalty: " << real(result.final_penalty) << "\n";
+    summary << "    training_seconds: " << real(result.training_seconds) << "\n";
+    if (evaluate) {
+      if (result.rollout_error.empty()) {
+        summary << "    trajectory_mse: " << yaml_errors(result.versus_truth) << "\n";
+        summary << "    trajectory_mse_vs_reference: " << yaml_errors(result.versus_reference)
+                << "\n";
+        summary << "    energy_drift_max: " << real(result.energy_drift_max) << "\n";
+      } else {
+        summary << "    rollout_error: " << format_option_value(result.rollout_error) << "\n";
+      }
+      summary << "    evaluation_seconds: " << real(result.evaluation_seconds) << "\n";
+    }
+    summary << "    checkpoint: " << format_option_value("checkpoints/" + m.name + ".yaml") << "\n";
+  }
+  write_file_atomically(directory / "summary.yaml", summary.str());
+  log << "results: " << (directory / "summary.yaml").string() << std::endl;
+}
+
+}  // namespace hnn

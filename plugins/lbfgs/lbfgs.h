@@ -1,0 +1,102 @@
+// Lbfgs: limited-memory BFGS with a Wolfe line search, Ceres' GradientProblemSolver.
+//
+// One epoch is one Ceres iteration: a search direction from the L-BFGS history, a line
+// search along it (several objective evaluations), and the accepted step. After epoch e the
+// EpochCallback receives epoch = e, parameters = the accepted iterate x_e and
+// objective_value = f(x_e); inside the callback objective.last_parts() describes x_e too (the
+// optimizer re-evaluates there in the rare case that the line search's last trial point was
+// another one). Returning false from the callback ends the run after that epoch
+// (Termination::kStopped).
+//
+// Termination, with the Ceres termination type it comes from. summary.message is Ceres'
+// own message, except for kStopped ("stopped by the epoch callback after epoch N").
+//   kEpochs     NO_CONVERGENCE: every requested epoch ran.
+//   kConverged  CONVERGENCE: a tolerance was met. With all three at 0 (the default) only
+//               when the gradient is exactly zero, the objective did not change at all over
+//               an epoch, or the step was exactly zero.
+//   kStopped    USER_SUCCESS: the callback returned false.
+//   kFailed     FAILURE: the line search found no point with sufficient decrease (often:
+//               the progress left is below rounding), the search direction broke down, or
+//               the objective failed at the start.
+// In every case the parameters are the last accepted iterate (the best point seen: every
+// accepted step decreases the objective), or the start when no epoch completed, and
+// summary.final_value is the objective there (NaN when the start failed to evaluate).
+//
+// Objective::evaluate returning false (a non-finite value or gradient counts as false too)
+// is Ceres' failure protocol for a trial point: the line search shrinks its step and tries
+// again; only when it cannot recover does the run end with kFailed. objective_evaluations
+// counts every call of Objective::evaluate, line search trials included.
+//
+// Exceptions thrown by the objective or by the callback never cross Ceres' frames: they are
+// caught, the solver is stopped, and the first one is rethrown from minimize() (the
+// parameters are then the last reported iterate, or the start).
+//
+// Ceres' logging is off (logging_type SILENT): the optimizer prints nothing.
+//
+// Example:
+//
+//   hnn::optimizers::LbfgsOptions options;
+//   options.epochs = 500;
+//   options.gradient_tolerance = 1e-10;
+//   hnn::optimizers::Lbfgs lbfgs(options);
+//   hnn::OptimizationSummary summary = lbfgs.minimize(objective, parameters, on_epoch);
+#ifndef HNN_PLUGINS_LBFGS_LBFGS_H_
+#define HNN_PLUGINS_LBFGS_LBFGS_H_
+
+#include <string>
+
+#include "hnn/optimizer.h"
+#include "hnn/options.h"
+
+namespace hnn::optimizers {
+
+enum class LineSearchInterpolation { kCubic, kQuadratic, kBisection };
+
+// The tolerances default to 0 (off), so a run does all its epochs unless the callback
+// stops it or the line search can make no more progress.
+struct LbfgsOptions {
+  int epochs = 1000;  // >= 1: Ceres iterations (max_num_iterations)
+  int memory = 20;    // >= 1: rank of the inverse Hessian approximation (max_lbfgs_rank)
+  // Degree of the polynomial the line search fits to choose a trial step; bisection is a
+  // pure backtracking search.
+  LineSearchInterpolation line_search_interpolation = LineSearchInterpolation::kCubic;
+  // >= 0. Converged when |f_{e-1} - f_e| <= function_tolerance * |f_{e-1}|.
+  double function_tolerance = 0.0;
+  // >= 0. Converged when max_i |gradient_i| <= gradient_tolerance.
+  double gradient_tolerance = 0.0;
+  // >= 0. Converged when |step| <= parameter_tolerance * (|x| + parameter_tolerance).
+  double parameter_tolerance = 0.0;
+
+  // Returns true when every field is in range; otherwise false, with *error (when not
+  // null) naming the field, its value and the violated constraint.
+  bool is_valid(std::string* error) const;
+
+  // The schema of the `lbfgs` plugin; its defaults are the defaults above. It also has the
+  // key `line_search`, whose only value is "wolfe": Ceres rejects Armijo for (L-)BFGS,
+  // whose update needs the curvature condition to keep its Hessian approximation
+  // positive definite.
+  static OptionSchema schema();
+  // Reads options validated against schema(). Throws hnn::Error when a value is missing,
+  // has the wrong type or is out of range.
+  static LbfgsOptions from(const Options& options);
+};
+
+class Lbfgs final : public Optimizer {
+ public:
+  // Throws hnn::Error when !options.is_valid().
+  explicit Lbfgs(const LbfgsOptions& options);
+
+  // See the file comment. `on_epoch` may be empty. Throws hnn::Error when
+  // parameters.size() != objective.parameter_count() or the objective has no parameters.
+  OptimizationSummary minimize(Objective& objective, Eigen::VectorXd& parameters,
+                               const EpochCallback& on_epoch) override;
+
+  const LbfgsOptions& options() const { return options_; }
+
+ private:
+  LbfgsOptions options_;
+};
+
+}  // namespace hnn::optimizers
+
+#endif  // HNN_PLUGINS_LBFGS_LBFGS_H_

@@ -1,0 +1,647 @@
+#include "mlp.h"
+
+#include <omp.h>
+
+#include <Eigen/QR>
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <sstream>
+
+#include "hnn/error.h"
+
+namespace hnn::mlp {
+namespace {
+
+using Eigen::Index;
+
+// Element-wise work on fewer entries than this stays on one thread (the fork costs more).
+constexpr Index kParallelThreshold = 16384;
+
+// Calls body(k) for k = 0 .. count-1, on all OpenMP threads when work (the number of
+// entries touched) is large enough. Small loops stay serial without entering OpenMP at
+// all: a parallel region with a false if() clause still allocates a team in libgomp.
+template <class Body>
+void parallel_for(Index count, Index work, const Body& body) {
+  if (work >= kParallelThreshold) {
+#pragma omp parallel for schedule(static)
+    for (Index k = 0; k < count; ++k) body(k);
+  } else {
+    for (Index k = 0; k < count; ++k) body(k);
+  }
+}
+
+// Products at least this large (rows x columns x depth) are split over the OpenMP threads
+// by multiply(); smaller ones Eigen runs on one thread too (its own threshold for two
+// threads is the same), without allocating.
+constexpr double kParallelProductWork = 100000.0;
+
+// destination = left * right (or += when accumulate), the columns (or rows, whichever is
+// longer) of the destination split over the OpenMP threads. Each thread's part is an
+// ordinary sequential Eigen GEMM, whose packing buffers live on the stack (see
+// EIGEN_STACK_ALLOCATION_LIMIT in CMakeLists.txt); Eigen's own parallel GEMM would
+// allocate them on the heap on every call.
+template <class Destination, class Left, class Right>
+void multiply(Destination&& destination, const Left& left, const Right& right, bool accumulate) {
+  auto run = [accumulate](auto&& result, const auto& a, const auto& b) {
+    if (accumulate) {
+      result.noalias() += a * b;
+    } else {
+      result.noalias() = a * b;
+    }
+  };
+  const Index rows = destination.rows();
+  const Index columns = destination.cols();
+  const double work = double(rows) * double(columns) * double(left.cols());
+  if (work < kParallelProductWork || omp_get_max_threads() == 1) {
+    run(destination, left, right);
+    return;
+  }
+  const bool split_columns = columns >= rows;
+#pragma omp parallel
+  {
+    const Index parts = omp_get_num_threads();
+    const Index part = omp_get_thread_num();
+    const Index size = split_columns ? columns : rows;
+    const Index begin = size * part / parts;
+    const Index count = size * (part + 1) / parts - begin;
+    if (count > 0) {
+      if (split_columns) {
+        run(destination.middleCols(begin, count), left, right.middleCols(begin, count));
+      } else {
+        run(destination.middleRows(begin, count), left.middleRows(begin, count), right);
+      }
+    }
+  }
+}
+
+// Vectorised activations (Eigen's packet exp); the others are scalar below. tanh as
+// 1 - 2 / (exp(2z) + 1) is accurate to ~1e-16 absolute (not relative for |z| < 1e-8,
+// which is harmless for values that feed a sum of products).
+void activate_tanh(double* z, const double* bias, double* first, double* second, Index rows,
+                   Index columns) {
+  parallel_for(columns, rows * columns, [=](Index j) {
+    Eigen::Map<Eigen::ArrayXd> t(z + j * rows, rows);
+    Eigen::Map<Eigen::ArrayXd> d1(first + j * rows, rows);
+    Eigen::Map<Eigen::ArrayXd> d2(second + j * rows, rows);
+    const Eigen::Map<const Eigen::ArrayXd> b(bias, rows);
+    t = 1.0 - 2.0 / ((2.0 * (t + b)).exp() + 1.0);
+    d1 = 1.0 - t.square();
+    d2 = -2.0 * t * d1;
+  });
+}
+
+void activate_sigmoid(double* z, const double* bias, double* first, double* second, Index rows,
+                      Index columns) {
+  parallel_for(columns, rows * columns, [=](Index j) {
+    Eigen::Map<Eigen::ArrayXd> s(z + j * rows, rows);
+    Eigen::Map<Eigen::ArrayXd> d1(first + j * rows, rows);
+    Eigen::Map<Eigen::ArrayXd> d2(second + j * rows, rows);
+    const Eigen::Map<const Eigen::ArrayXd> b(bias, rows);
+    s = 1.0 / (1.0 + (-(s + b)).exp());
+    d1 = s * (1.0 - s);
+    d2 = d1 * (1.0 - 2.0 * s);
+  });
+}
+
+// sigma, sigma' and sigma'' at z, for each activation.
+struct Derivatives {
+  double value;
+  double first;
+  double second;
+};
+
+inline Derivatives relu_derivatives(double z) {
+  // The second derivative is 0 away from the kink; at z = 0 the subgradient 0 is used.
+  return z > 0.0 ? Derivatives{z, 1.0, 0.0} : Derivatives{0.0, 0.0, 0.0};
+}
+
+inline double logistic(double z) {
+  if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);
+}
+
+inline Derivatives softplus_derivatives(double z) {
+  // log(1 + e^z) without overflow; torch's threshold (z > 20 -> z) is not replicated.
+  const double value = std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
+  const double s = logistic(z);
+  return {value, s, s * (1.0 - s)};
+}
+
+inline Derivatives silu_derivatives(double z) {
+  const double s = logistic(z);
+  const double ds = s * (1.0 - s);
+  return {z * s, s + z * ds, ds * (2.0 + z * (1.0 - 2.0 * s))};
+}
+
+inline Derivatives elu_derivatives(double z) {
+  if (z > 0.0) return {z, 1.0, 0.0};
+  const double e = std::exp(z);
+  return {std::expm1(z), e, e};
+}
+
+inline Derivatives sin_derivatives(double z) {
+  const double s = std::sin(z);
+  return {s, std::cos(z), -s};
+}
+
+// Adds the bias to z (rows x columns, column-major, in place), applies sigma and stores
+// sigma' and sigma''.
+template <Derivatives (*kDerivatives)(double)>
+void activate_columns(double* z, const double* bias, double* first, double* second, Index rows,
+                      Index columns) {
+  parallel_for(columns, rows * columns, [=](Index j) {
+    const Index offset = j * rows;
+    for (Index i = 0; i < rows; ++i) {
+      const Derivatives d = kDerivatives(z[offset + i] + bias[i]);
+      z[offset + i] = d.value;
+      first[offset + i] = d.first;
+      second[offset + i] = d.second;
+    }
+  });
+}
+
+// Reproducible initialisation stream on std::mt19937_64 (see MultilayerPerceptronOptions).
+class InitializationStream {
+ public:
+  explicit InitializationStream(std::uint64_t seed) : engine_(seed) {}
+  double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+  double uniform(double low, double high) { return low + (high - low) * uniform(); }
+  double normal() {
+    if (has_cached_) {
+      has_cached_ = false;
+      return cached_;
+    }
+    double u1 = uniform();
+    while (u1 == 0.0) u1 = uniform();
+    const double u2 = uniform();
+    const double radius = std::sqrt(-2.0 * std::log(u1));
+    cached_ = radius * std::sin(2.0 * std::numbers::pi * u2);
+    has_cached_ = true;
+    return radius * std::cos(2.0 * std::numbers::pi * u2);
+  }
+
+ private:
+  std::mt19937_64 engine_;
+  bool has_cached_ = false;
+  double cached_ = 0.0;
+};
+
+// A rows x columns matrix with orthonormal columns (rows >= columns) or rows (rows <
+// columns): torch.nn.init.orthogonal_ with gain 1.
+Eigen::MatrixXd orthogonal_matrix(int rows, int columns, InitializationStream& stream) {
+  const int tall = std::max(rows, columns);
+  const int narrow = std::min(rows, columns);
+  Eigen::MatrixXd gaussian(tall, narrow);
+  for (int i = 0; i < tall; ++i)
+    for (int j = 0; j < narrow; ++j) gaussian(i, j) = stream.normal();
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(gaussian);
+  Eigen::MatrixXd q = qr.householderQ() * Eigen::MatrixXd::Identity(tall, narrow);
+  const Eigen::MatrixXd& r = qr.matrixQR();
+  for (int j = 0; j < narrow; ++j) {
+    if (r(j, j) < 0.0) q.col(j) *= -1.0;
+  }
+  if (rows < columns) return q.transpose();
+  return q;
+}
+
+std::string join_widths(const std::vector<int>& widths) {
+  std::ostringstream text;
+  for (std::size_t i = 0; i < widths.size(); ++i) text << (i ? "-" : "") << widths[i];
+  return text.str();
+}
+
+}  // namespace
+
+std::string to_string(Activation activation) {
+  switch (activation) {
+    case Activation::kTanh:
+      return "tanh";
+    case Activation::kRelu:
+      return "relu";
+    case Activation::kSigmoid:
+      return "sigmoid";
+    case Activation::kSoftplus:
+      return "softplus";
+    case Activation::kSilu:
+      return "silu";
+    case Activation::kElu:
+      return "elu";
+    case Activation::kSin:
+      return "sin";
+  }
+  return "unknown";
+}
+
+Activation activation_from_string(const std::string& name) {
+  if (name == "tanh") return Activation::kTanh;
+  if (name == "relu") return Activation::kRelu;
+  if (name == "sigmoid") return Activation::kSigmoid;
+  if (name == "softplus") return Activation::kSoftplus;
+  if (name == "silu" || name == "swish") return Activation::kSilu;
+  if (name == "elu") return Activation::kElu;
+  if (name == "sin") return Activation::kSin;
+  throw Error("mlp: unknown activation '" + name +
+              "'; expected one of: tanh, relu, sigmoid, softplus, silu, swish, elu, sin");
+}
+
+std::string to_string(Initialization initialization) {
+  return initialization == Initialization::kOrthogonal ? "orthogonal" : "torch_default";
+}
+
+bool MultilayerPerceptronOptions::is_valid(std::string* error) const {
+  auto fail = [error](const std::string& message) {
+    if (error != nullptr) *error = message;
+    return false;
+  };
+  if (inputs < 1) return fail("mlp: inputs = " + std::to_string(inputs) + ", must be >= 1");
+  if (outputs < 1) return fail("mlp: outputs = " + std::to_string(outputs) + ", must be >= 1");
+  if (hidden.empty()) return fail("mlp: hidden is empty, must list at least one layer width");
+  for (std::size_t i = 0; i < hidden.size(); ++i) {
+    if (hidden[i] < 1) {
+      return fail("mlp: hidden[" + std::to_string(i) + "] = " + std::to_string(hidden[i]) +
+                  ", must be >= 1");
+    }
+  }
+  return true;
+}
+
+OptionSchema MultilayerPerceptron::schema() {
+  return OptionSchema{
+      Option::integer("inputs", 0,
+                      "input dimension; 0 = the system's state dimension (filled in by the host)")
+          .at_least(0),
+      Option::integer("outputs", 0,
+                      "output dimension; 0 = filled in by the host (2 for an HNN, the state "
+                      "dimension for a baseline)")
+          .at_least(0),
+      Option::integer_list("hidden", {200, 200}, "widths of the hidden layers")
+          .at_least(1)
+          .min_length(1),
+      Option::string("activation", "tanh", "activation of the hidden layers (swish = silu)")
+          .one_of({"tanh", "relu", "sigmoid", "softplus", "silu", "swish", "elu", "sin"}),
+      Option::string("initialization", "torch_default",
+                     "torch_default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for all weights and "
+                     "biases; orthogonal: orthogonal weights (gain 1), biases torch_default")
+          .one_of({"torch_default", "orthogonal"}),
+      Option::boolean("output_bias", true, "whether the output layer has a bias"),
+      Option::integer("seed", 0,
+                      "seed of the initialisation (std::mt19937_64; does not replay PyTorch)")
+          .at_least(0),
+  };
+}
+
+MultilayerPerceptronOptions MultilayerPerceptron::from_options(const Options& options) {
+  MultilayerPerceptronOptions result;
+  const std::int64_t inputs = options.integer("inputs");
+  const std::int64_t outputs = options.integer("outputs");
+  if (inputs == 0 || outputs == 0) {
+    throw Error("mlp: `" + std::string(inputs == 0 ? "inputs" : "outputs") +
+                "` is 0, which means \"filled in by the host\"; set it to the dimension "
+                "when creating the model yourself");
+  }
+  auto narrow = [](const char* key, std::int64_t value) {
+    if (value < 0 || value > 1'000'000'000) {
+      throw Error("mlp: " + std::string(key) + " = " + std::to_string(value) +
+                  " is out of range [0, 1e9]");
+    }
+    return static_cast<int>(value);
+  };
+  result.inputs = narrow("inputs", inputs);
+  result.outputs = narrow("outputs", outputs);
+  result.hidden.clear();
+  for (std::int64_t width : options.integers("hidden"))
+    result.hidden.push_back(narrow("hidden", width));
+  result.activation = activation_from_string(options.string("activation"));
+  result.initialization = options.string("initialization") == "orthogonal"
+                              ? Initialization::kOrthogonal
+                              : Initialization::kTorchDefault;
+  result.output_bias = options.boolean("output_bias");
+  const std::int64_t seed = options.integer("seed");
+  if (seed < 0) throw Error("mlp: seed = " + std::to_string(seed) + ", must be >= 0");
+  result.seed = static_cast<std::uint64_t>(seed);
+  return result;
+}
+
+MultilayerPerceptron::MultilayerPerceptron(const MultilayerPerceptronOptions& options)
+    : options_(options) {
+  std::string error;
+  if (!options_.is_valid(&error)) throw Error(error);
+  widths_.push_back(options_.inputs);
+  widths_.insert(widths_.end(), options_.hidden.begin(), options_.hidden.end());
+  widths_.push_back(options_.outputs);
+  Index offset = 0;
+  for (int layer = 1; layer <= layer_count(); ++layer) {
+    LayerLayout layout;
+    layout.rows = widths_[layer];
+    layout.columns = widths_[layer - 1];
+    layout.weight_offset = offset;
+    offset += Index{layout.rows} * layout.columns;
+    if (layer < layer_count() || options_.output_bias) {
+      layout.bias_offset = offset;
+      offset += layout.rows;
+    }
+    layout_.push_back(layout);
+  }
+  if (offset > Index{2'000'000'000}) {
+    throw Error("mlp " + join_widths(widths_) + ": " + std::to_string(offset) +
+                " parameters exceed the supported 2e9");
+  }
+  parameters_.setZero(offset);
+  initialize();
+}
+
+void MultilayerPerceptron::initialize() {
+  InitializationStream stream(options_.seed);
+  for (int layer = 1; layer <= layer_count(); ++layer) {
+    const LayerLayout& layout = layout_[layer - 1];
+    const double bound = 1.0 / std::sqrt(static_cast<double>(layout.columns));
+    MutableWeightMap w(parameters_.data() + layout.weight_offset, layout.rows, layout.columns);
+    if (options_.initialization == Initialization::kOrthogonal) {
+      w = orthogonal_matrix(layout.rows, layout.columns, stream);
+    } else {
+      for (Index i = 0; i < w.rows(); ++i)
+        for (Index j = 0; j < w.cols(); ++j) w(i, j) = stream.uniform(-bound, bound);
+    }
+    if (layout.bias_offset >= 0) {
+      for (int i = 0; i < layout.rows; ++i)
+        parameters_[layout.bias_offset + i] = stream.uniform(-bound, bound);
+    }
+  }
+  has_forward_ = false;
+  backward_output_ = -1;
+}
+
+std::string MultilayerPerceptron::name() const {
+  return "mlp " + join_widths(widths_) + " " + to_string(options_.activation);
+}
+
+void MultilayerPerceptron::get_parameters(Eigen::Ref<Eigen::VectorXd> parameters) const {
+  check_gradient_size("get_parameters", parameters.size());
+  parameters = parameters_;
+}
+
+void MultilayerPerceptron::set_parameters(const Eigen::Ref<const Eigen::VectorXd>& parameters) {
+  check_gradient_size("set_parameters", parameters.size());
+  parameters_ = parameters;
+  has_forward_ = false;
+  backward_output_ = -1;
+}
+
+MultilayerPerceptron::WeightMap MultilayerPerceptron::weight(int layer) const {
+  const LayerLayout& layout = layout_[layer - 1];
+  return WeightMap(parameters_.data() + layout.weight_offset, layout.rows, layout.columns);
+}
+
+Eigen::Map<const Eigen::VectorXd> MultilayerPerceptron::bias(int layer) const {
+  const LayerLayout& layout = layout_[layer - 1];
+  return Eigen::Map<const Eigen::VectorXd>(parameters_.data() + layout.bias_offset, layout.rows);
+}
+
+MultilayerPerceptron::MutableWeightMap MultilayerPerceptron::weight_gradient(
+    int layer, double* gradient) const {
+  const LayerLayout& layout = layout_[layer - 1];
+  return MutableWeightMap(gradient + layout.weight_offset, layout.rows, layout.columns);
+}
+
+Eigen::Map<Eigen::VectorXd> MultilayerPerceptron::bias_gradient(int layer, double* gradient) const {
+  const LayerLayout& layout = layout_[layer - 1];
+  return Eigen::Map<Eigen::VectorXd>(gradient + layout.bias_offset, layout.rows);
+}
+
+void MultilayerPerceptron::resize_workspace(Index samples) {
+  if (samples == samples_) return;
+  const int layers = layer_count();
+  state_.resize(layers);
+  backward_.resize(layers);
+  first_derivative_.resize(layers);
+  second_derivative_.resize(layers);
+  upstream_.resize(layers);
+  product_.resize(layers);
+  for (int layer = 0; layer < layers; ++layer) {
+    const int width = widths_[layer];
+    state_[layer].resize(width, 2 * samples);
+    if (layer == 0) continue;
+    backward_[layer].resize(width, 2 * samples);
+    first_derivative_[layer].resize(width, samples);
+    second_derivative_[layer].resize(width, samples);
+    if (layer < layers - 1) upstream_[layer].resize(width, samples);
+    product_[layer].resize(width, samples);
+  }
+  outputs_.resize(output_dimension(), samples);
+  ones_.setOnes(samples);
+  samples_ = samples;
+}
+
+void MultilayerPerceptron::check_batch(const char* method, const char* what, Index rows,
+                                       Index columns, Index expected_rows) const {
+  if (rows != expected_rows || columns != samples_) {
+    std::ostringstream message;
+    message << name() << ": " << method << ": " << what << " is " << rows << " x " << columns
+            << ", expected " << expected_rows << " x " << samples_
+            << " (the batch of the last forward)";
+    throw Error(message.str());
+  }
+}
+
+void MultilayerPerceptron::check_gradient_size(const char* method, Index size) const {
+  if (size != parameters_.size()) {
+    throw Error(name() + ": " + method + ": vector has " + std::to_string(size) +
+                " entries, the model has " + std::to_string(parameters_.size()) + " parameters");
+  }
+}
+
+void MultilayerPerceptron::require_forward(const char* method) const {
+  if (!has_forward_) {
+    throw Error(name() + ": " + method +
+                " called before forward() (or after set_parameters() without a new forward)");
+  }
+}
+
+void MultilayerPerceptron::check_output_index(int output, const char* method) const {
+  if (output < 0 || output >= output_dimension()) {
+    throw Error(name() + ": " + method + ": output index " + std::to_string(output) +
+                " is out of range [0, " + std::to_string(output_dimension()) + ")");
+  }
+}
+
+void MultilayerPerceptron::activate(int layer) {
+  const Index n = samples_;
+  double* z = state_[layer].data() + widths_[layer] * n;  // right half: a_l
+  const double* b = bias(layer).data();
+  double* first = first_derivative_[layer].data();
+  double* second = second_derivative_[layer].data();
+  const Index rows = widths_[layer];
+  switch (options_.activation) {
+    case Activation::kTanh:
+      return activate_tanh(z, b, first, second, rows, n);
+    case Activation::kRelu:
+      return activate_columns<relu_derivatives>(z, b, first, second, rows, n);
+    case Activation::kSigmoid:
+      return activate_sigmoid(z, b, first, second, rows, n);
+    case Activation::kSoftplus:
+      return activate_columns<softplus_derivatives>(z, b, first, second, rows, n);
+    case Activation::kSilu:
+      return activate_columns<silu_derivatives>(z, b, first, second, rows, n);
+    case Activation::kElu:
+      return activate_columns<elu_derivatives>(z, b, first, second, rows, n);
+    case Activation::kSin:
+      return activate_columns<sin_derivatives>(z, b, first, second, rows, n);
+  }
+}
+
+void MultilayerPerceptron::forward(const Eigen::Ref<const Eigen::MatrixXd>& inputs) {
+  if (inputs.rows() != input_dimension() || inputs.cols() < 1) {
+    std::ostringstream message;
+    message << name() << ": forward: inputs are " << inputs.rows() << " x " << inputs.cols()
+            << ", expected " << input_dimension() << " x N with N >= 1";
+    throw Error(message.str());
+  }
+  has_forward_ = false;
+  backward_output_ = -1;
+  resize_workspace(inputs.cols());
+  const Index n = samples_;
+  const int last = layer_count();
+  state_[0].rightCols(n) = inputs;
+  for (int layer = 1; layer < last; ++layer) {
+    multiply(state_[layer].rightCols(n), weight(layer), state_[layer - 1].rightCols(n), false);
+    activate(layer);
+  }
+  multiply(outputs_, weight(last), state_[last - 1].rightCols(n), false);
+  if (layout_[last - 1].bias_offset >= 0) outputs_.colwise() += bias(last);
+  has_forward_ = true;
+}
+
+void MultilayerPerceptron::outputs(Eigen::Ref<Eigen::MatrixXd> outputs) const {
+  require_forward("outputs");
+  check_batch("outputs", "the outputs matrix", outputs.rows(), outputs.cols(), output_dimension());
+  outputs = outputs_;
+}
+
+void MultilayerPerceptron::backward_from_output(int output) {
+  const Index n = samples_;
+  const int last = layer_count();
+  // v_{L-1} = sigma'(z_{L-1}) . W_L(o, :)^T, the same weights in every column.
+  {
+    const Index rows = widths_[last - 1];
+    const double* w = weight(last).data() + Index{output} * rows;
+    const double* first = first_derivative_[last - 1].data();
+    double* v = backward_[last - 1].data();
+    parallel_for(n, rows * n, [=](Index j) {
+      for (Index i = 0; i < rows; ++i) v[j * rows + i] = first[j * rows + i] * w[i];
+    });
+  }
+  for (int layer = last - 1; layer >= 2; --layer) {
+    // u_{l-1} = W_l^T v_l, v_{l-1} = sigma'(z_{l-1}) . u_{l-1}
+    Eigen::MatrixXd& upstream = upstream_[layer - 1];
+    multiply(upstream, weight(layer).transpose(), backward_[layer].leftCols(n), false);
+    const Index size = upstream.size();
+    const double* u = upstream.data();
+    const double* first = first_derivative_[layer - 1].data();
+    double* v = backward_[layer - 1].data();
+    parallel_for(size, size, [=](Index k) { v[k] = first[k] * u[k]; });
+  }
+  backward_output_ = output;
+}
+
+void MultilayerPerceptron::input_gradient(int output, Eigen::Ref<Eigen::MatrixXd> gradient) {
+  require_forward("input_gradient");
+  check_output_index(output, "input_gradient");
+  check_batch("input_gradient", "the gradient matrix", gradient.rows(), gradient.cols(),
+              input_dimension());
+  backward_from_output(output);
+  multiply(gradient, weight(1).transpose(), backward_[1].leftCols(samples_), false);
+}
+
+void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
+    int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+    Eigen::Ref<Eigen::VectorXd> gradient) {
+  const char* method = "add_parameter_gradient_of_input_gradient";
+  require_forward(method);
+  check_output_index(output, method);
+  check_batch(method, "the weights matrix", weights.rows(), weights.cols(), input_dimension());
+  check_gradient_size(method, gradient.size());
+  if (backward_output_ != output) backward_from_output(output);
+
+  const Index n = samples_;
+  const int last = layer_count();
+  double* g = gradient.data();
+  const double* w_output = weight(last).data() + Index{output} * widths_[last - 1];
+
+  // Tangent pass: T_0 = Omega, P_l = W_l T_{l-1}, T_l = sigma'(z_l) . P_l; the backward
+  // pass sees the same tangent through sigma'(z_l), which gives the adjoint of z_l from the
+  // backward pass, sigma''(z_l) . u_l . P_l (stored in the right half of backward_[l]).
+  state_[0].leftCols(n) = weights;
+  for (int layer = 1; layer < last; ++layer) {
+    Eigen::MatrixXd& product = product_[layer];
+    multiply(product, weight(layer), state_[layer - 1].leftCols(n), false);
+    const Index rows = widths_[layer];
+    const double* p = product.data();
+    const double* first = first_derivative_[layer].data();
+    const double* second = second_derivative_[layer].data();
+    const double* u = layer < last - 1 ? upstream_[layer].data() : nullptr;
+    double* tangent = state_[layer].data();
+    double* adjoint = backward_[layer].data() + rows * n;
+    parallel_for(n, rows * n, [=](Index j) {
+      for (Index i = 0; i < rows; ++i) {
+        const Index k = j * rows + i;
+        tangent[k] = first[k] * p[k];
+        adjoint[k] = second[k] * (u != nullptr ? u[k] : w_output[i]) * p[k];
+      }
+    });
+  }
+  // dF_o/dx depends on W_L only through its row o: sum over samples of T_{L-1}.
+  weight_gradient(last, g).row(output).transpose().noalias() +=
+      state_[last - 1].leftCols(n) * ones_;
+
+  // Reverse pass over the forward network: adjoint(z_l) += sigma'(z_l) . W_{l+1}^T
+  // adjoint(z_{l+1}); dW_l += v_l T_{l-1}^T + adjoint(z_l) a_{l-1}^T, one GEMM over both
+  // halves; db_l += row sums of adjoint(z_l).
+  for (int layer = last - 1; layer >= 1; --layer) {
+    const Index rows = widths_[layer];
+    auto adjoint = backward_[layer].rightCols(n);
+    if (layer < last - 1) {
+      const double* a = product_[layer].data();
+      const double* first = first_derivative_[layer].data();
+      double* z = adjoint.data();
+      const Index size = rows * n;
+      parallel_for(size, size, [=](Index k) { z[k] += first[k] * a[k]; });
+    }
+    multiply(weight_gradient(layer, g), backward_[layer], state_[layer - 1].transpose(), true);
+    bias_gradient(layer, g).noalias() += adjoint * ones_;
+    if (layer > 1) multiply(product_[layer - 1], weight(layer).transpose(), adjoint, false);
+  }
+}
+
+void MultilayerPerceptron::add_parameter_gradient_of_outputs(
+    const Eigen::Ref<const Eigen::MatrixXd>& weights, Eigen::Ref<Eigen::VectorXd> gradient) {
+  const char* method = "add_parameter_gradient_of_outputs";
+  require_forward(method);
+  check_batch(method, "the weights matrix", weights.rows(), weights.cols(), output_dimension());
+  check_gradient_size(method, gradient.size());
+
+  const Index n = samples_;
+  const int last = layer_count();
+  double* g = gradient.data();
+  multiply(weight_gradient(last, g), weights, state_[last - 1].rightCols(n).transpose(), true);
+  if (layout_[last - 1].bias_offset >= 0) bias_gradient(last, g).noalias() += weights * ones_;
+  multiply(product_[last - 1], weight(last).transpose(), weights, false);
+  // delta_l = sigma'(z_l) . product_l is kept in the right half of backward_[l] (scratch).
+  for (int layer = last - 1; layer >= 1; --layer) {
+    auto delta = backward_[layer].rightCols(n);
+    {
+      const Index size = delta.size();
+      const double* p = product_[layer].data();
+      const double* first = first_derivative_[layer].data();
+      double* d = delta.data();
+      parallel_for(size, size, [=](Index k) { d[k] = first[k] * p[k]; });
+    }
+    multiply(weight_gradient(layer, g), delta, state_[layer - 1].rightCols(n).transpose(), true);
+    bias_gradient(layer, g).noalias() += delta * ones_;
+    if (layer > 1) multiply(product_[layer - 1], weight(layer).transpose(), delta, false);
+  }
+}
+
+}  // namespace hnn::mlp

@@ -1,0 +1,206 @@
+// Pipeline validation: one fixture file per kind of error, asserting the message text with
+// file, line and column; a valid pipeline resolved with defaults; --set overrides.
+#include <doctest/doctest.h>
+
+#include "hnn/config_tree.h"
+#include "hnn/error.h"
+#include "hnn/pipeline_config.h"
+#include "hnn/plugin_loader.h"
+
+namespace {
+
+const std::string kFixtures = HNN_CONFIG_FIXTURES;
+
+struct Plugins {
+  Plugins() : loader(registry) {
+    loader.load_library(HNN_FIXTURE_GOOD);
+    loader.load_directory(HNN_BUNDLED_PLUGIN_DIR);
+  }
+  hnn::Registry registry;
+  hnn::PluginLoader loader;
+};
+
+const hnn::Registry& registry() {
+  static Plugins plugins;
+  return plugins.registry;
+}
+
+// Validates a fixture file (with overrides) and returns every error message, "" if none.
+std::string errors_of(const std::string& name, const std::vector<std::string>& overrides = {}) {
+  const std::string file = kFixtures + "/" + name;
+  try {
+    hnn::ConfigNode root = hnn::load_config_file(file);
+    for (const auto& o : overrides) hnn::apply_override(root, o);
+    hnn::Diagnostics diagnostics;
+    hnn::validate_pipeline(root, file, registry(), diagnostics);
+    return diagnostics.format();
+  } catch (const hnn::ConfigError& error) {
+    return error.what();
+  }
+}
+
+hnn::PipelineConfig valid(const std::vector<std::string>& overrides = {}) {
+  const std::string file = kFixtures + "/valid.yaml";
+  hnn::ConfigNode root = hnn::load_config_file(file);
+  for (const auto& o : overrides) hnn::apply_override(root, o);
+  hnn::Diagnostics diagnostics;
+  auto config = hnn::validate_pipeline(root, file, registry(), diagnostics);
+  diagnostics.throw_if_any();
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("a valid pipeline resolves with every default filled in") {
+  const auto config = valid();
+  CHECK(config.name == "fixture_run");
+  CHECK(config.system.plugin == "fixture_oscillator");
+  CHECK(config.system.options.real("frequency") == 2.0);
+  CHECK(config.system.options.reals("radius") == std::vector<double>{0.1, 1.0});
+  CHECK(config.data.integer("trajectories") == 4);
+  CHECK(config.data.real("noise_std") == 0.0);  // default
+  CHECK(config.data.string("rng") == "numpy");
+  REQUIRE(config.models.size() == 2);
+  CHECK(config.models[0].name == "quadratic");
+  CHECK(config.models[0].model.options.integers("hidden") == std::vector<std::int64_t>{8, 8});
+  CHECK(config.models[0].model.options.string("activation") == "tanh");
+  CHECK(config.models[0].training.settings.string("objective") == "hnn");
+  CHECK(config.models[0].training.optimizer.options.real("rate") == 0.1);
+  // The baseline model's training overrides merge over the training section.
+  CHECK(config.models[1].training.settings.string("objective") == "baseline");
+  CHECK(config.models[1].training.optimizer.plugin == "fixture_gradient_descent");
+  CHECK(config.models[1].training.optimizer.options.integer("epochs") == 5);
+  CHECK(config.models[1].training.optimizer.options.real("rate") == 0.05);
+  CHECK(config.evaluation_integrator.options.real("step") == 1e-3);
+  CHECK(config.reference_integrator.options.real("step") == 1e-4);
+}
+
+TEST_CASE("the resolved pipeline validates back to the same pipeline") {
+  const auto config = valid();
+  const std::string yaml = hnn::to_yaml(config);
+  CHECK(yaml.find("  hidden: [8, 8]\n") != std::string::npos);
+  CHECK(yaml.find("  frequency: 2.0\n") != std::string::npos);
+  const hnn::ConfigNode root = hnn::parse_config(yaml, "resolved.yaml");
+  hnn::Diagnostics diagnostics;
+  const auto again = hnn::validate_pipeline(root, "resolved.yaml", registry(), diagnostics);
+  CHECK(diagnostics.format() == "");
+  CHECK(hnn::to_yaml(again) == yaml);
+}
+
+TEST_CASE("an unknown key is reported with its location and a did-you-mean") {
+  CHECK(errors_of("unknown_key.yaml") ==
+        kFixtures +
+            "/unknown_key.yaml:5:5: error: models.m.hiden: unknown key 'hiden' (did you "
+            "mean 'hidden'?); model 'fixture_quadratic' takes: training, checkpoint, "
+            "plugin, inputs, outputs, initial, hidden, activation, output_bias");
+}
+
+TEST_CASE("wrong types name what was expected and what was found, all errors together") {
+  CHECK(errors_of("wrong_type.yaml") ==
+        kFixtures +
+            "/wrong_type.yaml:3:17: error: data.trajectories: expected an integer >= 1, "
+            "found the string \"50\"\n" +
+            kFixtures +
+            "/wrong_type.yaml:7:17: error: models.m.hidden[1]: expected an integer "
+            "(in a list of integers (>= 1; at least 1 element)), found '2.5'\n" +
+            kFixtures +
+            "/wrong_type.yaml:8:18: error: models.m.output_bias: expected a boolean "
+            "(true or false), found 'yes please'");
+}
+
+TEST_CASE("a missing required key is reported at its parent map") {
+  CHECK(errors_of("missing_key.yaml") ==
+        kFixtures +
+            "/missing_key.yaml:2:3: error: system.plugin: missing required key; "
+            "expected the name of a system plugin (registered: " +
+            [] {
+              std::string names;
+              for (const auto& n : registry().names(hnn::PluginKind::kSystem)) {
+                names += (names.empty() ? "" : ", ") + n;
+              }
+              return names;
+            }() +
+            ")");
+}
+
+TEST_CASE("out-of-range values name the range") {
+  CHECK(errors_of("out_of_range.yaml") ==
+        kFixtures +
+            "/out_of_range.yaml:1:49: error: system.frequency: expected a real > 0, "
+            "found '0'\n" +
+            kFixtures +
+            "/out_of_range.yaml:3:14: error: data.noise_std: expected a real >= 0, "
+            "found '-0.1'\n" +
+            kFixtures +
+            "/out_of_range.yaml:4:14: error: data.time_span: expected a list of reals "
+            "(2 elements), found a list of 3 elements\n" +
+            kFixtures +
+            "/out_of_range.yaml:6:46: error: models.m.hidden[1]: expected a list of "
+            "integers (>= 1; at least 1 element), found '0'\n" +
+            kFixtures +
+            "/out_of_range.yaml:6:62: error: models.m.activation: expected a string "
+            "(one of: tanh, relu, sin), found 'tahn'");
+}
+
+TEST_CASE("duplicate keys are errors, naming the first occurrence") {
+  CHECK(errors_of("duplicate_key.yaml") ==
+        kFixtures +
+            "/duplicate_key.yaml:5:3: error: data.seed: duplicate key; it is already set "
+            "at line 3, column 3");
+}
+
+TEST_CASE("unknown plugin names list the registered ones") {
+  const std::string errors = errors_of("unknown_plugin.yaml");
+  CHECK(errors.find(kFixtures + "/unknown_plugin.yaml:2:11: error: system.plugin: unknown system "
+                                "'fixture_oscilator' (did you mean 'fixture_oscillator'?); "
+                                "registered systems: ") == 0);
+  CHECK(errors.find(kFixtures + "/unknown_plugin.yaml:4:15: error: models.m.plugin: unknown model "
+                                "'no_such_model'; registered models: ") != std::string::npos);
+  CHECK(errors.find("fixture_quadratic") != std::string::npos);
+}
+
+TEST_CASE("a malformed YAML file gets a located error") {
+  CHECK(errors_of("malformed.yaml") ==
+        kFixtures + "/malformed.yaml:4:4: error: malformed YAML: end of sequence flow not found");
+}
+
+TEST_CASE("a missing file and an empty document are config errors") {
+  CHECK(errors_of("no_such_file.yaml") ==
+        kFixtures + "/no_such_file.yaml: error: cannot read the pipeline file");
+  CHECK_THROWS_WITH_AS(hnn::parse_config("", "empty.yaml"),
+                       doctest::Contains("empty.yaml:1:1: error: the pipeline is empty"),
+                       hnn::ConfigError);
+  CHECK_THROWS_WITH_AS(hnn::parse_config("- 1\n- 2\n", "list.yaml"),
+                       "list.yaml:1:1: error: expected a map of sections at the top level, found a "
+                       "list",
+                       hnn::ConfigError);
+}
+
+TEST_CASE("--set overrides are validated like the file") {
+  const auto config =
+      valid({"models.quadratic.hidden=[16]", "data.noise_std=0.25", "training.optimizer.epochs=7"});
+  CHECK(config.models[0].model.options.integers("hidden") == std::vector<std::int64_t>{16});
+  CHECK(config.data.real("noise_std") == 0.25);
+  CHECK(config.models[0].training.optimizer.options.integer("epochs") == 7);
+  CHECK(config.models[1].training.optimizer.options.integer("epochs") == 7);
+
+  CHECK(errors_of("valid.yaml", {"data.points=many"}) ==
+        "--set 'data.points=many':1:13: error: data.points: expected an integer >= 2, found "
+        "'many'");
+  CHECK(
+      errors_of("valid.yaml", {"models.quadratic.hiden=[4]"})
+          .find(
+              "--set 'models.quadratic.hiden=[4]':1:1: error: models.quadratic.hiden: unknown key "
+              "'hiden' (did you mean 'hidden'?)") == 0);
+  CHECK(errors_of("valid.yaml", {"points"}) ==
+        "--set 'points': error: expected key.path=value, e.g. training.optimizer.epochs=100");
+  CHECK(errors_of("valid.yaml", {"name.x=1"}) ==
+        "--set 'name.x=1': error: name is 'fixture_run' in the pipeline, not a map; cannot set "
+        "name.x");
+}
+
+TEST_CASE("did_you_mean suggests only close words") {
+  CHECK(hnn::did_you_mean("hiden", {"hidden", "inputs"}) == "hidden");
+  CHECK(hnn::did_you_mean("epochz", {"epochs", "lr"}) == "epochs");
+  CHECK(hnn::did_you_mean("zzz", {"hidden", "inputs"}) == "");
+}

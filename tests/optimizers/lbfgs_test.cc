@@ -1,0 +1,187 @@
+// The `lbfgs` plugin: epochs, termination mapping, reporting and options.
+#include <doctest/doctest.h>
+
+#include <Eigen/Core>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hnn/error.h"
+#include "test_objectives.h"
+
+namespace hnn::testing {
+namespace {
+
+const BundledPlugins& plugins() {
+  static const BundledPlugins bundled;
+  return bundled;
+}
+
+// Throws from the n-th evaluation on.
+class ThrowingAfter final : public Objective {
+ public:
+  ThrowingAfter(TestObjective& inner, long successful) : inner_(inner), successful_(successful) {}
+  int parameter_count() const override { return inner_.parameter_count(); }
+  bool evaluate(const double* parameters, double* value, double* gradient) override {
+    if (++evaluations_ > successful_) throw std::runtime_error("objective exploded");
+    return inner_.evaluate(parameters, value, gradient);
+  }
+  LossParts last_parts() const override { return inner_.last_parts(); }
+
+ private:
+  TestObjective& inner_;
+  long successful_;
+  long evaluations_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("lbfgs runs every requested epoch when its tolerances are off") {
+  // 20 iterations are far from enough for the 10-dimensional Rosenbrock function, so the
+  // objective changes at every epoch and nothing but the epoch count ends the run.
+  Rosenbrock objective(10);
+  Eigen::VectorXd parameters = objective.standard_start();
+  EpochLog log;
+  const OptimizationSummary summary = plugins()
+                                          .optimizer("lbfgs", {{"epochs", std::int64_t{20}}})
+                                          ->minimize(objective, parameters, log.recorder());
+  INFO(summary.message);
+  CHECK(summary.termination == Termination::kEpochs);
+  CHECK(summary.epochs == 20);
+  CHECK(log.epochs.size() == 20);
+  CHECK(summary.message == "Maximum number of iterations reached.");
+  CHECK(summary.objective_evaluations == objective.evaluations);
+  CHECK(summary.objective_evaluations >= 21);
+  CHECK(summary.final_value > 1e-3);
+}
+
+TEST_CASE("lbfgs reports each accepted iterate with its objective value") {
+  Rosenbrock objective(4);
+  Eigen::VectorXd parameters = objective.standard_start();
+  EpochLog log;
+  std::vector<double> last_parts_in_callback;
+  const EpochCallback record = [&](const EpochState& state) {
+    last_parts_in_callback.push_back(objective.last_parts().data_loss);
+    return log.recorder()(state);
+  };
+  const OptimizationSummary summary = plugins()
+                                          .optimizer("lbfgs", {{"epochs", std::int64_t{60}}})
+                                          ->minimize(objective, parameters, record);
+  REQUIRE(log.epochs.size() == static_cast<std::size_t>(summary.epochs));
+  double previous = objective.value_at(objective.standard_start());
+  for (std::size_t i = 0; i < log.epochs.size(); ++i) {
+    INFO("epoch " << i + 1);
+    CHECK(log.objective_values[i] == objective.value_at(log.parameters[i]));
+    CHECK(last_parts_in_callback[i] == log.objective_values[i]);
+    CHECK(log.objective_values[i] < previous);  // the Wolfe conditions demand decrease
+    previous = log.objective_values[i];
+  }
+}
+
+TEST_CASE("lbfgs reports the epoch that meets a tolerance and maps it to kConverged") {
+  Rosenbrock objective;
+  Eigen::VectorXd parameters = objective.standard_start();
+  EpochLog log;
+  const OptimizationSummary summary =
+      plugins()
+          .optimizer("lbfgs", {{"epochs", std::int64_t{500}}, {"gradient_tolerance", 1e-9}})
+          ->minimize(objective, parameters, log.recorder());
+  INFO(summary.message);
+  CHECK(summary.termination == Termination::kConverged);
+  CHECK(summary.message.find("Gradient tolerance reached") != std::string::npos);
+  CHECK(summary.epochs < 500);
+  REQUIRE(log.epochs.size() == static_cast<std::size_t>(summary.epochs));
+  CHECK(log.parameters.back() == parameters);
+  CHECK(log.objective_values.back() == summary.final_value);
+}
+
+TEST_CASE("lbfgs converges without an epoch when the gradient vanishes at the start") {
+  Quadratic objective(Eigen::MatrixXd::Identity(3, 3), Eigen::VectorXd::Zero(3));
+  Eigen::VectorXd parameters = Eigen::VectorXd::Zero(3);
+  EpochLog log;
+  const OptimizationSummary summary =
+      plugins().optimizer("lbfgs")->minimize(objective, parameters, log.recorder());
+  CHECK(summary.termination == Termination::kConverged);
+  CHECK(summary.epochs == 0);
+  CHECK(log.epochs.empty());
+  CHECK(summary.final_value == 0.0);
+  CHECK(parameters == Eigen::VectorXd::Zero(3));
+}
+
+TEST_CASE("lbfgs minimises with every line search interpolation") {
+  for (const char* interpolation : {"cubic", "quadratic", "bisection"}) {
+    INFO("interpolation: " << interpolation);
+    Quadratic objective = Quadratic::standard();
+    Eigen::VectorXd parameters = Eigen::VectorXd::Zero(5);
+    const OptimizationSummary summary =
+        plugins()
+            .optimizer("lbfgs", {{"epochs", std::int64_t{300}},
+                                 {"gradient_tolerance", 1e-10},
+                                 {"line_search_interpolation", std::string(interpolation)}})
+            ->minimize(objective, parameters, {});
+    INFO(summary.message);
+    CHECK(summary.termination == Termination::kConverged);
+    CHECK((parameters - objective.minimum()).lpNorm<Eigen::Infinity>() < 1e-8);
+  }
+}
+
+TEST_CASE("lbfgs keeps the last accepted iterate when the line search fails") {
+  // Evaluations fail from the 12th on: the line search cannot find a valid step.
+  Rosenbrock inner(4);
+  FailingAfter objective(inner, 12);
+  Eigen::VectorXd parameters = inner.standard_start();
+  EpochLog log;
+  const OptimizationSummary summary =
+      plugins().optimizer("lbfgs")->minimize(objective, parameters, log.recorder());
+  INFO(summary.message);
+  CHECK(summary.termination == Termination::kFailed);
+  CHECK(summary.message.find("line search") != std::string::npos);
+  REQUIRE_FALSE(log.parameters.empty());
+  CHECK(summary.epochs == static_cast<int>(log.epochs.size()));
+  CHECK(parameters == log.parameters.back());
+  CHECK(summary.final_value == log.objective_values.back());
+}
+
+TEST_CASE("an exception thrown by the objective propagates out of lbfgs") {
+  Rosenbrock inner;
+  ThrowingAfter objective(inner, 10);
+  Eigen::VectorXd parameters = inner.standard_start();
+  EpochLog log;
+  CHECK_THROWS_WITH_AS(
+      plugins().optimizer("lbfgs")->minimize(objective, parameters, log.recorder()),
+      "objective exploded", std::runtime_error);
+  CHECK(parameters.allFinite());
+  if (!log.parameters.empty()) CHECK(parameters == log.parameters.back());
+}
+
+TEST_CASE("lbfgs's schema") {
+  const PluginInfo* info = plugins().registry.find(PluginKind::kOptimizer, "lbfgs");
+  REQUIRE(info != nullptr);
+  const Options defaults = Options::defaults(info->schema);
+  CHECK(defaults.integer("epochs") == 1000);
+  CHECK(defaults.integer("memory") == 20);
+  CHECK(defaults.string("line_search") == "wolfe");
+  CHECK(defaults.string("line_search_interpolation") == "cubic");
+  CHECK(defaults.real("function_tolerance") == 0.0);
+  CHECK(defaults.real("gradient_tolerance") == 0.0);
+  CHECK(defaults.real("parameter_tolerance") == 0.0);
+
+  // Ceres accepts only the Wolfe conditions for L-BFGS.
+  CHECK(info->schema.find("line_search")->check(OptionValue(std::string("armijo"))) != "");
+  CHECK(info->schema.find("line_search_interpolation")->check(OptionValue(std::string("linear"))) !=
+        "");
+  CHECK(info->schema.find("gradient_tolerance")->check(OptionValue(-1.0)) != "");
+  CHECK(info->schema.find("memory")->check(OptionValue(std::int64_t{0})) != "");
+}
+
+TEST_CASE("lbfgs refuses out-of-range options that bypassed the schema") {
+  CHECK_THROWS_WITH_AS(plugins().registry.create_optimizer(
+                           "lbfgs", plugins().options("lbfgs", {{"function_tolerance", -1.0}})),
+                       doctest::Contains("function_tolerance = -1 must be >= 0"), hnn::Error);
+  CHECK_THROWS_WITH_AS(
+      plugins().registry.create_optimizer(
+          "lbfgs", plugins().options("lbfgs", {{"line_search", std::string("armijo")}})),
+      doctest::Contains("line_search"), hnn::Error);
+}
+
+}  // namespace hnn::testing

@@ -1,0 +1,165 @@
+// Plugin loading the real way: shared libraries built as MODULE targets, loaded through
+// PluginLoader into a Registry.
+#include <dlfcn.h>
+#include <doctest/doctest.h>
+
+#include "hnn/error.h"
+#include "hnn/plugin_loader.h"
+#include "hnn/registry.h"
+
+namespace {
+
+// Whether the dynamic linker still has the library loaded (RTLD_NOLOAD does not load it;
+// when it is loaded the handle bumps its count, so close it again).
+bool is_loaded(const char* path) {
+  void* handle = ::dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+  if (handle == nullptr) return false;
+  ::dlclose(handle);
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a good plugin registers one name of every kind with its file and schema") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  loader.load_library(HNN_FIXTURE_GOOD);
+  const auto* system = registry.find(hnn::PluginKind::kSystem, "fixture_oscillator");
+  REQUIRE(system != nullptr);
+  CHECK(system->source == HNN_FIXTURE_GOOD);
+  CHECK(system->description == "fixture: H = w (q^2 + p^2) / 2");
+  REQUIRE(system->schema.find("frequency") != nullptr);
+  CHECK(system->schema.find("frequency")->describe_range() == "> 0");
+  CHECK(registry.find(hnn::PluginKind::kModel, "fixture_quadratic") != nullptr);
+  CHECK(registry.find(hnn::PluginKind::kOptimizer, "fixture_gradient_descent") != nullptr);
+  CHECK(registry.find(hnn::PluginKind::kIntegrator, "fixture_euler") != nullptr);
+  CHECK(loader.loaded_files() == std::vector<std::string>{HNN_FIXTURE_GOOD});
+
+  hnn::Options options = hnn::Options::defaults(system->schema);
+  options.set("frequency", 2.0);
+  const auto oscillator = registry.create_system("fixture_oscillator", options);
+  Eigen::VectorXd x(2), gradient(2);
+  x << 0.5, -1.5;
+  oscillator->gradient(x, gradient);
+  CHECK(gradient[0] == doctest::Approx(1.0));
+  CHECK(gradient[1] == doctest::Approx(-3.0));
+}
+
+TEST_CASE("a plugin built for another ABI version is refused before it is registered") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  CHECK_THROWS_WITH_AS(loader.load_library(HNN_FIXTURE_WRONG_ABI),
+                       doctest::Contains("was built for plugin ABI version 42, this hnn-host"),
+                       hnn::PluginError);
+  CHECK_THROWS_WITH_AS(loader.load_library(HNN_FIXTURE_WRONG_ABI),
+                       doctest::Contains(HNN_FIXTURE_WRONG_ABI), hnn::PluginError);
+  CHECK(registry.list(hnn::PluginKind::kSystem).empty());
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_WRONG_ABI));
+}
+
+TEST_CASE("a plugin with a mismatched build tag is refused, naming both tags") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  CHECK_THROWS_WITH_AS(loader.load_library(HNN_FIXTURE_WRONG_TAG),
+                       doctest::Contains(("align64;avx512' but this hnn-host with '" +
+                                          hnn::PluginLoader::host_build_tag() + "'")
+                                             .c_str()),
+                       hnn::PluginError);
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_WRONG_TAG));
+}
+
+TEST_CASE("a shared library that is not a plugin is refused by name without loading it") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  CHECK_THROWS_WITH_AS(
+      loader.load_library(HNN_FIXTURE_NOT_A_PLUGIN),
+      doctest::Contains(HNN_FIXTURE_NOT_A_PLUGIN
+                        " is not an hnn plugin: it does not export the entry 'hnn_plugin'"),
+      hnn::PluginError);
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_NOT_A_PLUGIN));
+  CHECK_THROWS_WITH_AS(loader.load_library(HNN_CONFIG_FIXTURES "/valid.yaml"),
+                       doctest::Contains("is not an hnn plugin: it is not a shared library"),
+                       hnn::PluginError);
+  CHECK_THROWS_WITH_AS(loader.load_library("/nonexistent/plugin.so"),
+                       doctest::Contains("/nonexistent/plugin.so: no such file"), hnn::PluginError);
+}
+
+TEST_CASE("a plugin that throws while registering is reported by name; the host stays usable") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  CHECK_THROWS_WITH_AS(loader.load_library(HNN_FIXTURE_THROWING),
+                       doctest::Contains("plugin 'fixture_throwing' (" HNN_FIXTURE_THROWING
+                                         ") failed while registering: deliberate failure"),
+                       hnn::PluginError);
+  // Nothing of the failed library was kept, and it was unloaded.
+  CHECK(registry.find(hnn::PluginKind::kIntegrator, "fixture_half_registered") == nullptr);
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_THROWING));
+  // The same registry and loader go on working.
+  loader.load_library(HNN_FIXTURE_GOOD);
+  CHECK(registry.find(hnn::PluginKind::kSystem, "fixture_oscillator") != nullptr);
+}
+
+TEST_CASE("a duplicate name is an error naming both files, and the second library is dropped") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  loader.load_library(HNN_FIXTURE_GOOD);
+  CHECK_THROWS_WITH_AS(
+      loader.load_library(HNN_FIXTURE_DUPLICATE),
+      doctest::Contains("system 'fixture_oscillator' is registered twice: by " HNN_FIXTURE_GOOD
+                        " and by " HNN_FIXTURE_DUPLICATE),
+      hnn::PluginError);
+  CHECK(registry.find(hnn::PluginKind::kIntegrator, "fixture_unique_name") == nullptr);
+  CHECK(registry.find(hnn::PluginKind::kSystem, "fixture_oscillator")->source == HNN_FIXTURE_GOOD);
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_DUPLICATE));
+}
+
+TEST_CASE("load_directory loads what it can and reports every failure") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  const auto problems = loader.load_directory(HNN_FIXTURE_DIR);
+  CHECK(problems.empty());
+  CHECK(registry.find(hnn::PluginKind::kModel, "fixture_quadratic") != nullptr);
+  const auto missing = loader.load_directory("/nonexistent/folder");
+  REQUIRE(missing.size() == 1);
+  CHECK(missing[0] == "plugin folder /nonexistent/folder: no such folder");
+}
+
+TEST_CASE("lifetime: a library is unloaded only after the last object from it is gone") {
+  std::shared_ptr<hnn::System> oscillator;
+  {
+    hnn::Registry registry;
+    hnn::PluginLoader loader(registry);
+    loader.load_library(HNN_FIXTURE_GOOD);
+    const auto* info = registry.find(hnn::PluginKind::kSystem, "fixture_oscillator");
+    oscillator = registry.create_system("fixture_oscillator", hnn::Options::defaults(info->schema));
+    CHECK(is_loaded(HNN_FIXTURE_GOOD));
+  }
+  // The registry and loader are gone; the object still holds its library.
+  REQUIRE(is_loaded(HNN_FIXTURE_GOOD));
+  Eigen::VectorXd x(2);
+  x << 3.0, 4.0;
+  CHECK(oscillator->hamiltonian(x) == doctest::Approx(12.5));  // code from the library runs
+  CHECK(oscillator->coordinate_names() == std::vector<std::string>{"q", "p"});
+  oscillator.reset();
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_GOOD));
+}
+
+TEST_CASE("the registry refuses bad names and reserved option keys") {
+  hnn::Registry registry;
+  auto factory = [](const hnn::Options&) { return std::unique_ptr<hnn::Integrator>(); };
+  CHECK_THROWS_WITH_AS(registry.add_integrator("Bad-Name", "", {}, factory),
+                       doctest::Contains("a name must be lower-case letters, digits and '_'"),
+                       hnn::PluginError);
+  CHECK_THROWS_WITH_AS(
+      registry.add_integrator("ok", "", hnn::OptionSchema{hnn::Option::string("plugin", "", "")},
+                              factory),
+      doctest::Contains("the option key 'plugin' is reserved for the host"), hnn::PluginError);
+  registry.add_integrator("null_maker", "returns nothing", {}, factory);
+  CHECK_THROWS_WITH_AS(registry.create_integrator("null_maker", hnn::Options{}),
+                       doctest::Contains("integrator 'null_maker' (<built-in>) returned no object"),
+                       hnn::PluginError);
+  CHECK_THROWS_WITH_AS(registry.create_integrator("nothing", hnn::Options{}),
+                       doctest::Contains("no integrator named 'nothing' is registered (registered: "
+                                         "null_maker)"),
+                       hnn::PluginError);
+}
