@@ -13,6 +13,7 @@
 
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
+#include "hnn/parallelism.h"
 #include "hnn/pipeline_config.h"
 #include "hnn/pipeline_runner.h"
 #include "hnn/plugin_loader.h"
@@ -207,7 +208,8 @@ int main(int argc, char** argv) {
   }
   if (variables.count("version")) {
     std::cout << "hnn-host " << hnn::kVersion << " (plugin ABI " << hnn::kPluginAbiVersion
-              << ", build " << hnn::PluginLoader::host_build_tag() << ")\n";
+              << ", build " << hnn::PluginLoader::host_build_tag() << ", "
+              << hnn::available_threads() << " threads)\n";
     return kSuccess;
   }
   command.check = variables.count("check") > 0;

@@ -1,0 +1,131 @@
+// Conformance of every bundled model and system, loaded through the registry: gradients
+// against finite differences (relative error <= 1e-6), energy conservation of the true flow.
+// A new bundled plugin must get an entry in the tables below, or this suite fails.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "hnn/baseline_objective.h"
+#include "hnn/gradient_check.h"
+#include "hnn/hamiltonian_objective.h"
+#include "hnn/plugin_loader.h"
+#include "hnn/random.h"
+
+namespace {
+
+constexpr double kTolerance = 1e-6;
+
+struct Bundled {
+  Bundled() : loader(registry) {
+    const auto problems = loader.load_directory(HNN_BUNDLED_PLUGIN_DIR);
+    for (const auto& problem : problems) FAIL(problem);
+  }
+  hnn::Registry registry;
+  hnn::PluginLoader loader;
+};
+
+const hnn::Registry& registry() {
+  static Bundled bundled;
+  return bundled.registry;
+}
+
+// Small sizes for each model, so that finite differences over all parameters are quick.
+const std::map<std::string, std::map<std::string, hnn::OptionValue>> kModelSettings = {
+    {"mlp", {{"hidden", std::vector<std::int64_t>{6, 5}}, {"activation", std::string("tanh")}}},
+};
+
+// Time over which each system's true flow is integrated for the conservation check.
+const std::map<std::string, double> kSystemHorizon = {{"spring_mass", 10.0}};
+
+hnn::Options options_for(const hnn::PluginInfo& info,
+                         const std::map<std::string, hnn::OptionValue>& settings) {
+  hnn::Options options = hnn::Options::defaults(info.schema);
+  for (const auto& [key, value] : settings) options.set(key, value);
+  return options;
+}
+
+Eigen::MatrixXd random_matrix(int rows, int cols, std::uint32_t seed) {
+  hnn::NumpyLegacyRandom random(seed);
+  Eigen::MatrixXd m(rows, cols);
+  for (int c = 0; c < cols; ++c)
+    for (int r = 0; r < rows; ++r) m(r, c) = 2.0 * random.uniform() - 1.0;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("every bundled system: gradient against finite differences, energy conserved") {
+  const auto systems = registry().list(hnn::PluginKind::kSystem);
+  REQUIRE_FALSE(systems.empty());
+  const auto* rk45 = registry().find(hnn::PluginKind::kIntegrator, "rk45");
+  REQUIRE(rk45 != nullptr);
+  hnn::Options tight = hnn::Options::defaults(rk45->schema);
+  tight.set("rtol", 1e-12);
+  tight.set("atol", 1e-12);
+  const auto integrator = registry().create_integrator("rk45", tight);
+  for (const auto* info : systems) {
+    CAPTURE(info->name);
+    REQUIRE_MESSAGE(kSystemHorizon.count(info->name), "add the system to kSystemHorizon");
+    const auto system = registry().create_system(info->name, hnn::Options::defaults(info->schema));
+    CHECK(int(system->coordinate_names().size()) == system->state_dimension());
+    hnn::NumpyLegacyRandom random(7);
+    Eigen::VectorXd x(system->state_dimension());
+    for (int trial = 0; trial < 10; ++trial) {
+      system->sample_initial_state(random, x);
+      const auto result = hnn::check_system_gradient(*system, x);
+      CHECK_MESSAGE(result.passed(kTolerance), result.report());
+    }
+    const hnn::VectorField field = [&](double, const Eigen::VectorXd& s, Eigen::VectorXd& dsdt) {
+      hnn::hamiltonian_field(*system, s, dsdt);
+    };
+    const double horizon = kSystemHorizon.at(info->name);
+    const Eigen::MatrixXd path = integrator->integrate(field, x, {0.0, horizon / 2, horizon});
+    const double energy = system->hamiltonian(path.col(0));
+    CHECK(std::abs(system->hamiltonian(path.col(2)) - energy) <=
+          1e-9 * std::max(1.0, std::abs(energy)));
+  }
+}
+
+TEST_CASE("every bundled model: input, mixed and output gradients and both objectives") {
+  const auto models = registry().list(hnn::PluginKind::kModel);
+  REQUIRE_FALSE(models.empty());
+  const int d = 2, n = 12;
+  const Eigen::MatrixXd inputs = random_matrix(d, n, 1);
+  const Eigen::MatrixXd targets = random_matrix(d, n, 2);
+  const Eigen::MatrixXd weights = random_matrix(d, n, 3);
+  for (const auto* info : models) {
+    CAPTURE(info->name);
+    REQUIRE_MESSAGE(kModelSettings.count(info->name), "add the model to kModelSettings");
+    auto settings = kModelSettings.at(info->name);
+    settings["inputs"] = std::int64_t(d);
+    settings["outputs"] = std::int64_t(2);
+    const auto model = registry().create_model(info->name, options_for(*info, settings));
+    Eigen::VectorXd parameters(model->parameter_count());
+    model->get_parameters(parameters);
+    for (int output = 0; output < 2; ++output) {
+      auto input = hnn::check_model_input_gradient(*model, inputs, output);
+      CHECK_MESSAGE(input.passed(kTolerance), input.report());
+      auto mixed = hnn::check_model_mixed_gradient(*model, inputs, output, weights);
+      CHECK_MESSAGE(mixed.passed(kTolerance), mixed.report());
+    }
+    auto outputs = hnn::check_model_output_gradient(*model, inputs, random_matrix(2, n, 4));
+    CHECK_MESSAGE(outputs.passed(kTolerance), outputs.report());
+
+    for (const auto field :
+         {hnn::FieldType::kSolenoidal, hnn::FieldType::kConservative, hnn::FieldType::kBoth}) {
+      hnn::HamiltonianObjectiveOptions objective_options;
+      objective_options.field_type = field;
+      objective_options.l1 = 1e-3;
+      hnn::HamiltonianObjective objective(*model, inputs, targets, objective_options);
+      auto result = hnn::check_objective_gradient(objective, parameters);
+      CHECK_MESSAGE(result.passed(kTolerance), result.report());
+    }
+    settings["outputs"] = std::int64_t(d);
+    const auto baseline_model = registry().create_model(info->name, options_for(*info, settings));
+    Eigen::VectorXd baseline_parameters(baseline_model->parameter_count());
+    baseline_model->get_parameters(baseline_parameters);
+    hnn::BaselineObjective baseline(*baseline_model, inputs, targets);
+    auto result = hnn::check_objective_gradient(baseline, baseline_parameters);
+    CHECK_MESSAGE(result.passed(kTolerance), result.report());
+  }
+}

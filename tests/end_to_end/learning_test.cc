@@ -1,0 +1,140 @@
+// End to end through hnn-host: learned results, not just a run. The spring-mass system of
+// the KAN-HNN author's data, real MLPs trained with Ceres' L-BFGS, evaluated by rollout.
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kPipeline = HNN_SOURCE_DIR "/tests/end_to_end/spring_small.yaml";
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(HNN_BINARY_DIR) / "tests" / "end_to_end" / name;
+  fs::remove_all(dir);
+  return dir;
+}
+
+int host(const std::string& arguments) {
+  const std::string command = "HNN_PLUGIN_PATH= '" HNN_HOST "' " + arguments + " --quiet";
+  const int raw = std::system(command.c_str());
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+std::size_t count_lines_with(const fs::path& file, const std::string& part) {
+  std::ifstream stream(file);
+  std::size_t count = 0;
+  for (std::string line; std::getline(stream, line);) count += line.find(part) != std::string::npos;
+  return count;
+}
+
+// One trained run, shared by the test cases.
+const fs::path& trained_run() {
+  static const fs::path run = [] {
+    const fs::path dir = scratch("trained");
+    REQUIRE(host("'" + kPipeline + "' -o '" + dir.string() + "'") == 0);
+    return dir;
+  }();
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("an MLP-HNN learns the spring: test loss below 1e-5, energy kept to 1e-3 over [0, 20]") {
+  const YAML::Node summary = YAML::LoadFile((trained_run() / "summary.yaml").string());
+  const YAML::Node hnn = summary["models"]["hnn"];
+  CHECK(summary["exact_hamiltonian"].as<std::string>() == "q^2 + p^2");
+  CHECK(hnn["parameters"].as<int>() == 2 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2);
+  CHECK(hnn["epochs"].as<int>() == 400);
+  CHECK(hnn["termination"].as<std::string>() == "epochs");
+  CHECK(hnn["final_train_loss"].as<double>() < 1e-5);
+  CHECK(hnn["final_test_loss"].as<double>() < 1e-5);
+  CHECK(hnn["energy_drift_max"].as<double>() < 1e-3);
+  CHECK(hnn["trajectory_mse"]["max"].as<double>() < 1e-2);
+  // The reference truth agrees with the truth to the integrators' accuracy.
+  CHECK(summary["truth"]["truth_vs_reference_mse"]["max"].as<double>() < 1e-9);
+  CHECK(summary["truth"]["reference_energy_drift_max"].as<double>() < 1e-9);
+}
+
+TEST_CASE("the baseline trains too, and conserves energy worse than the HNN") {
+  const YAML::Node models = YAML::LoadFile((trained_run() / "summary.yaml").string())["models"];
+  CHECK(models["baseline"]["objective"].as<std::string>() == "baseline");
+  CHECK(models["baseline"]["final_test_loss"].as<double>() < 1e-4);
+  CHECK(models["baseline"]["parameters"].as<int>() == models["hnn"]["parameters"].as<int>());
+  CHECK(models["hnn"]["energy_drift_max"].as<double>() * 3 <
+        models["baseline"]["energy_drift_max"].as<double>());
+}
+
+TEST_CASE("history, trajectories and data have a row per epoch, time and sample") {
+  const fs::path& run = trained_run();
+  CHECK(count_lines_with(run / "history.csv", ",hnn,") == 401);  // epoch 0 and 400 epochs
+  CHECK(count_lines_with(run / "history.csv", ",baseline,") == 401);
+  CHECK(count_lines_with(run / "trajectories.csv", ",") == 201);  // header and 200 times
+  CHECK(count_lines_with(run / "data.csv", "train,") == 750);
+  CHECK(count_lines_with(run / "data.csv", "test,") == 750);
+  std::ifstream trajectories(run / "trajectories.csv");
+  std::string header;
+  std::getline(trajectories, header);
+  CHECK(header ==
+        "t,truth_q,truth_p,truth_energy,reference_q,reference_p,reference_energy,hnn_q,hnn_p,"
+        "hnn_energy,hnn_H,baseline_q,baseline_p,baseline_energy");
+}
+
+TEST_CASE("a checkpoint reloads to the identical loss, and training continues from it") {
+  const fs::path& run = trained_run();
+  const YAML::Node before = YAML::LoadFile((run / "summary.yaml").string())["models"]["hnn"];
+  const std::string checkpoint = (run / "checkpoints" / "hnn.yaml").string();
+
+  const fs::path evaluated = scratch("from_checkpoint");
+  REQUIRE(host("'" + kPipeline + "' -o '" + evaluated.string() + "' --set models.hnn.checkpoint='" +
+               checkpoint +
+               "' --set models.hnn.training.enabled=false --set "
+               "models.baseline.training.enabled=false") == 0);
+  const YAML::Node after = YAML::LoadFile((evaluated / "summary.yaml").string())["models"]["hnn"];
+  CHECK(after["trained"].as<bool>() == false);
+  CHECK(after["total_epochs"].as<int>() == 400);
+  CHECK(after["final_train_loss"].as<std::string>() ==
+        before["final_train_loss"].as<std::string>());
+  CHECK(after["final_test_loss"].as<std::string>() == before["final_test_loss"].as<std::string>());
+  CHECK(after["trajectory_mse"]["final"].as<std::string>() ==
+        before["trajectory_mse"]["final"].as<std::string>());
+
+  const fs::path continued = scratch("continued");
+  REQUIRE(host("'" + kPipeline + "' -o '" + continued.string() + "' --set models.hnn.checkpoint='" +
+               checkpoint + "' --set models.hnn.training.optimizer.epochs=50") == 0);
+  const YAML::Node more = YAML::LoadFile((continued / "summary.yaml").string())["models"]["hnn"];
+  CHECK(more["total_epochs"].as<int>() == 450);
+  CHECK(more["final_train_loss"].as<double>() <= before["final_train_loss"].as<double>());
+}
+
+TEST_CASE("a checkpoint from other options is refused with the difference") {
+  const fs::path run = scratch("mismatch");
+  const std::string checkpoint = (trained_run() / "checkpoints" / "hnn.yaml").string();
+  const std::string command = "HNN_PLUGIN_PATH= '" HNN_HOST "' '" + kPipeline + "' -o '" +
+                              run.string() + "' --quiet --set models.hnn.checkpoint='" +
+                              checkpoint + "' --set 'models.hnn.hidden=[32, 32]' 2>'" +
+                              (fs::path(HNN_BINARY_DIR) / "mismatch.txt").string() + "'";
+  const int raw = std::system(command.c_str());
+  CHECK(WEXITSTATUS(raw) == 2);
+  std::ifstream err(fs::path(HNN_BINARY_DIR) / "mismatch.txt");
+  std::stringstream text;
+  text << err.rdbuf();
+  CHECK(text.str().find("error: options.hidden: the checkpoint was made with [64, 64], the "
+                        "pipeline has [32, 32]") != std::string::npos);
+}
+
+TEST_CASE("Adam trains an HNN as well") {
+  const fs::path run = scratch("adam");
+  REQUIRE(host("'" + kPipeline + "' -o '" + run.string() +
+               "' --set 'models={hnn: {plugin: mlp, hidden: [32, 32]}}' "
+               "--set 'training.optimizer={plugin: adam, epochs: 300, lr: 0.01}'") == 0);
+  const YAML::Node hnn = YAML::LoadFile((run / "summary.yaml").string())["models"]["hnn"];
+  CHECK(hnn["optimizer"].as<std::string>() == "adam");
+  CHECK(hnn["epochs"].as<int>() == 300);
+  CHECK(hnn["final_test_loss"].as<double>() < 1e-3);
+}
