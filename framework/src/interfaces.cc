@@ -26,6 +26,11 @@ double Model::add_penalty(Eigen::Ref<Eigen::VectorXd> /*gradient*/) {
   throw NotImplementedError("model '" + name() + "' has no penalty (has_penalty() is false)");
 }
 
+void Model::update_grid(const Eigen::Ref<const Eigen::MatrixXd>& /*inputs*/) {
+  throw NotImplementedError("model '" + name() +
+                            "' has no grid to update (has_grid_update() is false)");
+}
+
 void Model::set_auxiliary_state(const std::vector<double>& state) {
   if (!state.empty()) {
     throw NotImplementedError("model '" + name() + "' has no auxiliary state, but " +

@@ -55,6 +55,9 @@ OptionSchema training_schema() {
           .at_least(0),
       Option::real("l1", 0.0, "L1 penalty coefficient: adds l1 * sum |theta|").at_least(0.0),
       Option::integer("test_every", 1, "record the test loss every this many epochs").at_least(1),
+      Option::boolean("update_grid", false,
+                      "update the model's grid from the training inputs before training "
+                      "(models with a grid, e.g. kan)"),
   };
 }
 
@@ -434,6 +437,21 @@ ConfigNode section_or_empty(const ConfigNode& root, const std::string& key) {
   return *node;
 }
 
+TrainingStage validate_stage(const ConfigNode& map, const std::string& path,
+                             const Registry& registry, Diagnostics& diagnostics) {
+  TrainingStage stage;
+  const ConfigNode* optimizer = map.find("optimizer");
+  const ConfigNode optimizer_node =
+      optimizer ? *optimizer : default_section(map.location(), {{"plugin", "lbfgs"}});
+  if (const ConfigNode* m =
+          expect_map(optimizer_node, child_path(path, "optimizer"), diagnostics)) {
+    stage.optimizer =
+        validate_plugin_section(*m, PluginKind::kOptimizer, child_path(path, "optimizer"), "lbfgs",
+                                {}, registry, diagnostics);
+  }
+  return stage;
+}
+
 TrainingConfig validate_training(const ConfigNode& section, const std::string& path,
                                  const Registry& registry, Diagnostics& diagnostics) {
   TrainingConfig training;
@@ -442,16 +460,42 @@ TrainingConfig validate_training(const ConfigNode& section, const std::string& p
     diagnostics.error(section.location(), path,
                       "expected a map of options, found " + section.describe());
   }
-  training.settings = validate_options(map, *host_section_schema("training"), path,
-                                       "the training section", {"optimizer"}, diagnostics);
-  const ConfigNode* optimizer = map.find("optimizer");
-  const ConfigNode optimizer_node =
-      optimizer ? *optimizer : default_section(map.location(), {{"plugin", "lbfgs"}});
-  if (const ConfigNode* m =
-          expect_map(optimizer_node, child_path(path, "optimizer"), diagnostics)) {
-    training.optimizer =
-        validate_plugin_section(*m, PluginKind::kOptimizer, child_path(path, "optimizer"), "lbfgs",
-                                {}, registry, diagnostics);
+  training.settings =
+      validate_options(map, *host_section_schema("training"), path, "the training section",
+                       {"optimizer", "stages"}, diagnostics);
+  const ConfigNode* stages = map.find("stages");
+  if (stages == nullptr) {
+    training.stages.push_back(validate_stage(map, path, registry, diagnostics));
+  } else if (map.find("optimizer") != nullptr) {
+    diagnostics.error(stages->location(), child_path(path, "stages"),
+                      "expected either `optimizer` (one stage) or `stages`, found both");
+  } else if (!stages->is_sequence() || stages->items().empty()) {
+    diagnostics.error(stages->location(), child_path(path, "stages"),
+                      "expected a list of stages, each {optimizer: {...}, update_grid: false}, "
+                      "found " +
+                          (stages->is_sequence() ? "an empty list" : stages->describe()));
+  } else {
+    const OptionSchema stage_schema{Option::boolean(
+        "update_grid", false, "update the model's grid from the training inputs first")};
+    for (std::size_t i = 0; i < stages->items().size(); ++i) {
+      const std::string stage_path = child_path(path, "stages") + "[" + std::to_string(i) + "]";
+      const ConfigNode& item = stages->items()[i];
+      if (!item.is_map()) {
+        diagnostics.error(
+            item.location(), stage_path,
+            "expected a map {optimizer: {...}, update_grid: false}, found " + item.describe());
+        continue;
+      }
+      const Options options = validate_options(item, stage_schema, stage_path, "a training stage",
+                                               {"optimizer"}, diagnostics);
+      TrainingStage stage = validate_stage(item, stage_path, registry, diagnostics);
+      stage.update_grid = options.contains("update_grid") && options.boolean("update_grid");
+      training.stages.push_back(std::move(stage));
+    }
+  }
+  if (!training.stages.empty() && training.settings.contains("update_grid") &&
+      training.settings.boolean("update_grid")) {
+    training.stages.front().update_grid = true;
   }
   return training;
 }
@@ -634,10 +678,8 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
   // training defaults
   const ConfigNode training_section = section_or_empty(root, "training");
   {
-    TrainingConfig defaults =
+    config.training_defaults =
         validate_training(training_section, "training", registry, diagnostics);
-    config.training_defaults = defaults.settings;
-    config.default_optimizer = defaults.optimizer;
   }
 
   // models
@@ -682,6 +724,9 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
       if (const ConfigNode* overrides = m->find("training")) {
         if (overrides->is_map()) {
           training = merge(training, *overrides);
+          // One form or the other: the model's choice replaces the section's.
+          if (overrides->find("stages")) training.erase("optimizer");
+          if (overrides->find("optimizer")) training.erase("stages");
         } else if (!overrides->is_null()) {
           diagnostics.error(overrides->location(), path + ".training",
                             "expected a map of training options, found " + overrides->describe());
@@ -773,6 +818,19 @@ void emit_plugin(std::string& out, const std::string& key, const PluginChoice& c
   emit_options(out, choice.options, nullptr, indent + 2);
 }
 
+void emit_training(std::string& out, const TrainingConfig& training, int indent) {
+  const std::string pad(indent, ' ');
+  // The stages carry update_grid; the section-level shorthand is written as false.
+  Options settings = training.settings;
+  if (settings.contains("update_grid")) settings.set("update_grid", false);
+  emit_options(out, settings, host_section_schema("training"), indent);
+  out += pad + "stages:\n";
+  for (const auto& stage : training.stages) {
+    out += pad + "  - update_grid: " + (stage.update_grid ? "true" : "false") + "\n";
+    emit_plugin(out, "optimizer", stage.optimizer, indent + 4);
+  }
+}
+
 void emit_plugin_options(std::string& out, const PluginChoice& choice, int indent) {
   const std::string pad(indent, ' ');
   out += pad + "plugin: " + format_option_value(choice.plugin) + "\n";
@@ -793,16 +851,14 @@ std::string to_yaml(const PipelineConfig& config) {
   emit_options(out, config.data, host_section_schema("data"), 2);
   emit_plugin(out, "integrator", config.data_integrator, 2);
   out += "training:\n";
-  emit_options(out, config.training_defaults, host_section_schema("training"), 2);
-  emit_plugin(out, "optimizer", config.default_optimizer, 2);
+  emit_training(out, config.training_defaults, 2);
   out += "models:\n";
   for (const auto& model : config.models) {
     out += "  " + model.name + ":\n";
     emit_plugin_options(out, model.model, 4);
     out += "    checkpoint: " + format_option_value(model.checkpoint) + "\n";
     out += "    training:\n";
-    emit_options(out, model.training.settings, host_section_schema("training"), 6);
-    emit_plugin(out, "optimizer", model.training.optimizer, 6);
+    emit_training(out, model.training, 6);
   }
   out += "evaluation:\n";
   emit_options(out, config.evaluation, host_section_schema("evaluation"), 2);

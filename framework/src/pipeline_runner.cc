@@ -38,6 +38,7 @@ std::vector<double> linspace(double start, double end, long points) {
 
 struct HistoryRow {
   long epoch;
+  long stage;  // 1-based; 0 for the row before training
   double train_loss;
   std::optional<double> test_loss;
   double penalty;
@@ -48,12 +49,21 @@ struct TrajectoryErrors {
   double mean = 0, max = 0, final = 0;
 };
 
+struct StageResult {
+  std::string optimizer;
+  bool update_grid = false;
+  OptimizationSummary summary;
+};
+
 struct ModelResult {
   const ModelConfig* config = nullptr;
+  Options options;  // the model's resolved options, sizes filled in
   std::shared_ptr<Model> model;
+  Eigen::VectorXd parameters;
   std::string objective;
-  long epochs_before = 0;
-  OptimizationSummary optimization;
+  long epochs_before = 0;   // from the checkpoint
+  long epochs_trained = 0;  // in this run, over all stages
+  std::vector<StageResult> stages;
   bool trained = false;
   double final_train_loss = 0, final_test_loss = 0, final_penalty = 0;
   double training_seconds = 0, evaluation_seconds = 0;
@@ -153,12 +163,12 @@ void write_data_csv(const fs::path& file, const TrajectoryDataset& dataset) {
 
 void write_history_csv(const fs::path& file, const std::vector<ModelResult>& results) {
   std::ostringstream out;
-  out << "epoch,model,train_loss,test_loss,penalty,seconds\n";
+  out << "epoch,model,stage,train_loss,test_loss,penalty,seconds\n";
   for (const auto& result : results) {
     for (const auto& row : result.history) {
-      out << row.epoch << ',' << result.config->name << ',' << real(row.train_loss) << ','
-          << (row.test_loss ? real(*row.test_loss) : "") << ',' << real(row.penalty) << ','
-          << real(row.seconds) << '\n';
+      out << row.epoch << ',' << result.config->name << ',' << row.stage << ','
+          << real(row.train_loss) << ',' << (row.test_loss ? real(*row.test_loss) : "") << ','
+          << real(row.penalty) << ',' << real(row.seconds) << '\n';
     }
   }
   write_file_atomically(file, out.str());
@@ -223,7 +233,8 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
       << " test samples of " << config.system.plugin << " (" << format_duration(data_seconds) << ")"
       << std::endl;
 
-  // Models.
+  // Models: build every model (and load its checkpoint) before any training, so that a
+  // mismatch is reported before hours of work.
   const int state_dimension = system->state_dimension();
   std::vector<ModelResult> results;
   results.reserve(config.models.size());
@@ -232,28 +243,44 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
     result.config = &model_config;
     const PluginInfo* info = registry.find(PluginKind::kModel, model_config.model.plugin);
     if (info == nullptr) throw PluginError("no model plugin '" + model_config.model.plugin + "'");
-    const Options options = model_options(model_config, *info, state_dimension);
-    result.model = registry.create_model(model_config.model.plugin, options);
+    result.options = model_options(model_config, *info, state_dimension);
+    result.model = registry.create_model(model_config.model.plugin, result.options);
     Model& model = *result.model;
-    const Options& training = model_config.training.settings;
-    result.objective = training.string("objective");
-    Eigen::VectorXd parameters(model.parameter_count());
-    model.get_parameters(parameters);
+    result.objective = model_config.training.settings.string("objective");
+    result.parameters.resize(model.parameter_count());
+    model.get_parameters(result.parameters);
     if (!model_config.checkpoint.empty()) {
       const Checkpoint checkpoint =
-          load_checkpoint(model_config.checkpoint, model_config.model.plugin, options);
+          load_checkpoint(model_config.checkpoint, model_config.model.plugin, result.options);
       if (checkpoint.parameters.size() != model.parameter_count()) {
         throw ConfigError(model_config.checkpoint + ": error: parameters: expected " +
                           std::to_string(model.parameter_count()) + " values for " + model.name() +
                           ", found " + std::to_string(checkpoint.parameters.size()));
       }
       model.set_auxiliary_state(checkpoint.auxiliary_state);
-      parameters = checkpoint.parameters;
-      model.set_parameters(parameters);
+      result.parameters = checkpoint.parameters;
+      model.set_parameters(result.parameters);
       result.epochs_before = checkpoint.epochs;
       log << model_config.name << ": loaded " << model_config.checkpoint << " ("
           << checkpoint.epochs << " epochs)" << std::endl;
     }
+    const auto& stages = model_config.training.stages;
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      if (stages[i].update_grid && !model.has_grid_update()) {
+        throw ConfigError(config.file.string() + ": error: models." + model_config.name +
+                          ".training.stages[" + std::to_string(i) +
+                          "].update_grid: expected a model with a grid (e.g. kan), found " +
+                          model.name());
+      }
+    }
+    results.push_back(std::move(result));
+  }
+
+  for (auto& result : results) {
+    const ModelConfig& model_config = *result.config;
+    Model& model = *result.model;
+    Eigen::VectorXd& parameters = result.parameters;
+    const Options& training = model_config.training.settings;
     auto train_objective = make_objective(model, training, dataset.train);
     auto test_objective = make_objective(model, training, dataset.test);
     const double l1 = training.real("l1");
@@ -269,38 +296,55 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
 
     const auto training_started = Clock::now();
     if (training.boolean("enabled")) {
-      const auto optimizer = registry.create_optimizer(model_config.training.optimizer.plugin,
-                                                       model_config.training.optimizer.options);
       const long test_every = training.integer("test_every");
-      const long total_epochs =
-          model_config.training.optimizer.options.contains("epochs")
-              ? long(model_config.training.optimizer.options.integer("epochs"))
-              : 0;
+      long total_epochs = 0;
+      for (const auto& stage : model_config.training.stages) {
+        if (stage.optimizer.options.contains("epochs")) {
+          total_epochs += long(stage.optimizer.options.integer("epochs"));
+        }
+      }
       {
         const auto [train_loss, penalty] = loss_at(*train_objective, parameters);
         const auto test_loss = loss_at(*test_objective, parameters).first;
-        result.history.push_back({result.epochs_before, train_loss, test_loss, penalty, 0.0});
+        result.history.push_back({result.epochs_before, 0, train_loss, test_loss, penalty, 0.0});
       }
       progress.start(model_config.name + " (" + model.name() + ")", total_epochs);
       const bool penalty_from_model = model.has_penalty();
-      EpochCallback on_epoch = [&](const EpochState& state) {
-        const long epoch = result.epochs_before + state.epoch;
-        double train_loss, penalty;
-        if (penalty_from_model) {
-          std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
-        } else {
-          penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;
-          train_loss = state.objective_value - penalty;
+      bool interrupted = false;
+      for (std::size_t s = 0; s < model_config.training.stages.size() && !interrupted; ++s) {
+        const TrainingStage& stage = model_config.training.stages[s];
+        if (stage.update_grid) {
+          model.set_parameters(parameters);
+          model.update_grid(dataset.train.inputs);
+          model.get_parameters(parameters);
         }
-        std::optional<double> test_loss;
-        if (state.epoch % test_every == 0)
-          test_loss = loss_at(*test_objective, *state.parameters).first;
-        result.history.push_back(
-            {epoch, train_loss, test_loss, penalty, seconds_since(training_started)});
-        progress.update(state.epoch, train_loss, test_loss);
-        return !(settings.interrupt && settings.interrupt->load());
-      };
-      result.optimization = optimizer->minimize(*train_objective, parameters, on_epoch);
+        const auto optimizer =
+            registry.create_optimizer(stage.optimizer.plugin, stage.optimizer.options);
+        const long epochs_before_stage = result.epochs_before + result.epochs_trained;
+        EpochCallback on_epoch = [&](const EpochState& state) {
+          const long epoch = epochs_before_stage + state.epoch;
+          double train_loss, penalty;
+          if (penalty_from_model) {
+            std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
+          } else {
+            penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;
+            train_loss = state.objective_value - penalty;
+          }
+          std::optional<double> test_loss;
+          if (state.epoch % test_every == 0) {
+            test_loss = loss_at(*test_objective, *state.parameters).first;
+          }
+          result.history.push_back({epoch, long(s + 1), train_loss, test_loss, penalty,
+                                    seconds_since(training_started)});
+          progress.update(epoch - result.epochs_before, train_loss, test_loss);
+          interrupted = settings.interrupt && settings.interrupt->load();
+          return !interrupted;
+        };
+        StageResult stage_result{stage.optimizer.plugin, stage.update_grid,
+                                 optimizer->minimize(*train_objective, parameters, on_epoch)};
+        result.epochs_trained += stage_result.summary.epochs;
+        result.stages.push_back(std::move(stage_result));
+      }
       result.trained = true;
     }
     result.training_seconds = seconds_since(training_started);
@@ -309,17 +353,16 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
     result.final_test_loss = loss_at(*test_objective, parameters).first;
     model.set_parameters(parameters);
     if (result.trained) {
-      progress.finish(model_config.name + ": " + std::to_string(result.optimization.epochs) +
-                      " epochs (" + to_string(result.optimization.termination) + "), train " +
-                      real(result.final_train_loss) + ", test " + real(result.final_test_loss) +
-                      ", " + format_duration(result.training_seconds));
+      progress.finish(model_config.name + ": " + std::to_string(result.epochs_trained) +
+                      " epochs (" + to_string(result.stages.back().summary.termination) +
+                      "), train " + real(result.final_train_loss) + ", test " +
+                      real(result.final_test_loss) + ", " +
+                      format_duration(result.training_seconds));
     }
-    Checkpoint checkpoint{
-        model_config.name, model_config.model.plugin,
-        options,           result.epochs_before + (result.trained ? result.optimization.epochs : 0),
-        parameters,        model.auxiliary_state()};
+    Checkpoint checkpoint{model_config.name, model_config.model.plugin,
+                          result.options,    result.epochs_before + result.epochs_trained,
+                          parameters,        model.auxiliary_state()};
     save_checkpoint(checkpoint, directory / "checkpoints" / (model_config.name + ".yaml"));
-    results.push_back(std::move(result));
   }
   write_history_csv(directory / "history.csv", results);
 
@@ -447,17 +490,23 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
     summary << "    description: " << format_option_value(result.model->name()) << "\n";
     summary << "    parameters: " << result.model->parameter_count() << "\n";
     summary << "    objective: " << format_option_value(result.objective) << "\n";
-    summary << "    optimizer: " << format_option_value(m.training.optimizer.plugin) << "\n";
     summary << "    trained: " << (result.trained ? "true" : "false") << "\n";
-    summary << "    epochs: " << (result.trained ? result.optimization.epochs : 0) << "\n";
-    summary << "    total_epochs: "
-            << result.epochs_before + (result.trained ? result.optimization.epochs : 0) << "\n";
+    summary << "    epochs: " << result.epochs_trained << "\n";
+    summary << "    total_epochs: " << result.epochs_before + result.epochs_trained << "\n";
     if (result.trained) {
-      summary << "    termination: "
-              << format_option_value(to_string(result.optimization.termination)) << "\n";
-      summary << "    optimizer_message: " << format_option_value(result.optimization.message)
-              << "\n";
-      summary << "    objective_evaluations: " << result.optimization.objective_evaluations << "\n";
+      const OptimizationSummary& last = result.stages.back().summary;
+      summary << "    termination: " << format_option_value(to_string(last.termination)) << "\n";
+      summary << "    optimizer: " << format_option_value(result.stages.back().optimizer) << "\n";
+      summary << "    optimizer_message: " << format_option_value(last.message) << "\n";
+      summary << "    stages:\n";
+      for (const auto& stage : result.stages) {
+        summary << "      - {optimizer: " << format_option_value(stage.optimizer)
+                << ", update_grid: " << (stage.update_grid ? "true" : "false")
+                << ", epochs: " << stage.summary.epochs
+                << ", termination: " << format_option_value(to_string(stage.summary.termination))
+                << ", objective_evaluations: " << stage.summary.objective_evaluations
+                << ", message: " << format_option_value(stage.summary.message) << "}\n";
+      }
     }
     summary << "    final_train_loss: " << real(result.final_train_loss) << "\n";
     summary << "    final_test_loss: " << real(result.final_test_loss) << "\n";

@@ -143,7 +143,8 @@ TEST_CASE("a run writes a complete run folder, refuses to overwrite it, and --fo
   for (const auto& entry : fs::recursive_directory_iterator(run)) {
     CHECK_MESSAGE(entry.path().string().find(".tmp") == std::string::npos, entry.path());
   }
-  CHECK(contains(read(run / "history.csv"), "epoch,model,train_loss,test_loss,penalty,seconds\n"));
+  CHECK(contains(read(run / "history.csv"),
+                 "epoch,model,stage,train_loss,test_loss,penalty,seconds\n"));
   CHECK(contains(read(run / "pipeline.yaml"), "name: \"fixture_run\""));
 
   auto again = host(kFixture + kValid + " --quiet -o '" + run.string() + "'");

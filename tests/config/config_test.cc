@@ -65,12 +65,12 @@ TEST_CASE("a valid pipeline resolves with every default filled in") {
   CHECK(config.models[0].model.options.integers("hidden") == std::vector<std::int64_t>{8, 8});
   CHECK(config.models[0].model.options.string("activation") == "tanh");
   CHECK(config.models[0].training.settings.string("objective") == "hnn");
-  CHECK(config.models[0].training.optimizer.options.real("rate") == 0.1);
+  CHECK(config.models[0].training.stages[0].optimizer.options.real("rate") == 0.1);
   // The baseline model's training overrides merge over the training section.
   CHECK(config.models[1].training.settings.string("objective") == "baseline");
-  CHECK(config.models[1].training.optimizer.plugin == "fixture_gradient_descent");
-  CHECK(config.models[1].training.optimizer.options.integer("epochs") == 5);
-  CHECK(config.models[1].training.optimizer.options.real("rate") == 0.05);
+  CHECK(config.models[1].training.stages[0].optimizer.plugin == "fixture_gradient_descent");
+  CHECK(config.models[1].training.stages[0].optimizer.options.integer("epochs") == 5);
+  CHECK(config.models[1].training.stages[0].optimizer.options.real("rate") == 0.05);
   CHECK(config.evaluation_integrator.options.real("step") == 1e-3);
   CHECK(config.reference_integrator.options.real("step") == 1e-4);
 }
@@ -181,8 +181,8 @@ TEST_CASE("--set overrides are validated like the file") {
       valid({"models.quadratic.hidden=[16]", "data.noise_std=0.25", "training.optimizer.epochs=7"});
   CHECK(config.models[0].model.options.integers("hidden") == std::vector<std::int64_t>{16});
   CHECK(config.data.real("noise_std") == 0.25);
-  CHECK(config.models[0].training.optimizer.options.integer("epochs") == 7);
-  CHECK(config.models[1].training.optimizer.options.integer("epochs") == 7);
+  CHECK(config.models[0].training.stages[0].optimizer.options.integer("epochs") == 7);
+  CHECK(config.models[1].training.stages[0].optimizer.options.integer("epochs") == 7);
 
   CHECK(errors_of("valid.yaml", {"data.points=many"}) ==
         "--set 'data.points=many':1:13: error: data.points: expected an integer >= 2, found "
@@ -203,4 +203,44 @@ TEST_CASE("did_you_mean suggests only close words") {
   CHECK(hnn::did_you_mean("hiden", {"hidden", "inputs"}) == "hidden");
   CHECK(hnn::did_you_mean("epochz", {"epochs", "lr"}) == "epochs");
   CHECK(hnn::did_you_mean("zzz", {"hidden", "inputs"}) == "");
+}
+
+TEST_CASE("training stages: a list of optimizer runs, each optionally after a grid update") {
+  CHECK(errors_of("stages.yaml") == "");
+  const std::string file = kFixtures + "/stages.yaml";
+  hnn::Diagnostics diagnostics;
+  const auto config =
+      hnn::validate_pipeline(hnn::load_config_file(file), file, registry(), diagnostics);
+  REQUIRE(config.models.size() == 2);
+  const auto& staged = config.models[0].training.stages;
+  REQUIRE(staged.size() == 2);
+  CHECK(staged[0].optimizer.options.integer("epochs") == 3);
+  CHECK_FALSE(staged[0].update_grid);
+  CHECK(staged[1].update_grid);
+  CHECK(staged[1].optimizer.options.real("rate") == 0.01);
+  // A model's `optimizer` replaces the section's stages; update_grid applies to its stage.
+  const auto& single = config.models[1].training.stages;
+  REQUIRE(single.size() == 1);
+  CHECK(single[0].optimizer.options.integer("epochs") == 4);
+  CHECK(single[0].update_grid);
+  // The resolved form writes stages and validates back to the same.
+  const std::string yaml = hnn::to_yaml(config);
+  hnn::Diagnostics again;
+  const auto resolved = hnn::validate_pipeline(hnn::parse_config(yaml, "resolved.yaml"),
+                                               "resolved.yaml", registry(), again);
+  CHECK(again.format() == "");
+  CHECK(hnn::to_yaml(resolved) == yaml);
+}
+
+TEST_CASE("training stages: errors") {
+  CHECK(errors_of("valid.yaml", {"training.stages=[]"}) ==
+        "--set 'training.stages=[]':1:17: error: training.stages: expected either `optimizer` "
+        "(one stage) or `stages`, found both");
+  CHECK(errors_of("stages.yaml", {"training.stages=[]"}) ==
+        "--set 'training.stages=[]':1:17: error: training.stages: expected a list of stages, each "
+        "{optimizer: {...}, update_grid: false}, found an empty list");
+  CHECK(
+      errors_of("stages.yaml", {"training.stages=[{update_grid: maybe}]"}) ==
+      "--set 'training.stages=[{update_grid: maybe}]':1:32: error: training.stages[0].update_grid: "
+      "expected a boolean (true or false), found 'maybe'");
 }

@@ -138,3 +138,28 @@ TEST_CASE("Adam trains an HNN as well") {
   CHECK(hnn["epochs"].as<int>() == 300);
   CHECK(hnn["final_test_loss"].as<double>() < 1e-3);
 }
+
+TEST_CASE("training in stages: Adam, then L-BFGS on the same parameters") {
+  const fs::path run = scratch("stages");
+  REQUIRE(host("'" + kPipeline + "' -o '" + run.string() +
+               "' --set 'models={hnn: {plugin: mlp, hidden: [32, 32], training: {stages: ["
+               "{optimizer: {plugin: adam, epochs: 30, lr: 0.01}}, "
+               "{optimizer: {plugin: lbfgs, epochs: 40}}]}}}'") == 0);
+  const YAML::Node hnn = YAML::LoadFile((run / "summary.yaml").string())["models"]["hnn"];
+  CHECK(hnn["epochs"].as<int>() == 70);
+  REQUIRE(hnn["stages"].size() == 2);
+  CHECK(hnn["stages"][0]["optimizer"].as<std::string>() == "adam");
+  CHECK(hnn["stages"][0]["epochs"].as<int>() == 30);
+  CHECK(hnn["stages"][1]["optimizer"].as<std::string>() == "lbfgs");
+  CHECK(hnn["final_test_loss"].as<double>() < 1e-4);
+  CHECK(count_lines_with(run / "history.csv", ",hnn,1,") == 30);
+  CHECK(count_lines_with(run / "history.csv", ",hnn,2,") == 40);
+  CHECK(count_lines_with(run / "history.csv", "70,hnn,2,") == 1);  // epochs count on
+}
+
+TEST_CASE("a grid update on a model without a grid is refused before training") {
+  const fs::path run = scratch("no_grid");
+  CHECK(host("'" + kPipeline + "' -o '" + run.string() + "' --set training.update_grid=true " +
+             "2>/dev/null") == 2);
+  CHECK_FALSE(fs::exists(run / "checkpoints"));
+}

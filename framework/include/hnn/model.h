@@ -23,6 +23,9 @@
 //                                  regulariser), evaluated on the last forward pass
 //   auxiliary_state()              state that is not a trainable parameter but must be saved
 //                                  in a checkpoint (e.g. KAN grids); default: empty
+//   has_grid_update()/update_grid(inputs)
+//                                  adapts internal grids to a batch of inputs (KAN grid update
+//                                  from samples), keeping the function as close as it can
 //
 // Shapes: a batch is a column-major matrix with one sample per *column*: inputs are
 // input_dimension x N, outputs output_dimension x N, input gradients input_dimension x N.
@@ -84,6 +87,12 @@ class Model {
   // parameter gradient to `gradient` (size parameter_count()).
   virtual bool has_penalty() const { return false; }
   virtual double add_penalty(Eigen::Ref<Eigen::VectorXd> gradient);
+
+  // Optional grid update from samples: inputs is input_dimension x N. After it,
+  // parameter_count() is unchanged but the parameters (and auxiliary state) may change;
+  // callers re-read them with get_parameters().
+  virtual bool has_grid_update() const { return false; }
+  virtual void update_grid(const Eigen::Ref<const Eigen::MatrixXd>& inputs);
 
   // Non-trainable state a checkpoint must keep to reproduce the model exactly.
   virtual std::vector<double> auxiliary_state() const { return {}; }

@@ -9,6 +9,9 @@
 //   system:     {plugin: spring_mass, <system options>}
 //   data:       {<data options>, integrator: {plugin: rk45, <integrator options>}}
 //   training:   {<training options>, optimizer: {plugin: lbfgs, <optimizer options>}}
+//               or, in stages run one after the other on the same parameters:
+//               {<training options>, stages: [{optimizer: {plugin: adam, ...}},
+//                                             {update_grid: true, optimizer: {...}}]}
 //   models:
 //     <model name>: {plugin: mlp, <model options>, checkpoint: <file>,
 //                    training: {<overrides of the training section>}}
@@ -38,9 +41,16 @@ struct PluginChoice {
   Options options;
 };
 
+// One stage of training: an optimizer run, optionally preceded by a grid update of the
+// model from the training inputs (models with has_grid_update(), e.g. KANs).
+struct TrainingStage {
+  PluginChoice optimizer;
+  bool update_grid = false;
+};
+
 struct TrainingConfig {
   Options settings;  // training_schema(): objective, field, outputs, l1, test_every, ...
-  PluginChoice optimizer;
+  std::vector<TrainingStage> stages;  // at least one
 };
 
 struct ModelConfig {
@@ -58,8 +68,7 @@ struct PipelineConfig {
   PluginChoice system;
   Options data;  // data_schema()
   PluginChoice data_integrator;
-  Options training_defaults;  // the top-level training section, resolved
-  PluginChoice default_optimizer;
+  TrainingConfig training_defaults;  // the top-level training section, resolved
   std::vector<ModelConfig> models;
   Options evaluation;  // evaluation_schema()
   PluginChoice evaluation_integrator;
