@@ -98,20 +98,40 @@ bool HamiltonianObjective::evaluate(const double* parameters, double* value, dou
   const bool solenoidal = uses_solenoidal(options_.field_type);
   const bool conservative = uses_conservative(options_.field_type);
   if (conservative) model_.input_gradient(options_.conservative_output, field_);
+  const double entries = static_cast<double>(residual_.size());
+  const double scale = 2.0 / entries;
   if (solenoidal) {
     model_.input_gradient(options_.hamiltonian_output, input_gradient_);
-    // J g = (g_p, -g_q)
-    if (conservative) {
-      field_.topRows(half) += input_gradient_.bottomRows(half);
-      field_.bottomRows(half) -= input_gradient_.topRows(half);
-    } else {
-      field_.topRows(half) = input_gradient_.bottomRows(half);
-      field_.bottomRows(half) = -input_gradient_.topRows(half);
+    // One pass per sample: the field f = J g (+ the conservative part), the residual, the
+    // loss and, scaled by 2 / (d N), dL/df and dL/dg = J^T dL/df = (-r_p, r_q).
+    // Two partial sums (even and odd samples) halve the chain of dependent additions.
+    double sum[2] = {0.0, 0.0};
+    for (Eigen::Index s = 0; s < inputs_.cols(); ++s) {
+      const double* g = input_gradient_.col(s).data();
+      const double* y = targets_.col(s).data();
+      double* f = field_.col(s).data();
+      double* r = residual_.col(s).data();
+      double* w = weights_.col(s).data();
+      for (Eigen::Index i = 0; i < half; ++i) {
+        const double fq = conservative ? f[i] + g[i + half] : g[i + half];
+        const double fp = conservative ? f[i + half] - g[i] : -g[i];
+        f[i] = fq;
+        f[i + half] = fp;
+        const double rq = fq - y[i];
+        const double rp = fp - y[i + half];
+        sum[s & 1] += rq * rq + rp * rp;
+        r[i] = rq * scale;
+        r[i + half] = rp * scale;
+        w[i] = -r[i + half];
+        w[i + half] = r[i];
+      }
     }
+    last_parts_.data_loss = (sum[0] + sum[1]) / entries;
+  } else {
+    residual_ = field_ - targets_;
+    last_parts_.data_loss = residual_.squaredNorm() / entries;
+    residual_ *= scale;
   }
-  residual_ = field_ - targets_;
-  const double entries = static_cast<double>(residual_.size());
-  last_parts_.data_loss = residual_.squaredNorm() / entries;
 
   if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, p).setZero();
   last_parts_.penalty = internal::add_l1_penalty(options_.l1, theta, gradient);
@@ -125,11 +145,7 @@ bool HamiltonianObjective::evaluate(const double* parameters, double* value, dou
 
   if (gradient != nullptr) {
     Eigen::Map<Eigen::VectorXd> g(gradient, p);
-    residual_ *= 2.0 / entries;
     if (solenoidal) {
-      // dL/dg = J^T dL/df = (-r_p, r_q)
-      weights_.topRows(half) = -residual_.bottomRows(half);
-      weights_.bottomRows(half) = residual_.topRows(half);
       model_.add_parameter_gradient_of_input_gradient(options_.hamiltonian_output, weights_, g);
     }
     if (conservative) {

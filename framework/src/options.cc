@@ -170,6 +170,15 @@ Option& Option::min_length(std::size_t size) {
   return *this;
 }
 
+Option& Option::file_path() {
+  if (type_ != OptionType::kString) {
+    throw Error("option schema: '" + key_ + "' is a " + to_string(type_) +
+                "; only a string option can name a file");
+  }
+  file_path_ = true;
+  return *this;
+}
+
 std::string Option::describe_range() const {
   std::vector<std::string> parts;
   if (minimum_ && maximum_) {

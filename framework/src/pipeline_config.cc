@@ -37,6 +37,13 @@ OptionSchema data_schema() {
                    "fraction of the rows used for training; the first rows (trajectories) train")
           .greater_than(0.0)
           .less_than(1.0),
+      Option::string("split", "train_first",
+                     "train_first: the first rows train (spring, pendulum); test_first: the "
+                     "first rows test (the original orbit tasks)")
+          .one_of({"train_first", "test_first"}),
+      Option::boolean("draw_zero_noise", true,
+                      "draw the noise even when noise_std is 0, advancing the random stream as "
+                      "the original spring and pendulum code; false as the orbit generators"),
   };
 }
 
@@ -208,6 +215,17 @@ bool is_list_type(OptionType type) {
          type == OptionType::kStringList;
 }
 
+// A path as written in `file` (a pipeline, or "--set ..." for the command line), made
+// absolute: relative to the file's folder, or to the working directory for --set.
+std::string resolve_path(const std::string& path, const fs::path& file) {
+  if (path.empty()) return path;
+  const fs::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  const bool command_line = file.string().rfind("--set", 0) == 0;
+  const fs::path base = command_line ? fs::current_path() : fs::absolute(file).parent_path();
+  return (base / p).lexically_normal().string();
+}
+
 // Decodes and range-checks one option value; problems go to diagnostics.
 std::optional<OptionValue> decode_option(const ConfigNode& node, const Option& option,
                                          const std::string& path, Diagnostics& diagnostics) {
@@ -318,6 +336,9 @@ Options validate_options(const ConfigNode& section, const OptionSchema& schema,
     }
     if (options.contains(entry.key)) continue;  // duplicate, reported above
     auto value = decode_option(entry.value, *option, child_path(path, entry.key), diagnostics);
+    if (value && option->is_file_path()) {
+      *value = resolve_path(std::get<std::string>(*value), entry.value.location().file);
+    }
     if (value) options.set(entry.key, std::move(*value));
   }
   for (const auto& option : schema.options()) {
@@ -514,11 +535,49 @@ PluginChoice validate_integrator(const ConfigNode& section, const std::string& k
   return choice;
 }
 
-std::string resolve_path(const std::string& path, const fs::path& pipeline_file) {
-  if (path.empty()) return path;
-  const fs::path p(path);
-  if (p.is_absolute()) return p.lexically_normal().string();
-  return (pipeline_file.parent_path() / p).lexically_normal().string();
+// Builds the system to let it check what only it can. A construction error that starts
+// with one of the section's keys ("hamiltonian: ... at character 14: ...") is reported at
+// that key's value, at the character it names.
+std::shared_ptr<System> construct_system(const ConfigNode& section, const PluginChoice& choice,
+                                         const Registry& registry, Diagnostics& diagnostics) {
+  try {
+    return registry.create_system(choice.plugin, choice.options);
+  } catch (const Error& error) {
+    std::string message = error.what();
+    const std::string marker = "failed to construct: ";
+    if (const auto at = message.find(marker); at != std::string::npos) {
+      message = message.substr(at + marker.size());
+    }
+    SourceLocation location = section.location();
+    std::string path = "system";
+    for (const auto& entry : section.entries()) {
+      const std::string& key = entry.key;
+      if (message.rfind(key, 0) != 0 || message.size() <= key.size()) continue;
+      const char next = message[key.size()];
+      if (next != ':' && next != '[') continue;
+      const ConfigNode* node = &entry.value;
+      path = "system." + key;
+      if (next == '[' && node->is_sequence()) {
+        const std::size_t index = std::strtoul(message.c_str() + key.size() + 1, nullptr, 10);
+        if (index < node->items().size()) {
+          node = &node->items()[index];
+          path += "[" + std::to_string(index) + "]";
+        }
+      }
+      location = node->location();
+      const std::string character = "at character ";
+      if (const auto c = message.find(character); c != std::string::npos && node->is_scalar()) {
+        const long offset = std::strtol(message.c_str() + c + character.size(), nullptr, 10);
+        if (offset > 0) location.column += int(offset) - 1 + (node->quoted() ? 1 : 0);
+      }
+      message = message.substr(message.find(':', key.size()) + 1);
+      if (!message.empty() && message[0] == ' ') message.erase(0, 1);
+      break;
+    }
+    diagnostics.error(location, path,
+                      "system '" + choice.plugin + "' rejects its options: " + message);
+    return nullptr;
+  }
 }
 
 }  // namespace
@@ -532,7 +591,8 @@ std::vector<std::string> read_plugin_paths(const ConfigNode& root, const fs::pat
   auto value = decode_option(*node, option, "plugins", diagnostics);
   if (!value) return paths;
   for (const auto& path : std::get<std::vector<std::string>>(*value)) {
-    paths.push_back(resolve_path(path, pipeline_file));
+    const std::string& written_in = node->location().file;
+    paths.push_back(resolve_path(path, written_in.empty() ? pipeline_file : fs::path(written_in)));
   }
   return paths;
 }
@@ -644,11 +704,17 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
   config.description = top.contains("description") ? top.string("description") : "";
   config.plugin_paths = read_plugin_paths(root, pipeline_file, diagnostics);
 
-  // system
+  // system: validated, then built, so that what only the plugin can check (a formula, say)
+  // is reported with the rest, and --check catches it.
+  std::shared_ptr<System> system_object;
   if (const ConfigNode* system = root.find("system")) {
     if (const ConfigNode* m = expect_map(*system, "system", diagnostics)) {
+      const std::size_t problems_before = diagnostics.size();
       config.system =
           validate_plugin_section(*m, PluginKind::kSystem, "system", "", {}, registry, diagnostics);
+      if (diagnostics.size() == problems_before && !config.system.plugin.empty()) {
+        system_object = construct_system(*m, config.system, registry, diagnostics);
+      }
     } else if (system->is_null()) {
       diagnostics.error(system->location(), "system.plugin",
                         "missing required key; expected the name of a system plugin "
@@ -758,7 +824,8 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
       if (const ConfigNode* checkpoint = m->find("checkpoint")) {
         const Option option = Option::string("checkpoint", "", "checkpoint file to load");
         if (auto value = decode_option(*checkpoint, option, path + ".checkpoint", diagnostics)) {
-          model.checkpoint = resolve_path(std::get<std::string>(*value), pipeline_file);
+          model.checkpoint =
+              resolve_path(std::get<std::string>(*value), checkpoint->location().file);
         }
       }
       config.models.push_back(std::move(model));
@@ -781,6 +848,20 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
         map, "reference_integrator", "evaluation",
         default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-12"}, {"atol", "1e-12"}}),
         registry, diagnostics);
+    if (system_object && config.evaluation.contains("initial_state")) {
+      const auto size = config.evaluation.reals("initial_state").size();
+      if (int(size) != system_object->state_dimension()) {
+        const ConfigNode* node = map.find("initial_state");
+        std::string names;
+        for (const auto& name : system_object->coordinate_names()) {
+          names += (names.empty() ? "" : ", ") + name;
+        }
+        diagnostics.error(node ? node->location() : map.location(), "evaluation.initial_state",
+                          "expected " + std::to_string(system_object->state_dimension()) +
+                              " values (" + names + ") for system '" + config.system.plugin +
+                              "', found " + std::to_string(size));
+      }
+    }
   }
 
   // output

@@ -218,6 +218,8 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
   data_options.points = int(config.data.integer("points"));
   data_options.noise_std = config.data.real("noise_std");
   data_options.train_fraction = config.data.real("train_fraction");
+  data_options.test_first = config.data.string("split") == "test_first";
+  data_options.draw_zero_noise = config.data.boolean("draw_zero_noise");
   std::unique_ptr<RandomSource> random;
   const auto seed = config.data.integer("seed");
   if (config.data.string("rng") == "numpy") {
@@ -324,7 +326,8 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
         EpochCallback on_epoch = [&](const EpochState& state) {
           const long epoch = epochs_before_stage + state.epoch;
           double train_loss, penalty;
-          if (penalty_from_model) {
+          if (penalty_from_model || !state.value_at_parameters) {
+            // Loss and penalty at the reported parameters, not at the start of the epoch.
             std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
           } else {
             penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;

@@ -100,9 +100,11 @@ TrajectoryDataset generate_trajectory_dataset(const System& system, const Integr
       targets.col(first + i) = derivative;
     }
     // Noise, coordinate by coordinate, all time points of one coordinate first.
-    for (int c = 0; c < dimension; ++c) {
-      for (Eigen::Index i = 0; i < points; ++i) {
-        states(c, i) += options.noise_std * random.normal();
+    if (options.noise_std > 0.0 || options.draw_zero_noise) {
+      for (int c = 0; c < dimension; ++c) {
+        for (Eigen::Index i = 0; i < points; ++i) {
+          states(c, i) += options.noise_std * random.normal();
+        }
       }
     }
     inputs.middleCols(first, points) = states;
@@ -112,10 +114,13 @@ TrajectoryDataset generate_trajectory_dataset(const System& system, const Integr
   dataset.coordinate_names = system.coordinate_names();
   dataset.train = allocate_samples(dimension, train_count);
   dataset.test = allocate_samples(dimension, total - train_count);
+  // Samples [0, first_count) go to the first set (train, or test with test_first).
+  const Eigen::Index first_count = options.test_first ? total - train_count : train_count;
   for (Eigen::Index j = 0; j < total; ++j) {
-    const bool is_train = j < train_count;
+    const bool in_first = j < first_count;
+    const bool is_train = in_first != options.test_first;
     TrajectorySamples& samples = is_train ? dataset.train : dataset.test;
-    const Eigen::Index column = is_train ? j : j - train_count;
+    const Eigen::Index column = in_first ? j : j - first_count;
     samples.inputs.col(column) = inputs.col(j);
     samples.targets.col(column) = targets.col(j);
     samples.trajectory[static_cast<std::size_t>(column)] = static_cast<int>(j / points);

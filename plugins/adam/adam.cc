@@ -158,7 +158,7 @@ OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parame
     summary.epochs = epoch;
 
     if (on_epoch) {
-      const EpochState state{epoch, value, &parameters};
+      const EpochState state{epoch, value, &parameters, /*value_at_parameters=*/false};
       if (!on_epoch(state)) {
         summary.termination = Termination::kStopped;
         summary.message = "stopped by the epoch callback after epoch " + std::to_string(epoch);

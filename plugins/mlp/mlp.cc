@@ -4,10 +4,13 @@
 
 #include <Eigen/QR>
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <random>
 #include <sstream>
+#include <type_traits>
 
 #include "hnn/error.h"
 
@@ -76,33 +79,115 @@ void multiply(Destination&& destination, const Left& left, const Right& right, b
   }
 }
 
-// Vectorised activations (Eigen's packet exp); the others are scalar below. tanh as
-// 1 - 2 / (exp(2z) + 1) is accurate to ~1e-16 absolute (not relative for |z| < 1e-8,
-// which is harmless for values that feed a sum of products).
+// exp(x) for x in [-708, 708] (callers clamp), within 1 ulp of std::exp in tests: x = n ln2 + r
+// with |r| <= ln2 / 2 (Cody-Waite), exp(r) by its Taylor polynomial of degree 13, 2^n
+// written into the exponent bits. Plain arithmetic, so that the compiler vectorises the
+// loops that inline it (Eigen's packet exp is slower here, and tied to the build's SSE2).
+[[gnu::always_inline]] inline double exp_in_range(double x) {
+  constexpr double kShift = 0x1.8p52;  // x / ln2 + kShift keeps round(x / ln2) in its low bits
+  const double shifted = x * 1.4426950408889634 + kShift;
+  const double n = shifted - kShift;
+  const double r = (x - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10;
+  double p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const std::uint64_t scale = (std::bit_cast<std::uint64_t>(shifted) + 1023) << 52;
+  return p * std::bit_cast<double>(scale);
+}
+
+[[gnu::always_inline]] inline double clamp_exponent(double x) {
+  x = x < -708.0 ? -708.0 : x;
+  return x > 708.0 ? 708.0 : x;
+}
+
+// The activation functions below add the bias to z (rows x columns, column-major, in
+// place), apply sigma and store sigma' and sigma''; they run on the calling thread.
+// tanh as 1 - 2 / (exp(2z) + 1) is accurate to ~1e-16 absolute (not relative for
+// |z| < 1e-8, which is harmless for values that feed a sum of products).
+[[gnu::always_inline]] inline void tanh_columns(double* __restrict z, const double* __restrict bias,
+                                                double* __restrict first, double* __restrict second,
+                                                Index rows, Index columns) {
+  for (Index j = 0; j < columns; ++j) {
+    double* __restrict t = z + j * rows;
+    double* __restrict d1 = first + j * rows;
+    double* __restrict d2 = second + j * rows;
+    for (Index i = 0; i < rows; ++i) {
+      const double value = 1.0 - 2.0 / (exp_in_range(clamp_exponent(2.0 * (t[i] + bias[i]))) + 1.0);
+      const double derivative = 1.0 - value * value;
+      t[i] = value;
+      d1[i] = derivative;
+      d2[i] = -2.0 * value * derivative;
+    }
+  }
+}
+
+[[gnu::always_inline]] inline void sigmoid_columns(double* __restrict z,
+                                                   const double* __restrict bias,
+                                                   double* __restrict first,
+                                                   double* __restrict second, Index rows,
+                                                   Index columns) {
+  for (Index j = 0; j < columns; ++j) {
+    double* __restrict s = z + j * rows;
+    double* __restrict d1 = first + j * rows;
+    double* __restrict d2 = second + j * rows;
+    for (Index i = 0; i < rows; ++i) {
+      const double value = 1.0 / (1.0 + exp_in_range(clamp_exponent(-(s[i] + bias[i]))));
+      const double derivative = value * (1.0 - value);
+      s[i] = value;
+      d1[i] = derivative;
+      d2[i] = derivative * (1.0 - 2.0 * value);
+    }
+  }
+}
+
+// The same loops compiled for AVX2 (4 doubles a vector instead of SSE2's 2), chosen at run
+// time. No FMA: both versions round every operation alike, so results do not depend on the
+// processor.
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define HNN_MLP_AVX2_KERNELS 1
+__attribute__((target("avx2"))) void tanh_columns_avx2(double* z, const double* bias, double* first,
+                                                       double* second, Index rows, Index columns) {
+  tanh_columns(z, bias, first, second, rows, columns);
+}
+__attribute__((target("avx2"))) void sigmoid_columns_avx2(double* z, const double* bias,
+                                                          double* first, double* second, Index rows,
+                                                          Index columns) {
+  sigmoid_columns(z, bias, first, second, rows, columns);
+}
+bool has_avx2() {
+  static const bool result = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return result;
+}
+#endif
+
 void activate_tanh(double* z, const double* bias, double* first, double* second, Index rows,
                    Index columns) {
-  parallel_for(columns, rows * columns, [=](Index j) {
-    Eigen::Map<Eigen::ArrayXd> t(z + j * rows, rows);
-    Eigen::Map<Eigen::ArrayXd> d1(first + j * rows, rows);
-    Eigen::Map<Eigen::ArrayXd> d2(second + j * rows, rows);
-    const Eigen::Map<const Eigen::ArrayXd> b(bias, rows);
-    t = 1.0 - 2.0 / ((2.0 * (t + b)).exp() + 1.0);
-    d1 = 1.0 - t.square();
-    d2 = -2.0 * t * d1;
-  });
+#ifdef HNN_MLP_AVX2_KERNELS
+  if (has_avx2()) return tanh_columns_avx2(z, bias, first, second, rows, columns);
+#endif
+  tanh_columns(z, bias, first, second, rows, columns);
 }
 
 void activate_sigmoid(double* z, const double* bias, double* first, double* second, Index rows,
                       Index columns) {
-  parallel_for(columns, rows * columns, [=](Index j) {
-    Eigen::Map<Eigen::ArrayXd> s(z + j * rows, rows);
-    Eigen::Map<Eigen::ArrayXd> d1(first + j * rows, rows);
-    Eigen::Map<Eigen::ArrayXd> d2(second + j * rows, rows);
-    const Eigen::Map<const Eigen::ArrayXd> b(bias, rows);
-    s = 1.0 / (1.0 + (-(s + b)).exp());
-    d1 = s * (1.0 - s);
-    d2 = d1 * (1.0 - 2.0 * s);
-  });
+#ifdef HNN_MLP_AVX2_KERNELS
+  if (has_avx2()) return sigmoid_columns_avx2(z, bias, first, second, rows, columns);
+#endif
+  sigmoid_columns(z, bias, first, second, rows, columns);
 }
 
 // sigma, sigma' and sigma'' at z, for each activation.
@@ -147,12 +232,10 @@ inline Derivatives sin_derivatives(double z) {
   return {s, std::cos(z), -s};
 }
 
-// Adds the bias to z (rows x columns, column-major, in place), applies sigma and stores
-// sigma' and sigma''.
 template <Derivatives (*kDerivatives)(double)>
 void activate_columns(double* z, const double* bias, double* first, double* second, Index rows,
                       Index columns) {
-  parallel_for(columns, rows * columns, [=](Index j) {
+  for (Index j = 0; j < columns; ++j) {
     const Index offset = j * rows;
     for (Index i = 0; i < rows; ++i) {
       const Derivatives d = kDerivatives(z[offset + i] + bias[i]);
@@ -160,8 +243,156 @@ void activate_columns(double* z, const double* bias, double* first, double* seco
       first[offset + i] = d.first;
       second[offset + i] = d.second;
     }
-  });
+  }
 }
+
+using ActivationFunction = void (*)(double* z, const double* bias, double* first, double* second,
+                                    Index rows, Index columns);
+
+ActivationFunction activation_function(Activation activation) {
+  switch (activation) {
+    case Activation::kTanh:
+      return activate_tanh;
+    case Activation::kRelu:
+      return activate_columns<relu_derivatives>;
+    case Activation::kSigmoid:
+      return activate_sigmoid;
+    case Activation::kSoftplus:
+      return activate_columns<softplus_derivatives>;
+    case Activation::kSilu:
+      return activate_columns<silu_derivatives>;
+    case Activation::kElu:
+      return activate_columns<elu_derivatives>;
+    case Activation::kSin:
+      return activate_columns<sin_derivatives>;
+  }
+  return activate_tanh;
+}
+
+// The fused first layer (inputs <= kMaxFusedInputs) and output layer (one hidden layer,
+// outputs <= kMaxFusedOutputs). With so few inputs the products W_1 x, W_1 Omega and
+// W_1^T v are a few multiply-adds per entry of the hidden layer: done as GEMMs they are
+// bound by memory traffic, in one loop over the samples with the activation and the
+// derivative passes they cost little more than the activation itself.
+constexpr int kMaxFusedInputs = 4;
+constexpr int kMaxFusedOutputs = 4;
+
+// Samples per chunk of the fused loops: the unit of parallel work, and of the partial sums
+// over samples, which are added in chunk order (thread-count independent results).
+constexpr Index kChunk = 64;
+
+Index chunk_count(Index samples) { return (samples + kChunk - 1) / kChunk; }
+
+// Calls body(chunk, first_sample, sample_count) for every chunk of `samples`, on all OpenMP
+// threads when work (entries touched) is large enough. Chunks are handed out dynamically:
+// when another process holds up one thread, the others take over its chunks (each chunk
+// still writes only its own results, so the order of the sums is unchanged).
+template <class Body>
+void parallel_chunks(Index samples, Index work, const Body& body) {
+  const Index chunks = chunk_count(samples);
+  auto run = [&](Index chunk) {
+    const Index begin = chunk * kChunk;
+    body(chunk, begin, std::min(kChunk, samples - begin));
+  };
+  if (work >= kParallelThreshold && chunks > 1) {
+#pragma omp parallel for schedule(dynamic)
+    for (Index chunk = 0; chunk < chunks; ++chunk) run(chunk);
+  } else {
+    for (Index chunk = 0; chunk < chunks; ++chunk) run(chunk);
+  }
+}
+
+// z = W x for one sample: W rows x kInputs column-major, x kInputs values.
+template <int kInputs>
+void first_layer_product(const double* __restrict w, const double* __restrict x,
+                         double* __restrict z, Index rows) {
+  double input[kInputs];
+  for (int c = 0; c < kInputs; ++c) input[c] = x[c];
+  for (Index i = 0; i < rows; ++i) {
+    double sum = w[i] * input[0];
+    for (int c = 1; c < kInputs; ++c) sum += w[c * rows + i] * input[c];
+    z[i] = sum;
+  }
+}
+
+// Operands of the fused first-layer passes, all column-major with `rows` = width_1.
+struct FirstLayer {
+  Index rows = 0;
+  const double* weights = nullptr;  // W_1, rows x d
+  const double* inputs = nullptr;   // x, d x N, column stride d
+  const double* tangent = nullptr;  // Omega, d x N, column stride tangent_stride
+  Index tangent_stride = 0;
+  const double* first = nullptr;     // sigma'(z_1), rows x N
+  const double* second = nullptr;    // sigma''(z_1), rows x N
+  const double* upstream = nullptr;  // u_1 = dF_o/da_1, column stride upstream_stride (0: one
+  Index upstream_stride = 0;         // column for all samples)
+  const double* above = nullptr;     // W_2^T adjoint(z_2), rows x N, or null
+};
+
+// T_1 = sigma'(z_1) . W_1 Omega for the samples [begin, begin + count).
+template <int kInputs>
+void first_layer_tangent(const FirstLayer& layer, double* __restrict tangent_out, Index begin,
+                         Index count) {
+  const Index rows = layer.rows;
+  for (Index j = begin; j < begin + count; ++j) {
+    double* __restrict t = tangent_out + j * rows;
+    first_layer_product<kInputs>(layer.weights, layer.tangent + j * layer.tangent_stride, t, rows);
+    const double* __restrict first = layer.first + j * rows;
+    for (Index i = 0; i < rows; ++i) t[i] *= first[i];
+  }
+}
+
+// Sums over the samples [begin, begin + count) of the first layer's reverse pass, with
+// p = W_1 Omega_j, v = sigma' . u and adjoint(z_1) = sigma'' . u . p (+ sigma' . above):
+// sums (rows x (d + 2), column-major) = [v Omega^T + adjoint x^T, adjoint, sigma' . p].
+// Written for kInputs known at compile time, so that the compiler vectorises over rows.
+template <int kInputs, bool kHasAbove>
+void first_layer_reverse(const FirstLayer& layer, double* __restrict sums, Index begin,
+                         Index count) {
+  const Index rows = layer.rows;
+  double* __restrict weight_sums = sums;
+  double* __restrict bias_sums = sums + kInputs * rows;
+  double* __restrict tangent_sums = sums + (kInputs + 1) * rows;
+  std::fill(sums, sums + (kInputs + 2) * rows, 0.0);
+  const double* __restrict w = layer.weights;
+  for (Index j = begin; j < begin + count; ++j) {
+    double x[kInputs], omega[kInputs];
+    for (int c = 0; c < kInputs; ++c) {
+      x[c] = layer.inputs[j * kInputs + c];
+      omega[c] = layer.tangent[j * layer.tangent_stride + c];
+    }
+    const double* __restrict first = layer.first + j * rows;
+    const double* __restrict second = layer.second + j * rows;
+    const double* __restrict u = layer.upstream + j * layer.upstream_stride;
+    const double* __restrict above = kHasAbove ? layer.above + j * rows : nullptr;
+    for (Index i = 0; i < rows; ++i) {
+      double p = w[i] * omega[0];
+      for (int c = 1; c < kInputs; ++c) p += w[c * rows + i] * omega[c];
+      const double v = first[i] * u[i];
+      double adjoint = second[i] * u[i] * p;
+      if constexpr (kHasAbove) adjoint += first[i] * above[i];
+      for (int c = 0; c < kInputs; ++c) weight_sums[c * rows + i] += v * omega[c] + adjoint * x[c];
+      bias_sums[i] += adjoint;
+      tangent_sums[i] += first[i] * p;
+    }
+  }
+}
+
+// Calls f with std::integral_constant<int, inputs> for 1 <= inputs <= kMaxFusedInputs.
+template <class F>
+void with_fused_inputs(int inputs, const F& f) {
+  switch (inputs) {
+    case 1:
+      return f(std::integral_constant<int, 1>());
+    case 2:
+      return f(std::integral_constant<int, 2>());
+    case 3:
+      return f(std::integral_constant<int, 3>());
+    default:
+      return f(std::integral_constant<int, 4>());
+  }
+}
+static_assert(kMaxFusedInputs == 4, "with_fused_inputs covers 1 .. 4 inputs");
 
 // Reproducible initialisation stream on std::mt19937_64 (see MultilayerPerceptronOptions).
 class InitializationStream {
@@ -350,6 +581,10 @@ MultilayerPerceptron::MultilayerPerceptron(const MultilayerPerceptronOptions& op
                 " parameters exceed the supported 2e9");
   }
   parameters_.setZero(offset);
+  fuses_first_layer_ = options_.inputs <= kMaxFusedInputs;
+  fuses_output_layer_ =
+      fuses_first_layer_ && layer_count() == 2 && options_.outputs <= kMaxFusedOutputs;
+  if (fuses_first_layer_) first_weights_.resize(widths_[1], widths_[0]);
   initialize();
 }
 
@@ -432,6 +667,8 @@ void MultilayerPerceptron::resize_workspace(Index samples) {
   }
   outputs_.resize(output_dimension(), samples);
   ones_.setOnes(samples);
+  if (fuses_first_layer_)
+    chunk_sums_.resize((widths_[0] + 2) * Index{widths_[1]}, chunk_count(samples));
   samples_ = samples;
 }
 
@@ -469,26 +706,132 @@ void MultilayerPerceptron::check_output_index(int output, const char* method) co
 
 void MultilayerPerceptron::activate(int layer) {
   const Index n = samples_;
-  double* z = state_[layer].data() + widths_[layer] * n;  // right half: a_l
+  const Index rows = widths_[layer];
+  double* z = state_[layer].data() + rows * n;  // right half: a_l
   const double* b = bias(layer).data();
   double* first = first_derivative_[layer].data();
   double* second = second_derivative_[layer].data();
-  const Index rows = widths_[layer];
-  switch (options_.activation) {
-    case Activation::kTanh:
-      return activate_tanh(z, b, first, second, rows, n);
-    case Activation::kRelu:
-      return activate_columns<relu_derivatives>(z, b, first, second, rows, n);
-    case Activation::kSigmoid:
-      return activate_sigmoid(z, b, first, second, rows, n);
-    case Activation::kSoftplus:
-      return activate_columns<softplus_derivatives>(z, b, first, second, rows, n);
-    case Activation::kSilu:
-      return activate_columns<silu_derivatives>(z, b, first, second, rows, n);
-    case Activation::kElu:
-      return activate_columns<elu_derivatives>(z, b, first, second, rows, n);
-    case Activation::kSin:
-      return activate_columns<sin_derivatives>(z, b, first, second, rows, n);
+  const ActivationFunction activation = activation_function(options_.activation);
+  parallel_chunks(n, rows * n, [&](Index, Index begin, Index count) {
+    activation(z + begin * rows, b, first + begin * rows, second + begin * rows, rows, count);
+  });
+}
+
+void MultilayerPerceptron::forward_first_layer() {
+  const Index n = samples_;
+  const Index rows = widths_[1];
+  const int inputs = widths_[0];
+  first_weights_ = weight(1);
+  const double* w = first_weights_.data();
+  const double* x = state_[0].data() + inputs * n;  // right half: the inputs
+  double* a = state_[1].data() + rows * n;
+  const double* b = bias(1).data();
+  double* first = first_derivative_[1].data();
+  double* second = second_derivative_[1].data();
+  const ActivationFunction activation = activation_function(options_.activation);
+  // The output layer, when fused: F = W_2 a_1 (+ b_2), one dot product per output.
+  const bool outputs = fuses_output_layer_;
+  const int output_count = output_dimension();
+  const double* w_output = weight(layer_count()).data();
+  const int last = layer_count();
+  const double* b_output = layout_[last - 1].bias_offset >= 0 ? bias(last).data() : nullptr;
+  with_fused_inputs(inputs, [&](auto input_count) {
+    constexpr int kInputs = decltype(input_count)::value;
+    parallel_chunks(n, rows * n, [&](Index, Index begin, Index count) {
+      for (Index j = begin; j < begin + count; ++j) {
+        double* a_j = a + j * rows;
+        first_layer_product<kInputs>(w, x + j * kInputs, a_j, rows);
+        activation(a_j, b, first + j * rows, second + j * rows, rows, 1);
+        if (!outputs) continue;
+        const Eigen::Map<const Eigen::VectorXd> activations(a_j, rows);
+        for (int r = 0; r < output_count; ++r) {
+          double value =
+              Eigen::Map<const Eigen::VectorXd>(w_output + r * rows, rows).dot(activations);
+          if (b_output != nullptr) value += b_output[r];
+          outputs_(r, j) = value;
+        }
+      }
+    });
+  });
+}
+
+void MultilayerPerceptron::input_gradient_first_layer(int output,
+                                                      Eigen::Ref<Eigen::MatrixXd> gradient) const {
+  const Index n = samples_;
+  const Index rows = widths_[1];
+  const int inputs = widths_[0];
+  const bool one_hidden_layer = layer_count() == 2;
+  const double* u = one_hidden_layer ? weight(2).data() + output * rows : upstream_[1].data();
+  const Index u_stride = one_hidden_layer ? 0 : rows;
+  const Eigen::Map<const Eigen::ArrayXXd> w(first_weights_.data(), rows, inputs);
+  const double* first = first_derivative_[1].data();
+  double* g = gradient.data();
+  const Index g_stride = gradient.outerStride();
+  parallel_chunks(n, rows * n, [&](Index, Index begin, Index count) {
+    for (Index j = begin; j < begin + count; ++j) {
+      const Eigen::Map<const Eigen::ArrayXd> d1(first + j * rows, rows);
+      const Eigen::Map<const Eigen::ArrayXd> u_j(u + j * u_stride, rows);
+      for (int c = 0; c < inputs; ++c) g[j * g_stride + c] = (w.col(c) * (d1 * u_j)).sum();
+    }
+  });
+}
+
+void MultilayerPerceptron::tangent_first_layer(const Eigen::Ref<const Eigen::MatrixXd>& weights) {
+  FirstLayer layer;
+  layer.rows = widths_[1];
+  layer.weights = first_weights_.data();
+  layer.tangent = weights.data();
+  layer.tangent_stride = weights.outerStride();
+  layer.first = first_derivative_[1].data();
+  double* tangent = state_[1].data();  // left half: T_1
+  with_fused_inputs(widths_[0], [&](auto input_count) {
+    constexpr int kInputs = decltype(input_count)::value;
+    parallel_chunks(samples_, layer.rows * samples_, [&](Index, Index begin, Index count) {
+      first_layer_tangent<kInputs>(layer, tangent, begin, count);
+    });
+  });
+}
+
+void MultilayerPerceptron::reverse_first_layer(int output,
+                                               const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                               double* gradient) {
+  const Index n = samples_;
+  const Index rows = widths_[1];
+  const int inputs = widths_[0];
+  const bool one_hidden_layer = layer_count() == 2;
+  FirstLayer layer;
+  layer.rows = rows;
+  layer.weights = first_weights_.data();
+  layer.inputs = state_[0].data() + inputs * n;
+  layer.tangent = weights.data();
+  layer.tangent_stride = weights.outerStride();
+  layer.first = first_derivative_[1].data();
+  layer.second = second_derivative_[1].data();
+  layer.upstream = one_hidden_layer ? weight(2).data() + output * rows : upstream_[1].data();
+  layer.upstream_stride = one_hidden_layer ? 0 : rows;
+  layer.above = one_hidden_layer ? nullptr : product_[1].data();
+  const Index sum_rows = chunk_sums_.rows();
+  double* sums = chunk_sums_.data();
+  with_fused_inputs(inputs, [&](auto input_count) {
+    constexpr int kInputs = decltype(input_count)::value;
+    parallel_chunks(n, rows * n, [&](Index chunk, Index begin, Index count) {
+      if (one_hidden_layer) {
+        first_layer_reverse<kInputs, false>(layer, sums + chunk * sum_rows, begin, count);
+      } else {
+        first_layer_reverse<kInputs, true>(layer, sums + chunk * sum_rows, begin, count);
+      }
+    });
+  });
+  const Index chunks = chunk_count(n);
+  for (Index chunk = 1; chunk < chunks; ++chunk) chunk_sums_.col(0) += chunk_sums_.col(chunk);
+  const auto total = chunk_sums_.col(0);
+  MutableWeightMap weight_sums = weight_gradient(1, gradient);
+  for (int c = 0; c < inputs; ++c) weight_sums.col(c) += total.segment(c * rows, rows);
+  bias_gradient(1, gradient) += total.segment(inputs * rows, rows);
+  // With one hidden layer, dF_o/dx depends on W_2 through its row o: sum over samples of T_1.
+  if (one_hidden_layer) {
+    weight_gradient(2, gradient).row(output).transpose() +=
+        total.segment((inputs + 1) * rows, rows);
   }
 }
 
@@ -505,12 +848,15 @@ void MultilayerPerceptron::forward(const Eigen::Ref<const Eigen::MatrixXd>& inpu
   const Index n = samples_;
   const int last = layer_count();
   state_[0].rightCols(n) = inputs;
-  for (int layer = 1; layer < last; ++layer) {
+  if (fuses_first_layer_) forward_first_layer();
+  for (int layer = fuses_first_layer_ ? 2 : 1; layer < last; ++layer) {
     multiply(state_[layer].rightCols(n), weight(layer), state_[layer - 1].rightCols(n), false);
     activate(layer);
   }
-  multiply(outputs_, weight(last), state_[last - 1].rightCols(n), false);
-  if (layout_[last - 1].bias_offset >= 0) outputs_.colwise() += bias(last);
+  if (!fuses_output_layer_) {
+    multiply(outputs_, weight(last), state_[last - 1].rightCols(n), false);
+    if (layout_[last - 1].bias_offset >= 0) outputs_.colwise() += bias(last);
+  }
   has_forward_ = true;
 }
 
@@ -523,8 +869,9 @@ void MultilayerPerceptron::outputs(Eigen::Ref<Eigen::MatrixXd> outputs) const {
 void MultilayerPerceptron::backward_from_output(int output) {
   const Index n = samples_;
   const int last = layer_count();
-  // v_{L-1} = sigma'(z_{L-1}) . W_L(o, :)^T, the same weights in every column.
-  {
+  // v_{L-1} = sigma'(z_{L-1}) . W_L(o, :)^T, the same weights in every column. The fused
+  // first layer forms v_1 = sigma'(z_1) . u_1 in its own passes.
+  if (!(fuses_first_layer_ && last == 2)) {
     const Index rows = widths_[last - 1];
     const double* w = weight(last).data() + Index{output} * rows;
     const double* first = first_derivative_[last - 1].data();
@@ -537,6 +884,7 @@ void MultilayerPerceptron::backward_from_output(int output) {
     // u_{l-1} = W_l^T v_l, v_{l-1} = sigma'(z_{l-1}) . u_{l-1}
     Eigen::MatrixXd& upstream = upstream_[layer - 1];
     multiply(upstream, weight(layer).transpose(), backward_[layer].leftCols(n), false);
+    if (layer == 2 && fuses_first_layer_) break;
     const Index size = upstream.size();
     const double* u = upstream.data();
     const double* first = first_derivative_[layer - 1].data();
@@ -552,7 +900,11 @@ void MultilayerPerceptron::input_gradient(int output, Eigen::Ref<Eigen::MatrixXd
   check_batch("input_gradient", "the gradient matrix", gradient.rows(), gradient.cols(),
               input_dimension());
   backward_from_output(output);
-  multiply(gradient, weight(1).transpose(), backward_[1].leftCols(samples_), false);
+  if (fuses_first_layer_) {
+    input_gradient_first_layer(output, gradient);
+  } else {
+    multiply(gradient, weight(1).transpose(), backward_[1].leftCols(samples_), false);
+  }
 }
 
 void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
@@ -569,12 +921,20 @@ void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
   const int last = layer_count();
   double* g = gradient.data();
   const double* w_output = weight(last).data() + Index{output} * widths_[last - 1];
+  if (fuses_first_layer_ && last == 2) {
+    reverse_first_layer(output, weights, g);
+    return;
+  }
 
   // Tangent pass: T_0 = Omega, P_l = W_l T_{l-1}, T_l = sigma'(z_l) . P_l; the backward
   // pass sees the same tangent through sigma'(z_l), which gives the adjoint of z_l from the
   // backward pass, sigma''(z_l) . u_l . P_l (stored in the right half of backward_[l]).
-  state_[0].leftCols(n) = weights;
-  for (int layer = 1; layer < last; ++layer) {
+  if (fuses_first_layer_) {
+    tangent_first_layer(weights);
+  } else {
+    state_[0].leftCols(n) = weights;
+  }
+  for (int layer = fuses_first_layer_ ? 2 : 1; layer < last; ++layer) {
     Eigen::MatrixXd& product = product_[layer];
     multiply(product, weight(layer), state_[layer - 1].leftCols(n), false);
     const Index rows = widths_[layer];
@@ -600,6 +960,10 @@ void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
   // adjoint(z_{l+1}); dW_l += v_l T_{l-1}^T + adjoint(z_l) a_{l-1}^T, one GEMM over both
   // halves; db_l += row sums of adjoint(z_l).
   for (int layer = last - 1; layer >= 1; --layer) {
+    if (layer == 1 && fuses_first_layer_) {
+      reverse_first_layer(output, weights, g);
+      break;
+    }
     const Index rows = widths_[layer];
     auto adjoint = backward_[layer].rightCols(n);
     if (layer < last - 1) {

@@ -7,7 +7,12 @@
 // the KAN-HNN author's MLP (section 2.2, PyTorch default initialisation, output bias).
 //
 // Derivatives are exact and batched (one sample per column, Eigen GEMMs, OpenMP over both
-// the products and the element-wise work):
+// the products and the element-wise work). A first layer with at most 4 inputs (an HNN of a
+// system with one or two degrees of freedom) is not run as GEMMs of inner dimension d: its
+// products, activation and derivative passes are fused into one loop over the samples, and
+// so is the output layer of a network with one hidden layer and at most 4 outputs. Sums
+// over samples are formed in chunks of a fixed size and added in chunk order, so the
+// results do not depend on the number of threads.
 //
 //   input_gradient(o)       a backward pass seeded with row o of W_L;
 //   add_parameter_gradient_of_input_gradient(o, Omega)
@@ -33,10 +38,11 @@
 //
 // Memory: the forward pass keeps, per hidden layer, the activations and the first and
 // second derivatives of sigma (3 x width x N doubles, plus 3 x width x N of scratch for the
-// derivative passes). Buffers grow on the first forward() at a batch size and are reused
-// afterwards: no heap allocation after that, also inside Eigen (the products are split
-// over the OpenMP threads by the model, and each thread's GEMM packs into up to ~1 MB of
-// its own stack; see plugins/mlp/CMakeLists.txt). Not thread-safe (one objective at a time).
+// derivative passes; the fused first layer of a network with one hidden layer needs no
+// scratch beyond per-chunk sums). Buffers grow on the first forward() at a batch size and are
+// reused afterwards: no heap allocation after that, also inside Eigen (the products are split over
+// the OpenMP threads by the model, and each thread's GEMM packs into up to ~1 MB of its own stack;
+// see plugins/mlp/CMakeLists.txt). Not thread-safe (one objective at a time).
 #ifndef HNN_PLUGINS_MLP_MLP_H_
 #define HNN_PLUGINS_MLP_MLP_H_
 
@@ -157,6 +163,21 @@ class MultilayerPerceptron final : public Model {
   // Applies sigma to z (in place) and stores sigma', sigma'' of layer l.
   void activate(int layer);
 
+  // The fused first layer (fuses_first_layer_, see the file comment). Its forward pass:
+  // a_1, sigma', sigma'' and, with one hidden layer and few outputs, the outputs.
+  void forward_first_layer();
+  // dF_o/dx = W_1^T (sigma'(z_1) . u_1), u_1 from the stored backward pass.
+  void input_gradient_first_layer(int output, Eigen::Ref<Eigen::MatrixXd> gradient) const;
+  // T_1 = sigma'(z_1) . W_1 Omega into the left half of state_[1] (networks with more than one
+  // hidden layer).
+  void tangent_first_layer(const Eigen::Ref<const Eigen::MatrixXd>& weights);
+  // The reverse pass of the first layer: adds v_1 Omega^T + adjoint(z_1) x^T to dW_1 and
+  // the row sums of adjoint(z_1) to db_1. With one hidden layer it also adds the row sums
+  // of T_1 to row `output` of dW_2; otherwise the adjoint from above, W_2^T adjoint(z_2), is
+  // taken from product_[1].
+  void reverse_first_layer(int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                           double* gradient);
+
   MultilayerPerceptronOptions options_;
   std::vector<int> widths_;  // d, hidden..., k
   std::vector<LayerLayout> layout_;
@@ -178,6 +199,14 @@ class MultilayerPerceptron final : public Model {
   std::vector<Eigen::MatrixXd> product_;   // scratch width_l x N, l = 1 .. L-1
   Eigen::MatrixXd outputs_;                // k x N
   Eigen::VectorXd ones_;                   // N ones, row sums as GEMV
+
+  // The fused first layer: whether it is used, W_1 copied column-major (width_1 x d, set by
+  // forward()), and one column of sums over the samples of each chunk (dW_1, db_1 and the
+  // row sums of T_1), reduced in chunk order.
+  bool fuses_first_layer_ = false;
+  bool fuses_output_layer_ = false;  // one hidden layer and few outputs: outputs in the loop
+  Eigen::MatrixXd first_weights_;
+  Eigen::MatrixXd chunk_sums_;
 };
 
 }  // namespace hnn::mlp

@@ -96,7 +96,8 @@ TEST_CASE("config errors exit 2 with compiler-style messages on stderr") {
 TEST_CASE("--list-plugins and --describe") {
   auto list = host(kFixture + "--list-plugins");
   CHECK(list.status == 0);
-  CHECK(contains(list.out, "systems:\n  fixture_oscillator"));
+  CHECK(contains(list.out, "systems:\n"));
+  CHECK(contains(list.out, "\n  fixture_oscillator "));
   CHECK(contains(list.out, "from " HNN_FIXTURE_GOOD));
   CHECK(contains(list.out, "spring_mass"));  // bundled
   auto describe = host(kFixture + "--describe fixture_quadratic");
@@ -163,4 +164,18 @@ TEST_CASE("a run that fails exits 1 and says why") {
   CHECK(contains(failed.err, "hnn-host: error: the run failed: "));
   CHECK(fs::exists(run / "pipeline.yaml"));  // what was written is complete
   CHECK_FALSE(fs::exists(run / "summary.yaml"));
+}
+
+TEST_CASE("every pipeline in configs/ validates with the bundled plugins, from any directory") {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(HNN_SOURCE_DIR "/configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    CAPTURE(entry.path());
+    // Run from the scratch folder: paths inside a pipeline are relative to the pipeline.
+    const auto check = host("--check '" + entry.path().string() + "'");
+    CHECK(check.status == 0);
+    CHECK(check.err.empty());
+    ++checked;
+  }
+  CHECK(checked >= 2);
 }

@@ -2,6 +2,8 @@
 // file, line and column; a valid pipeline resolved with defaults; --set overrides.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
 #include "hnn/pipeline_config.h"
@@ -92,7 +94,7 @@ TEST_CASE("an unknown key is reported with its location and a did-you-mean") {
         kFixtures +
             "/unknown_key.yaml:5:5: error: models.m.hiden: unknown key 'hiden' (did you "
             "mean 'hidden'?); model 'fixture_quadratic' takes: training, checkpoint, "
-            "plugin, inputs, outputs, initial, hidden, activation, output_bias");
+            "plugin, inputs, outputs, initial, hidden, activation, output_bias, notes_file");
 }
 
 TEST_CASE("wrong types name what was expected and what was found, all errors together") {
@@ -243,4 +245,36 @@ TEST_CASE("training stages: errors") {
       errors_of("stages.yaml", {"training.stages=[{update_grid: maybe}]"}) ==
       "--set 'training.stages=[{update_grid: maybe}]':1:32: error: training.stages[0].update_grid: "
       "expected a boolean (true or false), found 'maybe'");
+}
+
+TEST_CASE("file options and checkpoints are resolved against the file that names them") {
+  const auto from_file = valid({});
+  CHECK(from_file.models[0].model.options.string("notes_file") == "");
+  const std::string file = kFixtures + "/valid.yaml";
+  hnn::ConfigNode root = hnn::load_config_file(file);
+  root.find("models")
+      ->find("quadratic")
+      ->set("notes_file", root.location(),
+            hnn::parse_config("v: ../notes/a.txt", file).entries()[0].value);
+  hnn::apply_override(root, "models.baseline.notes_file=relative/b.txt");
+  hnn::Diagnostics diagnostics;
+  const auto config = hnn::validate_pipeline(root, file, registry(), diagnostics);
+  REQUIRE(diagnostics.empty());
+  const std::filesystem::path fixtures = std::filesystem::absolute(kFixtures);
+  CHECK(config.models[0].model.options.string("notes_file") ==
+        (fixtures.parent_path() / "notes" / "a.txt").string());
+  CHECK(config.models[1].model.options.string("notes_file") ==
+        (std::filesystem::current_path() / "relative" / "b.txt").string());
+}
+
+TEST_CASE("what only the system can check is reported at its place: a formula, a state size") {
+  CHECK(errors_of("expression_error.yaml") ==
+        kFixtures +
+            "/expression_error.yaml:3:30: error: system.hamiltonian: system 'expression' "
+            "rejects its options: cannot parse \"p^2/2 + cos(q\": at character 14: "
+            "expected ')' to close the '(' at character 12, found the end of the formula");
+  CHECK(errors_of("expression_error.yaml", {"system.hamiltonian=p^2/2 + cos(q)"}) ==
+        kFixtures +
+            "/expression_error.yaml:5:29: error: evaluation.initial_state: expected 2 "
+            "values (q, p) for system 'expression', found 3");
 }

@@ -39,6 +39,20 @@ const std::map<std::string, ConformanceSettings>& conformance_settings() {
         1e-8,
         {{"epochs", std::int64_t{500}}, {"gradient_tolerance", 1e-13}},
         1e-8}},
+      // PyTorch's L-BFGS without line search: with lr = 1 (PyTorch's default) the fixed unit
+      // quasi-Newton step converges on both; the tolerances are lowered (tolerance_change = 0
+      // stops a call only at g.d >= 0) so that the runs resolve the minima to rounding.
+      {"lbfgs_torch",
+       {{{"epochs", std::int64_t{20}},
+         {"lr", 1.0},
+         {"tolerance_grad", 1e-13},
+         {"tolerance_change", 0.0}},
+        1e-8,
+        {{"epochs", std::int64_t{200}},
+         {"lr", 1.0},
+         {"tolerance_grad", 1e-13},
+         {"tolerance_change", 0.0}},
+        1e-8}},
       // With a constant learning rate Adam ends jittering about the minimum at a scale that
       // depends on lr and the epoch count (not monotonically); these settings reach 1e-9.
       {"adam",
@@ -84,6 +98,7 @@ TEST_CASE("the bundled optimizer plugins load") {
   const std::vector<std::string> names = optimizer_names();
   CHECK(std::find(names.begin(), names.end(), "lbfgs") != names.end());
   CHECK(std::find(names.begin(), names.end(), "adam") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "lbfgs_torch") != names.end());
   for (const std::string& name : names) {
     INFO("optimizer: " << name);
     CHECK(conformance_settings().count(name) == 1);  // add settings for a new optimizer

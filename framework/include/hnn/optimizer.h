@@ -16,9 +16,16 @@
 namespace hnn {
 
 struct EpochState {
-  int epoch = 0;                 // 1-based
-  double objective_value = 0.0;  // training objective at `parameters` (loss + penalty)
+  int epoch = 0;  // 1-based
+  // The training objective (loss + penalty) the optimizer reports for this epoch. Where it
+  // was evaluated is the optimizer's to document: see value_at_parameters.
+  double objective_value = 0.0;
   const Eigen::VectorXd* parameters = nullptr;  // the current parameters, valid during the call
+  // True when objective_value is the objective at `parameters` (Ceres L-BFGS); false when it
+  // is the value at the start of the epoch, before its step (Adam, pykan's L-BFGS, as
+  // PyTorch training loops print it). A recorder that needs the loss at `parameters` then
+  // evaluates it.
+  bool value_at_parameters = true;
 };
 
 // Returns true to go on, false to stop after this epoch.

@@ -66,6 +66,9 @@ class Option {
   Option& one_of(std::vector<std::string> choices);
   Option& length(std::size_t size);      // lists only: exactly this many elements
   Option& min_length(std::size_t size);  // lists only: at least this many elements
+  // Strings only: the value names a file. The host resolves a relative path against the
+  // folder of the pipeline file that sets it, so a pipeline runs from any directory.
+  Option& file_path();
 
   const std::string& key() const { return key_; }
   OptionType type() const { return type_; }
@@ -74,6 +77,7 @@ class Option {
   // Precondition: !is_required().
   const OptionValue& default_value() const { return *default_value_; }
   const std::vector<std::string>& choices() const { return choices_; }
+  bool is_file_path() const { return file_path_; }
 
   // The allowed range in words ("> 0", "in [0, 1]", "one of: tanh, relu", "3 elements",
   // several joined by "; "), or "" when any value of the type is allowed.
@@ -100,6 +104,7 @@ class Option {
   std::vector<std::string> choices_;
   std::optional<std::size_t> min_length_;
   std::optional<std::size_t> max_length_;
+  bool file_path_ = false;
 };
 
 // The ordered set of options a plugin accepts. Keys are unique; add() throws hnn::Error

@@ -8,11 +8,16 @@
 //   3. targets = hamiltonian_field(state) at the integrated states, before any noise
 //   4. noise: for each coordinate c = 0 .. 2n-1 in state order, for each time point i in
 //      order: state[c, i] += noise_std * random.normal(). The draws happen even when
-//      noise_std = 0 (they advance the stream), as in the original code; for the spring this
-//      is its `q += randn(points) * noise_std; p += randn(points) * noise_std`.
-// Samples are concatenated trajectory by trajectory (N = trajectories * points); the first
-// floor(N * train_fraction) samples are the training set, the rest the test set (so with
-// the defaults the first 25 trajectories train).
+//      noise_std = 0 (they advance the stream), as in the original spring and pendulum code;
+//      for the spring this is its `q += randn(points) * noise_std; p += randn(points) *
+//      noise_std`. With draw_zero_noise = false and noise_std = 0 nothing is drawn (the
+//      original orbit generators of spec sections 4.4 and 4.5 add no noise at all).
+// Samples are concatenated trajectory by trajectory (N = trajectories * points). The training
+// set has N_train = floor(N * train_fraction) samples: the first N_train (the default, so
+// the first 25 trajectories train), or with test_first = true the last N_train, the first
+// N - N_train being the test set (the original orbit datasets: test = the first 20 %, i.e.
+// train_fraction = 0.8, test_first = true; there int(N * 0.2) = N - floor(N * 0.8) for the
+// sizes used, 50 000 and 100 000).
 //
 // Usage:
 //   hnn::NumpyLegacyRandom random(1390);
@@ -38,7 +43,13 @@ struct TrajectoryDatasetOptions {
   std::array<double, 2> time_span{0.0, 3.0};  // [t0, t1], finite, t0 < t1
   int points = 30;                            // time points per trajectory, >= 2
   double noise_std = 0.0;                     // standard deviation of the input noise, >= 0
-  double train_fraction = 0.5;                // in [0, 1]: the first samples are training
+  double train_fraction = 0.5;                // in [0, 1]: the fraction of training samples
+  // false: the training samples come first (spec section 3); true: the test samples come
+  // first (the orbit tasks, spec sections 4.4, 4.5).
+  bool test_first = false;
+  // true: the noise draws happen even when noise_std = 0 (spring, pendulum); false: no noise
+  // is drawn when noise_std = 0 (orbits). Without effect when noise_std > 0.
+  bool draw_zero_noise = true;
 
   // Returns false and writes the violated constraint, with the value, to *error (may be
   // null).

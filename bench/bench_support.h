@@ -1,0 +1,46 @@
+// Shared set-up of the benchmarks: the model plugins they measure, loaded through the
+// registry like hnn-host does, and a spring-sized batch.
+#ifndef HNN_BENCH_SUPPORT_H_
+#define HNN_BENCH_SUPPORT_H_
+
+#include <Eigen/Core>
+#include <filesystem>
+#include <random>
+
+#include "hnn/plugin_loader.h"
+#include "hnn/registry.h"
+
+namespace hnn::bench {
+
+// Samples of the KAN-HNN task's training set (hnn.md section 4.3).
+inline constexpr Eigen::Index kSamples = 750;
+
+// The registry with the measured model plugins. Only those files are loaded, so that
+// another plugin being rebuilt (or broken) in the same folder cannot disturb a benchmark.
+// Throws hnn::PluginError when one is missing.
+inline hnn::Registry& registry() {
+  static hnn::Registry* instance = [] {
+    auto* result = new hnn::Registry();
+    hnn::PluginLoader loader(*result);
+    for (const char* file : {"hnn_mlp.so", "hnn_kan.so"}) {
+      loader.load_library(std::filesystem::path(HNN_BUNDLED_PLUGIN_DIR) / file);
+    }
+    return result;
+  }();
+  return *instance;
+}
+
+// x uniform in [-1, 1]^2, dx/dt = (2p, -2q): spring-like, deterministic.
+inline void spring_like_batch(Eigen::MatrixXd& x, Eigen::MatrixXd& dxdt) {
+  std::mt19937_64 engine(1390);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  x.resize(2, kSamples);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = uniform(engine);
+  dxdt.resize(2, kSamples);
+  dxdt.row(0) = 2.0 * x.row(1);
+  dxdt.row(1) = -2.0 * x.row(0);
+}
+
+}  // namespace hnn::bench
+
+#endif  // HNN_BENCH_SUPPORT_H_

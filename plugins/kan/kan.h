@@ -1,0 +1,197 @@
+// KolmogorovArnoldNetwork: the `kan` model plugin, pykan 0.0.5's KAN (spec kan.md 1-5).
+//
+// Layer l maps n_l = width[l] nodes to n_{l+1} nodes through one activation per edge
+// e = j * n_l + i (input node i, output node j; pykan's output-major flattening):
+//
+//   phi_e(x)   = mask_e * (sb_e * b(x) + sp_e * S_e(x)),   b = SiLU (or 0 with base "none"),
+//   S_e(x)     = sum_{m < G + k} c_{e,m} B_m(x; t_e)       (order-k B-spline, extended knots),
+//   x^(l+1)_j  = sum_i phi_{j*n_l+i}(x^(l)_i) + beta^(l)_j,  F = x^(L).
+//
+// Bases follow pykan exactly, also outside the grid (kan.md 2.3: they decay to 0 on the
+// k extra knot intervals and are 0 beyond). The symbolic branch of pykan is not modelled
+// (its masks are 0 in every configuration this plugin can load).
+//
+// Parameters (only trainable tensors, in pykan's model.parameters() order restricted to
+// them): beta^(0), ..., beta^(L-1) (when train_bias); then for l = 0 .. L-1: coef^(l)
+// (edges x (G + k), edge-major), scale_base^(l) (edges; when train_scale_base),
+// scale_sp^(l) (edges; when train_scale_spline). For width [2, 1, 2], G = 3, k = 3: 35.
+//
+// Auxiliary state (checkpoints): for l = 0 .. L-1 the grids (edges x (G + 1)), then for
+// each layer the masks (edges), then the values of the non-trainable tensors among bias,
+// scale_base, scale_sp (in the parameter order above).
+//
+// Initialisation (kan.md 3) from `seed` on std::mt19937_64 (hnn::Mt19937Random; it does
+// not replay torch's generator): per layer in order, sb_e = 1/sqrt(n_l) +
+// (2 z - 1) * noise_scale_base with z ~ N(0, 1) (edges normals), then spline noise
+// (U[0,1) - 1/2) * noise_scale / G at the G + 1 grid points of every edge (edge-major) and
+// the minimum-norm least-squares coefficients fitting it; sp = 1, mask = 1, beta = 0.
+// With `initial_parameters` the values come from a file instead (parameter_file.h).
+//
+// Derivatives are exact and batched. Per layer, bases are evaluated once per input node
+// (edges sharing a grid share them) in a piecewise-polynomial form (bspline.h): S, S' and
+// S'' of an edge cost one Horner pass over k + 1 coefficients per sample (edge_kernels.h;
+// two samples per SSE2 instruction for k = 3). The hot path of training is cut down:
+//   - layer 0's b, b' and pieces depend on the inputs only; they are kept while forward()
+//     sees bit-identical inputs (compared with memcmp) and the grids do not change;
+//   - phi'' is only formed where it propagates an adjoint (layers l >= 1), and the last
+//     layer's phi', phi'' only for the outputs a derivative is asked for;
+//   - reverse sweeps accumulate the gradient of each edge's piece polynomials (not of the
+//     coefficients), mapped to coef and scale_sp once per sweep.
+//
+//   input_gradient(o)   backward pass u^(l)_i = sum_j u^(l+1)_j phi'_e(x_i), u^(L) = e_o;
+//   add_parameter_gradient_of_input_gradient(o, W)
+//                       tangent of the network in direction W (xdot^(l+1)_j = sum_i
+//                       phi'_e xdot_i), then reverse mode over the forward and the tangent
+//                       (needs phi'' = mask (sb b'' + sp S''));
+//   add_parameter_gradient_of_outputs(V)   ordinary backpropagation;
+//   add_penalty(g)      pykan's activation regulariser (kan.md 5.1) times reg_lambda, with
+//                       its exact gradient (it flows through earlier layers, as in torch).
+//
+// Memory: per layer O((n_l + slots + 2 edges) N) doubles of forward state; buffers grow on
+// the first forward() at a batch size and are reused: no heap allocation after that. Single
+// threaded (small models; no Eigen parallel products). Not thread-safe.
+//
+// Example:
+//
+//   hnn::kan::KolmogorovArnoldNetworkOptions options;   // width [2, 1, 2], G = 3, k = 3
+//   hnn::kan::KolmogorovArnoldNetwork model(options);
+//   model.forward(x);                  // x: 2 x N
+//   model.input_gradient(1, gradient); // dF_2/dx, 2 x N
+#ifndef HNN_PLUGINS_KAN_KAN_H_
+#define HNN_PLUGINS_KAN_KAN_H_
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bspline.h"
+#include "hnn/model.h"
+#include "hnn/options.h"
+
+namespace hnn::kan {
+
+enum class BaseFunction { kSilu, kNone };
+
+struct KolmogorovArnoldNetworkOptions {
+  std::vector<int> width = {2, 1, 2};  // >= 2 entries, each >= 1
+  int grid = 3;                        // G >= 1
+  int k = 3;                           // spline order, 1 .. 10
+  double grid_min = -1.0;              // grid_range, grid_min < grid_max, finite
+  double grid_max = 1.0;
+  BaseFunction base_function = BaseFunction::kSilu;
+  bool train_scale_base = true;
+  bool train_scale_spline = true;
+  bool train_bias = true;
+  double noise_scale = 0.1;       // >= 0
+  double noise_scale_base = 0.1;  // >= 0
+  double grid_eps = 1.0;          // in [0, 1]: 1 uniform, 0 percentile grid (as coded, 4.1)
+  std::uint64_t seed = 0;
+  std::string initial_parameters;  // "" or a file (parameter_file.h)
+  // Regulariser (kan.md 5.1), all >= 0; reg_lambda = 0 turns it off.
+  double reg_lambda = 0.0;
+  double reg_l1 = 1.0;
+  double reg_entropy = 2.0;
+  double reg_coef = 0.0;
+  double reg_coefdiff = 0.0;
+
+  // True when every field is in range; otherwise false and *error names the field, its
+  // value and the constraint.
+  bool is_valid(std::string* error) const;
+};
+
+class KolmogorovArnoldNetwork final : public Model {
+ public:
+  // Throws hnn::Error when !options.is_valid() or the initial_parameters file does not fit.
+  explicit KolmogorovArnoldNetwork(const KolmogorovArnoldNetworkOptions& options);
+  ~KolmogorovArnoldNetwork() override;
+
+  static OptionSchema schema();
+  static KolmogorovArnoldNetworkOptions from_options(const Options& options);
+
+  const KolmogorovArnoldNetworkOptions& options() const { return options_; }
+  int layer_count() const { return static_cast<int>(options_.width.size()) - 1; }
+
+  std::string name() const override;
+  int input_dimension() const override { return options_.width.front(); }
+  int output_dimension() const override { return options_.width.back(); }
+  int parameter_count() const override { return parameter_count_; }
+
+  void get_parameters(Eigen::Ref<Eigen::VectorXd> parameters) const override;
+  void set_parameters(const Eigen::Ref<const Eigen::VectorXd>& parameters) override;
+
+  void forward(const Eigen::Ref<const Eigen::MatrixXd>& inputs) override;
+  void outputs(Eigen::Ref<Eigen::MatrixXd> outputs) const override;
+  void input_gradient(int output, Eigen::Ref<Eigen::MatrixXd> gradient) override;
+  // When input_gradient() was last called for another output, the backward pass for
+  // `output` is recomputed first.
+  void add_parameter_gradient_of_input_gradient(int output,
+                                                const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                                Eigen::Ref<Eigen::VectorXd> gradient) override;
+  void add_parameter_gradient_of_outputs(const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                         Eigen::Ref<Eigen::VectorXd> gradient) override;
+
+  bool has_penalty() const override { return options_.reg_lambda > 0.0; }
+  // reg_lambda * reg of kan.md 5.1 on the last forward pass; adds its gradient.
+  double add_penalty(Eigen::Ref<Eigen::VectorXd> gradient) override;
+
+  bool has_grid_update() const override { return true; }
+  // KAN.update_grid_from_samples (kan.md 4.1): for l = 0 .. L-1 a forward pass on `inputs`,
+  // then every edge of layer l gets the grid grid_eps * uniform + (1 - grid_eps) * percentile
+  // of its input samples and its coefficients refitted by least squares (minimum norm when
+  // under-determined) to the old spline at those samples. Invalidates the forward state.
+  void update_grid(const Eigen::Ref<const Eigen::MatrixXd>& inputs) override;
+
+  std::vector<double> auxiliary_state() const override;
+  // Throws hnn::Error naming the model when the size differs from auxiliary_state()'s or a
+  // grid is not strictly increasing.
+  void set_auxiliary_state(const std::vector<double>& state) override;
+
+  // The stored (non-extended) grid of edge e of layer l, G + 1 points.
+  std::vector<double> grid(int layer, int edge) const;
+
+ private:
+  struct Layer;
+  struct Workspace;
+
+  void initialize_from_seed();
+  void load_parameter_file();
+  void rebuild_bases(int layer);     // slots and bases of a layer after its grids changed
+  void update_spline_polynomials();  // per-edge Taylor coefficients from coef
+  void resize_workspace(Eigen::Index samples);
+  void require_forward(const char* method) const;
+  void check_output_index(int output, const char* method) const;
+  void check_batch(const char* method, const char* what, Eigen::Index rows, Eigen::Index columns,
+                   Eigen::Index expected_rows) const;
+  void check_gradient_size(const char* method, Eigen::Index size) const;
+  // phi' (and phi'' when it is needed) of the last layer's edges into `output` (every output
+  // when -1), unless computed since the last forward().
+  void ensure_last_layer_derivatives(int output);
+  void backward_from_output(int output);
+  // Reverse sweep over the forward pass. `top` = adjoint of x^(L) (n_L x N) or null (0);
+  // with_tangent adds the terms of the tangent pass of the last backward pass (mixed
+  // gradient); with_penalty adds the regulariser's adjoints of the edge outputs.
+  void reverse_sweep(const Eigen::Ref<const Eigen::MatrixXd>* top, bool with_tangent,
+                     bool with_penalty, int output, double* gradient);
+  void map_polynomial_gradient(double* gradient);
+
+  KolmogorovArnoldNetworkOptions options_;
+  std::vector<Layer> layers_;
+  int parameter_count_ = 0;
+  bool polynomials_current_ = false;
+  // Forward state.
+  std::vector<Workspace> work_;
+  Eigen::Index samples_ = 0;
+  bool has_forward_ = false;
+  // Layer 0's bases b, b' and pieces depend on the inputs only: they are kept while
+  // forward() gets bit-identical inputs (a training batch) and the grids do not change.
+  bool input_state_current_ = false;
+  Eigen::MatrixXd input_copy_;           // the inputs of the last forward(), input_dimension x N
+  std::vector<char> derivatives_ready_;  // per edge of the last layer
+  Eigen::VectorXd ones_;                 // N ones: the unit upstream of the last layer
+  int backward_output_ = -1;
+};
+
+}  // namespace hnn::kan
+
+#endif  // HNN_PLUGINS_KAN_KAN_H_

@@ -1,0 +1,90 @@
+// ExpressionSystem: a system whose Hamiltonian is a formula given in the pipeline,
+//
+//   system: {plugin: expression, hamiltonian: "p^2/2 + g*(1 - cos(q))",
+//            coordinates: [q, p], parameters: ["g=9.81"], radius: [0.1, 1.0]}
+//
+// The formula is read once (formula_parser.h: + - * / ^ or **, parentheses, numbers, pi, the
+// functions sqrt exp log sin cos tan asin acos atan sinh cosh tanh abs), the parameters are
+// substituted, GiNaC differentiates H with respect to every coordinate, and H with its
+// gradient is compiled into one straight-line program over doubles (compiled_formula.h).
+// Evaluation never touches GiNaC.
+//
+// Options:
+//   hamiltonian  (string, required) H in the coordinate and parameter names.
+//   coordinates  (list of strings, [q, p]) 2n distinct names; the first n are positions, the
+//                last n their momenta (state order). Names are [A-Za-z_][A-Za-z0-9_]*, not pi
+//                and not a function name.
+//   parameters   (list of strings, []) "name=value": a constant used in the formula; value is
+//                itself a formula of numbers (e.g. "g=9.81", "w=2*pi/3").
+//   radius       (list of 2 reals, [0.1, 1.0]) [min, max] of the phase-space radius of sampled
+//                initial states.
+//
+// Initial states, in this order (2n + 1 uniforms per call):
+//   1. 2n uniforms u_i in state order:  y_i = 2 u_i - 1
+//   2. one uniform u_r:                 r = u_r (r_max - r_min) + r_min
+//   3. x = y / |y|_2 * r
+// For n = 1 these are exactly the draws of spring_mass (and of pendulum), so the same seed
+// gives the same initial states.
+//
+// Construction throws hnn::Error with a message that starts with the option name, e.g.
+//   hamiltonian: cannot parse "p^2/2 + cos(q": at character 14: expected ')' to close the '('
+//   at character 12, found the end of the formula
+//   coordinates: 3 names given; expected an even number (positions, then momenta)
+//   parameters[0]: expected "name=value", found "g"
+// (characters are counted from 1 within the option's string).
+#ifndef HNN_SYSTEMS_EXPRESSION_EXPRESSION_SYSTEM_H_
+#define HNN_SYSTEMS_EXPRESSION_EXPRESSION_SYSTEM_H_
+
+#include <string>
+#include <vector>
+
+#include "compiled_formula.h"
+#include "hnn/options.h"
+#include "hnn/system.h"
+
+namespace hnn::systems {
+
+class ExpressionSystem final : public System {
+ public:
+  struct Parameters {
+    std::string hamiltonian;
+    std::vector<std::string> coordinates{"q", "p"};
+    std::vector<std::string> parameters;
+    double minimum_radius = 0.1;  // >= 0
+    double maximum_radius = 1.0;  // >= minimum_radius
+  };
+
+  // Throws hnn::Error as described in the header comment.
+  explicit ExpressionSystem(const Parameters& parameters);
+  explicit ExpressionSystem(const Options& options);
+
+  static OptionSchema schema();
+
+  int degrees_of_freedom() const override { return degrees_of_freedom_; }
+  std::vector<std::string> coordinate_names() const override { return coordinates_; }
+  double hamiltonian(const Eigen::Ref<const Eigen::VectorXd>& x) const override;
+  void gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
+                Eigen::Ref<Eigen::VectorXd> gradient) const override;
+  void sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const override;
+  // H after substituting the parameters, as GiNaC prints it (e.g. "1+1/2*p^2-cos(q)"):
+  // readable by GiNaC's parser and by this plugin's.
+  std::string exact_hamiltonian() const override { return exact_hamiltonian_; }
+
+  // The symbolic derivatives dH/dx_i as printed by GiNaC, in state order (for diagnostics).
+  const std::vector<std::string>& gradient_formulas() const { return gradient_formulas_; }
+
+ private:
+  void check_size(const char* method, Eigen::Index size) const;
+
+  int degrees_of_freedom_ = 0;
+  std::vector<std::string> coordinates_;
+  double minimum_radius_ = 0.0;
+  double maximum_radius_ = 0.0;
+  std::string exact_hamiltonian_;
+  std::vector<std::string> gradient_formulas_;
+  CompiledFormulas program_;  // outputs: H, dH/dx_0, ..., dH/dx_{2n-1}
+};
+
+}  // namespace hnn::systems
+
+#endif  // HNN_SYSTEMS_EXPRESSION_EXPRESSION_SYSTEM_H_

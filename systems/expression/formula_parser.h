@@ -1,0 +1,49 @@
+// Reads a formula ("p^2/2 + 1 - cos(q)") into a GiNaC expression, with error messages that
+// point at the character where the problem is. (GiNaC's own parser reports no usable
+// position, so the formula is read here and only the expression is built with GiNaC.)
+//
+// Grammar (whitespace between tokens is ignored):
+//   sum     := product (('+' | '-') product)*
+//   product := unary (('*' | '/') unary)*
+//   unary   := ('+' | '-') unary | power
+//   power   := primary (('^' | '**') unary)?           right-associative: a^b^c = a^(b^c)
+//   primary := number | name | function '(' sum ')' | '(' sum ')'
+//   number  := digits ['.' digits] [('e' | 'E') ['+' | '-'] digits]   (or '.' digits ...)
+// so -q^2 = -(q^2) and 2^-1 = 1/2. Numbers are read exactly (0.1 is the rational 1/10).
+// Functions: sqrt exp log sin cos tan asin acos atan sinh cosh tanh abs; constant: pi.
+#ifndef HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
+#define HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
+
+#include "hnn/ginac.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace hnn::systems {
+
+// The names a formula may use besides the functions and pi: each maps to what it stands
+// for (a symbol, or a number for a parameter). `kinds` says what the names are, for the
+// "unknown name" message, e.g. {"coordinates: q, p", "parameters: none"}.
+struct FormulaNames {
+  std::map<std::string, GiNaC::ex> values;
+  std::vector<std::string> kinds;
+};
+
+// Parses `text`. Throws hnn::Error with the message
+//   <label>: cannot parse "<text>": at character <N>: <problem>
+// where N is 1-based (N = text.size() + 1 is the end of the formula), e.g.
+//   hamiltonian: cannot parse "p^2/2 + cos(q": at character 14: expected ')' to close the
+//   '(' at character 12, found the end of the formula
+GiNaC::ex parse_formula(const std::string& text, const FormulaNames& names,
+                        const std::string& label);
+
+// True for a name a formula may bind: [A-Za-z_][A-Za-z0-9_]*, and not a function or pi.
+bool is_bindable_name(const std::string& name);
+
+// "sqrt, exp, log, ...": the functions parse_formula knows.
+std::string known_functions();
+
+}  // namespace hnn::systems
+
+#endif  // HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
