@@ -163,3 +163,47 @@ TEST_CASE("a grid update on a model without a grid is refused before training") 
              "2>/dev/null") == 2);
   CHECK_FALSE(fs::exists(run / "checkpoints"));
 }
+
+TEST_CASE(
+    "a KAN trains in stages with a grid update between them, and its checkpoint keeps the grid") {
+  const fs::path run = scratch("kan_stages");
+  REQUIRE(host("'" + kPipeline + "' -o '" + run.string() +
+               "' --set 'models={kan: {plugin: kan, width: [2, 1, 2], training: {stages: ["
+               "{optimizer: {plugin: lbfgs, epochs: 100}}, "
+               "{update_grid: true, optimizer: {plugin: lbfgs, epochs: 200}}]}}}'") == 0);
+  const YAML::Node kan = YAML::LoadFile((run / "summary.yaml").string())["models"]["kan"];
+  REQUIRE(kan["stages"].size() == 2);
+  CHECK(kan["stages"][1]["update_grid"].as<bool>());
+  CHECK(kan["final_test_loss"].as<double>() < 1e-5);
+  CHECK(kan["energy_drift_max"].as<double>() < 1e-3);
+  // The grid moved away from pykan's default [-1, 1] and the checkpoint holds it: reloading
+  // gives the identical loss.
+  const YAML::Node checkpoint = YAML::LoadFile((run / "checkpoints" / "kan.yaml").string());
+  CHECK(checkpoint["auxiliary_state"].size() > 0);
+  CHECK(checkpoint["auxiliary_state"][0].as<double>() != -1.0);
+  const fs::path reloaded = scratch("kan_reloaded");
+  REQUIRE(host("'" + kPipeline + "' -o '" + reloaded.string() +
+               "' --set 'models={kan: {plugin: kan, width: [2, 1, 2], checkpoint: " +
+               (run / "checkpoints" / "kan.yaml").string() + ", training: {enabled: false}}}'") ==
+          0);
+  const YAML::Node again = YAML::LoadFile((reloaded / "summary.yaml").string())["models"]["kan"];
+  CHECK(again["final_test_loss"].as<std::string>() == kan["final_test_loss"].as<std::string>());
+}
+
+TEST_CASE("the write-up as published: pykan's L-BFGS from the reference initialisation") {
+  const fs::path run = scratch("as_published");
+  REQUIRE(host("'" HNN_SOURCE_DIR "/configs/spring_kan_as_published.yaml' -o '" + run.string() +
+               "' --set evaluation.points=500") == 0);
+  const YAML::Node models = YAML::LoadFile((run / "summary.yaml").string())["models"];
+  // Both runs do their 20 000 epochs and end frozen, as the notebook's did (kan.md 7.3).
+  for (const char* name : {"kan", "kan_l1"}) {
+    CAPTURE(name);
+    CHECK(models[name]["epochs"].as<int>() == 20000);
+    CHECK(models[name]["optimizer_message"].as<std::string>().find("frozen") != std::string::npos);
+  }
+  // The L1 run's plateau is the notebook's: 2.91e-7 / 3.48e-7 (float32) in the write-up.
+  CHECK(models["kan_l1"]["final_train_loss"].as<double>() == doctest::Approx(2.9e-7).epsilon(0.1));
+  CHECK(models["kan_l1"]["final_test_loss"].as<double>() == doctest::Approx(3.5e-7).epsilon(0.1));
+  // Without L1 the float64 run goes far below the notebook's float32 plateau of 1.5e-7.
+  CHECK(models["kan"]["final_train_loss"].as<double>() < 1e-7);
+}
