@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "hnn/hamiltonian_system.h"
+#include "hnn/initial_state_sampler.h"
 #include "hnn/plugin.h"
 
 namespace {
@@ -25,9 +26,7 @@ class QuarticOscillator final : public hnn::HamiltonianSystem<QuarticOscillator,
   // Draws: a direction (two uniforms, as the spring sampler), then a radius (one uniform).
   void sample_initial_state(hnn::RandomSource& random,
                             Eigen::Ref<Eigen::VectorXd> x) const override {
-    x << 2.0 * random.uniform() - 1.0, 2.0 * random.uniform() - 1.0;
-    const double radius = radius_[0] + (radius_[1] - radius_[0]) * random.uniform();
-    x *= radius / x.norm();
+    hnn::sample_state_at_radius(random, radius_[0], radius_[1], x);
   }
 
   std::string exact_hamiltonian() const override {

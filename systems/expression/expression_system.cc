@@ -8,6 +8,7 @@
 
 #include "formula_parser.h"
 #include "hnn/error.h"
+#include "hnn/initial_state_sampler.h"
 
 namespace hnn::systems {
 namespace {
@@ -203,12 +204,7 @@ void ExpressionSystem::sample_initial_state(RandomSource& random,
                                             Eigen::Ref<Eigen::VectorXd> x) const {
   check_size("sample_initial_state", x.size());
   // The order of the draws is the contract documented in the header.
-  for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = random.uniform() * 2.0 - 1.0;
-  const double radius = random.uniform() * (maximum_radius_ - minimum_radius_) + minimum_radius_;
-  double squares = 0.0;
-  for (Eigen::Index i = 0; i < x.size(); ++i) squares += x[i] * x[i];
-  const double norm = std::sqrt(squares);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = x[i] / norm * radius;
+  sample_state_at_radius(random, minimum_radius_, maximum_radius_, x);
 }
 
 }  // namespace hnn::systems

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "hnn/error.h"
+#include "hnn/initial_state_sampler.h"
 
 namespace hnn::systems {
 namespace {
@@ -78,14 +79,7 @@ void Pendulum::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::Vect
                 std::to_string(x.size()));
   }
   // The order of the draws is the contract documented in the header.
-  const double q = random.uniform() * 2.0 - 1.0;
-  const double p = random.uniform() * 2.0 - 1.0;
-  const double radius =
-      random.uniform() * (parameters_.maximum_radius - parameters_.minimum_radius) +
-      parameters_.minimum_radius;
-  const double norm = std::sqrt(q * q + p * p);
-  x[0] = q / norm * radius;
-  x[1] = p / norm * radius;
+  sample_state_at_radius(random, parameters_.minimum_radius, parameters_.maximum_radius, x);
 }
 
 std::string Pendulum::exact_hamiltonian() const {

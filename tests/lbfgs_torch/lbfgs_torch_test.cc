@@ -6,6 +6,8 @@
 // the allocation test.
 #include <doctest/doctest.h>
 
+#include "allocation_counter.h"
+
 #include <Eigen/Core>
 #include <Eigen/Dense>
 #include <array>
@@ -19,17 +21,6 @@
 #include "hnn/error.h"
 #include "lbfgs_torch.h"
 #include "test_objectives.h"
-
-// Counts heap allocations: every allocation in the process (operator new included) goes
-// through malloc, which this definition interposes.
-extern "C" void* __libc_malloc(std::size_t size);
-namespace {
-std::atomic<long> malloc_calls{0};
-}  // namespace
-extern "C" void* malloc(std::size_t size) {
-  malloc_calls.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(size);
-}
 
 namespace hnn::testing {
 namespace {
@@ -803,7 +794,7 @@ TEST_CASE("lbfgs_torch does not allocate per epoch, also once the memory is full
   std::vector<long> calls_at_epoch;
   calls_at_epoch.reserve(50);
   const EpochCallback count = [&](const EpochState&) {
-    calls_at_epoch.push_back(malloc_calls.load());
+    calls_at_epoch.push_back(hnn::testing::allocations.load());
     return true;
   };
   const auto lbfgs = plugins().optimizer(

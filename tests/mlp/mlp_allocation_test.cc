@@ -5,6 +5,8 @@
 // plugin's, Eigen's (which uses malloc, not operator new) and OpenMP's.
 #include <doctest/doctest.h>
 
+#include "allocation_counter.h"
+
 #include <execinfo.h>
 #include <unistd.h>
 
@@ -16,63 +18,8 @@
 #include "hnn/hamiltonian_objective.h"
 #include "mlp_test_support.h"
 
-extern "C" {
-void* __libc_malloc(std::size_t size);
-void* __libc_calloc(std::size_t count, std::size_t size);
-void* __libc_realloc(void* pointer, std::size_t size);
-void* __libc_memalign(std::size_t alignment, std::size_t size);
-void __libc_free(void* pointer);
-}
-
-namespace {
-std::atomic<bool> counting{false};
-std::atomic<long> allocations{0};
-// HNN_ALLOCATION_TRACE=1 prints a backtrace of every counted allocation to stderr.
-const bool trace = std::getenv("HNN_ALLOCATION_TRACE") != nullptr;
-void count() {
-  if (!counting.load(std::memory_order_relaxed)) return;
-  allocations.fetch_add(1);
-  if (trace) {
-    counting = false;  // backtrace() may allocate on its first call
-    void* frames[16];
-    const int depth = backtrace(frames, 16);
-    backtrace_symbols_fd(frames, depth, STDERR_FILENO);
-    if (write(STDERR_FILENO, "--\n", 3) < 0) return;
-    counting = true;
-  }
-}
-}  // namespace
-
-extern "C" {
-void* malloc(std::size_t size) {
-  count();
-  return __libc_malloc(size);
-}
-void* calloc(std::size_t count_, std::size_t size) {
-  count();
-  return __libc_calloc(count_, size);
-}
-void* realloc(void* pointer, std::size_t size) {
-  count();
-  return __libc_realloc(pointer, size);
-}
-void* memalign(std::size_t alignment, std::size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-void* aligned_alloc(std::size_t alignment, std::size_t size) {
-  count();
-  return __libc_memalign(alignment, size);
-}
-int posix_memalign(void** result, std::size_t alignment, std::size_t size) {
-  count();
-  void* pointer = __libc_memalign(alignment, size);
-  if (pointer == nullptr) return 12;  // ENOMEM
-  *result = pointer;
-  return 0;
-}
-void free(void* pointer) { __libc_free(pointer); }
-}
+using hnn::testing::allocations;
+using hnn::testing::counting;
 
 namespace {
 

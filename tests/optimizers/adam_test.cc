@@ -1,6 +1,8 @@
 // The `adam` plugin: PyTorch's Adam step for step, its reporting and its options.
 #include <doctest/doctest.h>
 
+#include "allocation_counter.h"
+
 #include <Eigen/Core>
 #include <array>
 #include <atomic>
@@ -10,17 +12,6 @@
 
 #include "hnn/error.h"
 #include "test_objectives.h"
-
-// Counts heap allocations: every allocation in the process (operator new included) goes
-// through malloc, which this definition interposes.
-extern "C" void* __libc_malloc(std::size_t size);
-namespace {
-std::atomic<long> malloc_calls{0};
-}  // namespace
-extern "C" void* malloc(std::size_t size) {
-  malloc_calls.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(size);
-}
 
 namespace hnn::testing {
 namespace {
@@ -177,7 +168,7 @@ TEST_CASE("adam allocates no memory per step") {
   std::vector<long> calls_at_epoch;
   calls_at_epoch.reserve(100);
   const EpochCallback count = [&](const EpochState&) {
-    calls_at_epoch.push_back(malloc_calls.load());
+    calls_at_epoch.push_back(hnn::testing::allocations.load());
     return true;
   };
   const auto adam =

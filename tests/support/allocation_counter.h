@@ -1,0 +1,23 @@
+// Counting heap allocations in a test binary: link the object library
+// hnn_allocation_counter and the C allocator of the whole process (malloc, calloc, realloc,
+// the aligned variants; operator new goes through malloc) is replaced by a counting one
+// that forwards to glibc's __libc_* entry points. Every allocation is seen: the framework's,
+// a plugin's, Eigen's and OpenMP's.
+//
+// Use:  allocations = 0; counting = true; work(); counting = false; CHECK(allocations == 0);
+// HNN_ALLOCATION_TRACE=1 prints a backtrace of every counted allocation to stderr.
+#ifndef HNN_TESTS_ALLOCATION_COUNTER_H_
+#define HNN_TESTS_ALLOCATION_COUNTER_H_
+
+#include <atomic>
+
+namespace hnn::testing {
+
+// Whether allocations are counted now; on from the start of the process.
+extern std::atomic<bool> counting;
+// Allocations counted so far.
+extern std::atomic<long> allocations;
+
+}  // namespace hnn::testing
+
+#endif  // HNN_TESTS_ALLOCATION_COUNTER_H_
