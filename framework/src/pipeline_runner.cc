@@ -179,19 +179,8 @@ std::string yaml_errors(const TrajectoryErrors& errors) {
          ", final: " + real(errors.final) + "}";
 }
 
-}  // namespace
-
-fs::path run_directory(const PipelineConfig& config, const RunSettings& settings) {
-  if (!settings.output_directory.empty()) return settings.output_directory;
-  const std::string& configured = config.output.string("directory");
-  if (!configured.empty()) return configured;
-  return fs::path("runs") / config.name;
-}
-
-void run_pipeline(const PipelineConfig& config, const Registry& registry,
-                  const RunSettings& settings) {
-  std::ostringstream null_stream;
-  std::ostream& log = settings.log ? *settings.log : null_stream;
+// Refuses a non-empty run folder without --force, creates it, writes the resolved pipeline.
+fs::path prepare_run_directory(const PipelineConfig& config, const RunSettings& settings) {
   const fs::path directory = run_directory(config, settings);
   std::error_code error_code;
   if (fs::exists(directory, error_code) && !fs::is_empty(directory, error_code) &&
@@ -205,171 +194,384 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
     throw Error("cannot create the run folder " + directory.string() + ": " + error_code.message());
   }
   write_file_atomically(directory / "pipeline.yaml", to_yaml(config));
+  return directory;
+}
+
+std::unique_ptr<RandomSource> make_random_source(const Options& data) {
+  const auto seed = data.integer("seed");
+  if (data.string("rng") == "numpy")
+    return std::make_unique<NumpyLegacyRandom>(std::uint32_t(seed));
+  return std::make_unique<Mt19937Random>(std::uint64_t(seed));
+}
+
+TrajectoryDataset make_dataset(const PipelineConfig& config, const Registry& registry,
+                               const System& system) {
+  const auto integrator =
+      registry.create_integrator(config.data_integrator.plugin, config.data_integrator.options);
+  const Options& data = config.data;
+  TrajectoryDatasetOptions options;
+  options.trajectories = int(data.integer("trajectories"));
+  options.time_span = {data.reals("time_span")[0], data.reals("time_span")[1]};
+  options.points = int(data.integer("points"));
+  options.noise_std = data.real("noise_std");
+  options.train_fraction = data.real("train_fraction");
+  options.test_first = data.string("split") == "test_first";
+  options.draw_zero_noise = data.boolean("draw_zero_noise");
+  const auto random = make_random_source(data);
+  return generate_trajectory_dataset(system, *integrator, *random, options);
+}
+
+// Builds a model (and loads its checkpoint) and checks what the pipeline asks of it.
+ModelResult build_model(const ModelConfig& model_config, const PipelineConfig& config,
+                        const Registry& registry, int state_dimension, std::ostream& log) {
+  ModelResult result;
+  result.config = &model_config;
+  const PluginInfo* info = registry.find(PluginKind::kModel, model_config.model.plugin);
+  if (info == nullptr) throw PluginError("no model plugin '" + model_config.model.plugin + "'");
+  result.options = model_options(model_config, *info, state_dimension);
+  result.model = registry.create_model(model_config.model.plugin, result.options);
+  Model& model = *result.model;
+  result.objective = model_config.training.settings.string("objective");
+  result.parameters.resize(model.parameter_count());
+  model.get_parameters(result.parameters);
+  if (!model_config.checkpoint.empty()) {
+    const Checkpoint checkpoint =
+        load_checkpoint(model_config.checkpoint, model_config.model.plugin, result.options);
+    if (checkpoint.parameters.size() != model.parameter_count()) {
+      throw ConfigError(model_config.checkpoint + ": error: parameters: expected " +
+                        std::to_string(model.parameter_count()) + " values for " + model.name() +
+                        ", found " + std::to_string(checkpoint.parameters.size()));
+    }
+    model.set_auxiliary_state(checkpoint.auxiliary_state);
+    result.parameters = checkpoint.parameters;
+    model.set_parameters(result.parameters);
+    result.epochs_before = checkpoint.epochs;
+    log << model_config.name << ": loaded " << model_config.checkpoint << " (" << checkpoint.epochs
+        << " epochs)" << std::endl;
+  }
+  const auto& stages = model_config.training.stages;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (stages[i].update_grid && !model.has_grid_update()) {
+      throw ConfigError(config.file.string() + ": error: models." + model_config.name +
+                        ".training.stages[" + std::to_string(i) +
+                        "].update_grid: expected a model with a grid (e.g. kan), found " +
+                        model.name());
+    }
+  }
+  return result;
+}
+
+// The data loss and the penalty at `at` (value only); NaN when the evaluation fails.
+std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& at) {
+  double value = 0;
+  if (!objective.evaluate(at.data(), &value, nullptr)) return {std::nan(""), std::nan("")};
+  const LossParts parts = objective.last_parts();
+  return {parts.data_loss, parts.penalty};
+}
+
+// Trains a model through its stages, recording every epoch, then its final losses.
+void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Registry& registry,
+                 const RunSettings& settings, ProgressReporter& progress) {
+  const ModelConfig& model_config = *result.config;
+  Model& model = *result.model;
+  Eigen::VectorXd& parameters = result.parameters;
+  const Options& training = model_config.training.settings;
+  auto train_objective = make_objective(model, training, dataset.train);
+  auto test_objective = make_objective(model, training, dataset.test);
+  const double l1 = training.real("l1");
+
+  const auto training_started = Clock::now();
+  if (training.boolean("enabled")) {
+    const long test_every = training.integer("test_every");
+    long total_epochs = 0;
+    for (const auto& stage : model_config.training.stages) {
+      if (stage.optimizer.options.contains("epochs")) {
+        total_epochs += long(stage.optimizer.options.integer("epochs"));
+      }
+    }
+    {
+      const auto [train_loss, penalty] = loss_at(*train_objective, parameters);
+      const auto test_loss = loss_at(*test_objective, parameters).first;
+      result.history.push_back({result.epochs_before, 0, train_loss, test_loss, penalty, 0.0});
+    }
+    progress.start(model_config.name + " (" + model.name() + ")", total_epochs);
+    const bool penalty_from_model = model.has_penalty();
+    bool interrupted = false;
+    for (std::size_t s = 0; s < model_config.training.stages.size() && !interrupted; ++s) {
+      const TrainingStage& stage = model_config.training.stages[s];
+      if (stage.update_grid) {
+        model.set_parameters(parameters);
+        model.update_grid(dataset.train.inputs);
+        model.get_parameters(parameters);
+      }
+      const auto optimizer =
+          registry.create_optimizer(stage.optimizer.plugin, stage.optimizer.options);
+      const long epochs_before_stage = result.epochs_before + result.epochs_trained;
+      EpochCallback on_epoch = [&](const EpochState& state) {
+        const long epoch = epochs_before_stage + state.epoch;
+        double train_loss, penalty;
+        if (penalty_from_model || !state.value_at_parameters) {
+          // Loss and penalty at the reported parameters, not at the start of the epoch.
+          std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
+        } else {
+          penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;
+          train_loss = state.objective_value - penalty;
+        }
+        std::optional<double> test_loss;
+        if (state.epoch % test_every == 0) {
+          test_loss = loss_at(*test_objective, *state.parameters).first;
+        }
+        result.history.push_back(
+            {epoch, long(s + 1), train_loss, test_loss, penalty, seconds_since(training_started)});
+        progress.update(epoch - result.epochs_before, train_loss, test_loss);
+        interrupted = settings.interrupt && settings.interrupt->load();
+        return !interrupted;
+      };
+      StageResult stage_result{stage.optimizer.plugin, stage.update_grid,
+                               optimizer->minimize(*train_objective, parameters, on_epoch)};
+      result.epochs_trained += stage_result.summary.epochs;
+      result.stages.push_back(std::move(stage_result));
+    }
+    result.trained = true;
+  }
+  result.training_seconds = seconds_since(training_started);
+  model.set_parameters(parameters);
+  std::tie(result.final_train_loss, result.final_penalty) = loss_at(*train_objective, parameters);
+  result.final_test_loss = loss_at(*test_objective, parameters).first;
+  model.set_parameters(parameters);
+  if (result.trained) {
+    progress.finish(model_config.name + ": " + std::to_string(result.epochs_trained) + " epochs (" +
+                    to_string(result.stages.back().summary.termination) + "), train " +
+                    real(result.final_train_loss) + ", test " + real(result.final_test_loss) +
+                    ", " + format_duration(result.training_seconds));
+  }
+}
+
+void save_model_checkpoint(const ModelResult& result, const fs::path& directory) {
+  const ModelConfig& model_config = *result.config;
+  const Checkpoint checkpoint{model_config.name, model_config.model.plugin,
+                              result.options,    result.epochs_before + result.epochs_trained,
+                              result.parameters, result.model->auxiliary_state()};
+  save_checkpoint(checkpoint, directory / "checkpoints" / (model_config.name + ".yaml"));
+}
+
+// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, F(x) for a
+// baseline. The model must outlive the field.
+VectorField learned_field(Model& model, const ModelResult& result, int state_dimension) {
+  const Options& training = result.config->training.settings;
+  const bool hnn = result.objective == "hnn";
+  const int h_output = int(training.integer("hamiltonian_output"));
+  const int c_output = int(training.integer("conservative_output"));
+  const std::string field_type = training.string("field");
+  // Workspaces shared by the calls of the returned field.
+  auto gradient = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
+  auto field = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
+  auto outputs = std::make_shared<Eigen::MatrixXd>(model.output_dimension(), 1);
+  return [=, &model](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    model.forward(x);
+    if (!hnn) {
+      model.outputs(*outputs);
+      dxdt = outputs->col(0).head(state_dimension);
+      return;
+    }
+    dxdt.setZero();
+    if (field_type != "conservative") {
+      model.input_gradient(h_output, *gradient);
+      apply_symplectic_matrix(*gradient, *field);
+      dxdt += field->col(0);
+    }
+    if (field_type != "solenoidal") {
+      model.input_gradient(c_output, *gradient);
+      dxdt += gradient->col(0);
+    }
+  };
+}
+
+// Rolls a trained model out from x0 and compares it with the truth and the reference.
+void roll_out(ModelResult& result, const System& system, const Integrator& integrator,
+              const Eigen::VectorXd& x0, const std::vector<double>& times,
+              const Eigen::MatrixXd& truth, const Eigen::MatrixXd& reference, std::ostream& log) {
+  const auto started = Clock::now();
+  Model& model = *result.model;
+  try {
+    result.rollout =
+        integrator.integrate(learned_field(model, result, system.state_dimension()), x0, times);
+    result.energy = energies(system, result.rollout);
+    result.versus_truth = compare(result.rollout, truth);
+    result.versus_reference = compare(result.rollout, reference);
+    result.energy_drift_max = max_drift(result.energy);
+    if (result.objective == "hnn") {
+      const int h_output = int(result.config->training.settings.integer("hamiltonian_output"));
+      Eigen::MatrixXd outputs(model.output_dimension(), result.rollout.cols());
+      model.forward(result.rollout);
+      model.outputs(outputs);
+      const Eigen::RowVectorXd h = outputs.row(h_output);
+      result.learned_hamiltonian.assign(h.data(), h.data() + h.size());
+    }
+  } catch (const Error& error) {
+    result.rollout_error = error.what();
+    log << result.config->name << ": rollout failed: " << error.what() << std::endl;
+  }
+  result.evaluation_seconds = seconds_since(started);
+}
+
+void write_trajectories_csv(const fs::path& file, const std::vector<std::string>& names,
+                            const std::vector<double>& times, const Eigen::MatrixXd& truth,
+                            const std::vector<double>& truth_energy,
+                            const Eigen::MatrixXd& reference,
+                            const std::vector<double>& reference_energy,
+                            const std::vector<ModelResult>& results) {
+  const Eigen::Index d = truth.rows();
+  std::ostringstream csv;
+  csv << "t" << csv_header_states("truth_", names) << ",truth_energy"
+      << csv_header_states("reference_", names) << ",reference_energy";
+  for (const auto& result : results) {
+    if (!result.rollout_error.empty()) continue;
+    csv << csv_header_states(result.config->name + "_", names) << "," << result.config->name
+        << "_energy";
+    if (!result.learned_hamiltonian.empty()) csv << "," << result.config->name << "_H";
+  }
+  csv << "\n";
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const Eigen::Index c = Eigen::Index(k);
+    csv << real(times[k]);
+    for (Eigen::Index r = 0; r < d; ++r) csv << ',' << real(truth(r, c));
+    csv << ',' << real(truth_energy[k]);
+    for (Eigen::Index r = 0; r < d; ++r) csv << ',' << real(reference(r, c));
+    csv << ',' << real(reference_energy[k]);
+    for (const auto& result : results) {
+      if (!result.rollout_error.empty()) continue;
+      for (Eigen::Index r = 0; r < d; ++r) csv << ',' << real(result.rollout(r, c));
+      csv << ',' << real(result.energy[k]);
+      if (!result.learned_hamiltonian.empty()) csv << ',' << real(result.learned_hamiltonian[k]);
+    }
+    csv << '\n';
+  }
+  write_file_atomically(file, csv.str());
+}
+
+// Rolls out the truth, the reference and every model, writes trajectories.csv and returns
+// the summary's `truth:` line.
+std::string evaluate(const PipelineConfig& config, const Registry& registry, const System& system,
+                     std::vector<ModelResult>& results, const fs::path& directory,
+                     std::ostream& log) {
+  const int d = system.state_dimension();
+  const auto& initial = config.evaluation.reals("initial_state");
+  if (int(initial.size()) != d) {
+    throw ConfigError(config.file.string() + ": error: evaluation.initial_state: expected " +
+                      std::to_string(d) + " values for " + config.system.plugin + ", found " +
+                      std::to_string(initial.size()));
+  }
+  const Eigen::VectorXd x0 = Eigen::Map<const Eigen::VectorXd>(initial.data(), d);
+  const auto& span = config.evaluation.reals("time_span");
+  const std::vector<double> times =
+      linspace(span[0], span[1], long(config.evaluation.integer("points")));
+  const auto integrator = registry.create_integrator(config.evaluation_integrator.plugin,
+                                                     config.evaluation_integrator.options);
+  const auto reference_integrator = registry.create_integrator(config.reference_integrator.plugin,
+                                                               config.reference_integrator.options);
+  const VectorField true_field = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    hamiltonian_field(system, x, dxdt);
+  };
+  const Eigen::MatrixXd truth = integrator->integrate(true_field, x0, times);
+  const Eigen::MatrixXd reference = reference_integrator->integrate(true_field, x0, times);
+  const auto truth_energy = energies(system, truth);
+  const auto reference_energy = energies(system, reference);
+  for (auto& result : results) {
+    roll_out(result, system, *integrator, x0, times, truth, reference, log);
+  }
+  write_trajectories_csv(directory / "trajectories.csv", system.coordinate_names(), times, truth,
+                         truth_energy, reference, reference_energy, results);
+  std::ostringstream line;
+  line << "truth: {integrator: " << format_option_value(config.evaluation_integrator.plugin)
+       << ", energy_drift_max: " << real(max_drift(truth_energy))
+       << ", reference_integrator: " << format_option_value(config.reference_integrator.plugin)
+       << ", reference_energy_drift_max: " << real(max_drift(reference_energy))
+       << ", truth_vs_reference_mse: " << yaml_errors(compare(truth, reference)) << "}\n";
+  return line.str();
+}
+
+void write_model_summary(std::ostream& summary, const ModelResult& result, bool evaluated) {
+  const ModelConfig& m = *result.config;
+  summary << "  " << m.name << ":\n";
+  summary << "    plugin: " << format_option_value(m.model.plugin) << "\n";
+  summary << "    description: " << format_option_value(result.model->name()) << "\n";
+  summary << "    parameters: " << result.model->parameter_count() << "\n";
+  summary << "    objective: " << format_option_value(result.objective) << "\n";
+  summary << "    trained: " << (result.trained ? "true" : "false") << "\n";
+  summary << "    epochs: " << result.epochs_trained << "\n";
+  summary << "    total_epochs: " << result.epochs_before + result.epochs_trained << "\n";
+  if (result.trained) {
+    const OptimizationSummary& last = result.stages.back().summary;
+    summary << "    termination: " << format_option_value(to_string(last.termination)) << "\n";
+    summary << "    optimizer: " << format_option_value(result.stages.back().optimizer) << "\n";
+    summary << "    optimizer_message: " << format_option_value(last.message) << "\n";
+    summary << "    stages:\n";
+    for (const auto& stage : result.stages) {
+      summary << "      - {optimizer: " << format_option_value(stage.optimizer)
+              << ", update_grid: " << (stage.update_grid ? "true" : "false")
+              << ", epochs: " << stage.summary.epochs
+              << ", termination: " << format_option_value(to_string(stage.summary.termination))
+              << ", objective_evaluations: " << stage.summary.objective_evaluations
+              << ", message: " << format_option_value(stage.summary.message) << "}\n";
+    }
+  }
+  summary << "    final_train_loss: " << real(result.final_train_loss) << "\n";
+  summary << "    final_test_loss: " << real(result.final_test_loss) << "\n";
+  summary << "    final_penalty: " << real(result.final_penalty) << "\n";
+  summary << "    training_seconds: " << real(result.training_seconds) << "\n";
+  if (evaluated) {
+    if (result.rollout_error.empty()) {
+      summary << "    trajectory_mse: " << yaml_errors(result.versus_truth) << "\n";
+      summary << "    trajectory_mse_vs_reference: " << yaml_errors(result.versus_reference)
+              << "\n";
+      summary << "    energy_drift_max: " << real(result.energy_drift_max) << "\n";
+    } else {
+      summary << "    rollout_error: " << format_option_value(result.rollout_error) << "\n";
+    }
+    summary << "    evaluation_seconds: " << real(result.evaluation_seconds) << "\n";
+  }
+  summary << "    checkpoint: " << format_option_value("checkpoints/" + m.name + ".yaml") << "\n";
+}
+
+}  // namespace
+
+fs::path run_directory(const PipelineConfig& config, const RunSettings& settings) {
+  if (!settings.output_directory.empty()) return settings.output_directory;
+  const std::string& configured = config.output.string("directory");
+  if (!configured.empty()) return configured;
+  return fs::path("runs") / config.name;
+}
+
+void run_pipeline(const PipelineConfig& config, const Registry& registry,
+                  const RunSettings& settings) {
+  std::ostringstream null_stream;
+  std::ostream& log = settings.log ? *settings.log : null_stream;
+  const fs::path directory = prepare_run_directory(config, settings);
   ProgressReporter progress(log, settings.live_progress, config.output.real("progress_seconds"));
 
-  // Data.
   const auto data_started = Clock::now();
   const auto system = registry.create_system(config.system.plugin, config.system.options);
-  const auto data_integrator =
-      registry.create_integrator(config.data_integrator.plugin, config.data_integrator.options);
-  TrajectoryDatasetOptions data_options;
-  data_options.trajectories = int(config.data.integer("trajectories"));
-  data_options.time_span = {config.data.reals("time_span")[0], config.data.reals("time_span")[1]};
-  data_options.points = int(config.data.integer("points"));
-  data_options.noise_std = config.data.real("noise_std");
-  data_options.train_fraction = config.data.real("train_fraction");
-  data_options.test_first = config.data.string("split") == "test_first";
-  data_options.draw_zero_noise = config.data.boolean("draw_zero_noise");
-  std::unique_ptr<RandomSource> random;
-  const auto seed = config.data.integer("seed");
-  if (config.data.string("rng") == "numpy") {
-    random = std::make_unique<NumpyLegacyRandom>(std::uint32_t(seed));
-  } else {
-    random = std::make_unique<Mt19937Random>(std::uint64_t(seed));
-  }
-  const TrajectoryDataset dataset =
-      generate_trajectory_dataset(*system, *data_integrator, *random, data_options);
+  const TrajectoryDataset dataset = make_dataset(config, registry, *system);
   write_data_csv(directory / "data.csv", dataset);
   const double data_seconds = seconds_since(data_started);
   log << "data: " << dataset.train.size() << " train and " << dataset.test.size()
       << " test samples of " << config.system.plugin << " (" << format_duration(data_seconds) << ")"
       << std::endl;
 
-  // Models: build every model (and load its checkpoint) before any training, so that a
+  // Every model is built (and its checkpoint loaded) before any training, so that a
   // mismatch is reported before hours of work.
-  const int state_dimension = system->state_dimension();
   std::vector<ModelResult> results;
   results.reserve(config.models.size());
   for (const auto& model_config : config.models) {
-    ModelResult result;
-    result.config = &model_config;
-    const PluginInfo* info = registry.find(PluginKind::kModel, model_config.model.plugin);
-    if (info == nullptr) throw PluginError("no model plugin '" + model_config.model.plugin + "'");
-    result.options = model_options(model_config, *info, state_dimension);
-    result.model = registry.create_model(model_config.model.plugin, result.options);
-    Model& model = *result.model;
-    result.objective = model_config.training.settings.string("objective");
-    result.parameters.resize(model.parameter_count());
-    model.get_parameters(result.parameters);
-    if (!model_config.checkpoint.empty()) {
-      const Checkpoint checkpoint =
-          load_checkpoint(model_config.checkpoint, model_config.model.plugin, result.options);
-      if (checkpoint.parameters.size() != model.parameter_count()) {
-        throw ConfigError(model_config.checkpoint + ": error: parameters: expected " +
-                          std::to_string(model.parameter_count()) + " values for " + model.name() +
-                          ", found " + std::to_string(checkpoint.parameters.size()));
-      }
-      model.set_auxiliary_state(checkpoint.auxiliary_state);
-      result.parameters = checkpoint.parameters;
-      model.set_parameters(result.parameters);
-      result.epochs_before = checkpoint.epochs;
-      log << model_config.name << ": loaded " << model_config.checkpoint << " ("
-          << checkpoint.epochs << " epochs)" << std::endl;
-    }
-    const auto& stages = model_config.training.stages;
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-      if (stages[i].update_grid && !model.has_grid_update()) {
-        throw ConfigError(config.file.string() + ": error: models." + model_config.name +
-                          ".training.stages[" + std::to_string(i) +
-                          "].update_grid: expected a model with a grid (e.g. kan), found " +
-                          model.name());
-      }
-    }
-    results.push_back(std::move(result));
+    results.push_back(build_model(model_config, config, registry, system->state_dimension(), log));
   }
-
   for (auto& result : results) {
-    const ModelConfig& model_config = *result.config;
-    Model& model = *result.model;
-    Eigen::VectorXd& parameters = result.parameters;
-    const Options& training = model_config.training.settings;
-    auto train_objective = make_objective(model, training, dataset.train);
-    auto test_objective = make_objective(model, training, dataset.test);
-    const double l1 = training.real("l1");
-    // The data loss at the given parameters (value only), and the penalty.
-    auto loss_at = [&](Objective& objective, const Eigen::VectorXd& at) {
-      double value = 0;
-      if (!objective.evaluate(at.data(), &value, nullptr)) {
-        return std::make_pair(std::nan(""), std::nan(""));
-      }
-      const LossParts parts = objective.last_parts();
-      return std::make_pair(parts.data_loss, parts.penalty);
-    };
-
-    const auto training_started = Clock::now();
-    if (training.boolean("enabled")) {
-      const long test_every = training.integer("test_every");
-      long total_epochs = 0;
-      for (const auto& stage : model_config.training.stages) {
-        if (stage.optimizer.options.contains("epochs")) {
-          total_epochs += long(stage.optimizer.options.integer("epochs"));
-        }
-      }
-      {
-        const auto [train_loss, penalty] = loss_at(*train_objective, parameters);
-        const auto test_loss = loss_at(*test_objective, parameters).first;
-        result.history.push_back({result.epochs_before, 0, train_loss, test_loss, penalty, 0.0});
-      }
-      progress.start(model_config.name + " (" + model.name() + ")", total_epochs);
-      const bool penalty_from_model = model.has_penalty();
-      bool interrupted = false;
-      for (std::size_t s = 0; s < model_config.training.stages.size() && !interrupted; ++s) {
-        const TrainingStage& stage = model_config.training.stages[s];
-        if (stage.update_grid) {
-          model.set_parameters(parameters);
-          model.update_grid(dataset.train.inputs);
-          model.get_parameters(parameters);
-        }
-        const auto optimizer =
-            registry.create_optimizer(stage.optimizer.plugin, stage.optimizer.options);
-        const long epochs_before_stage = result.epochs_before + result.epochs_trained;
-        EpochCallback on_epoch = [&](const EpochState& state) {
-          const long epoch = epochs_before_stage + state.epoch;
-          double train_loss, penalty;
-          if (penalty_from_model || !state.value_at_parameters) {
-            // Loss and penalty at the reported parameters, not at the start of the epoch.
-            std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
-          } else {
-            penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;
-            train_loss = state.objective_value - penalty;
-          }
-          std::optional<double> test_loss;
-          if (state.epoch % test_every == 0) {
-            test_loss = loss_at(*test_objective, *state.parameters).first;
-          }
-          result.history.push_back({epoch, long(s + 1), train_loss, test_loss, penalty,
-                                    seconds_since(training_started)});
-          progress.update(epoch - result.epochs_before, train_loss, test_loss);
-          interrupted = settings.interrupt && settings.interrupt->load();
-          return !interrupted;
-        };
-        StageResult stage_result{stage.optimizer.plugin, stage.update_grid,
-                                 optimizer->minimize(*train_objective, parameters, on_epoch)};
-        result.epochs_trained += stage_result.summary.epochs;
-        result.stages.push_back(std::move(stage_result));
-      }
-      result.trained = true;
-    }
-    result.training_seconds = seconds_since(training_started);
-    model.set_parameters(parameters);
-    std::tie(result.final_train_loss, result.final_penalty) = loss_at(*train_objective, parameters);
-    result.final_test_loss = loss_at(*test_objective, parameters).first;
-    model.set_parameters(parameters);
-    if (result.trained) {
-      progress.finish(model_config.name + ": " + std::to_string(result.epochs_trained) +
-                      " epochs (" + to_string(result.stages.back().summary.termination) +
-                      "), train " + real(result.final_train_loss) + ", test " +
-                      real(result.final_test_loss) + ", " +
-                      format_duration(result.training_seconds));
-    }
-    Checkpoint checkpoint{model_config.name, model_config.model.plugin,
-                          result.options,    result.epochs_before + result.epochs_trained,
-                          parameters,        model.auxiliary_state()};
-    save_checkpoint(checkpoint, directory / "checkpoints" / (model_config.name + ".yaml"));
+    train_model(result, dataset, registry, settings, progress);
+    save_model_checkpoint(result, directory);
   }
   write_history_csv(directory / "history.csv", results);
 
-  // Evaluation.
   std::ostringstream summary;
   summary << "# Summary of the run: per model, training and rollout metrics.\n";
   summary << "pipeline: " << format_option_value(config.name) << "\n";
@@ -378,156 +580,10 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
   summary << "data: {train_samples: " << dataset.train.size()
           << ", test_samples: " << dataset.test.size() << ", seconds: " << real(data_seconds)
           << "}\n";
-  const bool evaluate = config.evaluation.boolean("enabled");
-  const auto coordinate_names = system->coordinate_names();
-  if (evaluate) {
-    const auto& initial = config.evaluation.reals("initial_state");
-    if (int(initial.size()) != state_dimension) {
-      throw ConfigError(config.file.string() + ": error: evaluation.initial_state: expected " +
-                        std::to_string(state_dimension) + " values for " + config.system.plugin +
-                        ", found " + std::to_string(initial.size()));
-    }
-    const Eigen::VectorXd x0 = Eigen::Map<const Eigen::VectorXd>(initial.data(), state_dimension);
-    const auto& span = config.evaluation.reals("time_span");
-    const std::vector<double> times =
-        linspace(span[0], span[1], long(config.evaluation.integer("points")));
-    const auto integrator = registry.create_integrator(config.evaluation_integrator.plugin,
-                                                       config.evaluation_integrator.options);
-    const auto reference_integrator = registry.create_integrator(
-        config.reference_integrator.plugin, config.reference_integrator.options);
-    const VectorField true_field = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
-      hamiltonian_field(*system, x, dxdt);
-    };
-    const Eigen::MatrixXd truth = integrator->integrate(true_field, x0, times);
-    const Eigen::MatrixXd reference = reference_integrator->integrate(true_field, x0, times);
-    const auto truth_energy = energies(*system, truth);
-    const auto reference_energy = energies(*system, reference);
-    summary << "truth: {integrator: " << format_option_value(config.evaluation_integrator.plugin)
-            << ", energy_drift_max: " << real(max_drift(truth_energy))
-            << ", reference_integrator: " << format_option_value(config.reference_integrator.plugin)
-            << ", reference_energy_drift_max: " << real(max_drift(reference_energy))
-            << ", truth_vs_reference_mse: " << yaml_errors(compare(truth, reference)) << "}\n";
-
-    for (auto& result : results) {
-      const auto started = Clock::now();
-      Model& model = *result.model;
-      const Options& training = result.config->training.settings;
-      const bool hnn = result.objective == "hnn";
-      const int h_output = int(training.integer("hamiltonian_output"));
-      const int c_output = int(training.integer("conservative_output"));
-      const std::string field_type = training.string("field");
-      Eigen::MatrixXd gradient(state_dimension, 1), field(state_dimension, 1),
-          outputs(model.output_dimension(), 1);
-      const VectorField learned = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
-        model.forward(x);
-        if (!hnn) {
-          model.outputs(outputs);
-          dxdt = outputs.col(0).head(state_dimension);
-          return;
-        }
-        dxdt.setZero();
-        if (field_type != "conservative") {
-          model.input_gradient(h_output, gradient);
-          apply_symplectic_matrix(gradient, field);
-          dxdt += field.col(0);
-        }
-        if (field_type != "solenoidal") {
-          model.input_gradient(c_output, gradient);
-          dxdt += gradient.col(0);
-        }
-      };
-      try {
-        result.rollout = integrator->integrate(learned, x0, times);
-        result.energy = energies(*system, result.rollout);
-        result.versus_truth = compare(result.rollout, truth);
-        result.versus_reference = compare(result.rollout, reference);
-        result.energy_drift_max = max_drift(result.energy);
-        if (hnn) {
-          model.forward(result.rollout);
-          outputs.resize(model.output_dimension(), result.rollout.cols());
-          model.outputs(outputs);
-          for (Eigen::Index i = 0; i < outputs.cols(); ++i) {
-            result.learned_hamiltonian.push_back(outputs(h_output, i));
-          }
-        }
-      } catch (const Error& error) {
-        result.rollout_error = error.what();
-        log << result.config->name << ": rollout failed: " << error.what() << std::endl;
-      }
-      result.evaluation_seconds = seconds_since(started);
-    }
-
-    std::ostringstream csv;
-    csv << "t" << csv_header_states("truth_", coordinate_names) << ",truth_energy"
-        << csv_header_states("reference_", coordinate_names) << ",reference_energy";
-    for (const auto& result : results) {
-      if (!result.rollout_error.empty()) continue;
-      csv << csv_header_states(result.config->name + "_", coordinate_names) << ","
-          << result.config->name << "_energy";
-      if (!result.learned_hamiltonian.empty()) csv << "," << result.config->name << "_H";
-    }
-    csv << "\n";
-    for (std::size_t k = 0; k < times.size(); ++k) {
-      const Eigen::Index c = Eigen::Index(k);
-      csv << real(times[k]);
-      for (int r = 0; r < state_dimension; ++r) csv << ',' << real(truth(r, c));
-      csv << ',' << real(truth_energy[k]);
-      for (int r = 0; r < state_dimension; ++r) csv << ',' << real(reference(r, c));
-      csv << ',' << real(reference_energy[k]);
-      for (const auto& result : results) {
-        if (!result.rollout_error.empty()) continue;
-        for (int r = 0; r < state_dimension; ++r) csv << ',' << real(result.rollout(r, c));
-        csv << ',' << real(result.energy[k]);
-        if (!result.learned_hamiltonian.empty()) csv << ',' << real(result.learned_hamiltonian[k]);
-      }
-      csv << '\n';
-    }
-    write_file_atomically(directory / "trajectories.csv", csv.str());
-  }
-
+  const bool evaluated = config.evaluation.boolean("enabled");
+  if (evaluated) summary << evaluate(config, registry, *system, results, directory, log);
   summary << "models:\n";
-  for (const auto& result : results) {
-    const ModelConfig& m = *result.config;
-    summary << "  " << m.name << ":\n";
-    summary << "    plugin: " << format_option_value(m.model.plugin) << "\n";
-    summary << "    description: " << format_option_value(result.model->name()) << "\n";
-    summary << "    parameters: " << result.model->parameter_count() << "\n";
-    summary << "    objective: " << format_option_value(result.objective) << "\n";
-    summary << "    trained: " << (result.trained ? "true" : "false") << "\n";
-    summary << "    epochs: " << result.epochs_trained << "\n";
-    summary << "    total_epochs: " << result.epochs_before + result.epochs_trained << "\n";
-    if (result.trained) {
-      const OptimizationSummary& last = result.stages.back().summary;
-      summary << "    termination: " << format_option_value(to_string(last.termination)) << "\n";
-      summary << "    optimizer: " << format_option_value(result.stages.back().optimizer) << "\n";
-      summary << "    optimizer_message: " << format_option_value(last.message) << "\n";
-      summary << "    stages:\n";
-      for (const auto& stage : result.stages) {
-        summary << "      - {optimizer: " << format_option_value(stage.optimizer)
-                << ", update_grid: " << (stage.update_grid ? "true" : "false")
-                << ", epochs: " << stage.summary.epochs
-                << ", termination: " << format_option_value(to_string(stage.summary.termination))
-                << ", objective_evaluations: " << stage.summary.objective_evaluations
-                << ", message: " << format_option_value(stage.summary.message) << "}\n";
-      }
-    }
-    summary << "    final_train_loss: " << real(result.final_train_loss) << "\n";
-    summary << "    final_test_loss: " << real(result.final_test_loss) << "\n";
-    summary << "    final_penalty: " << real(result.final_penalty) << "\n";
-    summary << "    training_seconds: " << real(result.training_seconds) << "\n";
-    if (evaluate) {
-      if (result.rollout_error.empty()) {
-        summary << "    trajectory_mse: " << yaml_errors(result.versus_truth) << "\n";
-        summary << "    trajectory_mse_vs_reference: " << yaml_errors(result.versus_reference)
-                << "\n";
-        summary << "    energy_drift_max: " << real(result.energy_drift_max) << "\n";
-      } else {
-        summary << "    rollout_error: " << format_option_value(result.rollout_error) << "\n";
-      }
-      summary << "    evaluation_seconds: " << real(result.evaluation_seconds) << "\n";
-    }
-    summary << "    checkpoint: " << format_option_value("checkpoints/" + m.name + ".yaml") << "\n";
-  }
+  for (const auto& result : results) write_model_summary(summary, result, evaluated);
   write_file_atomically(directory / "summary.yaml", summary.str());
   log << "results: " << (directory / "summary.yaml").string() << std::endl;
 }
