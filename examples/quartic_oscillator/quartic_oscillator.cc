@@ -11,45 +11,37 @@ namespace {
 
 class QuarticOscillator final : public hnn::HamiltonianSystem<QuarticOscillator, 1> {
  public:
-  explicit QuarticOscillator(const hnn::Options& options)
-      : mass_(options.real("m")),
-        stiffness_(options.real("lambda")),
-        radius_(options.reals("radius")) {}
+  explicit QuarticOscillator(const hnn::Options& o)
+      : m_(o.real("m")), lambda_(o.real("lambda")), radius_(o.reals("radius")) {}
 
   template <typename T>
   T energy(const T* q, const T* p) const {
-    return p[0] * p[0] / (2.0 * mass_) + stiffness_ * q[0] * q[0] * q[0] * q[0] / 4.0;
+    return p[0] * p[0] / (2.0 * m_) + lambda_ * q[0] * q[0] * q[0] * q[0] / 4.0;
   }
 
   std::vector<std::string> coordinate_names() const override { return {"q", "p"}; }
 
-  // Draws: a direction (two uniforms, as the spring sampler), then a radius (one uniform).
-  void sample_initial_state(hnn::RandomSource& random,
-                            Eigen::Ref<Eigen::VectorXd> x) const override {
-    hnn::sample_state_at_radius(random, radius_[0], radius_[1], x);
+  void sample_initial_state(hnn::RandomSource& r, Eigen::Ref<Eigen::VectorXd> x) const override {
+    hnn::sample_state_at_radius(r, radius_[0], radius_[1], x);  // the spring's sampler
   }
 
   std::string exact_hamiltonian() const override {
-    return std::to_string(1.0 / (2.0 * mass_)) + "*p^2 + " + std::to_string(stiffness_ / 4.0) +
-           "*q^4";
+    return "p^2/" + std::to_string(2.0 * m_) + " + " + std::to_string(lambda_ / 4.0) + "*q^4";
   }
 
  private:
-  double mass_, stiffness_;
+  double m_, lambda_;
   std::vector<double> radius_;
 };
 
 void register_quartic(hnn::Registry& registry) {
-  registry.add_system(
-      "quartic_oscillator", "anharmonic oscillator H = p^2/(2m) + lambda q^4/4 (example plugin)",
-      hnn::OptionSchema{
-          hnn::Option::real("m", 1.0, "mass").greater_than(0.0),
-          hnn::Option::real("lambda", 1.0, "quartic stiffness").greater_than(0.0),
-          hnn::Option::real_list("radius", {0.2, 1.0}, "[min, max] radius of initial states")
-              .length(2)
-              .at_least(0.0),
-      },
-      [](const hnn::Options& options) { return std::make_unique<QuarticOscillator>(options); });
+  const hnn::OptionSchema schema{
+      hnn::Option::real("m", 1.0, "mass").greater_than(0.0),
+      hnn::Option::real("lambda", 1.0, "quartic stiffness").greater_than(0.0),
+      hnn::Option::real_list("radius", {0.2, 1.0}, "[min, max] radius of initial states").length(2),
+  };
+  registry.add_system("quartic_oscillator", "H = p^2/(2m) + lambda q^4/4 (example plugin)", schema,
+                      [](const hnn::Options& o) { return std::make_unique<QuarticOscillator>(o); });
 }
 
 }  // namespace

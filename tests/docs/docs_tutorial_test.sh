@@ -11,9 +11,9 @@ set -euo pipefail
 source=$1
 doc="$source/docs/new_hamiltonian.md"
 example=examples/quartic_oscillator
-# The tutorial is titled "in 30 lines"; the example measured 36 when this test was written.
+# The tutorial is titled "in 30 lines"; the example measures 28.
 # Lower this cap when the example gets shorter; do not raise it.
-max_specific_lines=36
+max_specific_lines=30
 
 failures=0
 block=$(mktemp)
