@@ -55,4 +55,17 @@ bool BaselineObjective::evaluate(const double* parameters, double* value, double
   return std::isfinite(*value);
 }
 
+void BaselineObjective::set_samples(const Eigen::Ref<const Eigen::MatrixXd>& inputs,
+                                    const Eigen::Ref<const Eigen::MatrixXd>& targets) {
+  if (inputs.rows() != inputs_.rows() || inputs.cols() != inputs_.cols() ||
+      targets.rows() != targets_.rows() || targets.cols() != targets_.cols()) {
+    throw Error("BaselineObjective::set_samples: expected inputs and targets of " +
+                std::to_string(inputs_.rows()) + "x" + std::to_string(inputs_.cols()) + ", got " +
+                std::to_string(inputs.rows()) + "x" + std::to_string(inputs.cols()) + " and " +
+                std::to_string(targets.rows()) + "x" + std::to_string(targets.cols()));
+  }
+  inputs_ = inputs;
+  targets_ = targets;
+}
+
 }  // namespace hnn

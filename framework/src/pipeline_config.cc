@@ -62,6 +62,11 @@ OptionSchema training_schema() {
           .at_least(0),
       Option::real("l1", 0.0, "L1 penalty coefficient: adds l1 * sum |theta|").at_least(0.0),
       Option::integer("test_every", 1, "record the test loss every this many epochs").at_least(1),
+      Option::integer("batch_size", 0,
+                      "samples per evaluation: a fresh random subset every evaluation (one Adam "
+                      "step), as the original orbit tasks; 0 = the whole training set")
+          .at_least(0),
+      Option::integer("batch_seed", 0, "seed of the minibatch draws").at_least(0),
       Option::boolean("update_grid", false,
                       "update the model's grid from the training inputs before training "
                       "(models with a grid, e.g. kan)"),
@@ -75,6 +80,20 @@ OptionSchema evaluation_schema() {
           .min_length(1),
       Option::real_list("time_span", {0.0, 20.0}, "start and end time of the rollout").length(2),
       Option::integer("points", 2000, "output times, equally spaced, ends included").at_least(2),
+      Option::integer("energy_trials", 0,
+                      "the HNN paper's energy metric: this many rollouts from random initial "
+                      "states, mean over time of (E_true - E_model)^2 with E the true H; 0 = off")
+          .at_least(0),
+      Option::string("trial_initial_states", "box",
+                     "box: each coordinate uniform in (-1, -0.2] or [0.2, 1), as the paper's "
+                     "spring and pendulum analysis; system: the system's own sampler, reseeded "
+                     "per trial (trial_seed + i), as its orbit analysis")
+          .one_of({"box", "system"}),
+      Option::real_list("trial_time_span", {0.0, 20.0}, "time span of every trial").length(2),
+      Option::integer("trial_points", 100, "output times of every trial").at_least(2),
+      Option::integer("trial_seed", 0, "seed of the trials' initial states (NumPy's stream)")
+          .at_least(0)
+          .at_most(4294967295.0),
   };
 }
 

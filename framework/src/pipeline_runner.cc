@@ -38,8 +38,8 @@ std::vector<double> linspace(double start, double end, long points) {
 
 struct HistoryRow {
   long epoch;
-  long stage;  // 1-based; 0 for the row before training
-  double train_loss;
+  long stage;                        // 1-based; 0 for the row before training
+  std::optional<double> train_loss;  // absent on epochs not recorded (minibatch training)
   std::optional<double> test_loss;
   double penalty;
   double seconds;
@@ -74,22 +74,73 @@ struct ModelResult {
   TrajectoryErrors versus_truth, versus_reference;
   double energy_drift_max = 0;
   std::string rollout_error;
+  std::vector<double> trial_energy_errors;  // per energy trial; NaN when the rollout failed
 };
 
 // Objective for one model and one split, as the training settings say.
 std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
-                                          const TrajectorySamples& samples) {
+                                          const Eigen::MatrixXd& inputs,
+                                          const Eigen::MatrixXd& targets) {
   if (settings.string("objective") == "baseline") {
-    return std::make_unique<BaselineObjective>(model, samples.inputs, samples.targets,
-                                               settings.real("l1"));
+    return std::make_unique<BaselineObjective>(model, inputs, targets, settings.real("l1"));
   }
   HamiltonianObjectiveOptions options;
   options.hamiltonian_output = int(settings.integer("hamiltonian_output"));
   options.conservative_output = int(settings.integer("conservative_output"));
   options.field_type = field_type_from_string(settings.string("field"));
   options.l1 = settings.real("l1");
-  return std::make_unique<HamiltonianObjective>(model, samples.inputs, samples.targets, options);
+  return std::make_unique<HamiltonianObjective>(model, inputs, targets, options);
 }
+
+std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
+                                          const TrajectorySamples& samples) {
+  return make_objective(model, settings, samples.inputs, samples.targets);
+}
+
+// The objective on a fresh random subset of `batch` samples at every evaluation, as the
+// original orbit tasks train (a new torch.randperm(N)[:batch] each step): meant for Adam,
+// where one evaluation is one step. Draws from its own seeded stream; allocates nothing per
+// evaluation.
+class MinibatchObjective final : public Objective {
+ public:
+  MinibatchObjective(Model& model, const Options& settings, const TrajectorySamples& samples,
+                     Eigen::Index batch, std::uint64_t seed)
+      : samples_(samples),
+        random_(seed),
+        order_(std::size_t(samples.size())),
+        inputs_(samples.inputs.leftCols(batch)),
+        targets_(samples.targets.leftCols(batch)),
+        inner_(make_objective(model, settings, inputs_, targets_)) {
+    for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = Eigen::Index(i);
+  }
+  int parameter_count() const override { return inner_->parameter_count(); }
+  bool evaluate(const double* parameters, double* value, double* gradient) override {
+    // The first `batch` entries of a fresh partial Fisher-Yates shuffle.
+    const Eigen::Index batch = inputs_.cols();
+    for (Eigen::Index i = 0; i < batch; ++i) {
+      const auto remaining = double(order_.size() - std::size_t(i));
+      const auto j = std::size_t(i) + std::min(std::size_t(random_.uniform() * remaining),
+                                               std::size_t(remaining) - 1);
+      std::swap(order_[std::size_t(i)], order_[j]);
+      inputs_.col(i) = samples_.inputs.col(order_[std::size_t(i)]);
+      targets_.col(i) = samples_.targets.col(order_[std::size_t(i)]);
+    }
+    if (auto* hnn = dynamic_cast<HamiltonianObjective*>(inner_.get())) {
+      hnn->set_samples(inputs_, targets_);
+    } else {
+      static_cast<BaselineObjective&>(*inner_).set_samples(inputs_, targets_);
+    }
+    return inner_->evaluate(parameters, value, gradient);
+  }
+  LossParts last_parts() const override { return inner_->last_parts(); }
+
+ private:
+  const TrajectorySamples& samples_;
+  Mt19937Random random_;
+  std::vector<Eigen::Index> order_;
+  Eigen::MatrixXd inputs_, targets_;
+  std::unique_ptr<Objective> inner_;
+};
 
 // The model's options with the host-filled sizes: `inputs` (0 = the state dimension) and
 // `outputs` (0 = what the objective needs).
@@ -167,8 +218,9 @@ void write_history_csv(const fs::path& file, const std::vector<ModelResult>& res
   for (const auto& result : results) {
     for (const auto& row : result.history) {
       out << row.epoch << ',' << result.config->name << ',' << row.stage << ','
-          << real(row.train_loss) << ',' << (row.test_loss ? real(*row.test_loss) : "") << ','
-          << real(row.penalty) << ',' << real(row.seconds) << '\n';
+          << (row.train_loss ? real(*row.train_loss) : "") << ','
+          << (row.test_loss ? real(*row.test_loss) : "") << ',' << real(row.penalty) << ','
+          << real(row.seconds) << '\n';
     }
   }
   write_file_atomically(file, out.str());
@@ -279,6 +331,16 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
   auto train_objective = make_objective(model, training, dataset.train);
   auto test_objective = make_objective(model, training, dataset.test);
   const double l1 = training.real("l1");
+  // What the optimizer minimises: the whole training set, or a fresh minibatch per
+  // evaluation. Losses are always recorded on the whole sets.
+  const Eigen::Index batch = training.integer("batch_size");
+  const bool minibatches = batch > 0 && batch < dataset.train.size();
+  std::unique_ptr<Objective> minibatch_objective;
+  if (minibatches) {
+    minibatch_objective = std::make_unique<MinibatchObjective>(
+        model, training, dataset.train, batch, std::uint64_t(training.integer("batch_seed")));
+  }
+  Objective& optimized = minibatches ? *minibatch_objective : *train_objective;
 
   const auto training_started = Clock::now();
   if (training.boolean("enabled")) {
@@ -309,18 +371,22 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
       const long epochs_before_stage = result.epochs_before + result.epochs_trained;
       EpochCallback on_epoch = [&](const EpochState& state) {
         const long epoch = epochs_before_stage + state.epoch;
-        double train_loss, penalty;
-        if (penalty_from_model || !state.value_at_parameters) {
+        const bool record_test = state.epoch % test_every == 0;
+        std::optional<double> train_loss;
+        double penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;
+        if (minibatches) {
+          // The whole training set only when the test loss is recorded too.
+          if (record_test) {
+            std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
+          }
+        } else if (penalty_from_model || !state.value_at_parameters) {
           // Loss and penalty at the reported parameters, not at the start of the epoch.
           std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
         } else {
-          penalty = l1 > 0 ? l1 * state.parameters->lpNorm<1>() : 0.0;
           train_loss = state.objective_value - penalty;
         }
         std::optional<double> test_loss;
-        if (state.epoch % test_every == 0) {
-          test_loss = loss_at(*test_objective, *state.parameters).first;
-        }
+        if (record_test) test_loss = loss_at(*test_objective, *state.parameters).first;
         result.history.push_back(
             {epoch, long(s + 1), train_loss, test_loss, penalty, seconds_since(training_started)});
         progress.update(epoch - result.epochs_before, train_loss, test_loss);
@@ -328,7 +394,7 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
         return !interrupted;
       };
       StageResult stage_result{stage.optimizer.plugin, stage.update_grid,
-                               optimizer->minimize(*train_objective, parameters, on_epoch)};
+                               optimizer->minimize(optimized, parameters, on_epoch)};
       result.epochs_trained += stage_result.summary.epochs;
       result.stages.push_back(std::move(stage_result));
     }
@@ -450,6 +516,78 @@ void write_trajectories_csv(const fs::path& file, const std::vector<std::string>
   write_file_atomically(file, csv.str());
 }
 
+// The HNN paper's energy metric (hnn.md 6.3/6.4, clean protocol: the same times for truth
+// and models): per trial, mean over time of (E_true(t) - E_model(t))^2 with E the system's H.
+void run_energy_trials(const Options& evaluation, const System& system,
+                       const Integrator& integrator, std::vector<ModelResult>& results) {
+  const long trials = evaluation.integer("energy_trials");
+  const auto& span = evaluation.reals("trial_time_span");
+  const std::vector<double> times =
+      linspace(span[0], span[1], long(evaluation.integer("trial_points")));
+  const auto seed = std::uint32_t(evaluation.integer("trial_seed"));
+  const bool box = evaluation.string("trial_initial_states") == "box";
+  NumpyLegacyRandom box_random(seed);
+  const VectorField true_field = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    hamiltonian_field(system, x, dxdt);
+  };
+  Eigen::VectorXd x0(system.state_dimension());
+  for (long trial = 0; trial < trials; ++trial) {
+    if (box) {
+      // x0 = U(-0.8, 0.8) + 0.2 sign(x0), coordinate by coordinate.
+      for (Eigen::Index i = 0; i < x0.size(); ++i) {
+        const double u = box_random.uniform() * 1.6 - 0.8;
+        x0[i] = u + (u > 0 ? 0.2 : (u < 0 ? -0.2 : 0.0));
+      }
+    } else {
+      NumpyLegacyRandom random(seed + std::uint32_t(trial));
+      system.sample_initial_state(random, x0);
+    }
+    const std::vector<double> truth = energies(system, integrator.integrate(true_field, x0, times));
+    for (auto& result : results) {
+      double error = std::nan("");
+      try {
+        const auto model = energies(
+            system,
+            integrator.integrate(learned_field(*result.model, result, x0.size()), x0, times));
+        error = 0;
+        for (std::size_t k = 0; k < times.size(); ++k) {
+          error += (truth[k] - model[k]) * (truth[k] - model[k]);
+        }
+        error /= double(times.size());
+      } catch (const Error&) {
+      }
+      result.trial_energy_errors.push_back(error);
+    }
+  }
+}
+
+// Mean of the trials and the paper's error bar: the standard deviation of the means of 5
+// consecutive groups, over sqrt(5) (hnn.md 6.3).
+std::string yaml_energy_trials(const std::vector<double>& errors) {
+  const std::size_t n = errors.size();
+  double mean = 0;
+  for (double e : errors) mean += e;
+  mean /= double(n);
+  constexpr std::size_t kGroups = 5;
+  double spread = std::nan("");
+  if (n >= kGroups) {
+    std::vector<double> group_means(kGroups, 0.0);
+    const std::size_t size = n / kGroups;
+    for (std::size_t g = 0; g < kGroups; ++g) {
+      for (std::size_t i = 0; i < size; ++i) group_means[g] += errors[g * size + i];
+      group_means[g] /= double(size);
+    }
+    double group_mean = 0;
+    for (double m : group_means) group_mean += m;
+    group_mean /= double(kGroups);
+    double variance = 0;
+    for (double m : group_means) variance += (m - group_mean) * (m - group_mean);
+    spread = std::sqrt(variance / double(kGroups)) / std::sqrt(double(kGroups));
+  }
+  return "{trials: " + std::to_string(n) + ", mean: " + real(mean) + ", error: " + real(spread) +
+         "}";
+}
+
 // Rolls out the truth, the reference and every model, writes trajectories.csv and returns
 // the summary's `truth:` line.
 std::string evaluate(const PipelineConfig& config, const Registry& registry, const System& system,
@@ -479,6 +617,9 @@ std::string evaluate(const PipelineConfig& config, const Registry& registry, con
   const auto reference_energy = energies(system, reference);
   for (auto& result : results) {
     roll_out(result, system, *integrator, x0, times, truth, reference, log);
+  }
+  if (config.evaluation.integer("energy_trials") > 0) {
+    run_energy_trials(config.evaluation, system, *integrator, results);
   }
   write_trajectories_csv(directory / "trajectories.csv", system.coordinate_names(), times, truth,
                          truth_energy, reference, reference_energy, results);
@@ -526,6 +667,9 @@ void write_model_summary(std::ostream& summary, const ModelResult& result, bool 
       summary << "    trajectory_mse_vs_reference: " << yaml_errors(result.versus_reference)
               << "\n";
       summary << "    energy_drift_max: " << real(result.energy_drift_max) << "\n";
+      if (!result.trial_energy_errors.empty()) {
+        summary << "    energy_trials: " << yaml_energy_trials(result.trial_energy_errors) << "\n";
+      }
     } else {
       summary << "    rollout_error: " << format_option_value(result.rollout_error) << "\n";
     }

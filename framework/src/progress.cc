@@ -48,11 +48,11 @@ void ProgressReporter::start(const std::string& label, long total) {
   last_width_ = 0;
 }
 
-std::string ProgressReporter::line(long done, double train_loss,
+std::string ProgressReporter::line(long done, std::optional<double> train_loss,
                                    std::optional<double> test_loss) const {
   const double elapsed = seconds_between(started_, std::chrono::steady_clock::now());
-  std::string text = label_ + "  epoch " + std::to_string(done) + "/" + std::to_string(total_) +
-                     "  train " + scientific(train_loss);
+  std::string text = label_ + "  epoch " + std::to_string(done) + "/" + std::to_string(total_);
+  if (train_loss) text += "  train " + scientific(*train_loss);
   if (test_loss) text += "  test " + scientific(*test_loss);
   text += "  " + format_duration(elapsed);
   if (done > 0 && total_ > done) {
@@ -61,7 +61,8 @@ std::string ProgressReporter::line(long done, double train_loss,
   return text;
 }
 
-void ProgressReporter::update(long done, double train_loss, std::optional<double> test_loss) {
+void ProgressReporter::update(long done, std::optional<double> train_loss,
+                              std::optional<double> test_loss) {
   const auto now = std::chrono::steady_clock::now();
   const double since = seconds_between(last_shown_, now);
   if (live_) {

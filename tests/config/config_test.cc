@@ -278,3 +278,12 @@ TEST_CASE("what only the system can check is reported at its place: a formula, a
             "/expression_error.yaml:5:29: error: evaluation.initial_state: expected 2 "
             "values (q, p) for system 'expression', found 3");
 }
+
+TEST_CASE("the evaluation's energy trials and the training's minibatches are validated") {
+  CHECK(errors_of("valid.yaml", {"evaluation.trial_initial_states=grid"}) ==
+        "--set 'evaluation.trial_initial_states=grid':1:33: error: "
+        "evaluation.trial_initial_states: expected a string (one of: box, system), found 'grid'");
+  CHECK(errors_of("valid.yaml", {"training.batch_size=-1"}) ==
+        "--set 'training.batch_size=-1':1:21: error: training.batch_size: expected an integer >= "
+        "0, found '-1'");
+}

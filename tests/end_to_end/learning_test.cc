@@ -207,3 +207,25 @@ TEST_CASE("the write-up as published: pykan's L-BFGS from the reference initiali
   // Without L1 the float64 run goes far below the notebook's float32 plateau of 1.5e-7.
   CHECK(models["kan"]["final_train_loss"].as<double>() < 1e-7);
 }
+
+TEST_CASE("minibatch training and the HNN paper's energy metric") {
+  const fs::path run = scratch("minibatch");
+  REQUIRE(host("'" + kPipeline + "' -o '" + run.string() +
+               "' --set 'models={hnn: {plugin: mlp, hidden: [32, 32]}, baseline: {plugin: mlp, "
+               "hidden: [32, 32], training: {objective: baseline}}}' "
+               "--set 'training={batch_size: 100, test_every: 50, "
+               "optimizer: {plugin: adam, epochs: 400, lr: 0.01}}' "
+               "--set evaluation.energy_trials=10") == 0);
+  const YAML::Node models = YAML::LoadFile((run / "summary.yaml").string())["models"];
+  CHECK(models["hnn"]["epochs"].as<int>() == 400);
+  CHECK(models["hnn"]["final_test_loss"].as<double>() < 1e-3);
+  // Train losses on the whole set only where the test loss is recorded.
+  CHECK(count_lines_with(run / "history.csv", ",hnn,1,,,") == 400 - 400 / 50);
+  const YAML::Node hnn = models["hnn"]["energy_trials"];
+  const YAML::Node baseline = models["baseline"]["energy_trials"];
+  CHECK(hnn["trials"].as<int>() == 10);
+  CHECK(hnn["mean"].as<double>() > 0);
+  CHECK(hnn["error"].as<double>() >= 0);
+  // The paper's ordering: the HNN conserves the true energy better than the baseline.
+  CHECK(hnn["mean"].as<double>() < baseline["mean"].as<double>());
+}

@@ -41,6 +41,11 @@ class BaselineObjective final : public Objective {
   const Eigen::MatrixXd& inputs() const { return inputs_; }
   const Eigen::MatrixXd& targets() const { return targets_; }
 
+  // Replaces the samples by others of the same shape, e.g. the next minibatch, without
+  // allocating. Throws hnn::Error naming both shapes when they differ.
+  void set_samples(const Eigen::Ref<const Eigen::MatrixXd>& inputs,
+                   const Eigen::Ref<const Eigen::MatrixXd>& targets);
+
  private:
   Model& model_;
   Eigen::MatrixXd inputs_;

@@ -90,6 +90,11 @@ class HamiltonianObjective final : public Objective {
   const Eigen::MatrixXd& last_field() const { return field_; }
   const Eigen::MatrixXd& inputs() const { return inputs_; }
   const Eigen::MatrixXd& targets() const { return targets_; }
+
+  // Replaces the samples by others of the same shape, e.g. the next minibatch, without
+  // allocating. Throws hnn::Error naming both shapes when they differ.
+  void set_samples(const Eigen::Ref<const Eigen::MatrixXd>& inputs,
+                   const Eigen::Ref<const Eigen::MatrixXd>& targets);
   const HamiltonianObjectiveOptions& options() const { return options_; }
 
  private:

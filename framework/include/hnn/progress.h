@@ -21,8 +21,8 @@ class ProgressReporter {
 
   // Starts a task of `total` epochs.
   void start(const std::string& label, long total);
-  // Reports epoch `done` (1-based) with the latest losses.
-  void update(long done, double train_loss, std::optional<double> test_loss);
+  // Reports epoch `done` (1-based) with the latest losses (either may be absent).
+  void update(long done, std::optional<double> train_loss, std::optional<double> test_loss);
   // Ends the task with a summary line (always printed).
   void finish(const std::string& summary);
 
@@ -30,7 +30,8 @@ class ProgressReporter {
   static bool stderr_is_terminal();
 
  private:
-  std::string line(long done, double train_loss, std::optional<double> test_loss) const;
+  std::string line(long done, std::optional<double> train_loss,
+                   std::optional<double> test_loss) const;
 
   std::ostream& out_;
   bool live_;
