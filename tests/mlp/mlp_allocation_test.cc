@@ -21,24 +21,7 @@
 using hnn::testing::allocations;
 using hnn::testing::counting;
 
-namespace {
-
-// Allocations made by `evaluations` calls of evaluate() after a warm-up call.
-template <class Objective>
-long allocations_per_evaluations(Objective& objective, const Eigen::VectorXd& theta,
-                                 bool with_gradient, int evaluations = 3) {
-  Eigen::VectorXd gradient(theta.size());
-  double value = 0.0;
-  double* g = with_gradient ? gradient.data() : nullptr;
-  objective.evaluate(theta.data(), &value, g);  // warm-up: workspaces of this batch size
-  allocations = 0;
-  counting = true;
-  for (int i = 0; i < evaluations; ++i) objective.evaluate(theta.data(), &value, g);
-  counting = false;
-  return allocations.load();
-}
-
-}  // namespace
+using hnn::testing::allocations_per_evaluations;
 
 TEST_CASE("the allocation counter sees Eigen's allocations") {
   counting = true;

@@ -9,6 +9,7 @@
 #ifndef HNN_TESTS_ALLOCATION_COUNTER_H_
 #define HNN_TESTS_ALLOCATION_COUNTER_H_
 
+#include <Eigen/Core>
 #include <atomic>
 
 namespace hnn::testing {
@@ -17,6 +18,22 @@ namespace hnn::testing {
 extern std::atomic<bool> counting;
 // Allocations counted so far.
 extern std::atomic<long> allocations;
+
+// Allocations made by `evaluations` calls of objective.evaluate() after one warm-up call
+// (which may size the workspaces of this batch size). Works with any hnn::Objective.
+template <class Objective>
+long allocations_per_evaluations(Objective& objective, const Eigen::VectorXd& theta,
+                                 bool with_gradient, int evaluations = 3) {
+  Eigen::VectorXd gradient(theta.size());
+  double value = 0.0;
+  double* g = with_gradient ? gradient.data() : nullptr;
+  objective.evaluate(theta.data(), &value, g);
+  allocations = 0;
+  counting = true;
+  for (int i = 0; i < evaluations; ++i) objective.evaluate(theta.data(), &value, g);
+  counting = false;
+  return allocations.load();
+}
 
 }  // namespace hnn::testing
 
