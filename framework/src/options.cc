@@ -1,10 +1,10 @@
 #include "hnn/options.h"
 
-#include <charconv>
 #include <cmath>
 #include <sstream>
 
 #include "hnn/error.h"
+#include "hnn/number_format.h"
 
 namespace hnn {
 namespace {
@@ -12,9 +12,7 @@ namespace {
 std::string format_real(double value) {
   if (std::isnan(value)) return ".nan";
   if (std::isinf(value)) return value > 0 ? ".inf" : "-.inf";
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  std::string text(buffer, result.ptr);
+  std::string text = shortest_decimal(value);
   // Keep reals recognisable as reals in YAML: 2 -> 2.0.
   if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
   return text;

@@ -2,9 +2,9 @@
 //
 // This file must be compiled without floating-point contraction (GCC's default in ISO C++
 // mode, -ffp-contract=off): a*x + b and the chunked linspace are rounded like torch's.
+#include "hnn/number_format.h"
 #include "hnn/symbolic/affine_fit.h"
 
-#include <charconv>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -14,12 +14,6 @@
 
 namespace hnn::symbolic {
 namespace {
-
-std::string shortest(double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
 
 // numpy.nan_to_num with its defaults.
 double nan_to_num(double value) {
@@ -54,8 +48,8 @@ bool AffineFitOptions::IsValid(std::string* error) const {
   };
   auto range = [&](const char* name, double lo, double hi) {
     if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi)) {
-      return fail(std::string(name) + " must be finite with min < max, found [" + shortest(lo) +
-                  ", " + shortest(hi) + "]");
+      return fail(std::string(name) + " must be finite with min < max, found [" +
+                  shortest_decimal(lo) + ", " + shortest_decimal(hi) + "]");
     }
     return true;
   };
@@ -101,7 +95,7 @@ Eigen::VectorXd AffineFit::evaluate(const SymbolicFunction& f, const Eigen::Vect
 std::vector<std::string> AffineFit::messages() const {
   std::vector<std::string> lines;
   if (best_at_boundary) lines.push_back("Best value at boundary.");
-  lines.push_back("r2 is " + shortest(r2));
+  lines.push_back("r2 is " + shortest_decimal(r2));
   if (r2 < 0.9) {
     lines.push_back(
         "r2 is not very high, please double check if you are choosing the correct symbolic "
@@ -125,8 +119,8 @@ AffineFit fit_affine_parameters(const Eigen::VectorXd& x, const Eigen::VectorXd&
   }
   for (Eigen::Index k = 0; k < x.size(); ++k) {
     if (!std::isfinite(x[k]) || !std::isfinite(y[k])) {
-      throw Error(subject + ": sample " + std::to_string(k) +
-                  " is not finite (x = " + shortest(x[k]) + ", y = " + shortest(y[k]) + ")");
+      throw Error(subject + ": sample " + std::to_string(k) + " is not finite (x = " +
+                  shortest_decimal(x[k]) + ", y = " + shortest_decimal(y[k]) + ")");
     }
   }
 

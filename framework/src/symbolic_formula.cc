@@ -1,3 +1,4 @@
+#include "hnn/number_format.h"
 #include "hnn/symbolic/formula.h"
 
 #include <algorithm>
@@ -16,12 +17,6 @@ using GiNaC::ex;
 using GiNaC::ex_to;
 using GiNaC::is_a;
 using GiNaC::numeric;
-
-std::string shortest(double value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
 
 std::string fixed(double value, int digits) {
   char buffer[400];
@@ -155,7 +150,7 @@ class Printer {
   }
 
   std::string number(const numeric& value) const {
-    return digits_ < 0 ? shortest(value.to_double()) : fixed(value.to_double(), digits_);
+    return digits_ < 0 ? shortest_decimal(value.to_double()) : fixed(value.to_double(), digits_);
   }
 
   std::string term(const Term& t) const {
@@ -250,7 +245,7 @@ void check_digits(int digits) {
 }  // namespace
 
 GiNaC::numeric exact_number(double value, const std::string& what) {
-  if (!std::isfinite(value)) throw Error(what + " is not finite (" + shortest(value) + ")");
+  if (!std::isfinite(value)) throw Error(what + " is not finite (" + shortest_decimal(value) + ")");
   if (value == 0.0) return numeric(0);
   int exponent = 0;
   const double mantissa = std::frexp(value, &exponent);  // value = mantissa * 2^exponent

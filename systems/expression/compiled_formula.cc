@@ -1,5 +1,7 @@
 #include "compiled_formula.h"
 
+#include "formula_parser.h"
+
 #include <cmath>
 #include <memory>
 #include <sstream>
@@ -8,12 +10,6 @@
 
 namespace hnn::systems {
 namespace {
-
-std::string print(const GiNaC::ex& e) {
-  std::ostringstream text;
-  text << e;
-  return text.str();
-}
 
 // Slots on the stack for programs up to this size; larger ones allocate per call.
 constexpr int kStackSlots = 512;
@@ -45,20 +41,21 @@ int CompiledFormulas::compile(const GiNaC::ex& e) {
   if (GiNaC::is_a<GiNaC::numeric>(e)) {
     const GiNaC::numeric& value = GiNaC::ex_to<GiNaC::numeric>(e);
     if (!value.is_real()) {
-      throw Error(label_ + ": the formula has the complex value " + print(e) + "; H must be real");
+      throw Error(label_ + ": the formula has the complex value " + to_text(e) +
+                  "; H must be real");
     }
     slot = constant(value.to_double());
   } else if (GiNaC::is_a<GiNaC::constant>(e)) {
     const GiNaC::ex value = e.evalf();
     if (!GiNaC::is_a<GiNaC::numeric>(value) || !GiNaC::ex_to<GiNaC::numeric>(value).is_real()) {
-      throw Error(label_ + ": the constant " + print(e) + " is not a real number");
+      throw Error(label_ + ": the constant " + to_text(e) + " is not a real number");
     }
     slot = constant(GiNaC::ex_to<GiNaC::numeric>(value).to_double());
   } else if (GiNaC::is_a<GiNaC::symbol>(e)) {
     for (std::size_t i = 0; i < variables_.size(); ++i) {
       if (e.is_equal(variables_[i])) slot = emit({Operation::kVariable, static_cast<int>(i)});
     }
-    if (slot < 0) throw Error(label_ + ": unknown symbol " + print(e));
+    if (slot < 0) throw Error(label_ + ": unknown symbol " + to_text(e));
   } else if (GiNaC::is_a<GiNaC::add>(e)) {
     // Terms with a negative numeric factor are subtracted: a - 3*b, not a + (-3)*b.
     slot = -1;
@@ -147,12 +144,12 @@ int CompiledFormulas::compile(const GiNaC::ex& e) {
     };
     const auto found = kFunctions.find(name);
     if (found == kFunctions.end() || e.nops() != 1) {
-      throw Error(label_ + ": cannot evaluate " + print(e) + " (the function '" + name +
+      throw Error(label_ + ": cannot evaluate " + to_text(e) + " (the function '" + name +
                   "' appears in H or its derivatives and is not supported)");
     }
     slot = emit({found->second, compile(e.op(0))});
   } else {
-    throw Error(label_ + ": cannot evaluate " + print(e) + " (a " +
+    throw Error(label_ + ": cannot evaluate " + to_text(e) + " (a " +
                 GiNaC::ex_to<GiNaC::basic>(e).class_name() + ")");
   }
   cache_.emplace(e, slot);

@@ -1,6 +1,5 @@
 #include "expression_system.h"
 
-#include <charconv>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -9,21 +8,10 @@
 #include "formula_parser.h"
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
+#include "hnn/number_format.h"
 
 namespace hnn::systems {
 namespace {
-
-std::string shortest_decimal(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
-
-std::string print(const GiNaC::ex& e) {
-  std::ostringstream text;
-  text << e;
-  return text.str();
-}
 
 std::string join(const std::vector<std::string>& names) {
   std::string text;
@@ -98,7 +86,7 @@ SymbolicForm symbolic_form(const ExpressionSystem::Parameters& parameters) {
     const GiNaC::ex value = parse_formula(entry.substr(equals + 1), no_names, label + " value");
     const GiNaC::ex number = value.evalf();
     if (!GiNaC::is_a<GiNaC::numeric>(number) || !GiNaC::ex_to<GiNaC::numeric>(number).is_real()) {
-      throw Error(label + ": the value of '" + name + "' is not a real number: " + print(value));
+      throw Error(label + ": the value of '" + name + "' is not a real number: " + to_text(value));
     }
     names.values.emplace(name, value);
     parameter_names.push_back(name);
@@ -111,7 +99,7 @@ SymbolicForm symbolic_form(const ExpressionSystem::Parameters& parameters) {
     try {
       form.gradient.push_back(form.hamiltonian.diff(symbol));
     } catch (const std::exception& error) {
-      throw Error("hamiltonian: cannot differentiate " + print(form.hamiltonian) +
+      throw Error("hamiltonian: cannot differentiate " + to_text(form.hamiltonian) +
                   " with respect to " + symbol.get_name() + ": " + error.what());
     }
   }
@@ -138,8 +126,8 @@ ExpressionSystem::ExpressionSystem(const Parameters& parameters)
   }
   const SymbolicForm form = symbolic_form(parameters);
   program_ = compile(form);
-  exact_hamiltonian_ = print(form.hamiltonian);
-  for (const auto& derivative : form.gradient) gradient_formulas_.push_back(print(derivative));
+  exact_hamiltonian_ = to_text(form.hamiltonian);
+  for (const auto& derivative : form.gradient) gradient_formulas_.push_back(to_text(derivative));
 }
 
 ExpressionSystem::ExpressionSystem(const Options& options)

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <functional>
+#include <sstream>
 #include <string_view>
 
 #include "hnn/error.h"
@@ -293,6 +294,12 @@ std::string known_functions() {
   std::string list;
   for (const auto& [name, function] : functions()) list += (list.empty() ? "" : ", ") + name;
   return list;
+}
+
+std::string to_text(const GiNaC::ex& expression) {
+  std::ostringstream text;
+  text << expression;
+  return text.str();
 }
 
 }  // namespace hnn::systems

@@ -44,6 +44,9 @@ bool is_bindable_name(const std::string& name);
 // "sqrt, exp, log, ...": the functions parse_formula knows.
 std::string known_functions();
 
+// The expression as GiNaC prints it (the form written in messages and exact_hamiltonian()).
+std::string to_text(const GiNaC::ex& expression);
+
 }  // namespace hnn::systems
 
 #endif  // HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_

@@ -1,19 +1,13 @@
 #include "henon_heiles.h"
 
-#include <charconv>
 #include <cmath>
 #include <numbers>
 
 #include "hnn/error.h"
+#include "hnn/number_format.h"
 
 namespace hnn::systems {
 namespace {
-
-std::string shortest_decimal(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
 
 HenonHeiles::Parameters parameters_from(const Options& options) {
   const std::vector<double>& energy = options.reals("energy");

@@ -1,19 +1,13 @@
 #include "pendulum.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
+#include "hnn/number_format.h"
 
 namespace hnn::systems {
 namespace {
-
-std::string shortest_decimal(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
 
 void require_positive(double value, const char* name) {
   if (!(value > 0.0) || !std::isfinite(value)) {

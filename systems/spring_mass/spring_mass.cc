@@ -1,19 +1,13 @@
 #include "spring_mass.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
+#include "hnn/number_format.h"
 
 namespace hnn::systems {
 namespace {
-
-std::string shortest_decimal(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
 
 // "name^2" with its coefficient: "q^2" for 1, "1.5*q^2" otherwise.
 std::string square_term(double coefficient, const std::string& name) {

@@ -1,20 +1,14 @@
 #include "three_body.h"
 
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <numbers>
 
 #include "hnn/error.h"
+#include "hnn/number_format.h"
 
 namespace hnn::systems {
 namespace {
-
-std::string shortest_decimal(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
 
 using Vector2 = std::array<double, 2>;
 

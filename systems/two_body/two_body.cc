@@ -1,18 +1,12 @@
 #include "two_body.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "hnn/error.h"
+#include "hnn/number_format.h"
 
 namespace hnn::systems {
 namespace {
-
-std::string shortest_decimal(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, result.ptr);
-}
 
 TwoBody::Parameters parameters_from(const Options& options) {
   const std::vector<double>& radius = options.reals("radius");

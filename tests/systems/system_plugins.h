@@ -1,6 +1,5 @@
-// Test support for tests/systems: loads bundled system and integrator plugins with
-// hnn::PluginLoader (as the host does), builds them from their schema defaults plus overrides
-// (required options must be among the overrides), and checks the common contracts.
+// Test support for tests/systems: the bundled system and integrator plugins (loaded as the
+// host does, see tests/support/bundled_plugins.h) and checks of the common contracts.
 #ifndef HNN_TESTS_SYSTEMS_SYSTEM_PLUGINS_H_
 #define HNN_TESTS_SYSTEMS_SYSTEM_PLUGINS_H_
 
@@ -13,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "bundled_plugins.h"
 #include "hnn/gradient_check.h"
 #include "hnn/integrator.h"
 #include "hnn/plugin_loader.h"
@@ -22,52 +22,8 @@
 
 namespace hnn::testing {
 
-class SystemPlugins {
- public:
-  using Overrides = std::vector<std::pair<std::string, OptionValue>>;
-
-  // Loads HNN_BUNDLED_PLUGIN_DIR/<library>.so for each library.
-  explicit SystemPlugins(const std::vector<std::string>& libraries) : loader_(registry_) {
-    for (const auto& library : libraries) {
-      loader_.load_library(std::string(HNN_BUNDLED_PLUGIN_DIR) + "/" + library + ".so");
-    }
-  }
-
-  Options options(PluginKind kind, const std::string& name, const Overrides& overrides) const {
-    const PluginInfo* info = registry_.find(kind, name);
-    if (info == nullptr) throw std::runtime_error(name + " is not registered");
-    Options options;
-    for (const auto& option : info->schema.options()) {
-      if (!option.is_required()) options.set(option.key(), option.default_value());
-    }
-    for (const auto& [key, value] : overrides) {
-      const Option* option = info->schema.find(key);
-      if (option == nullptr) throw std::runtime_error(name + " has no option " + key);
-      const std::string problem = option->check(value);
-      if (!problem.empty()) throw std::runtime_error(name + "." + key + ": " + problem);
-      options.set(key, value);
-    }
-    for (const auto& option : info->schema.options()) {
-      if (!options.contains(option.key())) {
-        throw std::runtime_error(name + "." + option.key() + " is required");
-      }
-    }
-    return options;
-  }
-
-  std::shared_ptr<System> system(const std::string& name, const Overrides& overrides = {}) const {
-    return registry_.create_system(name, options(PluginKind::kSystem, name, overrides));
-  }
-  std::shared_ptr<Integrator> integrator(const std::string& name,
-                                         const Overrides& overrides = {}) const {
-    return registry_.create_integrator(name, options(PluginKind::kIntegrator, name, overrides));
-  }
-  const Registry& registry() const { return registry_; }
-
- private:
-  Registry registry_;
-  PluginLoader loader_;
-};
+// The bundled plugins a systems test needs (tests/support/bundled_plugins.h).
+using SystemPlugins = BundledPlugins;
 
 inline const SystemPlugins& plugins() {
   static const SystemPlugins instance({"pendulum", "two_body", "three_body", "henon_heiles",

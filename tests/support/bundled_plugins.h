@@ -1,8 +1,8 @@
 // Creates systems and integrators of the bundled plugins the way the host does: load the
 // library with hnn::PluginLoader, start from the schema's defaults, apply overrides, check
-// them against the schema. Test support only.
-#ifndef HNN_TESTS_DATA_BUNDLED_PLUGINS_H_
-#define HNN_TESTS_DATA_BUNDLED_PLUGINS_H_
+// them against the schema (required options must be among the overrides). Test support only.
+#ifndef HNN_TESTS_SUPPORT_BUNDLED_PLUGINS_H_
+#define HNN_TESTS_SUPPORT_BUNDLED_PLUGINS_H_
 
 #include <memory>
 #include <stdexcept>
@@ -29,13 +29,21 @@ class BundledPlugins {
   Options options(PluginKind kind, const std::string& name, const Overrides& overrides) const {
     const PluginInfo* info = registry_.find(kind, name);
     if (info == nullptr) throw std::runtime_error(name + " is not registered");
-    Options options = Options::defaults(info->schema);
+    Options options;
+    for (const auto& option : info->schema.options()) {
+      if (!option.is_required()) options.set(option.key(), option.default_value());
+    }
     for (const auto& [key, value] : overrides) {
       const Option* option = info->schema.find(key);
       if (option == nullptr) throw std::runtime_error(name + " has no option " + key);
       const std::string problem = option->check(value);
       if (!problem.empty()) throw std::runtime_error(name + "." + key + ": " + problem);
       options.set(key, value);
+    }
+    for (const auto& option : info->schema.options()) {
+      if (!options.contains(option.key())) {
+        throw std::runtime_error(name + "." + option.key() + " is required");
+      }
     }
     return options;
   }
@@ -56,4 +64,4 @@ class BundledPlugins {
 
 }  // namespace hnn::testing
 
-#endif  // HNN_TESTS_DATA_BUNDLED_PLUGINS_H_
+#endif  // HNN_TESTS_SUPPORT_BUNDLED_PLUGINS_H_

@@ -1,7 +1,7 @@
 // Reads the golden CSV files of tests/golden: '#' comment lines, one header row, then rows of
 // comma-separated fields. Test support only (throws std::runtime_error on a malformed file).
-#ifndef HNN_TESTS_DATA_GOLDEN_CSV_H_
-#define HNN_TESTS_DATA_GOLDEN_CSV_H_
+#ifndef HNN_TESTS_SUPPORT_GOLDEN_CSV_H_
+#define HNN_TESTS_SUPPORT_GOLDEN_CSV_H_
 
 #include <cstdlib>
 #include <fstream>
@@ -70,4 +70,4 @@ inline GoldenCsv read_golden_csv(const std::string& file_name) {
 
 }  // namespace hnn::testing
 
-#endif  // HNN_TESTS_DATA_GOLDEN_CSV_H_
+#endif  // HNN_TESTS_SUPPORT_GOLDEN_CSV_H_
