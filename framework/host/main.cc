@@ -19,6 +19,8 @@
 #include "hnn/plugin_loader.h"
 #include "hnn/progress.h"
 #include "hnn/registry.h"
+#include "hnn/report/report.h"
+#include "hnn/report/run_folder_error.h"
 #include "hnn/version.h"
 
 namespace po = boost::program_options;
@@ -49,6 +51,8 @@ struct CommandLine {
   std::vector<std::string> plugin_dirs;
   bool quiet = false;
   bool force = false;
+  bool no_report = false;
+  std::string report;  // --report RUN_DIR: report on an existing run folder, run nothing
 };
 
 std::vector<std::string> split_path_list(const char* text) {
@@ -156,12 +160,40 @@ int describe(std::ostream& out, const hnn::Registry& registry, const std::string
   return kSuccess;
 }
 
+// Writes the figures and report.html of `run_directory` and prints "report: <path>" to
+// `log`. Returns kSuccess, else prints the error and returns kUsageError when the run
+// folder cannot be read (--report) and kRunFailed when drawing or writing failed or the
+// report follows a run (`after_run`; the run's results are complete all the same).
+int write_run_report(const fs::path& run_directory, std::ostream& log, bool after_run) {
+  auto report_failed = [&](const char* message) {
+    std::cerr << "hnn-host: error: the report failed: " << message << "\n";
+    if (after_run) {
+      std::cerr << "hnn-host: the run's results in " << run_directory.string()
+                << " are complete; 'hnn-host --report " << run_directory.string()
+                << "' writes the report again\n";
+    }
+    return kRunFailed;
+  };
+  try {
+    const auto result = hnn::report::write_report(run_directory, hnn::report::ReportOptions{});
+    log << "report: " << result.html_file.string() << std::endl;
+    return kSuccess;
+  } catch (const hnn::report::RunFolderError& error) {
+    if (after_run) return report_failed(error.what());
+    std::cerr << error.what() << "\n";  // already "<file>: error: ..."
+    return kUsageError;
+  } catch (const std::exception& error) {
+    return report_failed(error.what());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CommandLine command;
   po::options_description visible(
-      "Usage: hnn-host [options] PIPELINE.yaml\n\n"
+      "Usage: hnn-host [options] PIPELINE.yaml\n"
+      "       hnn-host --report RUN_DIR\n\n"
       "Learns a Hamiltonian as the pipeline file says: system, data, models, training,\n"
       "evaluation. Plugins are searched in --plugin-dir, the pipeline's plugins: list,\n"
       "HNN_PLUGIN_PATH (':'-separated) and the bundled plugin folder, in that order.\n\n"
@@ -182,7 +214,10 @@ int main(int argc, char** argv) {
       ("force", "replace the files of an existing run folder")
       ("plugin-dir", po::value<std::vector<std::string>>(&command.plugin_dirs)->value_name("DIR"),
        "load plugins from this folder or file first (repeatable)")
-      ("quiet,q", "no live progress line; only periodic plain lines and results");
+      ("quiet,q", "no live progress line; only periodic plain lines and results")
+      ("no-report", "do not write figures/ and report.html into the run folder after the run")
+      ("report", po::value<std::string>(&command.report)->value_name("RUN_DIR"),
+       "(re)write the figures and report.html of an existing run folder; run nothing");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("pipeline", po::value<std::string>(&command.pipeline));
@@ -201,9 +236,12 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
   if (variables.count("help")) {
-    std::cout << visible
-              << "\nExit status: 0 success, 2 usage or configuration error, 1 the run "
-                 "failed.\n";
+    std::cout
+        << visible
+        << "\nAfter a run, hnn-host writes figures/*.svg, figures/*.png and report.html into\n"
+           "the run folder (not with --no-report).\n"
+           "\nExit status: 0 success; 2 usage or configuration error, or (--report) a missing\n"
+           "or unreadable run folder; 1 the run or its report failed.\n";
     return kSuccess;
   }
   if (variables.count("version")) {
@@ -216,6 +254,16 @@ int main(int argc, char** argv) {
   command.list_plugins = variables.count("list-plugins") > 0;
   command.quiet = variables.count("quiet") > 0;
   command.force = variables.count("force") > 0;
+  command.no_report = variables.count("no-report") > 0;
+
+  if (variables.count("report")) {
+    if (!command.pipeline.empty()) {
+      std::cerr << "hnn-host: error: --report takes a run folder, not a pipeline file; give "
+                   "one or the other\nTry 'hnn-host --help'.\n";
+      return kUsageError;
+    }
+    return write_run_report(command.report, std::cout, /*after_run=*/false);
+  }
 
   hnn::Registry registry;
   hnn::PluginLoader loader(registry);
@@ -284,5 +332,8 @@ int main(int argc, char** argv) {
     std::cerr << "hnn-host: error: the run failed: " << error.what() << "\n";
     return kRunFailed;
   }
-  return kSuccess;
+  if (command.no_report) return kSuccess;
+  // The run's results are complete on disk; a failed report only costs the report.
+  return write_run_report(hnn::run_directory(config, settings), *settings.log,
+                          /*after_run=*/true);
 }

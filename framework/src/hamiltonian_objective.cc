@@ -42,6 +42,8 @@ bool HamiltonianObjectiveOptions::is_valid(std::string* error) const {
     message << "conservative_output = " << conservative_output << ", must be >= 0";
   } else if (!std::isfinite(l1) || l1 < 0.0) {
     message << "l1 = " << l1 << ", must be finite and >= 0";
+  } else if (!std::isfinite(l1_smoothing) || l1_smoothing < 0.0) {
+    message << "l1_smoothing = " << l1_smoothing << ", must be finite and >= 0";
   } else {
     return true;
   }
@@ -134,7 +136,8 @@ bool HamiltonianObjective::evaluate(const double* parameters, double* value, dou
   }
 
   if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, p).setZero();
-  last_parts_.penalty = internal::add_l1_penalty(options_.l1, theta, gradient);
+  last_parts_.penalty =
+      internal::add_l1_penalty(options_.l1, theta, gradient, options_.l1_smoothing);
   if (model_.has_penalty()) {
     if (gradient != nullptr) {
       last_parts_.penalty += model_.add_penalty(Eigen::Map<Eigen::VectorXd>(gradient, p));

@@ -31,6 +31,12 @@ void Model::update_grid(const Eigen::Ref<const Eigen::MatrixXd>& /*inputs*/) {
                             "' has no grid to update (has_grid_update() is false)");
 }
 
+EdgeActivations Model::edge_activations(const Eigen::Ref<const Eigen::MatrixXd>& /*inputs*/) {
+  throw NotImplementedError("model '" + name() +
+                            "' is not an edge network: it has no edge activations to fit "
+                            "formulas to (has_edge_activations() is false)");
+}
+
 void Model::set_auxiliary_state(const std::vector<double>& state) {
   if (!state.empty()) {
     throw NotImplementedError("model '" + name() + "' has no auxiliary state, but " +

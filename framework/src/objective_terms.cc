@@ -8,8 +8,16 @@
 namespace hnn::internal {
 
 double add_l1_penalty(double l1, const Eigen::Ref<const Eigen::VectorXd>& parameters,
-                      double* gradient) {
+                      double* gradient, double smoothing) {
   if (l1 == 0.0) return 0.0;
+  if (smoothing > 0.0) {
+    const Eigen::ArrayXd root = (parameters.array().square() + smoothing * smoothing).sqrt();
+    if (gradient != nullptr) {
+      Eigen::Map<Eigen::VectorXd> g(gradient, parameters.size());
+      g.array() += l1 * parameters.array() / root;
+    }
+    return l1 * (root - smoothing).sum();
+  }
   if (gradient != nullptr) {
     Eigen::Map<Eigen::VectorXd> g(gradient, parameters.size());
     g.array() += l1 * parameters.array().sign();

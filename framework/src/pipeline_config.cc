@@ -11,6 +11,7 @@
 #include <set>
 
 #include "hnn/error.h"
+#include "hnn/symbolic/function_library.h"
 
 namespace hnn {
 namespace fs = std::filesystem;
@@ -61,6 +62,10 @@ OptionSchema training_schema() {
       Option::integer("conservative_output", 0, "model output of the conservative field")
           .at_least(0),
       Option::real("l1", 0.0, "L1 penalty coefficient: adds l1 * sum |theta|").at_least(0.0),
+      Option::real("l1_smoothing", 0.0,
+                   "0: the exact |theta|; s > 0: sqrt(theta^2 + s^2) - s, smooth, so that "
+                   "Ceres' L-BFGS does not stall at the kinks of the L1 penalty (hnn objective)")
+          .at_least(0.0),
       Option::integer("test_every", 1, "record the test loss every this many epochs").at_least(1),
       Option::integer("batch_size", 0,
                       "samples per evaluation: a fresh random subset every evaluation (one Adam "
@@ -106,7 +111,52 @@ OptionSchema output_schema() {
   };
 }
 
+OptionSchema symbolic_schema() {
+  return OptionSchema{
+      Option::string("samples", "test",
+                     "inputs of the forward pass whose edge activations are fitted (the "
+                     "study fitted the test set)")
+          .one_of({"train", "test", "all"}),
+      Option::string_list("functions", {},
+                          "library functions to choose from (kan.md 6.1 and plugin-registered); "
+                          "empty = all"),
+      Option::boolean("auto", true,
+                      "choose the best function for every edge not listed in `edges`"),
+      Option::integer("top_k", 5, "suggestions kept per automatically chosen edge").at_least(1),
+      Option::real("tie_tolerance", 1e-6,
+                   "r2 scores closer than this count as a tie, won by the simpler function")
+          .at_least(0.0),
+      Option::real("prune_threshold", 1e-2,
+                   "edges whose strength (acts_scale) is below this become 0; 0 = keep all")
+          .at_least(0.0),
+      Option::real_list("a_range", {-10.0, 10.0}, "search range of a in c*f(a*x + b) + d")
+          .length(2),
+      Option::real_list("b_range", {-10.0, 10.0}, "search range of b").length(2),
+      Option::integer("grid_points", 101, "grid points per coordinate of the (a, b) search")
+          .at_least(3),
+      Option::integer("iterations", 3, "zooming rounds of the (a, b) search").at_least(1),
+      Option::string("boundary_rule", "shrink",
+                     "best (a, b) on the grid boundary: shrink to the boundary cell (pykan "
+                     "HEAD) or keep the ranges (pykan 0.0.5's typo)")
+          .one_of({"shrink", "keep"}),
+      Option::integer("digits", 2, "decimals of the printed formulas").at_least(0).at_most(15),
+      Option::real("field_tolerance", 1e-2,
+                   "the recovered field J grad H counts as exact when its largest difference "
+                   "from the true field on the data, relative to the largest true field, is "
+                   "at most this")
+          .greater_than(0.0),
+      Option::boolean("evaluate", true,
+                      "roll the recovered formula out beside the models, as <model>_symbolic"),
+      Option::string("rollout", "network",
+                     "network: the fitted (or refined) network at full precision; rounded: the "
+                     "printed formula, rounded to `digits`")
+          .one_of({"network", "rounded"}),
+  };
+}
+
 const OptionSchema* host_section_schema(const std::string& section) {
+  static const OptionSchema symbolic = symbolic_schema();
+  if (section == "symbolic") return &symbolic;
   static const OptionSchema data = data_schema();
   static const OptionSchema training = training_schema();
   static const OptionSchema evaluation = evaluation_schema();
@@ -540,6 +590,131 @@ TrainingConfig validate_training(const ConfigNode& section, const std::string& p
   return training;
 }
 
+int read_index(const ConfigNode& map, const std::string& key, const std::string& path,
+               Diagnostics& diagnostics) {
+  const Option option = Option::required(key, OptionType::kInteger, "index").at_least(0);
+  const ConfigNode* node = map.find(key);
+  if (node == nullptr) {
+    diagnostics.error(map.location(), child_path(path, key),
+                      "missing required key; expected an integer >= 0");
+    return -1;
+  }
+  auto value = decode_option(*node, option, child_path(path, key), diagnostics);
+  return value ? int(std::get<std::int64_t>(*value)) : -1;
+}
+
+// models.<m>.symbolic: options, manual `edges` and the optional `refine` stage.
+SymbolicConfig validate_symbolic(const ConfigNode& section, const std::string& path,
+                                 const Registry& registry, Diagnostics& diagnostics) {
+  SymbolicConfig symbolic;
+  symbolic.enabled = true;
+  const ConfigNode map = section.is_map() ? section : ConfigNode::map(section.location());
+  if (!section.is_map() && !section.is_null()) {
+    diagnostics.error(section.location(), path,
+                      "expected a map of symbolic options, found " + section.describe());
+  }
+  symbolic.settings = validate_options(map, *host_section_schema("symbolic"), path,
+                                       "the symbolic section", {"edges", "refine"}, diagnostics);
+  for (const char* key : {"a_range", "b_range"}) {
+    if (!symbolic.settings.contains(key)) continue;
+    const auto& range = symbolic.settings.reals(key);
+    if (range.size() == 2 && !(range[0] < range[1])) {
+      const ConfigNode* node = map.find(key);
+      diagnostics.error(
+          node ? node->location() : map.location(), child_path(path, key),
+          "expected [low, high] with low < high, found " + format_option_value(range));
+    }
+  }
+  const auto& library = registry.symbolic_functions();
+  const std::vector<std::string> known = library.names();
+  auto check_function = [&](const ConfigNode& node, const std::string& name,
+                            const std::string& where) {
+    if (library.contains(name)) return true;
+    std::string message = "unknown symbolic function '" + name + "'";
+    const std::string suggestion = did_you_mean(name, known);
+    if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
+    diagnostics.error(node.location(), where, message + "; known: " + join(known));
+    return false;
+  };
+  if (const ConfigNode* functions = map.find("functions"); functions && functions->is_sequence()) {
+    for (std::size_t k = 0; k < functions->items().size(); ++k) {
+      const ConfigNode& item = functions->items()[k];
+      if (item.is_scalar()) {
+        check_function(item, item.text(),
+                       child_path(path, "functions") + "[" + std::to_string(k) + "]");
+      }
+    }
+  }
+  if (const ConfigNode* edges = map.find("edges")) {
+    if (!edges->is_sequence()) {
+      diagnostics.error(
+          edges->location(), child_path(path, "edges"),
+          "expected a list of {layer, input, output, function}, found " + edges->describe());
+    } else {
+      for (std::size_t k = 0; k < edges->items().size(); ++k) {
+        const std::string item_path = child_path(path, "edges") + "[" + std::to_string(k) + "]";
+        const ConfigNode& item = edges->items()[k];
+        if (!item.is_map()) {
+          diagnostics.error(item.location(), item_path,
+                            "expected {layer: 0, input: 0, output: 0, function: \"x^2\"}, found " +
+                                item.describe());
+          continue;
+        }
+        check_duplicates(item, item_path, diagnostics);
+        const std::vector<std::string> allowed = {"layer", "input", "output", "function"};
+        for (const auto& entry : item.entries()) {
+          if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
+            report_unknown_key(entry, item_path, allowed, "an edge assignment", diagnostics);
+          }
+        }
+        SymbolicEdgeChoice choice;
+        choice.layer = read_index(item, "layer", item_path, diagnostics);
+        choice.input = read_index(item, "input", item_path, diagnostics);
+        choice.output = read_index(item, "output", item_path, diagnostics);
+        const ConfigNode* function = item.find("function");
+        if (function == nullptr) {
+          diagnostics.error(item.location(), child_path(item_path, "function"),
+                            "missing required key; expected the name of a symbolic function");
+        } else if (!function->is_scalar()) {
+          diagnostics.error(
+              function->location(), child_path(item_path, "function"),
+              "expected the name of a symbolic function, found " + function->describe());
+        } else {
+          choice.function = function->text();
+          check_function(*function, choice.function, child_path(item_path, "function"));
+        }
+        for (const auto& earlier : symbolic.edges) {
+          if (earlier.layer == choice.layer && earlier.input == choice.input &&
+              earlier.output == choice.output && choice.layer >= 0) {
+            diagnostics.error(item.location(), item_path,
+                              "this edge (layer " + std::to_string(choice.layer) + ", input " +
+                                  std::to_string(choice.input) + ", output " +
+                                  std::to_string(choice.output) + ") is assigned twice");
+          }
+        }
+        symbolic.edges.push_back(std::move(choice));
+      }
+    }
+  }
+  if (const ConfigNode* refine = map.find("refine")) {
+    if (refine->is_map()) {
+      check_duplicates(*refine, child_path(path, "refine"), diagnostics);
+      for (const auto& entry : refine->entries()) {
+        if (entry.key != "optimizer") {
+          report_unknown_key(entry, child_path(path, "refine"), {"optimizer"}, "the refine section",
+                             diagnostics);
+        }
+      }
+      symbolic.refine.push_back(
+          validate_stage(*refine, child_path(path, "refine"), registry, diagnostics));
+    } else if (!refine->is_null()) {
+      diagnostics.error(refine->location(), child_path(path, "refine"),
+                        "expected {optimizer: {plugin: lbfgs, ...}}, found " + refine->describe());
+    }
+  }
+  return symbolic;
+}
+
 PluginChoice validate_integrator(const ConfigNode& section, const std::string& key,
                                  const std::string& path, const ConfigNode& default_node,
                                  const Registry& registry, Diagnostics& diagnostics) {
@@ -802,8 +977,12 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
         }
         continue;
       }
-      model.model = validate_plugin_section(*m, PluginKind::kModel, path, "",
-                                            {"training", "checkpoint"}, registry, diagnostics);
+      model.model =
+          validate_plugin_section(*m, PluginKind::kModel, path, "",
+                                  {"training", "checkpoint", "symbolic"}, registry, diagnostics);
+      if (const ConfigNode* symbolic = m->find("symbolic")) {
+        model.symbolic = validate_symbolic(*symbolic, path + ".symbolic", registry, diagnostics);
+      }
       ConfigNode training =
           training_section.is_map() ? training_section : ConfigNode::map(root.location());
       if (const ConfigNode* overrides = m->find("training")) {
@@ -959,6 +1138,23 @@ std::string to_yaml(const PipelineConfig& config) {
     out += "    checkpoint: " + format_option_value(model.checkpoint) + "\n";
     out += "    training:\n";
     emit_training(out, model.training, 6);
+    if (model.symbolic.enabled) {
+      out += "    symbolic:\n";
+      emit_options(out, model.symbolic.settings, host_section_schema("symbolic"), 6);
+      out += "      edges:";
+      if (model.symbolic.edges.empty()) out += " []";
+      out += "\n";
+      for (const auto& edge : model.symbolic.edges) {
+        out += "        - {layer: " + std::to_string(edge.layer) +
+               ", input: " + std::to_string(edge.input) +
+               ", output: " + std::to_string(edge.output) +
+               ", function: " + format_option_value(edge.function) + "}\n";
+      }
+      if (!model.symbolic.refine.empty()) {
+        out += "      refine:\n";
+        emit_plugin(out, "optimizer", model.symbolic.refine.front().optimizer, 8);
+      }
+    }
   }
   out += "evaluation:\n";
   emit_options(out, config.evaluation, host_section_schema("evaluation"), 2);

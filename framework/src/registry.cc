@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hnn/error.h"
+#include "hnn/symbolic/function_library.h"
 
 namespace hnn {
 namespace {
@@ -15,7 +16,7 @@ bool is_valid_name(const std::string& name) {
 }
 
 // Keys the host reads itself in a plugin's section of the pipeline file.
-constexpr const char* kReservedKeys[] = {"plugin", "training", "checkpoint"};
+constexpr const char* kReservedKeys[] = {"plugin", "training", "checkpoint", "symbolic"};
 
 }  // namespace
 
@@ -33,9 +34,16 @@ std::string to_string(PluginKind kind) {
   return "unknown";
 }
 
-Registry::Registry() = default;
+Registry::Registry()
+    : functions_(std::make_unique<symbolic::SymbolicFunctionLibrary>(
+          symbolic::SymbolicFunctionLibrary::pykan())),
+      pending_functions_(std::make_unique<symbolic::SymbolicFunctionLibrary>()) {
+  for (const auto& name : functions_->names()) function_sources_[name] = "<built-in>";
+}
 
 Registry::~Registry() {
+  pending_functions_.reset();
+  functions_.reset();
   // Entries must go before the libraries their factories live in; each entry holds its
   // library, and the members of Entry are ordered for that. Clear explicitly so that the
   // order does not depend on the map's internals.
@@ -92,8 +100,32 @@ void Registry::add_integrator(std::string name, std::string description, OptionS
       std::move(factory));
 }
 
+void Registry::add_symbolic_function(symbolic::SymbolicFunction function) {
+  const std::string where =
+      "registering symbolic function '" + function.name + "' from " + pending_source_;
+  if (!function.owner) function.owner = pending_library_;
+  if (!in_source_) {
+    if (const auto it = function_sources_.find(function.name); it != function_sources_.end()) {
+      throw PluginError("symbolic function '" + function.name + "' is registered twice: by " +
+                        it->second + " and by " + pending_source_);
+    }
+  }
+  const std::string name = function.name;
+  try {
+    (in_source_ ? *pending_functions_ : *functions_).add(std::move(function));
+  } catch (const Error& error) {
+    throw PluginError(where + ": " + error.what());
+  }
+  if (!in_source_) function_sources_[name] = pending_source_;
+}
+
+const symbolic::SymbolicFunctionLibrary& Registry::symbolic_functions() const {
+  return *functions_;
+}
+
 void Registry::begin_source(std::string source, std::shared_ptr<const void> library) {
   pending_.clear();
+  *pending_functions_ = symbolic::SymbolicFunctionLibrary();
   pending_source_ = std::move(source);
   pending_library_ = std::move(library);
   in_source_ = true;
@@ -117,6 +149,22 @@ void Registry::commit_source() {
       throw PluginError(message);
     }
   }
+  for (const auto& function : *pending_functions_) {
+    if (const auto it = function_sources_.find(function.name); it != function_sources_.end()) {
+      const std::string message = "symbolic function '" + function.name +
+                                  "' is registered twice: by " + it->second + " and by " +
+                                  pending_source_ +
+                                  " (remove one of the libraries from the "
+                                  "plugin path)";
+      abandon_source();
+      throw PluginError(message);
+    }
+  }
+  for (const auto& function : *pending_functions_) {
+    functions_->add(function);
+    function_sources_[function.name] = pending_source_;
+  }
+  *pending_functions_ = symbolic::SymbolicFunctionLibrary();
   for (auto& entry : pending_) {
     auto key = std::make_pair(entry.info.kind, entry.info.name);
     entries_.emplace(std::move(key), std::move(entry));
@@ -129,6 +177,7 @@ void Registry::commit_source() {
 
 void Registry::abandon_source() {
   pending_.clear();
+  *pending_functions_ = symbolic::SymbolicFunctionLibrary();
   pending_library_.reset();
   pending_source_ = "<built-in>";
   in_source_ = false;

@@ -36,7 +36,10 @@ SymbolicFunctionLibrary SymbolicFunctionLibrary::pykan() {
   SymbolicFunctionLibrary library;
   auto add = [&library](std::string name, double (*evaluate)(double), ex (*expression)(const ex&),
                         int complexity) {
-    library.add({std::move(name), evaluate, expression, complexity, nullptr});
+    library.add({.name = std::move(name),
+                 .evaluate = evaluate,
+                 .expression = expression,
+                 .complexity = complexity});
   };
   add(
       "x", [](double x) { return x; }, [](const ex& x) -> ex { return x; }, 1);

@@ -142,6 +142,12 @@ class KolmogorovArnoldNetwork final : public Model {
   // under-determined) to the old spline at those samples. Invalidates the forward state.
   void update_grid(const Eigen::Ref<const Eigen::MatrixXd>& inputs) override;
 
+  bool has_edge_activations() const override { return true; }
+  // forward(inputs), then per layer the node values x^(l), every edge's output phi_e (0 for
+  // a masked edge), pykan's acts_scale (mean |phi_e| / (grid width + 1e-4), kan.md §1.4)
+  // and the biases.
+  EdgeActivations edge_activations(const Eigen::Ref<const Eigen::MatrixXd>& inputs) override;
+
   std::vector<double> auxiliary_state() const override;
   // Throws hnn::Error naming the model when the size differs from auxiliary_state()'s or a
   // grid is not strictly increasing.

@@ -93,7 +93,7 @@ TEST_CASE("an unknown key is reported with its location and a did-you-mean") {
   CHECK(errors_of("unknown_key.yaml") ==
         kFixtures +
             "/unknown_key.yaml:5:5: error: models.m.hiden: unknown key 'hiden' (did you "
-            "mean 'hidden'?); model 'fixture_quadratic' takes: training, checkpoint, "
+            "mean 'hidden'?); model 'fixture_quadratic' takes: training, checkpoint, symbolic, "
             "plugin, inputs, outputs, initial, hidden, activation, output_bias, notes_file");
 }
 
@@ -286,4 +286,50 @@ TEST_CASE("the evaluation's energy trials and the training's minibatches are val
   CHECK(errors_of("valid.yaml", {"training.batch_size=-1"}) ==
         "--set 'training.batch_size=-1':1:21: error: training.batch_size: expected an integer >= "
         "0, found '-1'");
+}
+
+TEST_CASE("a symbolic section: options, edges and refinement validated, all errors located") {
+  const std::string errors = errors_of("symbolic.yaml");
+  const std::string file = kFixtures + "/symbolic.yaml";
+  CHECK(errors.find(file + ":9:22: error: models.m.symbolic.functions[1]: unknown symbolic "
+                           "function 'sine' (did you mean 'sin'?); known: x, x^2") !=
+        std::string::npos);
+  CHECK(errors.find(file + ":10:14: error: models.m.symbolic.top_k: ") != std::string::npos);
+  CHECK(errors.find(file + ":11:16: error: models.m.symbolic.a_range: expected [low, high] with "
+                           "low < high, found [2.0, -2.0]") != std::string::npos);
+  CHECK(errors.find(file + ":13:53: error: models.m.symbolic.edges[0].function: unknown "
+                           "symbolic function 'x^22' (did you mean 'x^2'?)") != std::string::npos);
+  CHECK(errors.find(file + ":14:11: error: models.m.symbolic.edges[1]: this edge (layer 0, input "
+                           "0, output 0) is assigned twice") != std::string::npos);
+  CHECK(errors.find(file + ":15:19: error: models.m.symbolic.edges[2].layer: ") !=
+        std::string::npos);
+  CHECK(errors.find(file + ":15:33: error: models.m.symbolic.edges[2].outptu: unknown key "
+                           "'outptu' (did you mean 'output'?)") != std::string::npos);
+  CHECK(errors.find("models.m.symbolic.edges[2].output: missing required key") !=
+        std::string::npos);
+  CHECK(errors.find(file + ":16:74: error: models.m.symbolic.refine.memory: unknown key") !=
+        std::string::npos);
+
+  // A valid section resolves with its defaults and round-trips through the resolved YAML.
+  const auto config =
+      valid({"models.quadratic.symbolic={edges: [{layer: 0, input: 1, output: 0, "
+             "function: sin}], refine: {optimizer: {plugin: "
+             "fixture_gradient_descent}}}"});
+  const auto& symbolic = config.models.front().symbolic;
+  CHECK(symbolic.enabled);
+  CHECK(symbolic.settings.string("samples") == "test");
+  CHECK(symbolic.settings.real("prune_threshold") == 1e-2);
+  REQUIRE(symbolic.edges.size() == 1);
+  CHECK(symbolic.edges[0].function == "sin");
+  CHECK(symbolic.edges[0].input == 1);
+  REQUIRE(symbolic.refine.size() == 1);
+  CHECK(symbolic.refine[0].optimizer.plugin == "fixture_gradient_descent");
+  const std::string yaml = hnn::to_yaml(config);
+  CHECK(yaml.find("      edges:\n        - {layer: 0, input: 1, output: 0, function: \"sin\"}") !=
+        std::string::npos);
+  hnn::Diagnostics diagnostics;
+  const auto again = hnn::validate_pipeline(hnn::parse_config(yaml, "resolved"),
+                                            kFixtures + "/valid.yaml", registry(), diagnostics);
+  CHECK(diagnostics.format() == "");
+  CHECK(hnn::to_yaml(again) == yaml);
 }

@@ -39,6 +39,10 @@ const std::map<std::string, std::map<std::string, hnn::OptionValue>> kModelSetti
       {"k", std::int64_t{5}},
       {"noise_scale", 3.0},
       {"seed", std::int64_t{71}}}},
+    // symbolic: a network of eight library functions (x, x^2, x^3, sin, exp, tanh, cosh,
+    // gaussian) with their affine parameters trainable.
+    {"symbolic",
+     {{"file", std::string(HNN_SOURCE_DIR "/tests/conformance/symbolic_network.yaml")}}},
 };
 
 // Time over which each system's true flow is integrated for the conservation check.
@@ -51,15 +55,8 @@ const std::map<std::string, std::map<std::string, hnn::OptionValue>> kSystemSett
     {"expression", {{"hamiltonian", std::string("p^2/2 + 1 - cos(q) + q^4/10")}}},
 };
 
-hnn::Options options_for(const hnn::PluginInfo& info,
-                         const std::map<std::string, hnn::OptionValue>& settings) {
-  hnn::Options options = hnn::Options::defaults(info.schema);
-  for (const auto& [key, value] : settings) options.set(key, value);
-  return options;
-}
-
 // The schema's defaults (required keys left out) with `settings` applied.
-hnn::Options system_options(const hnn::PluginInfo& info,
+hnn::Options plugin_options(const hnn::PluginInfo& info,
                             const std::map<std::string, hnn::OptionValue>& settings) {
   hnn::Options options;
   for (const auto& option : info.schema.options()) {
@@ -94,7 +91,7 @@ TEST_CASE("every bundled system: gradient against finite differences, energy con
     const auto settings = kSystemSettings.count(info->name)
                               ? kSystemSettings.at(info->name)
                               : std::map<std::string, hnn::OptionValue>{};
-    const auto system = registry().create_system(info->name, system_options(*info, settings));
+    const auto system = registry().create_system(info->name, plugin_options(*info, settings));
     CHECK(int(system->coordinate_names().size()) == system->state_dimension());
     hnn::NumpyLegacyRandom random(7);
     Eigen::VectorXd x(system->state_dimension());
@@ -127,7 +124,7 @@ TEST_CASE("every bundled model: input, mixed and output gradients and both objec
     auto settings = kModelSettings.at(info->name);
     settings["inputs"] = std::int64_t(d);
     settings["outputs"] = std::int64_t(2);
-    const auto model = registry().create_model(info->name, options_for(*info, settings));
+    const auto model = registry().create_model(info->name, plugin_options(*info, settings));
     Eigen::VectorXd parameters(model->parameter_count());
     model->get_parameters(parameters);
     for (int output = 0; output < 2; ++output) {
@@ -149,7 +146,8 @@ TEST_CASE("every bundled model: input, mixed and output gradients and both objec
       CHECK_MESSAGE(result.passed(kTolerance), result.report());
     }
     settings["outputs"] = std::int64_t(d);
-    const auto baseline_model = registry().create_model(info->name, options_for(*info, settings));
+    const auto baseline_model =
+        registry().create_model(info->name, plugin_options(*info, settings));
     Eigen::VectorXd baseline_parameters(baseline_model->parameter_count());
     baseline_model->get_parameters(baseline_parameters);
     hnn::BaselineObjective baseline(*baseline_model, inputs, targets);

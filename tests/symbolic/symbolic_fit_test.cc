@@ -207,20 +207,28 @@ TEST_CASE("subsets, unknown names and registration") {
   CHECK_THROWS_WITH_AS(library.at("sine"), doctest::Contains("'gaussian', 'cosh'"), hnn::Error);
   CHECK_THROWS_WITH_AS(library.subset({"x", "x"}), doctest::Contains("listed twice"), hnn::Error);
   CHECK_THROWS_WITH_AS(library.subset({}), doctest::Contains("at least one name"), hnn::Error);
-  CHECK_THROWS_WITH_AS(library.add({"sin", [](double x) { return x; },
-                                    [](const GiNaC::ex& x) { return x; }, 1, nullptr}),
+  const auto identity = [](double x) { return x; };
+  const auto identity_expression = [](const GiNaC::ex& x) { return x; };
+  CHECK_THROWS_WITH_AS(library.add({.name = "sin",
+                                    .evaluate = identity,
+                                    .expression = identity_expression,
+                                    .complexity = 1}),
                        doctest::Contains("'sin' is already in the library"), hnn::Error);
   CHECK_THROWS_WITH_AS(
-      library.add({"bad", nullptr, [](const GiNaC::ex& x) { return x; }, 1, nullptr}),
+      library.add({.name = "bad", .evaluate = nullptr, .expression = identity_expression}),
       doctest::Contains("evaluator is missing"), hnn::Error);
-  CHECK_THROWS_WITH_AS(library.add({"neg", [](double x) { return x; },
-                                    [](const GiNaC::ex& x) { return x; }, -1, nullptr}),
+  CHECK_THROWS_WITH_AS(library.add({.name = "neg",
+                                    .evaluate = identity,
+                                    .expression = identity_expression,
+                                    .complexity = -1}),
                        doctest::Contains("complexity must be >= 0, found -1"), hnn::Error);
   CHECK(library.size() == 24);
 
   // A plugin's function: x^5, then fitted like any other.
-  library.add({"x^5", [](double x) { return x * x * x * x * x; },
-               [](const GiNaC::ex& x) -> GiNaC::ex { return GiNaC::pow(x, 5); }, 3, nullptr});
+  library.add({.name = "x^5",
+               .evaluate = [](double x) { return x * x * x * x * x; },
+               .expression = [](const GiNaC::ex& x) -> GiNaC::ex { return GiNaC::pow(x, 5); },
+               .complexity = 3});
   CHECK(library.size() == 25);
   CHECK(library.index_of("x^5") == 24);
   const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(60, -1.0, 1.0);
@@ -417,8 +425,10 @@ TEST_CASE("fit options and samples are validated") {
   CHECK(fit.c == 0.0);
   CHECK(fit.d == doctest::Approx(1.5));
   // An evaluator that throws inside the parallel grid search: rethrown, not terminated.
-  hnn::symbolic::SymbolicFunction thrower{"thrower",
-                                          [](double) -> double { throw hnn::Error("boom"); },
-                                          [](const GiNaC::ex& t) { return t; }, 1, nullptr};
+  hnn::symbolic::SymbolicFunction thrower{
+      .name = "thrower",
+      .evaluate = [](double) -> double { throw hnn::Error("boom"); },
+      .expression = [](const GiNaC::ex& t) { return t; },
+      .complexity = 1};
   CHECK_THROWS_WITH_AS(hnn::symbolic::fit_affine_parameters(x, x, thrower), "boom", hnn::Error);
 }

@@ -13,7 +13,8 @@
 //   L(theta) = mean over all d x N entries of (f(x_n) - target_n)^2        (data_loss)
 //            + l1 * sum_i |theta_i| + the model's own penalty, if it has one   (penalty)
 //
-// with the L1 subgradient l1 * sign(theta_i) (0 at theta_i = 0), as PyTorch's.
+// with the L1 subgradient l1 * sign(theta_i) (0 at theta_i = 0), as PyTorch's, or, with
+// l1_smoothing = s > 0, the smooth l1 * sum_i (sqrt(theta_i^2 + s^2) - s).
 //
 // Example:
 //
@@ -61,6 +62,9 @@ struct HamiltonianObjectiveOptions {
   FieldType field_type = FieldType::kSolenoidal;
   // Coefficient of the L1 penalty on all parameters, >= 0 and finite.
   double l1 = 0.0;
+  // >= 0: 0 is the exact |theta| (PyTorch's subgradient); s > 0 uses sqrt(theta^2 + s^2) - s,
+  // which Ceres' line search can cross (the exact kinks stall it after a few hundred steps).
+  double l1_smoothing = 0.0;
 
   // True when the values are in range (the model-dependent checks happen in the
   // objective's constructor); otherwise false and *error names the field, value and range.

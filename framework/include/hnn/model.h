@@ -26,6 +26,10 @@
 //   has_grid_update()/update_grid(inputs)
 //                                  adapts internal grids to a batch of inputs (KAN grid update
 //                                  from samples), keeping the function as close as it can
+//   has_edge_activations()/edge_activations(inputs)
+//                                  for edge networks (KANs): a forward pass that returns every
+//                                  edge's input and output samples, strengths and the node
+//                                  biases (hnn/edge_activations.h), for symbolic regression
 //
 // Shapes: a batch is a column-major matrix with one sample per *column*: inputs are
 // input_dimension x N, outputs output_dimension x N, input gradients input_dimension x N.
@@ -50,6 +54,8 @@
 #include <Eigen/Core>
 #include <string>
 #include <vector>
+
+#include "hnn/edge_activations.h"
 
 namespace hnn {
 
@@ -93,6 +99,12 @@ class Model {
   // callers re-read them with get_parameters().
   virtual bool has_grid_update() const { return false; }
   virtual void update_grid(const Eigen::Ref<const Eigen::MatrixXd>& inputs);
+
+  // Optional for edge networks: runs forward(inputs) (inputs: input_dimension x N, N >= 1)
+  // and returns what every edge computed (hnn/edge_activations.h). The forward state is that
+  // of forward(inputs) afterwards.
+  virtual bool has_edge_activations() const { return false; }
+  virtual EdgeActivations edge_activations(const Eigen::Ref<const Eigen::MatrixXd>& inputs);
 
   // Non-trainable state a checkpoint must keep to reproduce the model exactly.
   virtual std::vector<double> auxiliary_state() const { return {}; }

@@ -14,7 +14,9 @@
 //                                             {update_grid: true, optimizer: {...}}]}
 //   models:
 //     <model name>: {plugin: mlp, <model options>, checkpoint: <file>,
-//                    training: {<overrides of the training section>}}
+//                    training: {<overrides of the training section>},
+//                    symbolic: {<symbolic options>, edges: [{layer: 0, input: 0, output: 0,
+//                               function: "x^2"}, ...], refine: {optimizer: {...}}}}
 //   evaluation: {<evaluation options>, integrator: {...}, reference_integrator: {...}}
 //   output:     {directory: runs/spring_mlp}
 //
@@ -53,11 +55,29 @@ struct TrainingConfig {
   std::vector<TrainingStage> stages;  // at least one
 };
 
+// A function assigned by hand to one edge of an edge network (models.<m>.symbolic.edges).
+struct SymbolicEdgeChoice {
+  int layer = 0;
+  int input = 0;
+  int output = 0;
+  std::string function;
+};
+
+// The symbolic stage of an edge-network model (models.<m>.symbolic): after training, fit
+// formulas to its edges, compose, verify and roll out the result (kan.md §6).
+struct SymbolicConfig {
+  bool enabled = false;                   // the model has a `symbolic` section
+  Options settings;                       // symbolic_schema()
+  std::vector<SymbolicEdgeChoice> edges;  // manual assignments
+  std::vector<TrainingStage> refine;      // optional training of the affine parameters
+};
+
 struct ModelConfig {
   std::string name;  // the key under `models:`
   PluginChoice model;
   TrainingConfig training;
   std::string checkpoint;  // "" when none, else a path resolved against the pipeline's folder
+  SymbolicConfig symbolic;
 };
 
 struct PipelineConfig {
@@ -81,8 +101,9 @@ OptionSchema data_schema();
 OptionSchema training_schema();
 OptionSchema evaluation_schema();
 OptionSchema output_schema();
-// The schema of a host section by name ("data", "training", "evaluation", "output"), or
-// nullptr.
+OptionSchema symbolic_schema();
+// The schema of a host section by name ("data", "training", "evaluation", "output",
+// "symbolic"), or nullptr.
 const OptionSchema* host_section_schema(const std::string& section);
 
 // The `plugins:` list of a parsed pipeline, resolved against the pipeline file's folder,

@@ -35,6 +35,10 @@
 #include "hnn/system.h"
 
 namespace hnn {
+namespace symbolic {
+struct SymbolicFunction;
+class SymbolicFunctionLibrary;
+}  // namespace symbolic
 
 enum class PluginKind { kModel, kSystem, kOptimizer, kIntegrator };
 inline constexpr PluginKind kAllPluginKinds[] = {PluginKind::kSystem, PluginKind::kModel,
@@ -66,7 +70,7 @@ class Registry {
 
   // Registration, called by plugins. `name` is a lower-case identifier ([a-z0-9_]+).
   // Throws PluginError for an invalid name or a schema that uses a key the host reads
-  // itself in a plugin section (`plugin`, `training`, `checkpoint`).
+  // itself in a plugin section (`plugin`, `training`, `checkpoint`, `symbolic`).
   void add_model(std::string name, std::string description, OptionSchema schema,
                  Factory<Model> factory);
   void add_system(std::string name, std::string description, OptionSchema schema,
@@ -75,6 +79,15 @@ class Registry {
                      Factory<Optimizer> factory);
   void add_integrator(std::string name, std::string description, OptionSchema schema,
                       Factory<Integrator> factory);
+
+  // Adds a function to the library of symbolic regression (hnn/symbolic/function_library.h,
+  // which the caller includes), selectable by name in a pipeline's `symbolic.functions`.
+  // A function registered from a plugin keeps that plugin loaded. Throws PluginError for an
+  // incomplete entry or a name that is taken (by pykan's functions or another plugin; for
+  // a plugin, when its registration is committed).
+  void add_symbolic_function(symbolic::SymbolicFunction function);
+  // pykan's 24 functions (kan.md §6.1), then the registered ones in registration order.
+  const symbolic::SymbolicFunctionLibrary& symbolic_functions() const;
 
   // Look-up. nullptr when the name is not registered for that kind.
   const PluginInfo* find(PluginKind kind, std::string_view name) const;
@@ -116,6 +129,9 @@ class Registry {
 
   std::map<std::pair<PluginKind, std::string>, Entry, std::less<>> entries_;
   std::vector<Entry> pending_;
+  std::unique_ptr<symbolic::SymbolicFunctionLibrary> functions_;
+  std::unique_ptr<symbolic::SymbolicFunctionLibrary> pending_functions_;
+  std::map<std::string, std::string, std::less<>> function_sources_;  // name -> source
   std::string pending_source_ = "<built-in>";
   std::shared_ptr<const void> pending_library_;
   bool in_source_ = false;

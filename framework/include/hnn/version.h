@@ -11,7 +11,8 @@ inline constexpr const char* kVersion = "0.1.0";
 // PluginDescriptor and the virtual interfaces (Model, System, Optimizer, Integrator,
 // Registry). Bump it whenever any of them changes; the host refuses a plugin built for
 // another ABI version before it touches any of its C++ symbols.
-inline constexpr int kPluginAbiVersion = 1;
+// 2: Model::edge_activations, Registry::add_symbolic_function.
+inline constexpr int kPluginAbiVersion = 2;
 
 }  // namespace hnn
 

@@ -8,9 +8,11 @@
 namespace hnn::internal {
 
 // Returns l1 * sum |parameters_i| and, when gradient is not null, adds l1 * sign(parameters_i)
-// (0 at 0) to it. parameters and gradient have the same size.
+// (0 at 0) to it. parameters and gradient have the same size. With smoothing s > 0, |t| is
+// replaced by sqrt(t^2 + s^2) - s (smooth, so that line-search methods such as Ceres'
+// L-BFGS do not stall at the kinks; within s of |t|).
 double add_l1_penalty(double l1, const Eigen::Ref<const Eigen::VectorXd>& parameters,
-                      double* gradient);
+                      double* gradient, double smoothing = 0.0);
 
 // Throws hnn::Error "<owner>: <what> is R x C, expected ..." unless the states and targets
 // are d x N with d == input_dimension and N >= 1.

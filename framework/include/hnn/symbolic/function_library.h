@@ -24,8 +24,10 @@
 //   using hnn::symbolic::SymbolicFunctionLibrary;
 //   SymbolicFunctionLibrary library = SymbolicFunctionLibrary::pykan();
 //   SymbolicFunctionLibrary polynomials = library.subset({"x", "x^2", "x^3"});
-//   library.add({"x^5", [](double x) { return x * x * x * x * x; },
-//                [](const GiNaC::ex& x) { return GiNaC::pow(x, 5); }, 3});
+//   library.add({.name = "x^5",
+//                .evaluate = [](double x) { return x * x * x * x * x; },
+//                .expression = [](const GiNaC::ex& x) { return GiNaC::pow(x, 5); },
+//                .complexity = 3});
 //   double y = library.at("sqrt").evaluate(-1.0);   // NaN
 //
 // A library is a plain value: copying it is cheap (the callbacks are shared) and a const
@@ -47,14 +49,16 @@ namespace hnn::symbolic {
 // One library entry. All callbacks must be set; evaluate must be a pure function of its
 // argument (it is called concurrently by fit_affine_parameters).
 struct SymbolicFunction {
+  // Anything the callbacks' code depends on, kept alive as long as the entry (a plugin
+  // that registers a function passes its library handle here; the registry does it for
+  // functions registered from a plugin). May be null. Declared first so that it is
+  // destroyed after the callbacks.
+  std::shared_ptr<const void> owner = nullptr;
   std::string name;
   std::function<double(double)> evaluate;
   std::function<GiNaC::ex(const GiNaC::ex&)> expression;
   // >= 0; lower is simpler. Only compared between entries (near-tie breaking).
   int complexity = 0;
-  // Anything the callbacks' code depends on, kept alive as long as the entry (a plugin
-  // that registers a function passes its library handle here). May be null.
-  std::shared_ptr<const void> owner;
 };
 
 class SymbolicFunctionLibrary {

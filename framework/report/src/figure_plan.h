@@ -1,0 +1,47 @@
+// The figures of a report as plans (name, caption, a drawing function) and their rendering
+// to SVG and PNG.
+#ifndef HNN_REPORT_SRC_FIGURE_PLAN_H_
+#define HNN_REPORT_SRC_FIGURE_PLAN_H_
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "hnn/report/figures.h"
+#include "hnn/report/run_folder.h"
+#include "plot_canvas.h"
+
+namespace hnn::report::internal {
+
+// A figure before drawing. `draw` draws it on any device; it may refer to the run folder
+// the plan was made from, which must outlive the plan.
+struct FigurePlan {
+  std::string name;
+  std::string title;
+  std::string caption;
+  std::function<void(PlotCanvas&)> draw;
+};
+
+// The colour of `model` in every figure: by its place in summary.yaml (models missing
+// there come after).
+int model_colour(const RunSummary& summary, const std::string& model);
+
+// Each returns nullopt and sets `reason` when the run has nothing to show in the figure.
+std::optional<FigurePlan> plan_data_phase_portrait(const RunFolder& run, std::string& reason);
+std::optional<FigurePlan> plan_losses(const RunFolder& run, std::string& reason);
+std::optional<FigurePlan> plan_penalty(const RunFolder& run, std::string& reason);
+std::optional<FigurePlan> plan_trajectories_phase_space(const RunFolder& run, std::string& reason);
+std::optional<FigurePlan> plan_trajectory_error(const RunFolder& run, std::string& reason);
+std::optional<FigurePlan> plan_energy(const RunFolder& run, std::string& reason);
+FigurePlan plan_network_diagram(const EdgeNetwork& network);
+
+// Draws `plan` into <run_directory>/figures/<name>.svg and .png. PLplot writes a scratch
+// file beside each, which is read back and written atomically (hnn/atomic_file.h), then
+// removed. Throws hnn::Error naming the figure's file when drawing or writing fails.
+Figure render_figure(const FigurePlan& plan, const std::filesystem::path& run_directory,
+                     const FigureOptions& options);
+
+}  // namespace hnn::report::internal
+
+#endif  // HNN_REPORT_SRC_FIGURE_PLAN_H_

@@ -1,0 +1,125 @@
+#include "yaml_reading.h"
+
+#include "file_text.h"
+#include "hnn/report/csv_table.h"
+#include "hnn/report/run_folder_error.h"
+
+namespace hnn::report::internal {
+
+namespace {
+
+std::string found(const YAML::Node& node) {
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a map";
+  return "nothing";
+}
+
+}  // namespace
+
+YamlDocument::YamlDocument(const std::filesystem::path& file) : file_(file) {
+  const std::string text = read_file_text(file);
+  try {
+    root_ = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    throw RunFolderError(file.string() + ":" + std::to_string(error.mark.line + 1) + ":" +
+                         std::to_string(error.mark.column + 1) +
+                         ": error: not valid YAML: " + error.msg);
+  }
+}
+
+std::string YamlDocument::where(const YAML::Node& node) const {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return file_.string();
+  return file_.string() + ":" + std::to_string(mark.line + 1) + ":" +
+         std::to_string(mark.column + 1);
+}
+
+void YamlDocument::fail(const YAML::Node& node, const std::string& key,
+                        const std::string& problem) const {
+  throw RunFolderError(where(node) + ": error: " + key + ": " + problem);
+}
+
+YAML::Node YamlDocument::child(const YAML::Node& map, const std::string& key,
+                               const std::string& path) const {
+  if (!map.IsMap()) fail(map, path, "expected a map, found " + found(map));
+  YAML::Node value = map[key];
+  if (!value.IsDefined() || value.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+  return value;
+}
+
+double YamlDocument::real(const YAML::Node& map, const std::string& key, const std::string& path,
+                          double fallback) const {
+  const YAML::Node value = child(map, key, path);
+  if (!value.IsDefined()) return fallback;
+  double result = 0;
+  if (!value.IsScalar() || !parse_real(value.Scalar(), result)) {
+    fail(value, path, "expected a real, found " + found(value));
+  }
+  return result;
+}
+
+long YamlDocument::integer(const YAML::Node& map, const std::string& key, const std::string& path,
+                           long fallback) const {
+  const YAML::Node value = child(map, key, path);
+  if (!value.IsDefined()) return fallback;
+  long result = 0;
+  if (!value.IsScalar() || !YAML::convert<long>::decode(value, result)) {
+    fail(value, path, "expected an integer, found " + found(value));
+  }
+  return result;
+}
+
+bool YamlDocument::boolean(const YAML::Node& map, const std::string& key, const std::string& path,
+                           bool fallback) const {
+  const YAML::Node value = child(map, key, path);
+  if (!value.IsDefined()) return fallback;
+  bool result = false;
+  if (!value.IsScalar() || !YAML::convert<bool>::decode(value, result)) {
+    fail(value, path, "expected true or false, found " + found(value));
+  }
+  return result;
+}
+
+std::string YamlDocument::text(const YAML::Node& map, const std::string& key,
+                               const std::string& path, const std::string& fallback) const {
+  const YAML::Node value = child(map, key, path);
+  if (!value.IsDefined()) return fallback;
+  if (!value.IsScalar()) fail(value, path, "expected a text, found " + found(value));
+  return value.Scalar();
+}
+
+std::vector<long> YamlDocument::integers(const YAML::Node& map, const std::string& key,
+                                         const std::string& path) const {
+  const YAML::Node value = child(map, key, path);
+  if (!value.IsDefined()) fail(map, path, "missing; expected a list of integers");
+  if (!value.IsSequence()) fail(value, path, "expected a list of integers, found " + found(value));
+  std::vector<long> result;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    long element = 0;
+    if (!value[i].IsScalar() || !YAML::convert<long>::decode(value[i], element)) {
+      fail(value[i], path + "[" + std::to_string(i) + "]",
+           "expected an integer, found " + found(value[i]));
+    }
+    result.push_back(element);
+  }
+  return result;
+}
+
+std::vector<std::string> YamlDocument::texts(const YAML::Node& map, const std::string& key,
+                                             const std::string& path) const {
+  const YAML::Node value = child(map, key, path);
+  if (!value.IsDefined()) fail(map, path, "missing; expected a list of texts");
+  if (!value.IsSequence()) fail(value, path, "expected a list of texts, found " + found(value));
+  std::vector<std::string> result;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (!value[i].IsScalar()) {
+      fail(value[i], path + "[" + std::to_string(i) + "]",
+           "expected a text, found " + found(value[i]));
+    }
+    result.push_back(value[i].Scalar());
+  }
+  return result;
+}
+
+}  // namespace hnn::report::internal
