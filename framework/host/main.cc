@@ -147,7 +147,7 @@ int describe(std::ostream& out, const hnn::Registry& registry, const std::string
     print_schema(out, *schema);
   }
   if (!found) {
-    std::vector<std::string> all = {"data", "training", "evaluation", "output"};
+    std::vector<std::string> all = {"data", "training", "evaluation", "output", "symbolic"};
     for (const auto kind : hnn::kAllPluginKinds) {
       for (const auto& n : registry.names(kind)) all.push_back(n);
     }

@@ -11,7 +11,9 @@
 #include <random>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 
+#include "dense_product.h"
 #include "hnn/error.h"
 
 namespace hnn::mlp {
@@ -24,10 +26,11 @@ constexpr Index kParallelThreshold = 16384;
 
 // Calls body(k) for k = 0 .. count-1, on all OpenMP threads when work (the number of
 // entries touched) is large enough. Small loops stay serial without entering OpenMP at
-// all: a parallel region with a false if() clause still allocates a team in libgomp.
+// all: a parallel region with a false if() clause, or with one thread, still allocates a
+// team in libgomp.
 template <class Body>
 void parallel_for(Index count, Index work, const Body& body) {
-  if (work >= kParallelThreshold) {
+  if (work >= kParallelThreshold && count > 1 && omp_get_max_threads() > 1) {
 #pragma omp parallel for schedule(static)
     for (Index k = 0; k < count; ++k) body(k);
   } else {
@@ -36,29 +39,49 @@ void parallel_for(Index count, Index work, const Body& body) {
 }
 
 // Products at least this large (rows x columns x depth) are split over the OpenMP threads
-// by multiply(); smaller ones Eigen runs on one thread too (its own threshold for two
-// threads is the same), without allocating.
+// by multiply(); smaller ones run on the calling thread.
 constexpr double kParallelProductWork = 100000.0;
 
+// An Eigen matrix expression with direct access (a matrix, map, block or transpose of
+// one) as an operand of multiply_dense().
+template <class Expression>
+DenseOperand dense_operand(const Expression& m) {
+  return {m.data(), m.outerStride(), (Expression::Flags & Eigen::RowMajorBit) != 0};
+}
+
+// The rows [begin, begin + count) of a (rows of the product), or the columns of b.
+DenseOperand operand_rows(const DenseOperand& a, Index begin) {
+  return {a.row_major ? a.data + begin * a.stride : a.data + begin, a.stride, a.row_major};
+}
+DenseOperand operand_columns(const DenseOperand& b, Index begin) {
+  return {b.row_major ? b.data + begin : b.data + begin * b.stride, b.stride, b.row_major};
+}
+
 // destination = left * right (or += when accumulate), the columns (or rows, whichever is
-// longer) of the destination split over the OpenMP threads. Each thread's part is an
-// ordinary sequential Eigen GEMM, whose packing buffers live on the stack (see
-// EIGEN_STACK_ALLOCATION_LIMIT in CMakeLists.txt); Eigen's own parallel GEMM would
-// allocate them on the heap on every call.
+// longer) of the destination split over the OpenMP threads. Each thread's part is a
+// sequential product (dense_product.h: AVX2+FMA where the processor has it) whose packing
+// buffers live on the stack (see EIGEN_STACK_ALLOCATION_LIMIT in CMakeLists.txt); Eigen's
+// own parallel GEMM would allocate them on the heap on every call.
 template <class Destination, class Left, class Right>
 void multiply(Destination&& destination, const Left& left, const Right& right, bool accumulate) {
-  auto run = [accumulate](auto&& result, const auto& a, const auto& b) {
-    if (accumulate) {
-      result.noalias() += a * b;
-    } else {
-      result.noalias() = a * b;
-    }
-  };
-  const Index rows = destination.rows();
-  const Index columns = destination.cols();
-  const double work = double(rows) * double(columns) * double(left.cols());
+  using DestinationType = std::remove_cvref_t<Destination>;
+  Index rows = destination.rows();
+  Index columns = destination.cols();
+  const Index depth = left.cols();
+  DenseOperand a = dense_operand(left);
+  DenseOperand b = dense_operand(right);
+  if ((DestinationType::Flags & Eigen::RowMajorBit) != 0) {
+    // A row-major C = A B is the column-major C^T = B^T A^T.
+    std::swap(rows, columns);
+    const DenseOperand left_transposed{b.data, b.stride, !b.row_major};
+    b = DenseOperand{a.data, a.stride, !a.row_major};
+    a = left_transposed;
+  }
+  double* c = destination.data();
+  const Index c_stride = destination.outerStride();
+  const double work = double(rows) * double(columns) * double(depth);
   if (work < kParallelProductWork || omp_get_max_threads() == 1) {
-    run(destination, left, right);
+    multiply_dense(c, c_stride, rows, columns, depth, a, b, accumulate);
     return;
   }
   const bool split_columns = columns >= rows;
@@ -71,9 +94,11 @@ void multiply(Destination&& destination, const Left& left, const Right& right, b
     const Index count = size * (part + 1) / parts - begin;
     if (count > 0) {
       if (split_columns) {
-        run(destination.middleCols(begin, count), left, right.middleCols(begin, count));
+        multiply_dense(c + begin * c_stride, c_stride, rows, count, depth, a,
+                       operand_columns(b, begin), accumulate);
       } else {
-        run(destination.middleRows(begin, count), left.middleRows(begin, count), right);
+        multiply_dense(c + begin, c_stride, count, columns, depth, operand_rows(a, begin), b,
+                       accumulate);
       }
     }
   }
@@ -277,28 +302,59 @@ ActivationFunction activation_function(Activation activation) {
 constexpr int kMaxFusedInputs = 4;
 constexpr int kMaxFusedOutputs = 4;
 
-// Samples per chunk of the fused loops: the unit of parallel work, and of the partial sums
-// over samples, which are added in chunk order (thread-count independent results).
+// Samples per chunk of the fused first-layer loops: the unit of their partial sums over
+// samples, which are added in chunk order (thread-count independent results).
 constexpr Index kChunk = 64;
 
 Index chunk_count(Index samples) { return (samples + kChunk - 1) / kChunk; }
 
-// Calls body(chunk, first_sample, sample_count) for every chunk of `samples`, on all OpenMP
-// threads when work (entries touched) is large enough. Chunks are handed out dynamically:
-// when another process holds up one thread, the others take over its chunks (each chunk
-// still writes only its own results, so the order of the sums is unchanged).
+// Samples per slice: forward(), input_gradient() and the parameter gradient run every layer
+// for one slice of the batch on one thread, the slices handed out dynamically to the OpenMP
+// threads (one parallel region per call, no barrier between layers, and when another
+// process holds up one thread the others take over its slices). Sums over samples are
+// formed per slice (per chunk in the fused first layer) and added in slice order, so the
+// results do not depend on the number of threads. kSlice samples, large enough for the
+// products of a slice to run near the speed of one big GEMM, unless that makes more than
+// kMaxSlices slices (each slice keeps a parameter-sized vector of sums); always a multiple
+// of kChunk.
+constexpr Index kSlice = 128;
+constexpr Index kMaxSlices = 16;
+static_assert(kSlice % kChunk == 0, "a slice is made of whole chunks");
+
+Index slice_size(Index samples) {
+  const Index spread = (samples + kMaxSlices - 1) / kMaxSlices;
+  return std::max(kSlice, (spread + kChunk - 1) / kChunk * kChunk);
+}
+
+Index slice_count(Index samples) {
+  const Index size = slice_size(samples);
+  return (samples + size - 1) / size;
+}
+
+// Calls body(slice, first_sample, sample_count) for every slice of `samples`, on all OpenMP
+// threads when work (entries touched per layer) is large enough.
 template <class Body>
-void parallel_chunks(Index samples, Index work, const Body& body) {
-  const Index chunks = chunk_count(samples);
-  auto run = [&](Index chunk) {
-    const Index begin = chunk * kChunk;
-    body(chunk, begin, std::min(kChunk, samples - begin));
+void parallel_slices(Index samples, Index work, const Body& body) {
+  const Index size = slice_size(samples);
+  const Index slices = slice_count(samples);
+  auto run = [&](Index slice) {
+    const Index begin = slice * size;
+    body(slice, begin, std::min(size, samples - begin));
   };
-  if (work >= kParallelThreshold && chunks > 1) {
+  if (work >= kParallelThreshold && slices > 1 && omp_get_max_threads() > 1) {
 #pragma omp parallel for schedule(dynamic)
-    for (Index chunk = 0; chunk < chunks; ++chunk) run(chunk);
+    for (Index slice = 0; slice < slices; ++slice) run(slice);
   } else {
-    for (Index chunk = 0; chunk < chunks; ++chunk) run(chunk);
+    for (Index slice = 0; slice < slices; ++slice) run(slice);
+  }
+}
+
+// Calls body(chunk, first_sample, sample_count) for the chunks of [begin, begin + count),
+// begin a multiple of kChunk, on the calling thread.
+template <class Body>
+void for_each_chunk(Index begin, Index count, const Body& body) {
+  for (Index first = begin; first < begin + count; first += kChunk) {
+    body(first / kChunk, first, std::min(kChunk, begin + count - first));
   }
 }
 
@@ -669,6 +725,13 @@ void MultilayerPerceptron::resize_workspace(Index samples) {
   ones_.setOnes(samples);
   if (fuses_first_layer_)
     chunk_sums_.resize((widths_[0] + 2) * Index{widths_[1]}, chunk_count(samples));
+  // Per-slice sums of the parameters of the layers run as products: from W_2 on with a fused
+  // first layer (none with one hidden layer, whose fused loops sum in chunks), else all.
+  const bool all_fused = fuses_first_layer_ && layers == 2;
+  const Index first_product_offset = layout_[fuses_first_layer_ ? 1 : 0].weight_offset;
+  slice_gradients_.resize(all_fused ? 0 : parameters_.size() - first_product_offset,
+                          slice_count(samples));
+  slice_work_ = samples * *std::max_element(widths_.begin(), widths_.end());
   samples_ = samples;
 }
 
@@ -704,27 +767,22 @@ void MultilayerPerceptron::check_output_index(int output, const char* method) co
   }
 }
 
-void MultilayerPerceptron::activate(int layer) {
-  const Index n = samples_;
-  const Index rows = widths_[layer];
-  double* z = state_[layer].data() + rows * n;  // right half: a_l
-  const double* b = bias(layer).data();
-  double* first = first_derivative_[layer].data();
-  double* second = second_derivative_[layer].data();
-  const ActivationFunction activation = activation_function(options_.activation);
-  parallel_chunks(n, rows * n, [&](Index, Index begin, Index count) {
-    activation(z + begin * rows, b, first + begin * rows, second + begin * rows, rows, count);
-  });
+DenseOperand MultilayerPerceptron::weight_operand(int layer) const {
+  const LayerLayout& layout = layout_[layer - 1];
+  return {parameters_.data() + layout.weight_offset, layout.columns, true};
 }
 
-void MultilayerPerceptron::forward_first_layer() {
-  const Index n = samples_;
+DenseOperand MultilayerPerceptron::transposed_weight_operand(int layer) const {
+  const LayerLayout& layout = layout_[layer - 1];
+  return {parameters_.data() + layout.weight_offset, layout.columns, false};
+}
+
+void MultilayerPerceptron::forward_first_layer(Index begin, Index count) {
   const Index rows = widths_[1];
   const int inputs = widths_[0];
-  first_weights_ = weight(1);
   const double* w = first_weights_.data();
-  const double* x = state_[0].data() + inputs * n;  // right half: the inputs
-  double* a = state_[1].data() + rows * n;
+  const double* x = state_[0].data() + inputs * samples_;  // right half: the inputs
+  double* a = state_[1].data() + rows * samples_;
   const double* b = bias(1).data();
   double* first = first_derivative_[1].data();
   double* second = second_derivative_[1].data();
@@ -737,27 +795,25 @@ void MultilayerPerceptron::forward_first_layer() {
   const double* b_output = layout_[last - 1].bias_offset >= 0 ? bias(last).data() : nullptr;
   with_fused_inputs(inputs, [&](auto input_count) {
     constexpr int kInputs = decltype(input_count)::value;
-    parallel_chunks(n, rows * n, [&](Index, Index begin, Index count) {
-      for (Index j = begin; j < begin + count; ++j) {
-        double* a_j = a + j * rows;
-        first_layer_product<kInputs>(w, x + j * kInputs, a_j, rows);
-        activation(a_j, b, first + j * rows, second + j * rows, rows, 1);
-        if (!outputs) continue;
-        const Eigen::Map<const Eigen::VectorXd> activations(a_j, rows);
-        for (int r = 0; r < output_count; ++r) {
-          double value =
-              Eigen::Map<const Eigen::VectorXd>(w_output + r * rows, rows).dot(activations);
-          if (b_output != nullptr) value += b_output[r];
-          outputs_(r, j) = value;
-        }
+    for (Index j = begin; j < begin + count; ++j) {
+      double* a_j = a + j * rows;
+      first_layer_product<kInputs>(w, x + j * kInputs, a_j, rows);
+      activation(a_j, b, first + j * rows, second + j * rows, rows, 1);
+      if (!outputs) continue;
+      const Eigen::Map<const Eigen::VectorXd> activations(a_j, rows);
+      for (int r = 0; r < output_count; ++r) {
+        double value =
+            Eigen::Map<const Eigen::VectorXd>(w_output + r * rows, rows).dot(activations);
+        if (b_output != nullptr) value += b_output[r];
+        outputs_(r, j) = value;
       }
-    });
+    }
   });
 }
 
 void MultilayerPerceptron::input_gradient_first_layer(int output,
-                                                      Eigen::Ref<Eigen::MatrixXd> gradient) const {
-  const Index n = samples_;
+                                                      Eigen::Ref<Eigen::MatrixXd> gradient,
+                                                      Index begin, Index count) const {
   const Index rows = widths_[1];
   const int inputs = widths_[0];
   const bool one_hidden_layer = layer_count() == 2;
@@ -767,16 +823,15 @@ void MultilayerPerceptron::input_gradient_first_layer(int output,
   const double* first = first_derivative_[1].data();
   double* g = gradient.data();
   const Index g_stride = gradient.outerStride();
-  parallel_chunks(n, rows * n, [&](Index, Index begin, Index count) {
-    for (Index j = begin; j < begin + count; ++j) {
-      const Eigen::Map<const Eigen::ArrayXd> d1(first + j * rows, rows);
-      const Eigen::Map<const Eigen::ArrayXd> u_j(u + j * u_stride, rows);
-      for (int c = 0; c < inputs; ++c) g[j * g_stride + c] = (w.col(c) * (d1 * u_j)).sum();
-    }
-  });
+  for (Index j = begin; j < begin + count; ++j) {
+    const Eigen::Map<const Eigen::ArrayXd> d1(first + j * rows, rows);
+    const Eigen::Map<const Eigen::ArrayXd> u_j(u + j * u_stride, rows);
+    for (int c = 0; c < inputs; ++c) g[j * g_stride + c] = (w.col(c) * (d1 * u_j)).sum();
+  }
 }
 
-void MultilayerPerceptron::tangent_first_layer(const Eigen::Ref<const Eigen::MatrixXd>& weights) {
+void MultilayerPerceptron::tangent_first_layer(const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                               Index begin, Index count) {
   FirstLayer layer;
   layer.rows = widths_[1];
   layer.weights = first_weights_.data();
@@ -786,15 +841,13 @@ void MultilayerPerceptron::tangent_first_layer(const Eigen::Ref<const Eigen::Mat
   double* tangent = state_[1].data();  // left half: T_1
   with_fused_inputs(widths_[0], [&](auto input_count) {
     constexpr int kInputs = decltype(input_count)::value;
-    parallel_chunks(samples_, layer.rows * samples_, [&](Index, Index begin, Index count) {
-      first_layer_tangent<kInputs>(layer, tangent, begin, count);
-    });
+    first_layer_tangent<kInputs>(layer, tangent, begin, count);
   });
 }
 
 void MultilayerPerceptron::reverse_first_layer(int output,
                                                const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                                               double* gradient) {
+                                               Index begin, Index count) {
   const Index n = samples_;
   const Index rows = widths_[1];
   const int inputs = widths_[0];
@@ -814,22 +867,27 @@ void MultilayerPerceptron::reverse_first_layer(int output,
   double* sums = chunk_sums_.data();
   with_fused_inputs(inputs, [&](auto input_count) {
     constexpr int kInputs = decltype(input_count)::value;
-    parallel_chunks(n, rows * n, [&](Index chunk, Index begin, Index count) {
+    for_each_chunk(begin, count, [&](Index chunk, Index first, Index size) {
       if (one_hidden_layer) {
-        first_layer_reverse<kInputs, false>(layer, sums + chunk * sum_rows, begin, count);
+        first_layer_reverse<kInputs, false>(layer, sums + chunk * sum_rows, first, size);
       } else {
-        first_layer_reverse<kInputs, true>(layer, sums + chunk * sum_rows, begin, count);
+        first_layer_reverse<kInputs, true>(layer, sums + chunk * sum_rows, first, size);
       }
     });
   });
-  const Index chunks = chunk_count(n);
+}
+
+void MultilayerPerceptron::add_first_layer_sums(int output, double* gradient) {
+  const Index rows = widths_[1];
+  const int inputs = widths_[0];
+  const Index chunks = chunk_count(samples_);
   for (Index chunk = 1; chunk < chunks; ++chunk) chunk_sums_.col(0) += chunk_sums_.col(chunk);
   const auto total = chunk_sums_.col(0);
   MutableWeightMap weight_sums = weight_gradient(1, gradient);
   for (int c = 0; c < inputs; ++c) weight_sums.col(c) += total.segment(c * rows, rows);
   bias_gradient(1, gradient) += total.segment(inputs * rows, rows);
   // With one hidden layer, dF_o/dx depends on W_2 through its row o: sum over samples of T_1.
-  if (one_hidden_layer) {
+  if (layer_count() == 2) {
     weight_gradient(2, gradient).row(output).transpose() +=
         total.segment((inputs + 1) * rows, rows);
   }
@@ -845,19 +903,39 @@ void MultilayerPerceptron::forward(const Eigen::Ref<const Eigen::MatrixXd>& inpu
   has_forward_ = false;
   backward_output_ = -1;
   resize_workspace(inputs.cols());
+  state_[0].rightCols(samples_) = inputs;
+  if (fuses_first_layer_) first_weights_ = weight(1);
+  parallel_slices(samples_, slice_work_,
+                  [this](Index, Index begin, Index count) { forward_slice(begin, count); });
+  has_forward_ = true;
+}
+
+void MultilayerPerceptron::forward_slice(Index begin, Index count) {
   const Index n = samples_;
   const int last = layer_count();
-  state_[0].rightCols(n) = inputs;
-  if (fuses_first_layer_) forward_first_layer();
+  if (fuses_first_layer_) forward_first_layer(begin, count);
+  const ActivationFunction activation = activation_function(options_.activation);
   for (int layer = fuses_first_layer_ ? 2 : 1; layer < last; ++layer) {
-    multiply(state_[layer].rightCols(n), weight(layer), state_[layer - 1].rightCols(n), false);
-    activate(layer);
+    const Index rows = widths_[layer];
+    const Index columns = widths_[layer - 1];
+    double* z = state_[layer].data() + (n + begin) * rows;  // right half: a_l
+    multiply_dense(z, rows, rows, count, columns, weight_operand(layer),
+                   {state_[layer - 1].data() + (n + begin) * columns, columns, false}, false);
+    activation(z, bias(layer).data(), first_derivative_[layer].data() + begin * rows,
+               second_derivative_[layer].data() + begin * rows, rows, count);
   }
   if (!fuses_output_layer_) {
-    multiply(outputs_, weight(last), state_[last - 1].rightCols(n), false);
-    if (layout_[last - 1].bias_offset >= 0) outputs_.colwise() += bias(last);
+    const Index rows = widths_[last];
+    const Index columns = widths_[last - 1];
+    double* f = outputs_.data() + begin * rows;
+    multiply_dense(f, rows, rows, count, columns, weight_operand(last),
+                   {state_[last - 1].data() + (n + begin) * columns, columns, false}, false);
+    if (layout_[last - 1].bias_offset >= 0) {
+      const double* b = bias(last).data();
+      for (Index j = 0; j < count; ++j)
+        for (Index i = 0; i < rows; ++i) f[j * rows + i] += b[i];
+    }
   }
-  has_forward_ = true;
 }
 
 void MultilayerPerceptron::outputs(Eigen::Ref<Eigen::MatrixXd> outputs) const {
@@ -866,32 +944,30 @@ void MultilayerPerceptron::outputs(Eigen::Ref<Eigen::MatrixXd> outputs) const {
   outputs = outputs_;
 }
 
-void MultilayerPerceptron::backward_from_output(int output) {
-  const Index n = samples_;
+void MultilayerPerceptron::backward_slice(int output, Index begin, Index count) {
   const int last = layer_count();
   // v_{L-1} = sigma'(z_{L-1}) . W_L(o, :)^T, the same weights in every column. The fused
   // first layer forms v_1 = sigma'(z_1) . u_1 in its own passes.
   if (!(fuses_first_layer_ && last == 2)) {
     const Index rows = widths_[last - 1];
     const double* w = weight(last).data() + Index{output} * rows;
-    const double* first = first_derivative_[last - 1].data();
-    double* v = backward_[last - 1].data();
-    parallel_for(n, rows * n, [=](Index j) {
+    const double* first = first_derivative_[last - 1].data() + begin * rows;
+    double* v = backward_[last - 1].data() + begin * rows;
+    for (Index j = 0; j < count; ++j)
       for (Index i = 0; i < rows; ++i) v[j * rows + i] = first[j * rows + i] * w[i];
-    });
   }
   for (int layer = last - 1; layer >= 2; --layer) {
     // u_{l-1} = W_l^T v_l, v_{l-1} = sigma'(z_{l-1}) . u_{l-1}
-    Eigen::MatrixXd& upstream = upstream_[layer - 1];
-    multiply(upstream, weight(layer).transpose(), backward_[layer].leftCols(n), false);
+    const Index rows = widths_[layer];
+    const Index below = widths_[layer - 1];
+    double* u = upstream_[layer - 1].data() + begin * below;
+    multiply_dense(u, below, below, count, rows, transposed_weight_operand(layer),
+                   {backward_[layer].data() + begin * rows, rows, false}, false);
     if (layer == 2 && fuses_first_layer_) break;
-    const Index size = upstream.size();
-    const double* u = upstream.data();
-    const double* first = first_derivative_[layer - 1].data();
-    double* v = backward_[layer - 1].data();
-    parallel_for(size, size, [=](Index k) { v[k] = first[k] * u[k]; });
+    const double* first = first_derivative_[layer - 1].data() + begin * below;
+    double* v = backward_[layer - 1].data() + begin * below;
+    for (Index k = 0; k < below * count; ++k) v[k] = first[k] * u[k];
   }
-  backward_output_ = output;
 }
 
 void MultilayerPerceptron::input_gradient(int output, Eigen::Ref<Eigen::MatrixXd> gradient) {
@@ -899,12 +975,18 @@ void MultilayerPerceptron::input_gradient(int output, Eigen::Ref<Eigen::MatrixXd
   check_output_index(output, "input_gradient");
   check_batch("input_gradient", "the gradient matrix", gradient.rows(), gradient.cols(),
               input_dimension());
-  backward_from_output(output);
-  if (fuses_first_layer_) {
-    input_gradient_first_layer(output, gradient);
-  } else {
-    multiply(gradient, weight(1).transpose(), backward_[1].leftCols(samples_), false);
-  }
+  parallel_slices(samples_, slice_work_, [&](Index, Index begin, Index count) {
+    backward_slice(output, begin, count);
+    if (fuses_first_layer_) {
+      input_gradient_first_layer(output, gradient, begin, count);
+    } else {
+      const Index rows = widths_[1];
+      multiply_dense(gradient.data() + begin * gradient.outerStride(), gradient.outerStride(),
+                     input_dimension(), count, rows, transposed_weight_operand(1),
+                     {backward_[1].data() + begin * rows, rows, false}, false);
+    }
+  });
+  backward_output_ = output;
 }
 
 void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
@@ -915,67 +997,122 @@ void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
   check_output_index(output, method);
   check_batch(method, "the weights matrix", weights.rows(), weights.cols(), input_dimension());
   check_gradient_size(method, gradient.size());
-  if (backward_output_ != output) backward_from_output(output);
+  const bool recompute_backward = backward_output_ != output;
+  parallel_slices(samples_, slice_work_, [&](Index slice, Index begin, Index count) {
+    if (recompute_backward) backward_slice(output, begin, count);
+    reverse_slice(output, weights, slice, begin, count);
+  });
+  backward_output_ = output;
 
+  // The sums over samples, in slice (chunk) order.
+  double* g = gradient.data();
+  const Index partial_rows = slice_gradients_.rows();
+  if (partial_rows > 0) {
+    const Index offset = parameters_.size() - partial_rows;
+    const Index slices = slice_count(samples_);
+    const double* partial = slice_gradients_.data();
+    constexpr Index kBlock = 4096;
+    parallel_for((partial_rows + kBlock - 1) / kBlock, partial_rows * slices, [&](Index block) {
+      const Index end = std::min(partial_rows, (block + 1) * kBlock);
+      for (Index k = block * kBlock; k < end; ++k) {
+        double sum = partial[k];
+        for (Index slice = 1; slice < slices; ++slice) sum += partial[slice * partial_rows + k];
+        g[offset + k] += sum;
+      }
+    });
+  }
+  if (fuses_first_layer_) add_first_layer_sums(output, g);
+}
+
+void MultilayerPerceptron::reverse_slice(int output,
+                                         const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                         Index slice, Index begin, Index count) {
   const Index n = samples_;
   const int last = layer_count();
-  double* g = gradient.data();
-  const double* w_output = weight(last).data() + Index{output} * widths_[last - 1];
   if (fuses_first_layer_ && last == 2) {
-    reverse_first_layer(output, weights, g);
+    reverse_first_layer(output, weights, begin, count);
     return;
   }
+  // This slice's sums over samples of the layers run as products, laid out like the
+  // parameters from the first such layer on (slice_gradients_).
+  const Index partial_rows = slice_gradients_.rows();
+  const Index partial_offset = parameters_.size() - partial_rows;
+  double* slice_sums = slice_gradients_.col(slice).data();
+  std::fill(slice_sums, slice_sums + partial_rows, 0.0);
+  // The entry of parameter `offset` (an offset of layout_) in slice_sums.
+  auto partial = [&](Index offset) { return slice_sums + (offset - partial_offset); };
+  const double* w_output = weight(last).data() + Index{output} * widths_[last - 1];
 
   // Tangent pass: T_0 = Omega, P_l = W_l T_{l-1}, T_l = sigma'(z_l) . P_l; the backward
   // pass sees the same tangent through sigma'(z_l), which gives the adjoint of z_l from the
   // backward pass, sigma''(z_l) . u_l . P_l (stored in the right half of backward_[l]).
   if (fuses_first_layer_) {
-    tangent_first_layer(weights);
+    tangent_first_layer(weights, begin, count);
   } else {
-    state_[0].leftCols(n) = weights;
+    state_[0].middleCols(begin, count) = weights.middleCols(begin, count);
   }
   for (int layer = fuses_first_layer_ ? 2 : 1; layer < last; ++layer) {
-    Eigen::MatrixXd& product = product_[layer];
-    multiply(product, weight(layer), state_[layer - 1].leftCols(n), false);
     const Index rows = widths_[layer];
-    const double* p = product.data();
-    const double* first = first_derivative_[layer].data();
-    const double* second = second_derivative_[layer].data();
-    const double* u = layer < last - 1 ? upstream_[layer].data() : nullptr;
-    double* tangent = state_[layer].data();
-    double* adjoint = backward_[layer].data() + rows * n;
-    parallel_for(n, rows * n, [=](Index j) {
-      for (Index i = 0; i < rows; ++i) {
-        const Index k = j * rows + i;
+    const Index columns = widths_[layer - 1];
+    double* p = product_[layer].data() + begin * rows;
+    multiply_dense(p, rows, rows, count, columns, weight_operand(layer),
+                   {state_[layer - 1].data() + begin * columns, columns, false}, false);
+    const double* first = first_derivative_[layer].data() + begin * rows;
+    const double* second = second_derivative_[layer].data() + begin * rows;
+    double* tangent = state_[layer].data() + begin * rows;
+    double* adjoint = backward_[layer].data() + (n + begin) * rows;
+    if (layer < last - 1) {
+      const double* u = upstream_[layer].data() + begin * rows;
+      for (Index k = 0; k < rows * count; ++k) {
         tangent[k] = first[k] * p[k];
-        adjoint[k] = second[k] * (u != nullptr ? u[k] : w_output[i]) * p[k];
+        adjoint[k] = second[k] * u[k] * p[k];
       }
-    });
+    } else {
+      // dF_o/dx depends on W_L only through its row o: sum over samples of T_{L-1}.
+      double* row_sums = partial(layout_[last - 1].weight_offset + Index{output} * rows);
+      for (Index j = 0; j < count; ++j) {
+        for (Index i = 0; i < rows; ++i) {
+          const Index k = j * rows + i;
+          tangent[k] = first[k] * p[k];
+          adjoint[k] = second[k] * w_output[i] * p[k];
+          row_sums[i] += tangent[k];
+        }
+      }
+    }
   }
-  // dF_o/dx depends on W_L only through its row o: sum over samples of T_{L-1}.
-  weight_gradient(last, g).row(output).transpose().noalias() +=
-      state_[last - 1].leftCols(n) * ones_;
 
   // Reverse pass over the forward network: adjoint(z_l) += sigma'(z_l) . W_{l+1}^T
-  // adjoint(z_{l+1}); dW_l += v_l T_{l-1}^T + adjoint(z_l) a_{l-1}^T, one GEMM over both
-  // halves; db_l += row sums of adjoint(z_l).
+  // adjoint(z_{l+1}); dW_l += v_l T_{l-1}^T + adjoint(z_l) a_{l-1}^T; db_l += row sums of
+  // adjoint(z_l). dW_l is row-major: its transpose, T_{l-1} v_l^T + a_{l-1} adjoint^T, is
+  // what the products form.
   for (int layer = last - 1; layer >= 1; --layer) {
     if (layer == 1 && fuses_first_layer_) {
-      reverse_first_layer(output, weights, g);
+      reverse_first_layer(output, weights, begin, count);
       break;
     }
     const Index rows = widths_[layer];
-    auto adjoint = backward_[layer].rightCols(n);
+    const Index columns = widths_[layer - 1];
+    double* adjoint = backward_[layer].data() + (n + begin) * rows;
+    const double* v = backward_[layer].data() + begin * rows;
     if (layer < last - 1) {
-      const double* a = product_[layer].data();
-      const double* first = first_derivative_[layer].data();
-      double* z = adjoint.data();
-      const Index size = rows * n;
-      parallel_for(size, size, [=](Index k) { z[k] += first[k] * a[k]; });
+      const double* a = product_[layer].data() + begin * rows;
+      const double* first = first_derivative_[layer].data() + begin * rows;
+      for (Index k = 0; k < rows * count; ++k) adjoint[k] += first[k] * a[k];
     }
-    multiply(weight_gradient(layer, g), backward_[layer], state_[layer - 1].transpose(), true);
-    bias_gradient(layer, g).noalias() += adjoint * ones_;
-    if (layer > 1) multiply(product_[layer - 1], weight(layer).transpose(), adjoint, false);
+    double* weight_sums = partial(layout_[layer - 1].weight_offset);
+    multiply_dense(weight_sums, columns, columns, rows, count,
+                   {state_[layer - 1].data() + begin * columns, columns, false}, {v, rows, true},
+                   true);
+    multiply_dense(weight_sums, columns, columns, rows, count,
+                   {state_[layer - 1].data() + (n + begin) * columns, columns, false},
+                   {adjoint, rows, true}, true);
+    double* bias_sums = partial(layout_[layer - 1].bias_offset);
+    for (Index j = 0; j < count; ++j)
+      for (Index i = 0; i < rows; ++i) bias_sums[i] += adjoint[j * rows + i];
+    if (layer > 1) {
+      multiply_dense(product_[layer - 1].data() + begin * columns, columns, columns, count, rows,
+                     transposed_weight_operand(layer), {adjoint, rows, false}, false);
+    }
   }
 }
 

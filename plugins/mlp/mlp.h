@@ -6,8 +6,11 @@
 // original HNN MLP (spec hnn.md section 2.1, orthogonal initialisation, no output bias) and
 // the KAN-HNN author's MLP (section 2.2, PyTorch default initialisation, output bias).
 //
-// Derivatives are exact and batched (one sample per column, Eigen GEMMs, OpenMP over both
-// the products and the element-wise work). A first layer with at most 4 inputs (an HNN of a
+// Derivatives are exact and batched (one sample per column, dense products by Eigen's GEMM
+// with AVX2+FMA where the processor has it, see dense_product.h). forward(), input_gradient()
+// and the parameter gradient of the input gradient split the batch into slices (128 samples,
+// at most 16 slices); one OpenMP thread runs every layer of a slice, and each sum over samples
+// is formed per slice and added in slice order. A first layer with at most 4 inputs (an HNN of a
 // system with one or two degrees of freedom) is not run as GEMMs of inner dimension d: its
 // products, activation and derivative passes are fused into one loop over the samples, and
 // so is the output layer of a network with one hidden layer and at most 4 outputs. Sums
@@ -39,9 +42,9 @@
 // Memory: the forward pass keeps, per hidden layer, the activations and the first and
 // second derivatives of sigma (3 x width x N doubles, plus 3 x width x N of scratch for the
 // derivative passes; the fused first layer of a network with one hidden layer needs no
-// scratch beyond per-chunk sums). Buffers grow on the first forward() at a batch size and are
-// reused afterwards: no heap allocation after that, also inside Eigen (the products are split over
-// the OpenMP threads by the model, and each thread's GEMM packs into up to ~1 MB of its own stack;
+// scratch beyond per-chunk sums), and one parameter-sized vector of sums per slice. Buffers
+// grow on the first forward() at a batch size and are reused afterwards: no heap allocation
+// after that, also inside Eigen (each thread's GEMM packs into up to ~1 MB of its own stack;
 // see plugins/mlp/CMakeLists.txt). Not thread-safe (one objective at a time).
 #ifndef HNN_PLUGINS_MLP_MLP_H_
 #define HNN_PLUGINS_MLP_MLP_H_
@@ -51,6 +54,7 @@
 #include <string>
 #include <vector>
 
+#include "dense_product.h"
 #include "hnn/model.h"
 #include "hnn/options.h"
 
@@ -158,25 +162,40 @@ class MultilayerPerceptron final : public Model {
   void check_batch(const char* method, const char* what, Eigen::Index rows, Eigen::Index columns,
                    Eigen::Index expected_rows) const;
   void check_gradient_size(const char* method, Eigen::Index size) const;
-  // Fills backward_[l].leftCols(N) with v_l = sigma'(z_l) . u_l and upstream_ with u_l.
-  void backward_from_output(int output);
-  // Applies sigma to z (in place) and stores sigma', sigma'' of layer l.
-  void activate(int layer);
+  // W_l and W_l^T as operands of multiply_dense().
+  DenseOperand weight_operand(int layer) const;
+  DenseOperand transposed_weight_operand(int layer) const;
+
+  // The passes over one slice of the batch, samples [begin, begin + count), on the calling
+  // thread (see kSlice in mlp.cc).
+  // a_l, sigma'(z_l), sigma''(z_l) of every hidden layer and the outputs.
+  void forward_slice(Eigen::Index begin, Eigen::Index count);
+  // The backward pass of input_gradient(output): v_l = sigma'(z_l) . u_l in the left half of
+  // backward_[l] and u_l in upstream_[l].
+  void backward_slice(int output, Eigen::Index begin, Eigen::Index count);
+  // The parameter gradient of the input gradient: this slice's sums over samples go to
+  // column `slice` of slice_gradients_ and, in the fused first layer, to chunk_sums_.
+  void reverse_slice(int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                     Eigen::Index slice, Eigen::Index begin, Eigen::Index count);
 
   // The fused first layer (fuses_first_layer_, see the file comment). Its forward pass:
   // a_1, sigma', sigma'' and, with one hidden layer and few outputs, the outputs.
-  void forward_first_layer();
+  void forward_first_layer(Eigen::Index begin, Eigen::Index count);
   // dF_o/dx = W_1^T (sigma'(z_1) . u_1), u_1 from the stored backward pass.
-  void input_gradient_first_layer(int output, Eigen::Ref<Eigen::MatrixXd> gradient) const;
+  void input_gradient_first_layer(int output, Eigen::Ref<Eigen::MatrixXd> gradient,
+                                  Eigen::Index begin, Eigen::Index count) const;
   // T_1 = sigma'(z_1) . W_1 Omega into the left half of state_[1] (networks with more than one
   // hidden layer).
-  void tangent_first_layer(const Eigen::Ref<const Eigen::MatrixXd>& weights);
-  // The reverse pass of the first layer: adds v_1 Omega^T + adjoint(z_1) x^T to dW_1 and
-  // the row sums of adjoint(z_1) to db_1. With one hidden layer it also adds the row sums
-  // of T_1 to row `output` of dW_2; otherwise the adjoint from above, W_2^T adjoint(z_2), is
+  void tangent_first_layer(const Eigen::Ref<const Eigen::MatrixXd>& weights, Eigen::Index begin,
+                           Eigen::Index count);
+  // The reverse pass of the first layer, per chunk into chunk_sums_: v_1 Omega^T +
+  // adjoint(z_1) x^T (dW_1), the row sums of adjoint(z_1) (db_1) and, with one hidden layer,
+  // of T_1 (row `output` of dW_2); otherwise the adjoint from above, W_2^T adjoint(z_2), is
   // taken from product_[1].
   void reverse_first_layer(int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                           double* gradient);
+                           Eigen::Index begin, Eigen::Index count);
+  // Adds the chunk sums of reverse_first_layer(), in chunk order, to the gradient.
+  void add_first_layer_sums(int output, double* gradient);
 
   MultilayerPerceptronOptions options_;
   std::vector<int> widths_;  // d, hidden..., k
@@ -199,6 +218,10 @@ class MultilayerPerceptron final : public Model {
   std::vector<Eigen::MatrixXd> product_;   // scratch width_l x N, l = 1 .. L-1
   Eigen::MatrixXd outputs_;                // k x N
   Eigen::VectorXd ones_;                   // N ones, row sums as GEMV
+  // Sums over the samples of each slice (one column per slice) of the parameter gradient
+  // entries from the first layer run as products on (see resize_workspace()).
+  Eigen::MatrixXd slice_gradients_;
+  Eigen::Index slice_work_ = 0;  // entries of the widest layer: whether slices run in parallel
 
   // The fused first layer: whether it is used, W_1 copied column-major (width_1 x d, set by
   // forward()), and one column of sums over the samples of each chunk (dW_1, db_1 and the

@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 #include <plplot.h>
 
+#include <cmath>
 #include <sstream>
 
+#include "figure_plan.h"
 #include "hnn/error.h"
 #include "hnn/report/report.h"
 #include "plot_canvas.h"
@@ -152,4 +154,147 @@ TEST_CASE("PLplot's errors are exceptions, and PLplot stays usable after one") {
   canvas.line({0, 0.5, 1}, {1e-3, 0.0, 1}, hnn::report::internal::series_colour(0));
   canvas.finish();
   CHECK(is_png(directory / "after.png"));
+}
+
+TEST_CASE("a log axis reaches down to 1e-16 of its largest value; smaller values are clipped") {
+  using hnn::report::internal::magnitude_axis;
+  // An MSE of 1e-30 is round-off: the axis ends at 1e-16 of the largest value, and the
+  // caption says so. Zero and NaN are left out.
+  const std::vector<double> refined{1.0, 1e-3, 1e-30, 0.0, NAN};
+  auto axis = magnitude_axis({&refined});
+  REQUIRE(axis);
+  CHECK(axis->logarithmic);
+  CHECK(axis->floor == doctest::Approx(1e-16).epsilon(1e-12));
+  CHECK(axis->clipped);
+  // Padded by 2% of the 16 decades at both ends.
+  CHECK(std::log10(axis->range.low) == doctest::Approx(-16.32));
+  CHECK(std::log10(axis->range.high) == doctest::Approx(0.32));
+  CHECK(axis->clipping_note() ==
+        "Values below 1e-16 (1e-16 of the largest, round-off of doubles) are drawn on the "
+        "lower edge.");
+
+  // Within 16 decades the lower end is the smallest value.
+  const std::vector<double> errors{2e-3, 5e-12};
+  axis = magnitude_axis({&errors});
+  REQUIRE(axis);
+  CHECK(axis->logarithmic);
+  CHECK(axis->floor == 5e-12);
+  CHECK_FALSE(axis->clipped);
+  CHECK(axis->clipping_note().empty());
+
+  // Less than a factor of 30: linear, nothing clipped.
+  const std::vector<double> penalties{1e-4, 2e-4};
+  axis = magnitude_axis({&penalties});
+  REQUIRE(axis);
+  CHECK_FALSE(axis->logarithmic);
+  CHECK(axis->clipping_note().empty());
+  const std::vector<double> nothing_positive{0.0, -1.0, NAN};
+  CHECK_FALSE(magnitude_axis({&nothing_positive}));
+}
+
+TEST_CASE("a log axis labels at most 8 decades, 10ⁿ with superscripts") {
+  using hnn::report::internal::decade_label;
+  using hnn::report::internal::decades_per_label;
+  CHECK(decades_per_label(-3.1, 0.2) == 1);
+  CHECK(decades_per_label(-9.2, 0.1) == 2);    // 10 decades: 10⁰, 10⁻², ..., 10⁻⁸
+  CHECK(decades_per_label(-16.3, 0.3) == 3);   // the widest magnitude axis
+  CHECK(decades_per_label(-31.0, -0.5) == 4);  // 30 decades: 10⁻⁴, ..., 10⁻²⁸
+  for (double span = 0.5; span < 400; span *= 1.3) {
+    CAPTURE(span);
+    const int step = decades_per_label(-span, 0.25);
+    CHECK(std::floor(0.25 / step) - std::ceil(-span / step) + 1 <= 8);
+  }
+  CHECK(decade_label(-16) == "10⁻¹⁶");
+  CHECK(decade_label(0) == "10⁰");
+  CHECK(decade_label(3) == "10³");
+}
+
+TEST_CASE("the legend's width is measured: a long entry narrows the plot, never the text") {
+  using hnn::report::internal::LegendEntry;
+  using hnn::report::internal::PlotCanvas;
+  using hnn::report::internal::series_colour;
+  auto entry = [](const std::string& text, std::size_t index) {
+    return LegendEntry{text, series_colour(index), 1, 2, ""};
+  };
+  const fs::path directory = hnn::testing::report_scratch("legend");
+  const hnn::report::FigureOptions options;
+  auto plot_right = [&](const std::string& device, const std::vector<LegendEntry>& legend) {
+    PlotCanvas canvas(device, directory / ("legend." + device), options);
+    canvas.legend(legend);
+    const double right = canvas.plot_right();
+    canvas.axes({0, 1}, {1e-30, 1}, true, "t", "MSE", "legend");
+    canvas.finish();
+    return right;
+  };
+  for (const std::string device : {"svgcairo", "pngcairo"}) {
+    CAPTURE(device);
+    const double short_entry = plot_right(device, {entry("kan", 0)});
+    const double long_entry =
+        plot_right(device, {entry("kan", 0), entry("kan_l1_symbolic train", 1)});
+    // 18 more characters of about 9 pixels of 960.
+    CHECK(short_entry - long_entry > 0.12);
+    CHECK(long_entry > 0.55);
+    // Very long names are written smaller: the plot keeps its minimum width.
+    const double very_long = plot_right(device, {entry(std::string(120, 'm'), 0)});
+    CHECK(very_long >= 0.15 + PlotCanvas::kMinimumPlotWidth);
+    CHECK(very_long < long_entry);
+    // Many entries fit the height (closer, then smaller).
+    std::vector<LegendEntry> many;
+    for (std::size_t i = 0; i < 30; ++i) many.push_back(entry("model_" + std::to_string(i), i));
+    CHECK(plot_right(device, many) > 0.55);
+  }
+  // The plot area depends on the legend: the legend comes first.
+  PlotCanvas canvas("svgcairo", directory / "order.svg", options);
+  canvas.axes({0, 1}, {0, 1}, false, "x", "y", "order");
+  CHECK_THROWS_WITH_AS(canvas.legend({entry("late", 0)}),
+                       "PlotCanvas: legend() is called at most once, before axes()", hnn::Error);
+}
+
+TEST_CASE("the loss figure leaves out the recovered formulas and says where their losses are") {
+  const fs::path run = copy_fixture_run("losses_symbolic");
+  // A recovered formula (plugin "symbolic") whose refinement reaches round-off.
+  std::string summary = read_text(run / "summary.yaml");
+  summary += R"(  kan_symbolic:
+    plugin: "symbolic"
+    description: "formula of kan"
+    trained: true
+    epochs: 3
+)";
+  write_text(run / "summary.yaml", summary);
+  std::string history = read_text(run / "history.csv");
+  history +=
+      "0,kan_symbolic,0,1e-3,1e-3,0.0,0.0\n"
+      "1,kan_symbolic,1,1e-20,,0.0,0.1\n"
+      "2,kan_symbolic,1,1e-31,1e-31,0.0,0.2\n";
+  write_text(run / "history.csv", history);
+  const hnn::report::RunFolder folder = hnn::report::read_run_folder(run);
+  REQUIRE(folder.history.find("kan_symbolic") != nullptr);
+
+  std::vector<std::string> formulas;
+  const auto trained = hnn::report::internal::trained_model_histories(folder, &formulas);
+  REQUIRE(trained.size() == 2);
+  CHECK(trained[0]->model == "kan");
+  CHECK(trained[1]->model == "kan_l1");
+  CHECK(formulas == std::vector<std::string>{"kan_symbolic"});
+
+  std::string reason;
+  const auto plan = hnn::report::internal::plan_losses(folder, reason);
+  REQUIRE(plan);
+  CHECK(contains(plan->caption, "recovered formulas (kan_symbolic)"));
+  CHECK(contains(plan->caption, "their losses are in history.csv"));
+  // The networks' losses span less than 16 decades: nothing is clipped.
+  CHECK_FALSE(contains(plan->caption, "Values below"));
+  const auto result = hnn::report::write_report(run, hnn::report::ReportOptions{});
+  CHECK(contains(read_text(run / "report.html"), "their losses are in history.csv"));
+}
+
+TEST_CASE("the trajectory error shows the reference integrator's error in grey") {
+  const fs::path run = copy_fixture_run("reference_error");
+  const hnn::report::RunFolder folder = hnn::report::read_run_folder(run);
+  REQUIRE(folder.trajectories);
+  REQUIRE(folder.trajectories->has_reference);
+  std::string reason;
+  const auto plan = hnn::report::internal::plan_trajectory_error(folder, reason);
+  REQUIRE(plan);
+  CHECK(contains(plan->caption, "Grey: the same error of the reference rollout"));
 }

@@ -33,10 +33,10 @@ std::optional<FigurePlan> plan_data_phase_portrait(const RunFolder& run, std::st
     }
     const auto x = data_range({&data.coordinates[0]}, false).value_or(Range{});
     const auto y = data_range({&data.coordinates[pair]}, false).value_or(Range{});
+    canvas.legend({{"train", series_colour(0), 0, 2, "•"}, {"test", series_colour(1), 0, 2, "×"}});
     canvas.axes(x, y, false, q, p, "Dataset in phase space (" + q + ", " + p + ")");
     canvas.points(train_q, train_p, series_colour(0), "•", 0.9);
     canvas.points(test_q, test_p, series_colour(1), "×", 0.8);
-    canvas.legend({{"train", series_colour(0), 0, 2, "•"}, {"test", series_colour(1), 0, 2, "×"}});
   };
   return plan;
 }

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "figure_plan.h"
-#include "hnn/number_format.h"
 
 namespace hnn::report::internal {
 
@@ -23,6 +23,14 @@ std::string width_text(const std::vector<int>& width) {
     text += (l == 0 ? "" : ", ") + std::to_string(width[l]);
   }
   return text + "]";
+}
+
+// `value` with `digits` significant digits, trailing zeros kept ("1.00000"): an R² of
+// 0.99999999986 is not exactly 1.
+std::string significant_digits(double value, int digits) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%#.*g", digits, value);
+  return text;
 }
 
 // The whole page as the world: normalized page coordinates.
@@ -164,7 +172,7 @@ FigurePlan plan_network_diagram(const EdgeNetwork& network) {
         if (layout.slot(layer) >= 0.15) {  // R² only where there is room for it
           plschr(0, label_scale * 0.8);
           plcol0(edge.pruned ? kLightGrey : kDarkGrey);
-          plptex(label_x, y - 0.03, 1, 0, 0, ("R² " + shortest_decimal(edge.r2)).c_str());
+          plptex(label_x, y - 0.03, 1, 0, 0, ("R² " + significant_digits(edge.r2, 6)).c_str());
         }
       } else if (edge.pruned && layout.slot(layer) >= 0.15) {
         plptex(label_x, y - 0.01, 1, 0, 0, "pruned");

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hnn/report/figures.h"
 #include "hnn/report/run_folder.h"
@@ -26,6 +27,16 @@ struct FigurePlan {
 // The colour of `model` in every figure: by its place in summary.yaml (models missing
 // there come after).
 int model_colour(const RunSummary& summary, const std::string& model);
+
+// Appends `sentence` to `caption`, separated by a space; nothing when it is empty.
+void append_sentence(std::string& caption, const std::string& sentence);
+
+// The loss histories the loss figure shows, in file order: every model but the recovered
+// formulas (plugin "symbolic" in summary.yaml), whose refinement takes a few epochs down to
+// round-off (1e-30) and would squash the networks' curves. Their names are appended to
+// `formulas` when it is not null. The pointers refer into run.history.
+std::vector<const LossHistory*> trained_model_histories(const RunFolder& run,
+                                                        std::vector<std::string>* formulas);
 
 // Each returns nullopt and sets `reason` when the run has nothing to show in the figure.
 std::optional<FigurePlan> plan_data_phase_portrait(const RunFolder& run, std::string& reason);

@@ -70,6 +70,13 @@ bool FigureOptions::IsValid(std::string* error) const {
 
 namespace internal {
 
+void append_sentence(std::string& caption, const std::string& sentence) {
+  if (sentence.empty()) return;
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) about " " + std::string.
+  if (!caption.empty()) caption += ' ';
+  caption += sentence;
+}
+
 int model_colour(const RunSummary& summary, const std::string& model) {
   for (std::size_t m = 0; m < summary.models.size(); ++m) {
     if (summary.models[m].name == model) return series_colour(m);

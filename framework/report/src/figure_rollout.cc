@@ -54,16 +54,17 @@ std::optional<FigurePlan> plan_trajectories_phase_space(const RunFolder& run, st
     }
     const Range x = clip_range(data_range(xs, false).value_or(truth_x), truth_x, 0.5);
     const Range y = clip_range(data_range(ys, false).value_or(truth_y), truth_y, 0.5);
-    canvas.axes(x, y, false, q, p, "Rollouts in phase space (" + q + ", " + p + ")");
-    std::vector<LegendEntry> legend;
-    canvas.line(truth[0], truth[pair], kBlack, 4, 1);
-    legend.push_back({"truth", kBlack, 1, 4, ""});
+    std::vector<LegendEntry> legend{{"truth", kBlack, 1, 4, ""}};
     for (const auto& model : table->models) {
-      const int colour = model_colour(summary, model.model);
-      canvas.line(model.rollout.coordinates[0], model.rollout.coordinates[pair], colour, 1.8, 1);
-      legend.push_back({model.model, colour, 1, 1.8, ""});
+      legend.push_back({model.model, model_colour(summary, model.model), 1, 1.8, ""});
     }
     canvas.legend(legend);
+    canvas.axes(x, y, false, q, p, "Rollouts in phase space (" + q + ", " + p + ")");
+    canvas.line(truth[0], truth[pair], kBlack, 4, 1);
+    for (const auto& model : table->models) {
+      canvas.line(model.rollout.coordinates[0], model.rollout.coordinates[pair],
+                  model_colour(summary, model.model), 1.8, 1);
+    }
   };
   return plan;
 }
@@ -73,6 +74,10 @@ std::optional<FigurePlan> plan_trajectory_error(const RunFolder& run, std::strin
   if (table == nullptr) return std::nullopt;
   std::vector<std::vector<double>> errors;
   for (const auto& model : table->models) errors.push_back(table->squared_error(model.rollout));
+  // The reference integrator's distance to the truth: the accuracy of the truth itself,
+  // below which no model can be told apart from it.
+  std::vector<double> reference_error;
+  if (table->has_reference) reference_error = table->squared_error(table->reference);
   std::vector<const std::vector<double>*> series;
   for (const auto& error : errors) series.push_back(&error);
   const auto y = magnitude_axis(series);
@@ -80,26 +85,39 @@ std::optional<FigurePlan> plan_trajectory_error(const RunFolder& run, std::strin
     reason = "trajectory_error: no model has a rollout with a positive error";
     return std::nullopt;
   }
+  series.push_back(&reference_error);
+  const MagnitudeAxis axis = magnitude_axis(series).value_or(*y);
   FigurePlan plan;
   plan.name = "trajectory_error";
   plan.title = "Trajectory error";
   plan.caption =
       "Mean squared error of every model's rollout against the truth at each time, "
       "averaged over the " +
-      std::to_string(table->coordinate_names.size()) + " coordinates, " + y->scale_name() + ", " +
+      std::to_string(table->coordinate_names.size()) + " coordinates, " + axis.scale_name() + ", " +
       time_span(*table) + ". Squared units of the state.";
+  if (table->has_reference) {
+    plan.caption +=
+        " Grey: the same error of the reference rollout (a tighter integrator), the "
+        "accuracy of the truth itself; a model near it follows the truth as well as it can "
+        "be checked.";
+  }
+  append_sentence(plan.caption, axis.clipping_note());
   plan.draw = [table, &summary = run.summary, errors = std::move(errors),
-               y = *y](PlotCanvas& canvas) {
-    const Range x{table->times.front(), table->times.back()};
-    canvas.axes(x, y.range, y.logarithmic, "time t", "trajectory MSE",
-                "Trajectory error vs the truth");
+               reference_error = std::move(reference_error), axis](PlotCanvas& canvas) {
     std::vector<LegendEntry> legend;
-    for (std::size_t m = 0; m < table->models.size(); ++m) {
-      const int colour = model_colour(summary, table->models[m].model);
-      canvas.line(table->times, errors[m], colour, 2, 1);
-      legend.push_back({table->models[m].model, colour, 1, 2, ""});
+    for (const auto& model : table->models) {
+      legend.push_back({model.model, model_colour(summary, model.model), 1, 2, ""});
+    }
+    if (table->has_reference) {
+      legend.push_back({"reference (tighter integrator)", kDarkGrey, 1, 2, ""});
     }
     canvas.legend(legend);
+    const Range x{table->times.front(), table->times.back()};
+    canvas.axes(x, axis, "time t", "trajectory MSE", "Trajectory error vs the truth");
+    if (table->has_reference) canvas.line(table->times, reference_error, kDarkGrey, 2, 1);
+    for (std::size_t m = 0; m < table->models.size(); ++m) {
+      canvas.line(table->times, errors[m], model_colour(summary, table->models[m].model), 2, 1);
+    }
   };
   return plan;
 }
@@ -127,16 +145,16 @@ std::optional<FigurePlan> plan_energy(const RunFolder& run, std::string& reason)
     const Range y = clip_range(data_range(series, false).value_or(truth),
                                Range{truth.low - reach, truth.high + reach}, 0.0);
     const Range x{table->times.front(), table->times.back()};
-    canvas.axes(x, y, false, "time t", "energy H", "Energy along the rollouts");
-    std::vector<LegendEntry> legend;
-    canvas.line(table->times, table->truth.energy, kBlack, 4, 1);
-    legend.push_back({"truth", kBlack, 1, 4, ""});
+    std::vector<LegendEntry> legend{{"truth", kBlack, 1, 4, ""}};
     for (const auto& model : table->models) {
-      const int colour = model_colour(summary, model.model);
-      canvas.line(table->times, model.rollout.energy, colour, 1.8, 1);
-      legend.push_back({model.model, colour, 1, 1.8, ""});
+      legend.push_back({model.model, model_colour(summary, model.model), 1, 1.8, ""});
     }
     canvas.legend(legend);
+    canvas.axes(x, y, false, "time t", "energy H", "Energy along the rollouts");
+    canvas.line(table->times, table->truth.energy, kBlack, 4, 1);
+    for (const auto& model : table->models) {
+      canvas.line(table->times, model.rollout.energy, model_colour(summary, model.model), 1.8, 1);
+    }
   };
   return plan;
 }

@@ -65,15 +65,22 @@ constexpr Rgb kPalette[] = {
 constexpr int kPaletteSize = int(sizeof(kPalette) / sizeof(kPalette[0]));
 constexpr int kSeriesColours = kPaletteSize - kFirstSeriesColour;
 
-// The plot area, in normalized page coordinates; the legend goes right of it.
-constexpr double kPlotLeft = 0.15, kPlotRight = 0.74, kPlotBottom = 0.14, kPlotTop = 0.90;
+// The plot area, in normalized page coordinates; its right end is PlotCanvas::plot_right(),
+// left of the legend. The legend ends at kLegendRight, kLegendGap right of the plot.
+constexpr double kPlotLeft = 0.15, kPlotBottom = 0.14, kPlotTop = 0.90;
+constexpr double kLegendRight = 0.99, kLegendGap = 0.025;
+// The legend's text relative to the figure's, its spacing from one entry to the next in
+// text heights, and the longest entry (in characters) written at full size.
+constexpr double kLegendTextScale = 0.85, kLegendSpacing = 2.2, kLegendFullSizeCharacters = 28;
 
 // How the tick labels of a linear axis are written: ticks are divided by 10^exponent (the
 // axis label then says "×10^exponent") and printed with `digits` after the decimal point.
 // PLplot's own labels print 1.000 at every tick of a range such as [0.9996, 1.0004].
+// On a log axis (`decades`) the ticks are exponents and labelled 10^n.
 struct TickFormat {
   int exponent = 0;
   int digits = 0;
+  bool decades = false;
 };
 TickFormat g_x_ticks, g_y_ticks;  // guarded by plplot_mutex
 
@@ -91,16 +98,41 @@ TickFormat tick_format(double low, double high) {
 
 void format_tick(PLINT axis, PLFLT value, PLCHAR_NC_VECTOR label, PLINT length, PLPointer) {
   const TickFormat& format = axis == PL_X_AXIS ? g_x_ticks : g_y_ticks;
+  if (format.decades) {
+    std::snprintf(label, std::size_t(length), "%s", decade_label(int(std::lround(value))).c_str());
+    return;
+  }
   value /= std::pow(10.0, format.exponent);
   if (std::abs(value) < 0.5 * std::pow(10.0, -format.digits)) value = 0;  // no "-0.00"
   std::snprintf(label, std::size_t(length), "%.*f", format.digits, value);
 }
 
-// `label` with the scale of the ticks, e.g. "penalty (×10^-4)" (PLplot superscript).
+// `label` with the scale of the ticks, e.g. "penalty (×10⁻⁴)".
 std::string scaled_label(const std::string& label, const TickFormat& format) {
   if (format.exponent == 0) return plplot_text(label);
-  return plplot_text(label) + " (×10#u" + std::to_string(format.exponent) + "#d)";
+  return plplot_text(label) + " (×" + decade_label(format.exponent) + ")";
 }
+
+// The code points of UTF-8 `text` (malformed bytes count as one each).
+std::vector<char32_t> code_points(const std::string& text) {
+  std::vector<char32_t> points;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
+    char32_t point = length == 1 ? byte : byte & (0x7F >> length);
+    std::size_t k = 1;
+    for (; k < length && i + k < text.size(); ++k) {
+      point = (point << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    points.push_back(point);
+    i += k;
+  }
+  return points;
+}
+
+// The width of `text` in digit widths, roughly: its number of characters (superscript
+// digits are about as wide as digits in the cairo fonts).
+double text_width_in_digits(const std::string& text) { return double(code_points(text).size()); }
 
 }  // namespace
 
@@ -137,13 +169,61 @@ std::string MagnitudeAxis::scale_name() const {
   return logarithmic ? "logarithmic scale" : "linear scale";
 }
 
+std::string MagnitudeAxis::clipping_note() const {
+  if (!logarithmic || !clipped) return "";
+  char floor_text[32];
+  std::snprintf(floor_text, sizeof floor_text, "%.2g", floor);
+  return std::string("Values below ") + floor_text +
+         " (1e-16 of the largest, round-off of doubles) are drawn on the lower edge.";
+}
+
 std::optional<MagnitudeAxis> magnitude_axis(const std::vector<const std::vector<double>*>& series) {
-  const auto positive = data_range(series, true, 0.0);
-  if (!positive) return std::nullopt;
-  if (positive->high >= 30 * positive->low) {
-    return MagnitudeAxis{*data_range(series, true, 0.02), true};
+  double smallest = INFINITY, largest = 0;
+  for (const auto* values : series) {
+    for (const double value : *values) {
+      if (!std::isfinite(value) || value <= 0) continue;
+      smallest = std::min(smallest, value);
+      largest = std::max(largest, value);
+    }
   }
-  return MagnitudeAxis{data_range(series, false, 0.04).value_or(*positive), false};
+  if (!(largest > 0)) return std::nullopt;
+  const double floor = std::max(smallest, largest / kLogAxisDynamicRange);
+  if (largest >= 30 * floor) {
+    MagnitudeAxis axis;
+    axis.logarithmic = true;
+    axis.floor = floor;
+    axis.clipped = smallest < floor;
+    const double low = std::log10(floor), high = std::log10(largest);
+    const double padding = 0.02 * (high - low);
+    axis.range = Range{std::pow(10.0, low - padding), std::pow(10.0, high + padding)};
+    return axis;
+  }
+  MagnitudeAxis axis;
+  axis.logarithmic = false;
+  axis.range = data_range(series, false, 0.04).value_or(Range{smallest, largest});
+  return axis;
+}
+
+int decades_per_label(double log10_low, double log10_high) {
+  constexpr int kMaxLabels = 8;
+  auto labels = [&](int step) {
+    return std::floor(log10_high / step) - std::ceil(log10_low / step) + 1;
+  };
+  for (const int step : {1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50}) {
+    if (labels(step) <= kMaxLabels) return step;
+  }
+  int step = 100;
+  while (labels(step) > kMaxLabels) step *= 2;
+  return step;
+}
+
+std::string decade_label(int exponent) {
+  static const char* const kDigits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+  std::string label = "10";
+  if (exponent < 0) label += "⁻";
+  const std::string digits = std::to_string(std::abs(exponent));
+  for (const char digit : digits) label += kDigits[digit - '0'];
+  return label;
 }
 
 Range clip_range(Range range, Range limit, double factor) {
@@ -201,37 +281,56 @@ PlotCanvas::~PlotCanvas() {
   }
 }
 
+void PlotCanvas::axes(Range x, const MagnitudeAxis& y, const std::string& x_label,
+                      const std::string& y_label, const std::string& title) {
+  axes(x, y.range, y.logarithmic, x_label, y_label, title);
+  if (y.logarithmic) log_floor_ = std::max(y.floor, y.range.low);
+}
+
 void PlotCanvas::axes(Range x, Range y, bool log_y, const std::string& x_label,
                       const std::string& y_label, const std::string& title) {
+  has_axes_ = true;
   log_y_ = log_y;
-  plvpor(kPlotLeft, kPlotRight, kPlotBottom, kPlotTop);
+  log_floor_ = y.low;
+  plvpor(kPlotLeft, plot_right_, kPlotBottom, kPlotTop);
   const double y_low = log_y ? std::log10(y.low) : y.low;
   const double y_high = log_y ? std::log10(y.high) : y.high;
   plwind(x.low, x.high, y_low, y_high);
-  // Linear axes get their labels from format_tick ("o"), logarithmic ones PLplot's 10^n.
-  const std::string y_options = log_y ? "l" : "o";
+  // Every label comes from format_tick ("o"). A log axis is drawn as a linear one in
+  // decades, labelled 10ⁿ every `step` decades; its minor ticks mark 2..9 (PLplot's "l")
+  // when every decade is labelled, else the decades.
   g_x_ticks = tick_format(x.low, x.high);
-  g_y_ticks = log_y ? TickFormat{} : tick_format(y_low, y_high);
+  g_y_ticks = log_y ? TickFormat{0, 0, true} : tick_format(y_low, y_high);
+  const int step = log_y ? decades_per_label(y_low, y_high) : 0;
   plslabelfunc(format_tick, nullptr);
   plcol0(kLightGrey);
   plwidth(0.5);
-  plbox("g", 0, 0, ("g" + y_options).c_str(), 0, 0);
+  plbox("g", 0, 0, "g", step, 0);
   plcol0(kBlack);
   plwidth(1);
-  plbox("bcnsto", 0, 0, ("bcnstv" + y_options).c_str(), 0, 0);
+  if (log_y) {
+    plbox("bcnsto", 0, 0, step == 1 ? "bcstl" : "bcst", step, step == 1 || step > 10 ? 0 : step);
+    plbox("", 0, 0, "nxvo", step, 0);  // "x": labels without ticks
+  } else {
+    plbox("bcnsto", 0, 0, "bcnstvo", 0, 0);
+  }
   pllab(scaled_label(x_label, g_x_ticks).c_str(), "", plplot_text(title).c_str());
   // The y label clears the tick labels, whose width depends on their digits (in character
   // heights, PLplot's unit here; a digit is about 0.85 of one with the cairo fonts).
-  double label_offset = 5.0;
-  if (!log_y) {
-    char label[64];
-    std::size_t longest = 0;
+  double longest = 0;
+  char label[64];
+  if (log_y) {
+    for (double decade = std::ceil(y_low / step) * step; decade <= y_high; decade += step) {
+      format_tick(PL_Y_AXIS, decade, label, PLINT(sizeof label), nullptr);
+      longest = std::max(longest, text_width_in_digits(label));
+    }
+  } else {
     for (const double value : {y_low, y_high, (y_low + y_high) / 2}) {
       format_tick(PL_Y_AXIS, value, label, PLINT(sizeof label), nullptr);
-      longest = std::max(longest, std::strlen(label));
+      longest = std::max(longest, text_width_in_digits(label));
     }
-    label_offset = std::clamp(1.5 + 0.85 * double(longest), 3.5, 8.0);
   }
+  const double label_offset = std::clamp(1.5 + 0.85 * longest, 3.5, 8.0);
   plmtex("l", label_offset, 0.5, 0.5, scaled_label(y_label, g_y_ticks).c_str());
 }
 
@@ -242,7 +341,7 @@ PlotCanvas::Points PlotCanvas::plottable(const std::vector<double>& x,
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(x[i]) || !std::isfinite(y[i]) || (log_y_ && y[i] <= 0)) continue;
     points.x.push_back(x[i]);
-    points.y.push_back(log_y_ ? std::log10(y[i]) : y[i]);
+    points.y.push_back(log_y_ ? std::log10(std::max(y[i], log_floor_)) : y[i]);
   }
   // Thinned after filtering, so that sparse series (a test loss every 10 epochs) keep
   // every point they have; the last point stays, so that a curve ends where its data ends.
@@ -283,6 +382,10 @@ void PlotCanvas::points(const std::vector<double>& x, const std::vector<double>&
 }
 
 void PlotCanvas::legend(const std::vector<LegendEntry>& entries) {
+  if (has_axes_ || has_legend_) {
+    throw Error("PlotCanvas: legend() is called at most once, before axes()");
+  }
+  has_legend_ = true;
   if (entries.empty()) return;
   const std::size_t n = entries.size();
   std::vector<PLINT> options(n), text_colours(n), box_colours(n, 0), box_patterns(n, 0);
@@ -290,6 +393,7 @@ void PlotCanvas::legend(const std::vector<LegendEntry>& entries) {
   std::vector<PLFLT> box_scales(n, 1), box_line_widths(n, 1), line_widths(n), symbol_scales(n);
   std::vector<std::string> texts(n), symbols(n);
   std::vector<PLCHAR_VECTOR> text_pointers(n), symbol_pointers(n);
+  double longest = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const LegendEntry& entry = entries[i];
     options[i] =
@@ -301,32 +405,57 @@ void PlotCanvas::legend(const std::vector<LegendEntry>& entries) {
     line_widths[i] = entry.line_width;
     symbol_colours[i] = entry.colour;
     symbol_scales[i] = 1;
-    symbol_numbers[i] = 3;
+    symbol_numbers[i] = 2;
     texts[i] = plplot_text(entry.text);
     symbols[i] = entry.symbol.empty() ? " " : entry.symbol;
     text_pointers[i] = texts[i].c_str();
     symbol_pointers[i] = symbols[i].c_str();
+    longest = std::max(longest, text_width_in_digits(entry.text));
   }
+  // Long entries are written smaller, so that the plot keeps its width.
+  double text_scale = kLegendTextScale * std::min(1.0, kLegendFullSizeCharacters / longest);
+  // Many entries are spaced closer to fit the plot's height (one extra row for the
+  // legend's margins), and written smaller when the spacing leaves too little room for the
+  // text (1.5 text heights). PLplot's spacing is in unscaled text heights.
+  PLFLT page_left, page_right, page_bottom, page_top, default_height, text_height;
+  plgspa(&page_left, &page_right, &page_bottom, &page_top);
+  plgchr(&default_height, &text_height);
+  const double available = (kPlotTop - kPlotBottom) * (page_top - page_bottom);  // mm
+  const double spacing =
+      std::min(kLegendSpacing, available / ((double(n) + 1) * std::max(text_height, 1e-9)));
+  text_scale = std::min(text_scale, spacing / 1.5);
+  // The legend hangs from the top right corner of the page's right part; PLplot measures
+  // its text with the cairo fonts and returns its width, which sets the plot's right end.
+  plvpor(0, kLegendRight, kPlotBottom, kPlotTop);
+  plwind(0, 1, 0, 1);
   PLFLT legend_width = 0, legend_height = 0;
-  // The column right of the plot area is the legend's viewport; the legend hangs from its
-  // top left corner.
-  plvpor(kPlotRight + 0.02, 0.995, kPlotBottom, kPlotTop);
   pllegend(&legend_width, &legend_height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-           PL_POSITION_LEFT | PL_POSITION_TOP | PL_POSITION_INSIDE, 0.0, 0.0, 0.12, kWhite,
-           kLightGrey, 1, 0, 0, PLINT(n), options.data(), 0.8, 0.85, 2.2, 0.0, text_colours.data(),
-           text_pointers.data(), box_colours.data(), box_patterns.data(), box_scales.data(),
-           box_line_widths.data(), line_colours.data(), line_styles.data(), line_widths.data(),
-           symbol_colours.data(), symbol_scales.data(), symbol_numbers.data(),
+           PL_POSITION_RIGHT | PL_POSITION_TOP | PL_POSITION_INSIDE, 0.0, 0.0, 0.04 / kLegendRight,
+           kWhite, kLightGrey, 1, 0, 0, PLINT(n), options.data(), 0.8, text_scale, spacing, 0.0,
+           text_colours.data(), text_pointers.data(), box_colours.data(), box_patterns.data(),
+           box_scales.data(), box_line_widths.data(), line_colours.data(), line_styles.data(),
+           line_widths.data(), symbol_colours.data(), symbol_scales.data(), symbol_numbers.data(),
            symbol_pointers.data());
   plwidth(1);
   pllsty(1);
+  plot_right_ =
+      std::max(kLegendRight * (1 - legend_width) - kLegendGap, kPlotLeft + kMinimumPlotWidth);
 }
 
 void PlotCanvas::footnote(const std::string& text) {
   plvpor(0, 1, 0, 1);
   plwind(0, 1, 0, 1);
   plcol0(kDarkGrey);
+  // Small, and smaller when long: PLplot cannot measure text before drawing it, so the
+  // width is estimated (a character of the cairo fonts is at most about 0.8 of the text
+  // height on average) to fit 96% of the page.
   plschr(0, options_.text_scale * 0.7);
+  PLFLT page_left, page_right, page_bottom, page_top, default_height, text_height;
+  plgspa(&page_left, &page_right, &page_bottom, &page_top);
+  plgchr(&default_height, &text_height);
+  const double width = 0.8 * text_height * text_width_in_digits(text);
+  const double fit = std::min(1.0, 0.96 * (page_right - page_left) / std::max(width, 1e-9));
+  plschr(0, options_.text_scale * 0.7 * fit);
   plptex(0.5, 0.02, 1, 0, 0.5, plplot_text(text).c_str());
   plschr(0, options_.text_scale);
   plcol0(kBlack);

@@ -42,16 +42,19 @@ struct FigureSet {
 // Writes <run.directory>/figures/<name>.svg and .png for every figure the run's files
 // support, each file atomically (a failed figure never leaves a truncated file):
 //   data_phase_portrait        the training and test samples, first coordinate pair
-//   losses                     train and test loss per model vs epoch (log scale*)
+//   losses                     train and test loss per model vs epoch (log scale*),
+//                              without the recovered formulas (plugin "symbolic")
 //   penalty                    the L1 / regulariser value vs epoch, for the models that
 //                              have one (log scale*)
 //   trajectories_phase_space   every model's rollout and the truth, first coordinate pair
-//   trajectory_error           mean squared error vs the truth over time (log scale*)
+//   trajectory_error           mean squared error vs the truth over time (log scale*),
+//                              and that of the reference integrator (grey)
 //   energy                     the true H along the truth and every model's rollout
 //   network_<model>            the diagram of every edge network (KAN); characters of the
 //                              model name other than letters, digits, - and _ become _
-// (*: linear when the values span less than a factor of 30.) Figures without data (no
-// penalty, no evaluation) are listed in `skipped`.
+// (*: linear when the values span less than a factor of 30; a log axis ends at 1e-16 of
+// its largest value, and smaller values are drawn on its lower edge.) Figures without data
+// (no penalty, no evaluation) are listed in `skipped`.
 //
 // Thread safety: PLplot keeps global state, so every call in the process is serialized by
 // an internal lock; do not use PLplot elsewhere at the same time. Throws hnn::Error naming
