@@ -31,7 +31,12 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 cores=$(nproc)
 memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 echo "per model (training seconds, epochs, termination):"
-awk '/^  [a-z_0-9]+:$/ {model=$1} /training_seconds:/ {s=$2} /^    epochs:/ {e=$2}
-     /^    termination:/ {print "  " model, s " s,", e " epochs,", $2}' "$scratch/run/summary.yaml"
+awk 'function show() { if (model != "") print "  " model, seconds " s,", epochs " epochs,", termination }
+     /^models:/ {in_models = 1; next}
+     in_models && /^  [a-z_0-9]+:$/ {show(); model = $1; termination = "not trained"}
+     in_models && /^    training_seconds:/ {seconds = $2}
+     in_models && /^    epochs:/ {epochs = $2}
+     in_models && /^    termination:/ {termination = $2}
+     END {show()}' "$scratch/run/summary.yaml"
 printf 'study: %.1f s (median of %d) on %s, %s cores, %s\n' "$median" "$runs" "$cpu" "$cores" \
   "$memory"
