@@ -1,5 +1,6 @@
 #include "hnn/symbolic/compiled_expression.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -59,9 +60,42 @@ class ExpressionCompiler {
     return target_->instructions_.size() - 1;
   }
 
+  // A text that identifies an expression independently of GiNaC's internal order of the
+  // terms of sums and products (which follows hash values that can differ from one process
+  // to the next): the operands of sums and products are sorted by their keys.
+  const std::string& canonical_key(const GiNaC::ex& e) {
+    const auto found = keys_.find(e);
+    if (found != keys_.end()) return found->second;
+    std::string key;
+    if (GiNaC::is_a<GiNaC::add>(e) || GiNaC::is_a<GiNaC::mul>(e)) {
+      std::vector<std::string> parts;
+      for (std::size_t k = 0; k < e.nops(); ++k) parts.push_back(canonical_key(e.op(k)));
+      std::sort(parts.begin(), parts.end());
+      key = GiNaC::is_a<GiNaC::add>(e) ? "add(" : "mul(";
+      for (const auto& part : parts) key += part + ",";
+      key += ")";
+    } else if (e.nops() == 0) {
+      key = describe(e);  // a number (exact text), a symbol or a constant
+    } else {
+      key = GiNaC::ex_to<GiNaC::basic>(e).class_name();
+      if (GiNaC::is_a<GiNaC::function>(e)) key += ":" + GiNaC::ex_to<GiNaC::function>(e).get_name();
+      key += "(";
+      for (std::size_t k = 0; k < e.nops(); ++k) key += canonical_key(e.op(k)) + ",";
+      key += ")";
+    }
+    return keys_.emplace(e, std::move(key)).first->second;
+  }
+
+  // Operands in canonical order, so that sums and products are evaluated in the same order
+  // in every process (bit-reproducible results).
   std::size_t emit_operands(Op op, const GiNaC::ex& e) {
+    std::vector<GiNaC::ex> terms;
+    for (std::size_t k = 0; k < e.nops(); ++k) terms.push_back(e.op(k));
+    std::stable_sort(terms.begin(), terms.end(), [this](const GiNaC::ex& a, const GiNaC::ex& b) {
+      return canonical_key(a) < canonical_key(b);
+    });
     std::vector<std::size_t> operands;
-    for (std::size_t k = 0; k < e.nops(); ++k) operands.push_back(compile(e.op(k)));
+    for (const auto& term : terms) operands.push_back(compile(term));
     CompiledExpression::Instruction instruction{op};
     instruction.first = target_->operands_.size();
     instruction.count = operands.size();
@@ -136,6 +170,7 @@ class ExpressionCompiler {
   CompiledExpression* target_;
   const std::vector<GiNaC::ex>& variables_;
   std::map<GiNaC::ex, std::size_t, GiNaC::ex_is_less> slots_;
+  std::map<GiNaC::ex, std::string, GiNaC::ex_is_less> keys_;
 };
 
 CompiledExpression::CompiledExpression(const GiNaC::ex& expression,

@@ -8,6 +8,7 @@
 #include "hnn/error.h"
 #include "hnn/pipeline_config.h"
 #include "hnn/plugin_loader.h"
+#include "hnn/symbolic/function_library.h"
 
 namespace {
 
@@ -316,6 +317,10 @@ TEST_CASE("a symbolic section: options, edges and refinement validated, all erro
              "function: sin}], refine: {optimizer: {plugin: "
              "fixture_gradient_descent}}}"});
   const auto& symbolic = config.models.front().symbolic;
+  // A function registered by a plugin (fixture_good) is selectable like pykan's.
+  CHECK(errors_of("valid.yaml", {"models.quadratic.symbolic={functions: [x, fixture_cubic]}"}) ==
+        "");
+  CHECK(registry().symbolic_functions().at("fixture_cubic").evaluate(2.0) == 10.0);
   CHECK(symbolic.enabled);
   CHECK(symbolic.settings.string("samples") == "test");
   CHECK(symbolic.settings.real("prune_threshold") == 1e-2);

@@ -157,3 +157,18 @@ TEST_CASE("the KAN diagram's data: network files for every KAN") {
   }
   CHECK(model("kan_l1")["symbolic"]["edges"][2]["choice"].as<std::string>() == "pruned");
 }
+
+TEST_CASE("a second run gives the same numbers, bit for bit (refinement included)") {
+  const fs::path again = scratch("symbolic_again");
+  REQUIRE(host("'" + kPipeline + "' -o '" + again.string() + "'") == 0);
+  const YAML::Node first = YAML::LoadFile((run() / "summary.yaml").string())["models"];
+  const YAML::Node second = YAML::LoadFile((again / "summary.yaml").string())["models"];
+  for (const std::string name : {"kan", "kan_l1", "kan_symbolic", "kan_l1_symbolic"}) {
+    CAPTURE(name);
+    CHECK(first[name]["epochs"].as<int>() == second[name]["epochs"].as<int>());
+    CHECK(first[name]["final_train_loss"].as<std::string>() ==
+          second[name]["final_train_loss"].as<std::string>());
+    CHECK(first[name]["trajectory_mse"]["final"].as<std::string>() ==
+          second[name]["trajectory_mse"]["final"].as<std::string>());
+  }
+}

@@ -115,6 +115,7 @@ TEST_CASE("report.html renders in headless Chromium and every image loads") {
   CHECK(contains(dom.out, "<h1>hnn run: spring_kan</h1>"));
   CHECK(contains(dom.out, "<th>kan_l1</th>"));
   CHECK(contains(dom.out, "<code>1.00*q^2 + 1.00*p^2 + 1.08</code>"));
+  CHECK(contains(dom.out, "<strong>exact</strong> to 0.01"));
   CHECK(contains(dom.out, "<pre id=\"image-check\">images: 7\n"));
   CHECK(count(dom.out, "\nloaded figures/") == 7);
   CHECK(contains(dom.out, "loaded figures/network_kan.svg"));

@@ -76,6 +76,11 @@ TEST_CASE("read_run_summary: models in file order, metrics, formulas") {
   REQUIRE(kan.formulas.size() == 1);
   CHECK(kan.formulas[0].output == "F2");
   CHECK(kan.formulas[0].text == "1.00*q^2 + 1.00*p^2 + 1.08");
+  REQUIRE(kan.verification.has_value());
+  CHECK(kan.verification->hamiltonian_output == "F2");
+  CHECK(kan.verification->field_relative_error == 2.5e-5);
+  CHECK(kan.verification->tolerance == 0.01);
+  CHECK(kan.verification->exact);
   CHECK(kan.formulas[0].latex == "1.00 q^{2} + 1.00 p^{2} + 1.08");
   CHECK(summary.models[1].formulas.empty());
   CHECK(summary.models[1].termination == "converged");

@@ -122,6 +122,17 @@ void write_formulas(std::ostream& html, const RunSummary& summary) {
            << "</td></tr>\n";
     }
     html << "</tbody>\n</table>\n";
+    if (model.verification) {
+      const SymbolicVerification& v = *model.verification;
+      html << "<p>H = " << escape_html(v.hamiltonian_output)
+           << ". Its field J&nabla;H against the system's on all the data: largest difference "
+           << number(v.field_relative_error) << " of the largest true field";
+      if (!std::isnan(v.before_refinement) && v.before_refinement != v.field_relative_error) {
+        html << " (" << number(v.before_refinement) << " before refining the fit)";
+      }
+      html << ", " << (v.exact ? "<strong>exact</strong>" : "<strong>not exact</strong>") << " to "
+           << number(v.tolerance) << ".</p>\n";
+    }
   }
   if (!summary.exact_hamiltonian.empty()) {
     html << "<p>The exact Hamiltonian, for comparison: <code>"

@@ -32,6 +32,28 @@ std::vector<SymbolicFormula> read_formulas(const YamlDocument& document, const Y
   return formulas;
 }
 
+std::optional<SymbolicVerification> read_verification(const YamlDocument& document,
+                                                      const YAML::Node& model,
+                                                      const std::string& path) {
+  const YAML::Node symbolic = document.child(model, "symbolic", path + ".symbolic");
+  if (!symbolic.IsDefined()) return std::nullopt;
+  const std::string verification_path = path + ".symbolic.verification";
+  const YAML::Node node = document.child(symbolic, "verification", verification_path);
+  if (!node.IsDefined()) return std::nullopt;
+  SymbolicVerification verification;
+  verification.hamiltonian_output =
+      document.text(symbolic, "hamiltonian_output", path + ".symbolic.hamiltonian_output", "");
+  verification.field_relative_error = document.real(
+      node, "field_relative_error", verification_path + ".field_relative_error", kMissing);
+  verification.before_refinement =
+      document.real(node, "field_relative_error_before_refinement",
+                    verification_path + ".field_relative_error_before_refinement", kMissing);
+  verification.tolerance =
+      document.real(node, "tolerance", verification_path + ".tolerance", kMissing);
+  verification.exact = document.boolean(node, "exact", verification_path + ".exact", false);
+  return verification;
+}
+
 ModelSummary read_model(const YamlDocument& document, const std::string& name,
                         const YAML::Node& node) {
   const std::string path = "models." + name;
@@ -68,6 +90,7 @@ ModelSummary read_model(const YamlDocument& document, const std::string& name,
       document.real(node, "energy_drift_max", path + ".energy_drift_max", kMissing);
   model.rollout_error = document.text(node, "rollout_error", path + ".rollout_error", "");
   model.formulas = read_formulas(document, node, path);
+  model.verification = read_verification(document, node, path);
   return model;
 }
 

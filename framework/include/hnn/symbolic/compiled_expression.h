@@ -8,6 +8,11 @@
 // are compiled once. Any other node (another symbol, a function such as zeta, a symbolic
 // exponent) makes the constructor throw hnn::NotImplementedError naming it.
 //
+// Reproducibility: GiNaC orders the terms of sums and products by hash values that can
+// differ between processes; the tape evaluates them in a canonical order instead (operands
+// sorted by a structural key), so the same expression gives bit-identical results in every
+// run.
+//
 // Semantics are IEEE double: outside a function's domain the value is NaN or +-inf, as in
 // the fit evaluators. Derivatives of abs, csgn and step use sign(x), 0 and 0.
 //

@@ -28,6 +28,17 @@ struct SymbolicFormula {
   std::string text_full;  // full precision
 };
 
+// How a recovered Hamiltonian compares with the system's (models.<m>.symbolic.verification
+// and hamiltonian_output): the largest difference of the fields J grad H over the data,
+// relative to the largest true field, and whether it is within the tolerance.
+struct SymbolicVerification {
+  std::string hamiltonian_output;  // e.g. "F2"
+  double field_relative_error = kMissing;
+  double before_refinement = kMissing;  // kMissing when the summary has no such entry
+  double tolerance = kMissing;
+  bool exact = false;
+};
+
 // One model of summary.yaml. Numbers the summary does not have are kMissing (NaN), texts
 // are empty: an untrained model has no termination, an unevaluated one no trajectory_mse.
 struct ModelSummary {
@@ -50,6 +61,7 @@ struct ModelSummary {
   double energy_drift_max = kMissing;  // max |E(t) - E(0)| of the true H along the rollout
   std::string rollout_error;           // why the rollout failed, when it did
   std::vector<SymbolicFormula> formulas;
+  std::optional<SymbolicVerification> verification;
 };
 
 // The whole summary.yaml. `models` keeps the order of the file (the pipeline's order).
