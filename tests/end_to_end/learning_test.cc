@@ -8,23 +8,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "host_run.h"
+
 namespace fs = std::filesystem;
+using hnn::testing::host;
+using hnn::testing::scratch;
 
 namespace {
 
 const std::string kPipeline = HNN_SOURCE_DIR "/tests/end_to_end/spring_small.yaml";
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(HNN_BINARY_DIR) / "tests" / "end_to_end" / name;
-  fs::remove_all(dir);
-  return dir;
-}
-
-int host(const std::string& arguments) {
-  const std::string command = "HNN_PLUGIN_PATH= '" HNN_HOST "' " + arguments + " --quiet";
-  const int raw = std::system(command.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
 
 std::size_t count_lines_with(const fs::path& file, const std::string& part) {
   std::ifstream stream(file);

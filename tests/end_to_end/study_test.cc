@@ -9,13 +9,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "host_run.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
 fs::path run(const std::string& config) {
-  const fs::path dir = fs::path(HNN_BINARY_DIR) / "tests" / "end_to_end" / config;
-  fs::remove_all(dir);
+  const fs::path dir = hnn::testing::scratch(config);
   const std::string command = "HNN_PLUGIN_PATH= '" HNN_HOST "' '" HNN_SOURCE_DIR "/configs/" +
                               config + ".yaml' --quiet -o '" + dir.string() + "' > '" +
                               dir.string() + ".log' 2>&1";

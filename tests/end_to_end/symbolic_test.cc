@@ -12,23 +12,15 @@
 #include "hnn/symbolic/formula.h"
 #include "hnn/symbolic/network_file.h"
 
+#include "host_run.h"
+
 namespace fs = std::filesystem;
+using hnn::testing::host;
+using hnn::testing::scratch;
 
 namespace {
 
 const std::string kPipeline = HNN_SOURCE_DIR "/tests/end_to_end/spring_symbolic.yaml";
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(HNN_BINARY_DIR) / "tests" / "end_to_end" / name;
-  fs::remove_all(dir);
-  return dir;
-}
-
-int host(const std::string& arguments) {
-  const std::string command = "HNN_PLUGIN_PATH= '" HNN_HOST "' " + arguments + " --quiet";
-  const int raw = std::system(command.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
 
 const fs::path& run() {
   static const fs::path dir = [] {
