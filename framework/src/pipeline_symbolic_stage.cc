@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include "hnn/atomic_file.h"
 #include "hnn/error.h"
@@ -288,6 +289,12 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
     symbolic_result.options = symbolic_config.model.options;
     symbolic_result.model = rounded;
     symbolic_result.parameters.resize(0);
+    // The losses of what is rolled out: the printed formula.
+    auto train = make_objective(*rounded, symbolic_config.training.settings, dataset.train);
+    auto test = make_objective(*rounded, symbolic_config.training.settings, dataset.test);
+    std::tie(symbolic_result.final_train_loss, symbolic_result.final_penalty) =
+        loss_at(*train, symbolic_result.parameters);
+    symbolic_result.final_test_loss = loss_at(*test, symbolic_result.parameters).first;
   }
   return symbolic_result;
 }

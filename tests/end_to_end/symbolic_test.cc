@@ -164,3 +164,16 @@ TEST_CASE("a second run gives the same numbers, bit for bit (refinement included
           second[name]["trajectory_mse"]["final"].as<std::string>());
   }
 }
+
+TEST_CASE("rollout: rounded evaluates the printed formula, with its own losses") {
+  const fs::path dir = scratch("symbolic_rounded");
+  REQUIRE(host("'" + kPipeline + "' -o '" + dir.string() +
+               "' --no-report --set models.kan.symbolic.rollout=rounded") == 0);
+  const YAML::Node printed =
+      YAML::LoadFile((dir / "summary.yaml").string())["models"]["kan_symbolic"];
+  CHECK(printed["parameters"].as<int>() == 0);
+  CHECK(printed["description"].as<std::string>().find("rounded to 2") != std::string::npos);
+  // 1.00 q^2 + 1.00 p^2 + const is the spring's H exactly.
+  CHECK(printed["final_train_loss"].as<double>() < 1e-20);
+  CHECK(printed["trajectory_mse"]["max"].as<double>() < 1e-20);
+}
