@@ -6,32 +6,8 @@
 // OpenMP's.
 #include <doctest/doctest.h>
 
-#include "allocation_counter.h"
-
-#include <execinfo.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cstddef>
-#include <cstdlib>
-
-#include "hnn/baseline_objective.h"
-#include "hnn/hamiltonian_objective.h"
 #include "kan_test_support.h"
-
-using hnn::testing::allocations;
-using hnn::testing::counting;
-
-using hnn::testing::allocations_per_evaluations;
-
-TEST_CASE("the allocation counter sees Eigen's allocations") {
-  counting = true;
-  allocations = 0;
-  Eigen::MatrixXd m = Eigen::MatrixXd::Random(40, 40);
-  counting = false;
-  CHECK(allocations.load() >= 1);
-  CHECK(m.size() == 1600);
-}
+#include "objective_allocations.h"
 
 TEST_CASE("evaluate() does not allocate after the first call") {
   using Settings = std::map<std::string, hnn::OptionValue>;
@@ -48,19 +24,7 @@ TEST_CASE("evaluate() does not allocate after the first call") {
       auto model = hnn::testing::make_kan(settings);
       CAPTURE(model->name());
       model->update_grid(x);  // a non-uniform grid is as allocation-free
-      Eigen::VectorXd theta(model->parameter_count());
-      model->get_parameters(theta);
-
-      hnn::HamiltonianObjectiveOptions options;
-      options.l1 = 1e-5;
-      options.field_type = hnn::FieldType::kBoth;
-      hnn::HamiltonianObjective both(*model, x, dxdt, options);
-      CHECK(allocations_per_evaluations(both, theta, true) == 0);
-      hnn::HamiltonianObjective hnn_objective(*model, x, dxdt);
-      CHECK(allocations_per_evaluations(hnn_objective, theta, true) == 0);
-      CHECK(allocations_per_evaluations(hnn_objective, theta, false) == 0);
-      hnn::BaselineObjective baseline(*model, x, dxdt, 1e-5);
-      CHECK(allocations_per_evaluations(baseline, theta, true) == 0);
+      hnn::testing::check_objectives_do_not_allocate(*model, x, dxdt);
     }
   }
 }

@@ -9,28 +9,22 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "bundled_plugins.h"
 #include "hnn/model.h"
 #include "hnn/options.h"
-#include "hnn/plugin_loader.h"
-#include "hnn/registry.h"
+#include "uniform_matrix.h"
 
 namespace hnn::testing {
 
-// The registry with the bundled hnn_kan.so loaded (once per test binary).
-inline Registry& kan_registry() {
-  static Registry* registry = [] {
-    auto* result = new Registry();
-    PluginLoader loader(*result);
-    loader.load_library(std::filesystem::path(HNN_BUNDLED_PLUGIN_DIR) / "hnn_kan.so");
-    return result;
-  }();
-  return *registry;
+// The bundled hnn_kan.so, loaded once per test binary (and kept to the end of the process).
+inline const BundledPlugins& kan_plugins() {
+  static const BundledPlugins* plugins = new BundledPlugins({"hnn_kan"});
+  return *plugins;
 }
 
 inline const std::string kGoldenInit = std::string(HNN_GOLDEN_DIR) + "/kan_2_1_2_seed0_init.yaml";
@@ -38,29 +32,7 @@ inline const std::string kGoldenInit = std::string(HNN_GOLDEN_DIR) + "/kan_2_1_2
 // A model made by the plugin's factory from its defaults and `settings`, validated
 // against the schema.
 inline std::shared_ptr<Model> make_kan(const std::map<std::string, OptionValue>& settings = {}) {
-  Registry& registry = kan_registry();
-  const PluginInfo* info = registry.find(PluginKind::kModel, "kan");
-  if (info == nullptr) throw std::runtime_error("the kan plugin is not registered");
-  Options options = Options::defaults(info->schema);
-  for (const auto& [key, value] : settings) options.set(key, value);
-  for (const auto& [key, value] : options.values()) {
-    const Option* option = info->schema.find(key);
-    if (option == nullptr) throw std::runtime_error("test options: unknown key " + key);
-    const std::string problem = option->check(value);
-    if (!problem.empty()) throw std::runtime_error("test options: " + key + " " + problem);
-  }
-  return registry.create_model("kan", options);
-}
-
-// rows x columns uniform entries in [low, high), deterministic in seed.
-inline Eigen::MatrixXd uniform_matrix(Eigen::Index rows, Eigen::Index columns, unsigned seed,
-                                      double low = -1.0, double high = 1.0) {
-  std::mt19937_64 engine(seed);
-  Eigen::MatrixXd result(rows, columns);
-  for (Eigen::Index j = 0; j < columns; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i)
-      result(i, j) = low + (high - low) * static_cast<double>(engine() >> 11) * 0x1.0p-53;
-  return result;
+  return kan_plugins().model("kan", {settings.begin(), settings.end()});
 }
 
 // A CSV file with '#' comment lines and one header row: column name -> values (numeric

@@ -96,7 +96,7 @@ TEST_CASE("the plugin registers `mlp` with its schema") {
 }
 
 TEST_CASE("inputs and outputs left at 0 (host-filled) are refused by the factory") {
-  hnn::Registry& registry = hnn::testing::mlp_registry();
+  const hnn::Registry& registry = hnn::testing::mlp_registry();
   const hnn::PluginInfo* info = registry.find(hnn::PluginKind::kModel, "mlp");
   hnn::Options options = hnn::Options::defaults(info->schema);
   CHECK_THROWS_WITH_AS(registry.create_model("mlp", options),

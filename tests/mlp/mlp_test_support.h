@@ -6,27 +6,22 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "bundled_plugins.h"
 #include "hnn/model.h"
 #include "hnn/options.h"
-#include "hnn/plugin_loader.h"
-#include "hnn/registry.h"
+#include "uniform_matrix.h"
 
 namespace hnn::testing {
 
-// The registry with the bundled hnn_mlp.so loaded (once per test binary).
-inline Registry& mlp_registry() {
-  static Registry* registry = [] {
-    auto* result = new Registry();
-    PluginLoader loader(*result);
-    loader.load_library(std::filesystem::path(HNN_BUNDLED_PLUGIN_DIR) / "hnn_mlp.so");
-    return result;
-  }();
-  return *registry;
+// The bundled hnn_mlp.so, loaded once per test binary (and kept to the end of the process).
+inline const BundledPlugins& mlp_plugins() {
+  static const BundledPlugins* plugins = new BundledPlugins({"hnn_mlp"});
+  return *plugins;
 }
+inline const Registry& mlp_registry() { return mlp_plugins().registry(); }
 
 struct MlpSpec {
   int inputs = 2;
@@ -40,33 +35,13 @@ struct MlpSpec {
 
 // A model made by the plugin's factory, from options validated against its schema.
 inline std::shared_ptr<Model> make_mlp(const MlpSpec& spec) {
-  Registry& registry = mlp_registry();
-  const PluginInfo* info = registry.find(PluginKind::kModel, "mlp");
-  Options options = Options::defaults(info->schema);
-  options.set("inputs", std::int64_t{spec.inputs});
-  options.set("outputs", std::int64_t{spec.outputs});
-  options.set("hidden", spec.hidden);
-  options.set("activation", spec.activation);
-  options.set("initialization", spec.initialization);
-  options.set("output_bias", spec.output_bias);
-  options.set("seed", spec.seed);
-  for (const auto& [key, value] : options.values()) {
-    const Option* option = info->schema.find(key);
-    const std::string problem = option->check(value);
-    if (!problem.empty()) throw std::runtime_error("test options: " + key + " " + problem);
-  }
-  return registry.create_model("mlp", options);
-}
-
-// d x N uniform entries in [low, high), deterministic in seed.
-inline Eigen::MatrixXd uniform_matrix(Eigen::Index rows, Eigen::Index columns, unsigned seed,
-                                      double low = -1.0, double high = 1.0) {
-  std::mt19937_64 engine(seed);
-  Eigen::MatrixXd result(rows, columns);
-  for (Eigen::Index j = 0; j < columns; ++j)
-    for (Eigen::Index i = 0; i < rows; ++i)
-      result(i, j) = low + (high - low) * static_cast<double>(engine() >> 11) * 0x1.0p-53;
-  return result;
+  return mlp_plugins().model("mlp", {{"inputs", std::int64_t{spec.inputs}},
+                                     {"outputs", std::int64_t{spec.outputs}},
+                                     {"hidden", spec.hidden},
+                                     {"activation", spec.activation},
+                                     {"initialization", spec.initialization},
+                                     {"output_bias", spec.output_bias},
+                                     {"seed", spec.seed}});
 }
 
 // States on circles and the spring's field dx/dt = (2p, -2q), with some noise on the

@@ -1,5 +1,6 @@
 #include "allocation_counter.h"
 
+#include <doctest/doctest.h>
 #include <execinfo.h>
 #include <unistd.h>
 
@@ -68,4 +69,16 @@ int posix_memalign(void** result, std::size_t alignment, std::size_t size) {
   return 0;
 }
 void free(void* pointer) { __libc_free(pointer); }
+}
+
+// Every test binary that links the counter checks that it is the allocator in use.
+TEST_CASE("the allocation counter sees Eigen's allocations") {
+  using hnn::testing::allocations;
+  using hnn::testing::counting;
+  counting = true;
+  allocations = 0;
+  Eigen::MatrixXd m = Eigen::MatrixXd::Random(40, 40);
+  counting = false;
+  CHECK(allocations.load() >= 1);
+  CHECK(m.size() == 1600);
 }

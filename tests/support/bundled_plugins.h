@@ -1,4 +1,4 @@
-// Creates systems and integrators of the bundled plugins the way the host does: load the
+// Creates systems, integrators and models of the bundled plugins the way the host does: load the
 // library with hnn::PluginLoader, start from the schema's defaults, apply overrides, check
 // them against the schema (required options must be among the overrides). Test support only.
 #ifndef HNN_TESTS_SUPPORT_BUNDLED_PLUGINS_H_
@@ -54,6 +54,9 @@ class BundledPlugins {
   }
   std::shared_ptr<System> system(const std::string& name, const Overrides& overrides = {}) const {
     return registry_.create_system(name, options(PluginKind::kSystem, name, overrides));
+  }
+  std::shared_ptr<Model> model(const std::string& name, const Overrides& overrides = {}) const {
+    return registry_.create_model(name, options(PluginKind::kModel, name, overrides));
   }
   const Registry& registry() const { return registry_; }
 
