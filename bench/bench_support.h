@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <random>
 
-#include "hnn/plugin_loader.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/registry.h"
 
 namespace hnn::bench {

@@ -21,8 +21,8 @@
 
 #include "bench_support.h"
 #include "hnn/hamiltonian_objective.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/options.h"
-#include "hnn/plugin_loader.h"
 #include "hnn/registry.h"
 
 namespace {

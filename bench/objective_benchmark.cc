@@ -42,8 +42,8 @@
 #include "bench_support.h"
 #include "dense_product.h"
 #include "hnn/hamiltonian_objective.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/options.h"
-#include "hnn/plugin_loader.h"
 #include "hnn/registry.h"
 
 namespace {
@@ -57,7 +57,7 @@ struct GemmShape {
 };
 
 // The products of one MLP HNN evaluation with layer widths s_0 .. s_L on N samples
-// (plugins/mlp/mlp.cc): forward W_l a_{l-1} (l = 1..L); input gradient W_l^T v_l
+// (plugins/models/mlp/mlp.cc): forward W_l a_{l-1} (l = 1..L); input gradient W_l^T v_l
 // (l = 1..L-1); parameter gradient: tangent W_l T_{l-1} (l = 1..L-1), weight gradients
 // [v_l z_l] [T_{l-1} a_{l-1}]^T with depth 2N (l = 1..L-1) and adjoints W_l^T z_l (l = 2..L-1).
 std::vector<GemmShape> mlp_hnn_products(const std::vector<Eigen::Index>& widths, Eigen::Index n) {
@@ -94,7 +94,7 @@ class ReferenceGemms {
     for (std::size_t i = 0; i < a_.size(); ++i) c_[i].noalias() = a_[i] * b_[i];
     benchmark::DoNotOptimize(c_.front().data());
   }
-  // The same products with the mlp plugin's kernel (plugins/mlp/dense_product.h: AVX2+FMA
+  // The same products with the mlp plugin's kernel (plugins/models/mlp/dense_product.h: AVX2+FMA
   // where the processor has it), the columns of each split over the OpenMP threads.
   void run_with_plugin_kernel() {
     for (std::size_t i = 0; i < a_.size(); ++i) {

@@ -19,7 +19,7 @@
 #ifndef HNN_SYSTEMS_EXPRESSION_COMPILED_FORMULA_H_
 #define HNN_SYSTEMS_EXPRESSION_COMPILED_FORMULA_H_
 
-#include "hnn/ginac.h"
+#include "hnn/symbolic/ginac.h"
 
 #include <cstdint>
 #include <map>

@@ -14,7 +14,7 @@
 #ifndef HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
 #define HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
 
-#include "hnn/ginac.h"
+#include "hnn/symbolic/ginac.h"
 
 #include <map>
 #include <string>

@@ -6,8 +6,8 @@
 
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
-#include "hnn/pipeline_config.h"
-#include "hnn/plugin_loader.h"
+#include "hnn/host/pipeline_config.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/symbolic/function_library.h"
 
 namespace {
@@ -320,7 +320,9 @@ TEST_CASE("a symbolic section: options, edges and refinement validated, all erro
   // A function registered by a plugin (fixture_good) is selectable like pykan's.
   CHECK(errors_of("valid.yaml", {"models.quadratic.symbolic={functions: [x, fixture_cubic]}"}) ==
         "");
-  CHECK(registry().symbolic_functions().at("fixture_cubic").evaluate(2.0) == 10.0);
+  CHECK(hnn::symbolic::SymbolicFunctionLibrary::with_registered(registry().symbolic_functions())
+            .at("fixture_cubic")
+            .evaluate(2.0) == 10.0);
   CHECK(symbolic.enabled);
   CHECK(symbolic.settings.string("samples") == "test");
   CHECK(symbolic.settings.real("prune_threshold") == 1e-2);

@@ -8,7 +8,7 @@
 #include "hnn/baseline_objective.h"
 #include "hnn/gradient_check.h"
 #include "hnn/hamiltonian_objective.h"
-#include "hnn/plugin_loader.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/random.h"
 
 namespace {

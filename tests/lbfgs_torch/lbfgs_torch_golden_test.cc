@@ -20,8 +20,8 @@
 
 #include "golden_csv.h"
 #include "hnn/hamiltonian_objective.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/model.h"
-#include "hnn/plugin_loader.h"
 #include "hnn/registry.h"
 #include "lbfgs_torch.h"
 

@@ -202,7 +202,7 @@ TEST_CASE("adam's schema states PyTorch's defaults and ranges") {
 TEST_CASE("adam refuses out-of-range options that bypassed the schema") {
   Options options = plugins().options("adam", {{"beta2", 1.0}});
   CHECK_THROWS_WITH_AS(plugins().registry.create_optimizer("adam", options),
-                       doctest::Contains("beta2 = 1 must be in [0, 1)"), hnn::Error);
+                       doctest::Contains("adam: beta2 = 1.0 must be in [0, 1)"), hnn::Error);
 }
 
 }  // namespace hnn::testing

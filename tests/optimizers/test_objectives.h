@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "hnn/host/plugin_loader.h"
 #include "hnn/objective.h"
 #include "hnn/optimizer.h"
 #include "hnn/options.h"
-#include "hnn/plugin_loader.h"
 #include "hnn/registry.h"
 
 namespace hnn::testing {

@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "hnn/error.h"
-#include "hnn/plugin_loader.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/registry.h"
 #include "hnn/version.h"
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "hnn/plugin_loader.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/registry.h"
 
 namespace hnn::testing {

@@ -215,27 +215,47 @@ TEST_CASE("SymbolicNetworkModel: parameters are the affine values and biases; ro
 
 TEST_CASE("a plugin's symbolic function is registered, selectable, and checked for clashes") {
   hnn::Registry registry;
-  CHECK(registry.symbolic_functions().size() == 24);
+  CHECK(registry.symbolic_functions().empty());
+  CHECK(hnn::symbolic::SymbolicFunctionLibrary::with_registered({}).size() == 24);
   registry.add_symbolic_function({.name = "x^5",
                                   .evaluate = [](double x) { return std::pow(x, 5); },
-                                  .expression = [](const GiNaC::ex& x) { return pow(x, 5); },
+                                  .formula = "x^5",
                                   .complexity = 3});
-  CHECK(registry.symbolic_functions().contains("x^5"));
+  const auto library =
+      hnn::symbolic::SymbolicFunctionLibrary::with_registered(registry.symbolic_functions());
+  CHECK(library.size() == 25);
+  CHECK(library.at("x^5").evaluate(2.0) == 32.0);
+  CHECK(library.at("x^5").expression(GiNaC::ex(2)) == GiNaC::ex(32));
   CHECK_THROWS_WITH_AS(
-      registry.add_symbolic_function({.name = "sin",
-                                      .evaluate = [](double x) { return x; },
-                                      .expression = [](const GiNaC::ex& x) { return x; }}),
+      registry.add_symbolic_function(
+          {.name = "sin", .evaluate = [](double x) { return x; }, .formula = "x"}),
       doctest::Contains("symbolic function 'sin' is registered twice: by <built-in>"),
       hnn::PluginError);
+  CHECK_THROWS_WITH_AS(
+      registry.add_symbolic_function({.name = "nothing", .evaluate = nullptr, .formula = "x"}),
+      doctest::Contains("`evaluate` is not set"), hnn::PluginError);
+  // A formula that does not read is refused when the library is built, naming the function.
+  hnn::Registry unreadable;
+  unreadable.add_symbolic_function(
+      {.name = "bad", .evaluate = [](double x) { return x; }, .formula = "x +* y"});
+  CHECK_THROWS_WITH_AS(
+      hnn::symbolic::SymbolicFunctionLibrary::with_registered(unreadable.symbolic_functions()),
+      doctest::Contains("symbolic function 'bad': cannot read the formula"), hnn::Error);
   // Staged with a plugin: a clash drops the whole library's registrations.
   registry.begin_source("libclash.so", nullptr);
-  registry.add_symbolic_function({.name = "x^7",
-                                  .evaluate = [](double x) { return std::pow(x, 7); },
-                                  .expression = [](const GiNaC::ex& x) { return pow(x, 7); }});
-  registry.add_symbolic_function({.name = "x^5",
-                                  .evaluate = [](double x) { return x; },
-                                  .expression = [](const GiNaC::ex& x) { return x; }});
+  registry.add_symbolic_function(
+      {.name = "x^7", .evaluate = [](double x) { return std::pow(x, 7); }, .formula = "x^7"});
+  registry.add_symbolic_function(
+      {.name = "x^5", .evaluate = [](double x) { return x; }, .formula = "x"});
   CHECK_THROWS_WITH_AS(registry.commit_source(), doctest::Contains("by libclash.so"),
                        hnn::PluginError);
-  CHECK_FALSE(registry.symbolic_functions().contains("x^7"));
+  CHECK(registry.symbolic_functions().size() == 1);
+}
+
+TEST_CASE("the SDK's list of built-in symbolic function names is the library's") {
+  const auto names = hnn::symbolic::SymbolicFunctionLibrary::pykan().names();
+  REQUIRE(names.size() == std::size(hnn::kBuiltinSymbolicFunctionNames));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    CHECK(names[i] == hnn::kBuiltinSymbolicFunctionNames[i]);
+  }
 }

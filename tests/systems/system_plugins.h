@@ -14,8 +14,8 @@
 
 #include "bundled_plugins.h"
 #include "hnn/gradient_check.h"
+#include "hnn/host/plugin_loader.h"
 #include "hnn/integrator.h"
-#include "hnn/plugin_loader.h"
 #include "hnn/random.h"
 #include "hnn/registry.h"
 #include "hnn/system.h"

@@ -1,0 +1,57 @@
+// PipelineRunner: runs a validated pipeline and writes its run folder.
+//
+// Steps: generate the dataset from the system; for every model, build it (or load its
+// checkpoint), train it with its optimizer, recording losses per epoch; roll out every
+// model and the true system from the evaluation's initial state; write the run folder:
+//
+//   pipeline.yaml        the resolved pipeline (defaults filled in)
+//   data.csv             the dataset: split, trajectory, t, states, time derivatives
+//   history.csv          epoch, model, train loss, test loss, penalty, seconds
+//   trajectories.csv     t, then q, p, energy of the truth, the reference and every model
+//   checkpoints/<m>.yaml every trained model, reloadable with `checkpoint:`
+//   summary.yaml         per model: parameters, epochs, termination, losses, rollout
+//                        and energy metrics, training and evaluation seconds; for a model
+//                        with a `symbolic` section its edges, formulas and verification
+//   symbolic/<m>.yaml    the recovered symbolic network (loadable with the `symbolic` model)
+//   network/<m>.yaml,csv every edge of an edge network (KAN), for the report's diagram
+//
+// A model with a `symbolic` section is followed by its symbolic stage (kan.md §6): its
+// formula is refined when asked and evaluated beside the models as <m>_symbolic. The figures
+// and report.html are written by hnn-host (framework/report), not here.
+//
+// Every file is written atomically. A run folder that exists and is not empty is not
+// overwritten unless `force` is set.
+#ifndef HNN_HOST_PIPELINE_RUNNER_H_
+#define HNN_HOST_PIPELINE_RUNNER_H_
+
+#include <atomic>
+#include <filesystem>
+#include <ostream>
+
+#include "hnn/host/pipeline_config.h"
+#include "hnn/registry.h"
+
+namespace hnn {
+
+struct RunSettings {
+  std::filesystem::path output_directory;  // empty: output.directory, else runs/<name>
+  bool force = false;                      // replace the files of an existing run folder
+  bool live_progress = false;              // redraw a progress line (a terminal)
+  std::ostream* log = nullptr;             // progress and summaries; null: silent
+  // Set (e.g. by a SIGINT handler) to stop training after the current epoch; the run then
+  // goes on with evaluation and writes its results. May be null.
+  const std::atomic<bool>* interrupt = nullptr;
+};
+
+// The folder a run will write to.
+std::filesystem::path run_directory(const PipelineConfig& config, const RunSettings& settings);
+
+// Runs the pipeline. Throws ConfigError when the run folder exists without `force` or a
+// checkpoint does not match, and hnn::Error (PluginError, ...) when a step fails; the files
+// written until then are complete.
+void run_pipeline(const PipelineConfig& config, const Registry& registry,
+                  const RunSettings& settings);
+
+}  // namespace hnn
+
+#endif  // HNN_HOST_PIPELINE_RUNNER_H_

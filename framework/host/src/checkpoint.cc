@@ -1,0 +1,127 @@
+#include "hnn/host/checkpoint.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "hnn/atomic_file.h"
+#include "hnn/config_tree.h"
+#include "hnn/error.h"
+
+namespace hnn {
+namespace {
+
+std::string format_reals(const double* values, std::size_t size) {
+  return format_option_value(std::vector<double>(values, values + size));
+}
+
+// The flow text of a parsed value, as format_option_value writes it.
+std::string flow_text(const ConfigNode& node) {
+  switch (node.kind()) {
+    case ConfigNode::Kind::kScalar:
+      return node.quoted() ? format_option_value(node.text()) : node.text();
+    case ConfigNode::Kind::kSequence: {
+      std::string text = "[";
+      for (std::size_t i = 0; i < node.items().size(); ++i) {
+        text += (i ? ", " : "") + flow_text(node.items()[i]);
+      }
+      return text + "]";
+    }
+    default:
+      return node.describe();
+  }
+}
+
+std::vector<double> read_reals(const ConfigNode& node, const std::string& where) {
+  if (!node.is_sequence()) {
+    throw ConfigError(node.location().to_string() + ": error: " + where +
+                      ": expected a list of reals, found " + node.describe());
+  }
+  std::vector<double> values;
+  values.reserve(node.items().size());
+  for (const auto& item : node.items()) {
+    char* end = nullptr;
+    errno = 0;
+    const double value = item.is_scalar() ? std::strtod(item.text().c_str(), &end) : 0.0;
+    if (!item.is_scalar() || end != item.text().c_str() + item.text().size()) {
+      throw ConfigError(item.location().to_string() + ": error: " + where +
+                        ": expected a real, found " + item.describe());
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+const ConfigNode& require(const ConfigNode& root, const std::string& key) {
+  const ConfigNode* node = root.find(key);
+  if (node == nullptr) {
+    throw ConfigError(root.location().file + ": error: " + key +
+                      ": missing required key of a checkpoint");
+  }
+  return *node;
+}
+
+}  // namespace
+
+void save_checkpoint(const Checkpoint& checkpoint, const std::filesystem::path& file) {
+  std::string text =
+      "# hnn checkpoint: load it with `checkpoint: <this file>` in a model section.\n";
+  text += "format: 1\n";
+  text += "model: " + format_option_value(checkpoint.model) + "\n";
+  text += "plugin: " + format_option_value(checkpoint.plugin) + "\n";
+  text += "options:\n";
+  for (const auto& [key, value] : checkpoint.options.values()) {
+    text += "  " + key + ": " + format_option_value(value) + "\n";
+  }
+  text += "epochs: " + std::to_string(checkpoint.epochs) + "\n";
+  text += "parameters: " +
+          format_reals(checkpoint.parameters.data(), std::size_t(checkpoint.parameters.size())) +
+          "\n";
+  text += "auxiliary_state: " +
+          format_reals(checkpoint.auxiliary_state.data(), checkpoint.auxiliary_state.size()) + "\n";
+  write_file_atomically(file, text);
+}
+
+Checkpoint load_checkpoint(const std::filesystem::path& file, const std::string& expected_plugin,
+                           const Options& expected_options) {
+  const ConfigNode root = load_config_file(file);
+  const std::string name = file.string();
+  if (flow_text(require(root, "format")) != "1") {
+    throw ConfigError(name + ": error: format: this host reads checkpoint format 1, found " +
+                      require(root, "format").describe());
+  }
+  Checkpoint checkpoint;
+  checkpoint.model = require(root, "model").text();
+  checkpoint.plugin = require(root, "plugin").text();
+  if (checkpoint.plugin != expected_plugin) {
+    throw ConfigError(require(root, "plugin").location().to_string() +
+                      ": error: plugin: the checkpoint holds a '" + checkpoint.plugin +
+                      "' model, the pipeline asks for '" + expected_plugin + "'");
+  }
+  const ConfigNode& options = require(root, "options");
+  for (const auto& [key, value] : expected_options.values()) {
+    const ConfigNode* saved = options.find(key);
+    const std::string wanted = format_option_value(value);
+    if (saved == nullptr) {
+      throw ConfigError(options.location().to_string() + ": error: options." + key +
+                        ": missing in the checkpoint; the pipeline has " + wanted);
+    }
+    if (flow_text(*saved) != wanted) {
+      throw ConfigError(saved->location().to_string() + ": error: options." + key +
+                        ": the checkpoint was made with " + flow_text(*saved) +
+                        ", the pipeline has " + wanted +
+                        " (make the model's options match the checkpoint)");
+    }
+    checkpoint.options.set(key, value);
+  }
+  const ConfigNode& epochs = require(root, "epochs");
+  checkpoint.epochs = std::strtol(epochs.text().c_str(), nullptr, 10);
+  const auto parameters = read_reals(require(root, "parameters"), "parameters");
+  checkpoint.parameters =
+      Eigen::Map<const Eigen::VectorXd>(parameters.data(), Eigen::Index(parameters.size()));
+  if (const ConfigNode* state = root.find("auxiliary_state")) {
+    checkpoint.auxiliary_state = read_reals(*state, "auxiliary_state");
+  }
+  return checkpoint;
+}
+
+}  // namespace hnn

@@ -1,0 +1,100 @@
+// The steps of a pipeline run that several parts of the runner share: one model's state
+// and results through training and evaluation (ModelResult), its objectives, and training.
+// Internal to the host library (framework/host/src), not part of the SDK.
+#ifndef HNN_HOST_SRC_PIPELINE_MODEL_H_
+#define HNN_HOST_SRC_PIPELINE_MODEL_H_
+
+#include <Eigen/Core>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hnn/host/pipeline_config.h"
+#include "hnn/host/pipeline_runner.h"
+#include "hnn/host/progress.h"
+#include "hnn/model.h"
+#include "hnn/objective.h"
+#include "hnn/optimizer.h"
+#include "hnn/options.h"
+#include "hnn/registry.h"
+#include "hnn/trajectory_dataset.h"
+
+namespace hnn::internal {
+
+using Clock = std::chrono::steady_clock;
+
+inline double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A real as written in the run folder's YAML and CSV files (shortest round trip).
+inline std::string real(double value) { return format_option_value(value); }
+
+struct HistoryRow {
+  long epoch;
+  long stage;                        // 1-based; 0 for the row before training
+  std::optional<double> train_loss;  // absent on epochs not recorded (minibatch training)
+  std::optional<double> test_loss;
+  double penalty;
+  double seconds;
+};
+
+struct TrajectoryErrors {
+  double mean = 0, max = 0, final = 0;
+};
+
+struct StageResult {
+  std::string optimizer;
+  bool update_grid = false;
+  OptimizationSummary summary;
+};
+
+struct ModelResult {
+  const ModelConfig* config = nullptr;
+  Options options;  // the model's resolved options, sizes filled in
+  std::shared_ptr<Model> model;
+  Eigen::VectorXd parameters;
+  std::string objective;
+  long epochs_before = 0;   // from the checkpoint
+  long epochs_trained = 0;  // in this run, over all stages
+  std::vector<StageResult> stages;
+  bool trained = false;
+  double final_train_loss = 0, final_test_loss = 0, final_penalty = 0;
+  double training_seconds = 0, evaluation_seconds = 0;
+  std::vector<HistoryRow> history;
+  Eigen::MatrixXd rollout;
+  std::vector<double> energy;
+  std::vector<double> learned_hamiltonian;
+  TrajectoryErrors versus_truth, versus_reference;
+  double energy_drift_max = 0;
+  std::string rollout_error;
+  std::vector<double> trial_energy_errors;  // per energy trial; NaN when the rollout failed
+  std::string symbolic_summary;             // the `symbolic:` block of summary.yaml, "" when none
+};
+
+// The objective for one model and one split, as the training settings say (hnn or
+// baseline, field, outputs, l1).
+std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
+                                          const Eigen::MatrixXd& inputs,
+                                          const Eigen::MatrixXd& targets);
+std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
+                                          const TrajectorySamples& samples);
+
+// The data loss and the penalty at `at` (value only); NaN when the evaluation fails.
+std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& at);
+
+// Trains result.model through its config's stages (when training is enabled), recording
+// every epoch in result.history, then sets the final losses and result.parameters.
+void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Registry& registry,
+                 const RunSettings& settings, ProgressReporter& progress);
+
+// checkpoints/<model>.yaml in `directory`.
+void save_model_checkpoint(const ModelResult& result, const std::filesystem::path& directory);
+
+}  // namespace hnn::internal
+
+#endif  // HNN_HOST_SRC_PIPELINE_MODEL_H_

@@ -1,0 +1,303 @@
+#include "pipeline_symbolic_stage.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <tuple>
+
+#include "hnn/atomic_file.h"
+#include "hnn/error.h"
+#include "hnn/symbolic/formula.h"
+#include "hnn/symbolic/network_file.h"
+#include "hnn/symbolic/network_model.h"
+#include "hnn/system.h"
+
+namespace hnn::internal {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The inputs whose activations are fitted: the train or test inputs, or both.
+Eigen::MatrixXd symbolic_samples(const std::string& which, const TrajectoryDataset& dataset) {
+  if (which == "train") return dataset.train.inputs;
+  if (which == "test") return dataset.test.inputs;
+  Eigen::MatrixXd all(dataset.train.inputs.rows(),
+                      dataset.train.inputs.cols() + dataset.test.inputs.cols());
+  all << dataset.train.inputs, dataset.test.inputs;
+  return all;
+}
+
+std::vector<std::string> output_names(int count) {
+  std::vector<std::string> names;
+  for (int o = 0; o < count; ++o) {
+    std::string name = std::to_string(o + 1);
+    name.insert(name.begin(), 'F');
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+// max_n |f_model(x_n) - f_true(x_n)| / max_n |f_true(x_n)| over the columns of `inputs`,
+// with f = J grad(output h) of the model and of the system.
+double field_relative_error(Model& model, int hamiltonian_output, const System& system,
+                            const Eigen::MatrixXd& inputs) {
+  const Eigen::Index n = inputs.cols();
+  Eigen::MatrixXd gradient(inputs.rows(), n), field(inputs.rows(), n);
+  model.forward(inputs);
+  model.input_gradient(hamiltonian_output, gradient);
+  apply_symplectic_matrix(gradient, field);
+  double largest_difference = 0, largest_true = 0;
+  Eigen::VectorXd truth(inputs.rows());
+  for (Eigen::Index k = 0; k < n; ++k) {
+    hamiltonian_field(system, inputs.col(k), truth);
+    largest_true = std::max(largest_true, truth.norm());
+    largest_difference = std::max(largest_difference, (field.col(k) - truth).norm());
+  }
+  return largest_true > 0 ? largest_difference / largest_true : largest_difference;
+}
+
+}  // namespace
+
+// network/<m>.yaml and network/<m>.csv: the edges of an edge network for the report's
+// diagram (strength, chosen function, samples of every activation sorted by x).
+void write_network_files(const fs::path& directory, const std::string& model_name,
+                         const EdgeActivations& activations,
+                         const std::vector<std::string>& input_names,
+                         const std::vector<symbolic::EdgeFitReport>* reports) {
+  std::ostringstream yaml, csv;
+  const std::vector<int> width = activations.width();
+  yaml << "# The edges of edge network '" << model_name << "' (for the KAN diagram).\n";
+  yaml << "model: " << format_option_value(model_name) << "\n";
+  yaml << "width: " << format_option_value(std::vector<std::int64_t>(width.begin(), width.end()))
+       << "\n";
+  yaml << "input_names: " << format_option_value(input_names) << "\n";
+  yaml << "output_names: " << format_option_value(output_names(width.back())) << "\n";
+  yaml << "edges:\n";
+  csv << "layer,input,output,x,y\n";
+  std::size_t r = 0;
+  for (std::size_t l = 0; l < activations.layers.size(); ++l) {
+    const EdgeLayerActivations& layer = activations.layers[l];
+    for (int j = 0; j < layer.outputs; ++j) {
+      for (int i = 0; i < layer.inputs; ++i) {
+        const int e = layer.edge_index(i, j);
+        std::string function;
+        double r2 = 0;
+        bool pruned = false;
+        if (reports != nullptr) {
+          const symbolic::EdgeFitReport& report = (*reports)[r++];
+          pruned = report.choice == symbolic::EdgeFitReport::Choice::kPruned;
+          if (!pruned) {
+            function = report.fit.function;
+            r2 = report.fit.r2;
+          }
+        }
+        yaml << "  - {layer: " << l << ", input: " << i << ", output: " << j
+             << ", scale: " << real(layer.scale[e])
+             << ", function: " << format_option_value(function) << ", r2: " << real(r2)
+             << ", pruned: " << (pruned ? "true" : "false") << "}\n";
+        std::vector<std::pair<double, double>> points;
+        for (Eigen::Index n = 0; n < layer.node_values.rows(); ++n) {
+          points.emplace_back(layer.node_values(n, i), layer.edge_values(n, e));
+        }
+        std::sort(points.begin(), points.end());
+        for (const auto& [x, y] : points) {
+          csv << l << ',' << i << ',' << j << ',' << real(x) << ',' << real(y) << '\n';
+        }
+      }
+    }
+  }
+  fs::create_directories(directory / "network");
+  write_file_atomically(directory / "network" / (model_name + ".csv"), csv.str());
+  write_file_atomically(directory / "network" / (model_name + ".yaml"), yaml.str());
+}
+
+std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
+  const ModelConfig& model_config = *result.config;
+  const Options& symbolic_settings = model_config.symbolic.settings;
+  const Options& training = model_config.training.settings;
+  Model& model = *result.model;
+  const auto started = Clock::now();
+  const std::vector<std::string> names = system.coordinate_names();
+
+  // 1. The activations of one forward pass over the chosen samples.
+  model.set_parameters(result.parameters);
+  const EdgeActivations activations =
+      model.edge_activations(symbolic_samples(symbolic_settings.string("samples"), dataset));
+
+  // 2. Fit every edge.
+  symbolic::NetworkFitOptions fit_options;
+  for (const auto& edge : model_config.symbolic.edges) {
+    fit_options.manual.push_back({edge.layer, edge.input, edge.output, edge.function});
+  }
+  fit_options.automatic = symbolic_settings.boolean("auto");
+  fit_options.candidates = symbolic_settings.strings("functions");
+  fit_options.prune_threshold = symbolic_settings.real("prune_threshold");
+  fit_options.suggestion.top_k = std::size_t(symbolic_settings.integer("top_k"));
+  fit_options.suggestion.tie_tolerance = symbolic_settings.real("tie_tolerance");
+  symbolic::AffineFitOptions& affine = fit_options.suggestion.fit;
+  affine.a_min = symbolic_settings.reals("a_range")[0];
+  affine.a_max = symbolic_settings.reals("a_range")[1];
+  affine.b_min = symbolic_settings.reals("b_range")[0];
+  affine.b_max = symbolic_settings.reals("b_range")[1];
+  affine.grid_points = int(symbolic_settings.integer("grid_points"));
+  affine.iterations = int(symbolic_settings.integer("iterations"));
+  affine.boundary = symbolic_settings.string("boundary_rule") == "keep"
+                        ? symbolic::BoundaryRule::kLegacyKeepRanges
+                        : symbolic::BoundaryRule::kShrinkToBoundaryCell;
+  const symbolic::SymbolicFunctionLibrary library =
+      symbolic::SymbolicFunctionLibrary::with_registered(registry.symbolic_functions());
+  symbolic::NetworkFit fit;
+  try {
+    fit = symbolic::fit_symbolic_network(activations, library, fit_options);
+  } catch (const Error& error) {
+    throw ConfigError(config.file.string() + ": error: models." + model_config.name +
+                      ".symbolic: " + error.what());
+  }
+  write_network_files(directory, model_config.name, activations, names, &fit.edges);
+
+  // 3. The symbolic network as a model: refined when asked, always given its losses.
+  configs.push_back(ModelConfig{});
+  ModelConfig& symbolic_config = configs.back();
+  symbolic_config.name = model_config.name + "_symbolic";
+  symbolic_config.model.kind = PluginKind::kModel;
+  symbolic_config.model.plugin = "symbolic";
+  const fs::path file = directory / "symbolic" / (model_config.name + ".yaml");
+  symbolic_config.model.options.set("file", fs::absolute(file).string());
+  symbolic_config.model.options.set("digits", std::int64_t(-1));
+  symbolic_config.training.settings = training;
+  symbolic_config.training.settings.set("l1", 0.0);
+  symbolic_config.training.settings.set("batch_size", std::int64_t(0));
+  symbolic_config.training.settings.set("update_grid", false);
+  symbolic_config.training.settings.set("enabled", !model_config.symbolic.refine.empty());
+  symbolic_config.training.stages = model_config.symbolic.refine;
+  if (symbolic_config.training.stages.empty()) {
+    symbolic_config.training.stages.push_back(model_config.training.stages.front());
+  }
+
+  ModelResult symbolic_result;
+  symbolic_result.config = &symbolic_config;
+  symbolic_result.options = symbolic_config.model.options;
+  auto network = std::make_shared<symbolic::SymbolicNetworkModel>(fit.layers, names, library);
+  symbolic_result.model = network;
+  symbolic_result.objective = result.objective;
+  symbolic_result.parameters.resize(network->parameter_count());
+  network->get_parameters(symbolic_result.parameters);
+  const bool hnn = result.objective == "hnn";
+  double loss_before = std::nan("");
+  if (hnn) {
+    auto objective = make_objective(*network, symbolic_config.training.settings, dataset.train);
+    loss_before = loss_at(*objective, symbolic_result.parameters).first;
+  }
+  const int h = int(training.integer("hamiltonian_output"));
+  const bool verified = hnn && training.string("field") != "conservative";
+  const Eigen::MatrixXd all = symbolic_samples("all", dataset);
+  const double fit_error = verified ? field_relative_error(*network, h, system, all) : std::nan("");
+  train_model(symbolic_result, dataset, registry, settings, progress);
+  const std::vector<symbolic::SymbolicLayer> layers = network->layers();
+
+  // 4. Compose and write symbolic.yaml.
+  const int digits = int(symbolic_settings.integer("digits"));
+  const symbolic::SymbolicFormula formula(layers, names, library);
+  symbolic::SymbolicNetworkFile network_file{
+      model_config.name, names, output_names(model.output_dimension()), layers, library, fit.edges};
+  fs::create_directories(directory / "symbolic");
+  symbolic::save_symbolic_network(file, network_file, digits);
+
+  // 5. Verify the recovered field against the system's on all the data.
+  double error = std::nan(""), rounded_error = std::nan("");
+  auto rounded = std::make_shared<symbolic::SymbolicNetworkModel>(layers, names, library, digits);
+  if (verified) {
+    error = field_relative_error(*network, h, system, all);
+    rounded_error = field_relative_error(*rounded, h, system, all);
+  }
+  const double tolerance = symbolic_settings.real("field_tolerance");
+
+  // 6. The summary block and the log.
+  std::ostringstream out;
+  out << "    symbolic:\n";
+  out << "      samples: " << format_option_value(symbolic_settings.string("samples")) << "\n";
+  out << "      file: " << format_option_value("symbolic/" + model_config.name + ".yaml") << "\n";
+  out << "      edges:\n";
+  int pruned = 0;
+  for (const auto& edge : fit.edges) {
+    out << "        - {layer: " << edge.layer << ", input: " << edge.input
+        << ", output: " << edge.output
+        << ", choice: " << format_option_value(symbolic::to_string(edge.choice))
+        << ", scale: " << real(edge.scale);
+    if (edge.choice == symbolic::EdgeFitReport::Choice::kPruned) {
+      ++pruned;
+      if (!edge.assigned.empty()) out << ", assigned: " << format_option_value(edge.assigned);
+    } else {
+      out << ", function: " << format_option_value(edge.fit.function)
+          << ", r2: " << real(edge.fit.r2) << ", a: " << real(edge.fit.a)
+          << ", b: " << real(edge.fit.b) << ", c: " << real(edge.fit.c)
+          << ", d: " << real(edge.fit.d);
+      if (edge.fit.best_at_boundary) out << ", best_at_boundary: true";
+      if (!edge.suggestions.empty()) {
+        out << ", suggestions: [";
+        for (std::size_t k = 0; k < edge.suggestions.size(); ++k) {
+          out << (k ? ", " : "")
+              << "{function: " << format_option_value(edge.suggestions[k].function)
+              << ", r2: " << real(edge.suggestions[k].r2) << "}";
+        }
+        out << "]";
+      }
+    }
+    out << "}\n";
+  }
+  out << "      pruned_edges: " << pruned << "\n";
+  if (symbolic_result.trained) {
+    out << "      refinement: {optimizer: "
+        << format_option_value(symbolic_result.stages.back().optimizer)
+        << ", epochs: " << symbolic_result.epochs_trained << ", termination: "
+        << format_option_value(to_string(symbolic_result.stages.back().summary.termination))
+        << ", train_loss_before: " << real(loss_before)
+        << ", train_loss_after: " << real(symbolic_result.final_train_loss) << "}\n";
+  }
+  out << "      hamiltonian_output: "
+      << format_option_value(output_names(model.output_dimension())[std::size_t(h)]) << "\n";
+  out << "      formulas:\n";
+  for (std::size_t o = 0; o < formula.output_count(); ++o) {
+    out << "        - {output: "
+        << format_option_value(output_names(int(formula.output_count()))[o])
+        << ", text: " << format_option_value(formula.text(o, digits))
+        << ", text_full: " << format_option_value(formula.text(o, symbolic::SymbolicFormula::kFull))
+        << ", latex: " << format_option_value(formula.latex(o, digits)) << "}\n";
+  }
+  if (verified) {
+    out << "      verification: {samples: " << all.cols()
+        << ", field_relative_error: " << real(error)
+        << ", field_relative_error_before_refinement: " << real(fit_error)
+        << ", field_relative_error_rounded: " << real(rounded_error)
+        << ", tolerance: " << real(tolerance)
+        << ", exact: " << (error <= tolerance ? "true" : "false")
+        << ", exact_rounded: " << (rounded_error <= tolerance ? "true" : "false") << "}\n";
+  }
+  out << "      seconds: " << real(seconds_since(started)) << "\n";
+  result.symbolic_summary = out.str();
+  log << model_config.name << ": symbolic "
+      << output_names(model.output_dimension())[std::size_t(h)] << " = "
+      << formula.text(std::size_t(h), digits);
+  if (verified) {
+    log << " (field error " << format_option_value(error) << " relative, "
+        << (error <= tolerance ? "exact" : "not exact") << " to " << real(tolerance) << ")";
+  }
+  log << std::endl;
+
+  if (!symbolic_settings.boolean("evaluate")) return std::nullopt;
+  if (symbolic_settings.string("rollout") == "rounded") {
+    symbolic_config.model.options.set("digits", std::int64_t(digits));
+    symbolic_result.options = symbolic_config.model.options;
+    symbolic_result.model = rounded;
+    symbolic_result.parameters.resize(0);
+    // The losses of what is rolled out: the printed formula.
+    auto train = make_objective(*rounded, symbolic_config.training.settings, dataset.train);
+    auto test = make_objective(*rounded, symbolic_config.training.settings, dataset.test);
+    std::tie(symbolic_result.final_train_loss, symbolic_result.final_penalty) =
+        loss_at(*train, symbolic_result.parameters);
+    symbolic_result.final_test_loss = loss_at(*test, symbolic_result.parameters).first;
+  }
+  return symbolic_result;
+}
+
+}  // namespace hnn::internal

@@ -1,0 +1,20 @@
+// Version of the hnn framework and of its plugin ABI.
+#ifndef HNN_VERSION_H_
+#define HNN_VERSION_H_
+
+namespace hnn {
+
+// Version of the framework, host and bundled plugins (semantic versioning).
+inline constexpr const char* kVersion = "0.1.0";
+
+// Version of the binary contract between hnn-host and plugins: the layout of
+// PluginDescriptor and the virtual interfaces (Model, System, Optimizer, Integrator,
+// Registry). Bump it whenever any of them changes; the host refuses a plugin built for
+// another ABI version before it touches any of its C++ symbols.
+// 2: Model::edge_activations, Registry::add_symbolic_function.
+// 3: symbolic functions registered as SymbolicFunctionDefinition (a formula, no GiNaC).
+inline constexpr int kPluginAbiVersion = 3;
+
+}  // namespace hnn
+
+#endif  // HNN_VERSION_H_

@@ -1,0 +1,428 @@
+#include "hnn/symbolic/formula.h"
+#include "hnn/number_format.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+#include <utility>
+
+#include "hnn/did_you_mean.h"
+#include "hnn/error.h"
+
+namespace hnn::symbolic {
+namespace {
+
+using GiNaC::ex;
+using GiNaC::ex_to;
+using GiNaC::is_a;
+using GiNaC::numeric;
+
+std::string fixed(double value, int digits) {
+  char buffer[400];
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::fixed, digits);
+  return std::string(buffer, result.ptr);
+}
+
+std::string ginac_text(const ex& e) {
+  std::ostringstream text;
+  text << e;
+  return text.str();
+}
+
+numeric round_number(const numeric& value, int digits) {
+  const double scale = std::pow(10.0, digits);
+  const double scaled = std::round(value.to_double() * scale);
+  return exact_number(scaled, "a rounded coefficient") / numeric(10).power(digits);
+}
+
+// Rounds every number of an expanded expression; exponents are kept exact.
+class RoundNumbers : public GiNaC::map_function {
+ public:
+  explicit RoundNumbers(int digits) : digits_(digits) {}
+  ex operator()(const ex& e) override {
+    if (is_a<numeric>(e)) return round_number(ex_to<numeric>(e), digits_);
+    if (is_a<GiNaC::power>(e)) return GiNaC::pow((*this)(e.op(0)), e.op(1));
+    return e.map(*this);
+  }
+
+ private:
+  int digits_;
+};
+
+// Prints an expanded expression as text or LaTeX (see formula.h).
+class Printer {
+ public:
+  Printer(const std::vector<ex>& variables, const std::vector<std::string>& names, bool latex,
+          int digits)
+      : variables_(variables), names_(names), latex_(latex), digits_(digits) {}
+
+  std::string sum(const ex& e) const {
+    if (e.is_zero()) return "0";
+    std::vector<Term> terms;
+    if (is_a<GiNaC::add>(e)) {
+      for (std::size_t k = 0; k < e.nops(); ++k) terms.push_back(split(e.op(k)));
+    } else {
+      terms.push_back(split(e));
+    }
+    std::stable_sort(terms.begin(), terms.end(), [](const Term& x, const Term& y) {
+      if (x.factors.empty() != y.factors.empty()) return y.factors.empty();
+      if (x.degree != y.degree) return x.degree > y.degree;
+      if (x.exponents != y.exponents) return x.exponents > y.exponents;
+      return x.rest < y.rest;
+    });
+    std::string text;
+    for (std::size_t k = 0; k < terms.size(); ++k) {
+      const bool negative = terms[k].coefficient.is_negative();
+      if (k == 0) {
+        text += negative ? "-" : "";
+      } else {
+        text += negative ? " - " : " + ";
+      }
+      text += term(terms[k]);
+    }
+    return text;
+  }
+
+ private:
+  struct Term {
+    numeric coefficient{1};
+    std::vector<ex> factors;  // monomial factors in variable order, then the others
+    std::vector<int> exponents;
+    int degree = 0;
+    std::string rest;  // the other factors, printed (sort key)
+  };
+
+  // -1 when `e` is not one of the variables.
+  int variable_index(const ex& e) const {
+    for (std::size_t k = 0; k < variables_.size(); ++k) {
+      if (variables_[k].is_equal(e)) return static_cast<int>(k);
+    }
+    return -1;
+  }
+
+  Term split(const ex& e) const {
+    Term result;
+    result.exponents.assign(variables_.size(), 0);
+    std::vector<ex> factors;
+    if (is_a<numeric>(e)) {
+      result.coefficient = ex_to<numeric>(e);
+    } else if (is_a<GiNaC::mul>(e)) {
+      for (std::size_t k = 0; k < e.nops(); ++k) {
+        if (is_a<numeric>(e.op(k))) {
+          result.coefficient *= ex_to<numeric>(e.op(k));
+        } else {
+          factors.push_back(e.op(k));
+        }
+      }
+    } else {
+      factors.push_back(e);
+    }
+    std::vector<std::pair<int, ex>> monomial;
+    std::vector<std::pair<std::string, ex>> others;
+    for (const ex& factor : factors) {
+      int index = variable_index(factor);
+      int power = 1;
+      if (index < 0 && is_a<GiNaC::power>(factor) && is_a<numeric>(factor.op(1)) &&
+          ex_to<numeric>(factor.op(1)).is_pos_integer()) {
+        index = variable_index(factor.op(0));
+        power = ex_to<numeric>(factor.op(1)).to_int();
+      }
+      if (index >= 0) {
+        result.exponents[static_cast<std::size_t>(index)] += power;
+        result.degree += power;
+        monomial.emplace_back(index, factor);
+      } else {
+        others.emplace_back(this->factor(factor), factor);
+      }
+    }
+    std::sort(monomial.begin(), monomial.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(others.begin(), others.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (const auto& entry : monomial) result.factors.push_back(entry.second);
+    for (const auto& entry : others) {
+      result.factors.push_back(entry.second);
+      result.rest += entry.first + ";";
+    }
+    return result;
+  }
+
+  std::string number(const numeric& value) const {
+    return digits_ < 0 ? shortest_decimal(value.to_double()) : fixed(value.to_double(), digits_);
+  }
+
+  std::string term(const Term& t) const {
+    std::string text = number(GiNaC::abs(t.coefficient));
+    for (const ex& f : t.factors) {
+      text += latex_ ? " " : "*";
+      text += factor(f);
+    }
+    return text;
+  }
+
+  std::string parenthesised(const std::string& inner) const {
+    return latex_ ? "\\left(" + inner + "\\right)" : "(" + inner + ")";
+  }
+
+  std::string function_name(const std::string& name) const {
+    static const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> names = {
+        {"csgn", {"sign", "\\operatorname{sgn}"}},
+        {"asin", {"arcsin", "\\arcsin"}},
+        {"acos", {"arccos", "\\arccos"}},
+        {"atan", {"arctan", "\\arctan"}},
+        {"atanh", {"arctanh", "\\operatorname{arctanh}"}},
+        {"sin", {"sin", "\\sin"}},
+        {"cos", {"cos", "\\cos"}},
+        {"tan", {"tan", "\\tan"}},
+        {"tanh", {"tanh", "\\tanh"}},
+        {"sinh", {"sinh", "\\sinh"}},
+        {"cosh", {"cosh", "\\cosh"}},
+        {"exp", {"exp", "\\exp"}},
+        {"log", {"log", "\\log"}},
+    };
+    for (const auto& entry : names) {
+      if (entry.first == name) return latex_ ? entry.second.second : entry.second.first;
+    }
+    return latex_ ? "\\operatorname{" + name + "}" : name;
+  }
+
+  std::string exponent_text(const numeric& n) const {
+    if (n.is_pos_integer()) return latex_ ? "{" + ginac_text(n) + "}" : ginac_text(n);
+    if (!latex_) return "(" + ginac_text(n) + ")";
+    if (n.is_integer()) return "{" + ginac_text(n) + "}";
+    const numeric magnitude = GiNaC::abs(n);
+    return std::string("{") + (n.is_negative() ? "-" : "") + "\\frac{" +
+           ginac_text(magnitude.numer()) + "}{" + ginac_text(magnitude.denom()) + "}}";
+  }
+
+  std::string factor(const ex& f) const {
+    const int index = variable_index(f);
+    if (index >= 0) return names_[static_cast<std::size_t>(index)];
+    if (is_a<numeric>(f)) return number(ex_to<numeric>(f));
+    if (is_a<GiNaC::power>(f) && is_a<numeric>(f.op(1))) {
+      const numeric& n = ex_to<numeric>(f.op(1));
+      const ex& base = f.op(0);
+      if (n.is_equal(numeric(1, 2))) {
+        return latex_ ? "\\sqrt{" + sum(base) + "}" : "sqrt(" + sum(base) + ")";
+      }
+      const bool atomic = variable_index(base) >= 0 ||
+                          (is_a<GiNaC::function>(base) && !is_a<GiNaC::fderivative>(base));
+      return (atomic ? factor(base) : parenthesised(sum(base))) + "^" + exponent_text(n);
+    }
+    if (is_a<GiNaC::function>(f) && !is_a<GiNaC::fderivative>(f)) {
+      const std::string name = ex_to<GiNaC::function>(f).get_name();
+      std::string arguments;
+      for (std::size_t k = 0; k < f.nops(); ++k) {
+        if (k > 0) arguments += ", ";
+        arguments += sum(f.op(k));
+      }
+      if (name == "abs")
+        return latex_ ? "\\left|" + arguments + "\\right|" : "abs(" + arguments + ")";
+      return function_name(name) + parenthesised(arguments);
+    }
+    if (is_a<GiNaC::add>(f)) return parenthesised(sum(f));
+    std::ostringstream text;
+    if (latex_) text << GiNaC::latex;
+    text << f;
+    return text.str();
+  }
+
+  const std::vector<ex>& variables_;
+  const std::vector<std::string>& names_;
+  bool latex_;
+  int digits_;
+};
+
+void check_digits(int digits) {
+  if (digits != SymbolicFormula::kFull && (digits < 0 || digits > 15)) {
+    throw Error("formula digits must be between 0 and 15 (or kFull), found " +
+                std::to_string(digits));
+  }
+}
+
+}  // namespace
+
+GiNaC::numeric exact_number(double value, const std::string& what) {
+  if (!std::isfinite(value)) throw Error(what + " is not finite (" + shortest_decimal(value) + ")");
+  if (value == 0.0) return numeric(0);
+  int exponent = 0;
+  const double mantissa = std::frexp(value, &exponent);  // value = mantissa * 2^exponent
+  const long integer = static_cast<long>(std::ldexp(mantissa, 53));
+  return numeric(integer) * numeric(2).power(numeric(exponent - 53));
+}
+
+SymbolicFormula::SymbolicFormula(const std::vector<SymbolicLayer>& layers,
+                                 std::vector<std::string> variable_names,
+                                 const SymbolicFunctionLibrary& library)
+    : names_(std::move(variable_names)) {
+  if (layers.empty()) throw Error("symbolic formula: the network has no layer");
+  if (static_cast<int>(names_.size()) != layers.front().inputs()) {
+    throw Error("symbolic formula: " + std::to_string(names_.size()) +
+                " variable names for a network with " + std::to_string(layers.front().inputs()) +
+                " inputs");
+  }
+  for (std::size_t k = 0; k < names_.size(); ++k) {
+    if (names_[k].empty())
+      throw Error("symbolic formula: variable name " + std::to_string(k) + " is empty");
+    for (std::size_t m = 0; m < k; ++m) {
+      if (names_[m] == names_[k]) {
+        throw Error("symbolic formula: variable name '" + names_[k] + "' is used twice");
+      }
+    }
+    variables_.push_back(GiNaC::realsymbol(names_[k]));
+  }
+  const unsigned expansion = GiNaC::expand_options::expand_function_args;
+  std::vector<ex> nodes = variables_;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const SymbolicLayer& layer = layers[l];
+    const std::string where = "symbolic formula: layer " + std::to_string(l);
+    if (static_cast<std::size_t>(layer.inputs()) != nodes.size()) {
+      throw Error(where + " has " + std::to_string(layer.inputs()) + " inputs but " +
+                  (l == 0 ? "there are " : "the previous layer has ") +
+                  std::to_string(nodes.size()) + (l == 0 ? " variables" : " outputs"));
+    }
+    std::vector<ex> next;
+    for (int j = 0; j < layer.outputs(); ++j) {
+      ex node = exact_number(layer.bias(j), where + " bias " + std::to_string(j));
+      for (int i = 0; i < layer.inputs(); ++i) {
+        const SymbolicEdge& edge = layer.edge(i, j);
+        if (edge.pruned()) continue;
+        const std::string edge_name = where + " edge (" + std::to_string(l) + ", " +
+                                      std::to_string(i) + ", " + std::to_string(j) + ")";
+        const SymbolicFunction* function = nullptr;
+        try {
+          function = &library.at(edge.function);
+        } catch (const Error& error) {
+          throw Error(edge_name + ": " + error.what());
+        }
+        const numeric a = exact_number(edge.a, edge_name + ": a");
+        const numeric b = exact_number(edge.b, edge_name + ": b");
+        const numeric c = exact_number(edge.c, edge_name + ": c");
+        const numeric d = exact_number(edge.d, edge_name + ": d");
+        node += c * function->expression(a * nodes[static_cast<std::size_t>(i)] + b) + d;
+      }
+      next.push_back(node.expand(expansion));
+    }
+    nodes = std::move(next);
+  }
+  expressions_ = std::move(nodes);
+}
+
+void SymbolicFormula::check_output(std::size_t output) const {
+  if (output >= expressions_.size()) {
+    throw Error("symbolic formula: no output " + std::to_string(output) + " (there are " +
+                std::to_string(expressions_.size()) + ")");
+  }
+}
+
+const GiNaC::ex& SymbolicFormula::expression(std::size_t output) const {
+  check_output(output);
+  return expressions_[output];
+}
+
+GiNaC::ex SymbolicFormula::rounded_expression(std::size_t output, int digits) const {
+  check_output(output);
+  check_digits(digits);
+  if (digits == kFull) return expressions_[output];
+  RoundNumbers round(digits);
+  return round(expressions_[output]);
+}
+
+std::string SymbolicFormula::text(std::size_t output, int digits) const {
+  const ex e = rounded_expression(output, digits);
+  return Printer(variables_, names_, false, digits).sum(e);
+}
+
+std::string SymbolicFormula::latex(std::size_t output, int digits) const {
+  const ex e = rounded_expression(output, digits);
+  return Printer(variables_, names_, true, digits).sum(e);
+}
+
+bool SymbolicFormula::is_polynomial(std::size_t output) const {
+  check_output(output);
+  GiNaC::lst variables;
+  for (const ex& v : variables_) variables.append(v);
+  return expressions_[output].is_polynomial(variables);
+}
+
+double SymbolicFormula::coefficient(std::size_t output, const std::vector<int>& exponents) const {
+  check_output(output);
+  if (exponents.size() != variables_.size()) {
+    throw Error("symbolic formula: a monomial needs " + std::to_string(variables_.size()) +
+                " exponents, found " + std::to_string(exponents.size()));
+  }
+  const ex& e = expressions_[output];
+  if (!is_polynomial(output)) {
+    std::string culprit = ginac_text(e);
+    GiNaC::lst variables;
+    for (const ex& v : variables_) variables.append(v);
+    if (is_a<GiNaC::add>(e)) {
+      for (std::size_t k = 0; k < e.nops(); ++k) {
+        if (!e.op(k).is_polynomial(variables)) {
+          culprit = ginac_text(e.op(k));
+          break;
+        }
+      }
+    }
+    throw Error("symbolic formula: output " + std::to_string(output) +
+                " is not a polynomial in the variables (term " + culprit + ")");
+  }
+  ex c = e;
+  for (std::size_t k = 0; k < exponents.size(); ++k) {
+    if (exponents[k] < 0) {
+      throw Error("symbolic formula: exponent of '" + names_[k] + "' must be >= 0, found " +
+                  std::to_string(exponents[k]));
+    }
+    c = c.coeff(variables_[k], exponents[k]);
+  }
+  const ex value = c.evalf();
+  if (!is_a<numeric>(value) || !ex_to<numeric>(value).is_real()) {
+    throw Error("symbolic formula: the coefficient " + ginac_text(c) + " is not a real number");
+  }
+  return ex_to<numeric>(value).to_double();
+}
+
+double SymbolicFormula::coefficient(std::size_t output, const std::string& monomial) const {
+  std::string compact;
+  for (char ch : monomial) {
+    if (ch != ' ') compact += ch;
+  }
+  std::vector<int> exponents(variables_.size(), 0);
+  if (compact != "1") {
+    std::size_t start = 0;
+    while (start <= compact.size()) {
+      const std::size_t end = std::min(compact.find('*', start), compact.size());
+      const std::string piece = compact.substr(start, end - start);
+      const std::size_t caret = piece.find('^');
+      const std::string name = piece.substr(0, caret);
+      int power = 1;
+      if (caret != std::string::npos) {
+        const std::string digits = piece.substr(caret + 1);
+        const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), power);
+        if (digits.empty() || parsed.ec != std::errc() ||
+            parsed.ptr != digits.data() + digits.size() || power < 0) {
+          throw Error("symbolic formula: bad exponent in monomial '" + monomial + "'");
+        }
+      }
+      const auto found = std::find(names_.begin(), names_.end(), name);
+      if (found == names_.end()) {
+        std::string message =
+            "symbolic formula: unknown variable '" + name + "' in monomial '" + monomial + "'";
+        const std::string suggestion = did_you_mean(name, names_);
+        if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
+        throw Error(message);
+      }
+      exponents[static_cast<std::size_t>(found - names_.begin())] += power;
+      start = end + 1;
+    }
+  }
+  return coefficient(output, exponents);
+}
+
+CompiledExpression SymbolicFormula::compile(std::size_t output, int digits) const {
+  return CompiledExpression(rounded_expression(output, digits), variables_);
+}
+
+}  // namespace hnn::symbolic

@@ -1,0 +1,145 @@
+#include "adam.h"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "hnn/error.h"
+
+namespace hnn::optimizers {
+namespace {
+
+constexpr double kNotEvaluated = std::numeric_limits<double>::quiet_NaN();
+
+std::string epoch_name(int epoch) {
+  return epoch == 0 ? std::string("the start parameters")
+                    : "the parameters after epoch " + std::to_string(epoch);
+}
+
+}  // namespace
+
+const OptionBinding<AdamOptions>& AdamOptions::binding() {
+  static const OptionBinding<AdamOptions> binding = [] {
+    OptionBinding<AdamOptions> b("adam");
+    b.bind("epochs", &AdamOptions::epochs, "full-batch steps, one per epoch").at_least(1);
+    b.bind("lr", &AdamOptions::lr, "learning rate").greater_than(0.0);
+    b.bind("beta1", &AdamOptions::beta1, "decay rate of the first-moment estimate")
+        .at_least(0.0)
+        .less_than(1.0);
+    b.bind("beta2", &AdamOptions::beta2, "decay rate of the second-moment estimate")
+        .at_least(0.0)
+        .less_than(1.0);
+    b.bind("eps", &AdamOptions::eps, "added to the bias-corrected square root of the second moment")
+        .greater_than(0.0);
+    b.bind("weight_decay", &AdamOptions::weight_decay,
+           "coupled L2: adds weight_decay * parameters to the gradient (not AdamW)")
+        .at_least(0.0);
+    return b;
+  }();
+  return binding;
+}
+
+Adam::Adam(const AdamOptions& options) : options_(options) {
+  std::string error;
+  if (!AdamOptions::binding().is_valid(options_, &error)) throw Error(error);
+}
+
+OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parameters,
+                                   const EpochCallback& on_epoch) {
+  const Eigen::Index size = objective.parameter_count();
+  if (parameters.size() != size) {
+    throw Error("adam: the start vector has " + std::to_string(parameters.size()) +
+                " entries but the objective has " + std::to_string(size) + " parameters");
+  }
+
+  // Allocated once; the epoch loop allocates nothing.
+  Eigen::VectorXd gradient(size);
+  Eigen::VectorXd first_moment = Eigen::VectorXd::Zero(size);
+  Eigen::VectorXd second_moment = Eigen::VectorXd::Zero(size);
+  Eigen::VectorXd last_good_parameters(size);  // where the objective last evaluated finite
+  double last_good_value = kNotEvaluated;
+  bool have_last_good = false;
+
+  const double beta1 = options_.beta1;
+  const double beta2 = options_.beta2;
+  const double one_minus_beta1 = 1.0 - beta1;
+  const double one_minus_beta2 = 1.0 - beta2;
+  const double weight_decay = options_.weight_decay;
+
+  OptimizationSummary summary;
+  summary.final_value = kNotEvaluated;
+
+  auto fail = [&](int failing_epoch) {
+    // The objective failed at the parameters after `failing_epoch` steps.
+    if (have_last_good) {
+      parameters = last_good_parameters;
+      summary.final_value = last_good_value;
+    }
+    summary.termination = Termination::kFailed;
+    summary.message = "objective evaluation failed (non-finite value) at " +
+                      epoch_name(failing_epoch) + "; returned " +
+                      (have_last_good ? epoch_name(failing_epoch - 1) : epoch_name(0));
+  };
+
+  for (int epoch = 1; epoch <= options_.epochs; ++epoch) {
+    double value = 0.0;
+    ++summary.objective_evaluations;
+    // A non-finite value or gradient that the objective did not flag is a failure too.
+    if (!objective.evaluate(parameters.data(), &value, gradient.data()) || !std::isfinite(value) ||
+        !gradient.allFinite()) {
+      fail(epoch - 1);
+      return summary;
+    }
+    last_good_parameters = parameters;  // same size: no allocation
+    last_good_value = value;
+    have_last_good = true;
+
+    // torch.optim.Adam, single-tensor path, in its order of operations (amsgrad off):
+    //   grad = grad.add(param, alpha=weight_decay)             if weight_decay != 0
+    //   exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+    //   exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+    //   denom = (exp_avg_sq.sqrt() / sqrt(bias_correction2)).add_(eps)
+    //   param.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
+    const double bias_correction1 = 1.0 - std::pow(beta1, epoch);
+    const double bias_correction2 = 1.0 - std::pow(beta2, epoch);
+    const double step_size = options_.lr / bias_correction1;
+    const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+    for (Eigen::Index i = 0; i < size; ++i) {
+      double g = gradient[i];
+      if (weight_decay != 0.0) g = g + weight_decay * parameters[i];
+      first_moment[i] = first_moment[i] * beta1;
+      first_moment[i] = first_moment[i] + one_minus_beta1 * g;
+      second_moment[i] = second_moment[i] * beta2;
+      second_moment[i] = second_moment[i] + one_minus_beta2 * g * g;
+      const double denominator = std::sqrt(second_moment[i]) / bias_correction2_sqrt + options_.eps;
+      parameters[i] = parameters[i] + -step_size * first_moment[i] / denominator;
+    }
+    summary.epochs = epoch;
+
+    if (on_epoch) {
+      const EpochState state{epoch, value, &parameters, /*value_at_parameters=*/false};
+      if (!on_epoch(state)) {
+        summary.termination = Termination::kStopped;
+        summary.message = "stopped by the epoch callback after epoch " + std::to_string(epoch);
+        break;
+      }
+    }
+  }
+  if (summary.termination != Termination::kStopped) {
+    summary.termination = Termination::kEpochs;
+    summary.message = "ran all " + std::to_string(options_.epochs) + " epochs";
+  }
+
+  // The objective at the returned parameters, for final_value.
+  double final_value = 0.0;
+  ++summary.objective_evaluations;
+  if (!objective.evaluate(parameters.data(), &final_value, nullptr) ||
+      !std::isfinite(final_value)) {
+    fail(summary.epochs);
+    return summary;
+  }
+  summary.final_value = final_value;
+  return summary;
+}
+
+}  // namespace hnn::optimizers

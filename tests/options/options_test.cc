@@ -1,0 +1,204 @@
+// Option, OptionSchema, Options and OptionBinding (hnn/options.h, hnn/option_binding.h),
+// and registration through add_plugin_class (hnn/plugin_class.h).
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "hnn/error.h"
+#include "hnn/option_binding.h"
+#include "hnn/plugin_class.h"
+#include "hnn/registry.h"
+
+namespace {
+
+enum class Shape { kRound, kSquare };
+
+struct Sample {
+  bool enabled = true;
+  int count = 3;
+  std::uint32_t seed = 7;
+  double rate = 0.5;
+  std::string label = "a";
+  Shape shape = Shape::kSquare;
+  std::vector<int> sizes = {2, 2};
+  std::array<double, 2> span = {0.0, 1.0};
+  std::vector<std::string> names = {};
+  std::string file;
+
+  static const hnn::OptionBinding<Sample>& binding() {
+    static const hnn::OptionBinding<Sample> binding = [] {
+      hnn::OptionBinding<Sample> b("sample");
+      b.bind("enabled", &Sample::enabled, "on or off");
+      b.bind("count", &Sample::count, "how many").at_least(1);
+      b.bind("seed", &Sample::seed, "a 32-bit seed");
+      b.bind("rate", &Sample::rate, "a rate").greater_than(0.0).at_most(1.0);
+      b.bind("label", &Sample::label, "a label");
+      b.bind_choice("shape", &Sample::shape, {{"round", Shape::kRound}, {"square", Shape::kSquare}},
+                    "a shape");
+      b.bind("sizes", &Sample::sizes, "layer sizes").at_least(1).min_length(1);
+      b.bind("span", &Sample::span, "start and end");
+      b.bind("names", &Sample::names, "names");
+      b.bind_required("file", &Sample::file, "a file").file_path();
+      b.require([](const Sample& s) {
+        return s.span[0] < s.span[1] ? "" : "span: expected start < end";
+      });
+      return b;
+    }();
+    return binding;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an option binding writes every key once: schema, defaults, ranges") {
+  const hnn::OptionSchema schema = Sample::binding().schema();
+  REQUIRE(schema.options().size() == 10);
+  CHECK(schema.options()[0].key() == "enabled");
+  CHECK(std::get<bool>(schema.find("enabled")->default_value()) == true);
+  CHECK(std::get<std::int64_t>(schema.find("count")->default_value()) == 3);
+  CHECK(schema.find("count")->describe_range() == "in [1, 2147483647]");
+  // A 32-bit unsigned member cannot hold a negative or a larger value.
+  CHECK(schema.find("seed")->describe_range() == "in [0, 4294967295]");
+  CHECK(schema.find("rate")->describe_range() == "in (0, 1]");
+  CHECK(schema.find("shape")->type() == hnn::OptionType::kString);
+  CHECK(std::get<std::string>(schema.find("shape")->default_value()) == "square");
+  CHECK(schema.find("shape")->describe_range() == "one of: round, square");
+  CHECK(schema.find("span")->type() == hnn::OptionType::kRealList);
+  CHECK(schema.find("span")->describe_range() == "2 elements");
+  CHECK(schema.find("file")->is_required());
+  CHECK(schema.find("file")->is_file_path());
+  CHECK(schema.find("count")->check(std::int64_t{0}) == "must be in [1, 2147483647]");
+  CHECK(schema.find("count")->check(std::int64_t{2147483648}) == "must be in [1, 2147483647]");
+}
+
+TEST_CASE("decode turns validated options into the struct, enums included") {
+  const auto& binding = Sample::binding();
+  hnn::Options options = hnn::Options::defaults([] {
+    const hnn::OptionSchema full = Sample::binding().schema();
+    hnn::OptionSchema schema;
+    for (const auto& option : full.options()) {
+      if (!option.is_required()) schema.add(option);
+    }
+    return schema;
+  }());
+  options.set("file", std::string("/tmp/x"));
+  options.set("shape", std::string("round"));
+  options.set("count", std::int64_t{12});
+  options.set("sizes", std::vector<std::int64_t>{4, 5, 6});
+  options.set("span", std::vector<double>{-1.0, 2.5});
+  const Sample sample = binding.decode(options);
+  CHECK(sample.shape == Shape::kRound);
+  CHECK(sample.count == 12);
+  CHECK(sample.sizes == std::vector<int>{4, 5, 6});
+  CHECK(sample.span[0] == -1.0);
+  CHECK(sample.span[1] == 2.5);
+  CHECK(sample.file == "/tmp/x");
+  CHECK(sample.label == "a");
+  // encode is decode's inverse.
+  const Sample again = binding.decode(binding.encode(sample));
+  CHECK(again.sizes == sample.sizes);
+  CHECK(again.shape == sample.shape);
+  CHECK(std::get<std::string>(binding.encode(sample).value("shape")) == "round");
+}
+
+TEST_CASE("is_valid checks the same ranges and constraints on a struct built in C++") {
+  const auto& binding = Sample::binding();
+  Sample sample;
+  std::string error;
+  CHECK(binding.is_valid(sample, &error));
+  sample.rate = 0.0;
+  CHECK_FALSE(binding.is_valid(sample, &error));
+  CHECK(error == "sample: rate = 0.0 must be in (0, 1]");
+  sample.rate = 0.5;
+  sample.sizes = {3, 0};
+  CHECK_FALSE(binding.is_valid(sample, &error));
+  CHECK(error == "sample: sizes = [3, 0] every element must be in [1, 2147483647]");
+  sample.sizes = {3};
+  sample.span = {2.0, 1.0};
+  CHECK_FALSE(binding.is_valid(sample, &error));
+  CHECK(error == "sample: span: expected start < end");
+  CHECK_THROWS_WITH_AS(binding.decode(binding.encode(sample)), "sample: span: expected start < end",
+                       hnn::Error);
+  // The schema carries the constraint for the host's validation.
+  const auto problems = binding.schema().check_constraints(binding.encode(sample));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] == "span: expected start < end");
+  sample.span = {0.0, 1.0};
+  CHECK(binding.schema().check_constraints(binding.encode(sample)).empty());
+}
+
+TEST_CASE("a key bound twice, or a default out of its own range, is a programming error") {
+  struct Twice {
+    int a = 0;
+    int b = 0;
+  };
+  hnn::OptionBinding<Twice> twice("twice");
+  twice.bind("a", &Twice::a, "a");
+  CHECK_THROWS_WITH_AS(twice.bind("a", &Twice::b, "b"), "twice: the option key 'a' is bound twice",
+                       hnn::Error);
+  struct OutOfRange {
+    int n = 0;
+  };
+  hnn::OptionBinding<OutOfRange> out("out");
+  out.bind("n", &OutOfRange::n, "n").at_least(1);
+  CHECK_THROWS_WITH_AS(out.schema(),
+                       doctest::Contains("the default of 'n' (0) must be in [1, 2147483647]"),
+                       hnn::Error);
+}
+
+namespace {
+
+struct ConstantSettings {
+  double value = 1.0;
+  static const hnn::OptionBinding<ConstantSettings>& binding() {
+    static const hnn::OptionBinding<ConstantSettings> binding = [] {
+      hnn::OptionBinding<ConstantSettings> b("constant_integrator");
+      b.bind("value", &ConstantSettings::value, "every state it returns").greater_than(0.0);
+      return b;
+    }();
+    return binding;
+  }
+};
+
+// An integrator that returns a constant, enough to see the registration.
+class ConstantIntegrator final : public hnn::Integrator {
+ public:
+  using Settings = ConstantSettings;
+  explicit ConstantIntegrator(const Settings& settings) : value_(settings.value) {}
+  Eigen::MatrixXd integrate(const hnn::VectorField&, const Eigen::VectorXd& x0,
+                            const std::vector<double>& times,
+                            hnn::IntegrationStatistics* = nullptr) const override {
+    return Eigen::MatrixXd::Constant(x0.size(), Eigen::Index(times.size()), value_);
+  }
+  int order() const override { return 1; }
+
+ private:
+  double value_;
+};
+
+}  // namespace
+
+TEST_CASE("add_plugin_class registers any kind with its binding's schema and decoder") {
+  hnn::Registry registry;
+  hnn::add_plugin_class<ConstantIntegrator>(registry, "constant", "returns a constant");
+  const hnn::PluginInfo* info = registry.find(hnn::PluginKind::kIntegrator, "constant");
+  REQUIRE(info != nullptr);
+  CHECK(info->description == "returns a constant");
+  CHECK(info->schema.find("value") != nullptr);
+  hnn::Options options;
+  options.set("value", 2.5);
+  const auto integrator = registry.create_integrator("constant", options);
+  const Eigen::MatrixXd states =
+      integrator->integrate({}, Eigen::VectorXd::Zero(2), std::vector<double>{0.0, 1.0});
+  CHECK(states(1, 1) == 2.5);
+  // A struct out of range fails construction with the binding's message, named by the
+  // registry.
+  options.set("value", -1.0);
+  CHECK_THROWS_WITH_AS(registry.create_integrator("constant", options),
+                       doctest::Contains("constant_integrator: value = -1.0 must be > 0"),
+                       hnn::PluginError);
+}
