@@ -1,7 +1,8 @@
 #include "double_pendulum.h"
 
 #include <cmath>
-#include <numbers>
+#include <initializer_list>
+#include <utility>
 
 #include "hnn/error.h"
 #include "hnn/number_format.h"
@@ -9,52 +10,49 @@
 namespace hnn::systems {
 namespace {
 
-void require(bool condition, const char* name, double value, const char* constraint) {
-  if (!condition || !std::isfinite(value)) {
-    throw Error(std::string("double_pendulum: ") + name + " = " + shortest_decimal(value) +
-                " must be finite and " + constraint);
+// "" when every value is finite, else what require() reports for the first that is not.
+std::string first_infinite(std::initializer_list<std::pair<const char*, double>> values) {
+  for (const auto& [key, value] : values) {
+    if (!std::isfinite(value)) {
+      return std::string(key) + " = " + format_option_value(value) + " must be finite";
+    }
   }
-}
-
-DoublePendulum::Parameters parameters_from(const Options& options) {
-  DoublePendulum::Parameters parameters;
-  parameters.mass1 = options.real("m1");
-  parameters.mass2 = options.real("m2");
-  parameters.length1 = options.real("l1");
-  parameters.length2 = options.real("l2");
-  parameters.gravity = options.real("g");
-  parameters.maximum_angle = options.real("angle");
-  parameters.maximum_momentum = options.real("momentum");
-  return parameters;
+  return "";
 }
 
 }  // namespace
 
-DoublePendulum::DoublePendulum(const Parameters& parameters) : parameters_(parameters) {
-  require(parameters.mass1 > 0.0, "m1", parameters.mass1, "> 0");
-  require(parameters.mass2 > 0.0, "m2", parameters.mass2, "> 0");
-  require(parameters.length1 > 0.0, "l1", parameters.length1, "> 0");
-  require(parameters.length2 > 0.0, "l2", parameters.length2, "> 0");
-  require(parameters.gravity >= 0.0, "g", parameters.gravity, ">= 0");
-  require(parameters.maximum_angle >= 0.0, "angle", parameters.maximum_angle, ">= 0");
-  require(parameters.maximum_momentum >= 0.0, "momentum", parameters.maximum_momentum, ">= 0");
+const OptionBinding<DoublePendulumOptions>& DoublePendulumOptions::binding() {
+  static const OptionBinding<DoublePendulumOptions> binding = [] {
+    using Self = DoublePendulumOptions;
+    OptionBinding<Self> b("double_pendulum");
+    b.bind("m1", &Self::mass1, "mass of the upper bob").greater_than(0.0);
+    b.bind("m2", &Self::mass2, "mass of the lower bob").greater_than(0.0);
+    b.bind("l1", &Self::length1, "length of the upper rod").greater_than(0.0);
+    b.bind("l2", &Self::length2, "length of the lower rod").greater_than(0.0);
+    b.bind("g", &Self::gravity, "gravitational acceleration").at_least(0.0);
+    b.bind("angle", &Self::maximum_angle, "sampled initial angles are uniform in [-angle, angle)")
+        .at_least(0.0);
+    b.bind("momentum", &Self::maximum_momentum,
+           "sampled initial momenta are uniform in [-momentum, momentum)")
+        .at_least(0.0);
+    b.require([](const Self& options) {
+      return first_infinite({{"m1", options.mass1},
+                             {"m2", options.mass2},
+                             {"l1", options.length1},
+                             {"l2", options.length2},
+                             {"g", options.gravity},
+                             {"angle", options.maximum_angle},
+                             {"momentum", options.maximum_momentum}});
+    });
+    return b;
+  }();
+  return binding;
 }
 
-DoublePendulum::DoublePendulum(const Options& options) : DoublePendulum(parameters_from(options)) {}
-
-OptionSchema DoublePendulum::schema() {
-  return OptionSchema{
-      Option::real("m1", 1.0, "mass of the upper bob").greater_than(0.0),
-      Option::real("m2", 1.0, "mass of the lower bob").greater_than(0.0),
-      Option::real("l1", 1.0, "length of the upper rod").greater_than(0.0),
-      Option::real("l2", 1.0, "length of the lower rod").greater_than(0.0),
-      Option::real("g", 1.0, "gravitational acceleration").at_least(0.0),
-      Option::real("angle", std::numbers::pi / 2.0,
-                   "sampled initial angles are uniform in [-angle, angle)")
-          .at_least(0.0),
-      Option::real("momentum", 1.0, "sampled initial momenta are uniform in [-momentum, momentum)")
-          .at_least(0.0),
-  };
+DoublePendulum::DoublePendulum(const DoublePendulumOptions& options) : options_(options) {
+  std::string error;
+  if (!DoublePendulumOptions::binding().is_valid(options_, &error)) throw Error(error);
 }
 
 void DoublePendulum::sample_initial_state(RandomSource& random,
@@ -64,15 +62,15 @@ void DoublePendulum::sample_initial_state(RandomSource& random,
                 std::to_string(x.size()));
   }
   // The order of the draws is the contract documented in the header.
-  const double q1 = (2.0 * random.uniform() - 1.0) * parameters_.maximum_angle;
-  const double q2 = (2.0 * random.uniform() - 1.0) * parameters_.maximum_angle;
-  const double p1 = (2.0 * random.uniform() - 1.0) * parameters_.maximum_momentum;
-  const double p2 = (2.0 * random.uniform() - 1.0) * parameters_.maximum_momentum;
+  const double q1 = (2.0 * random.uniform() - 1.0) * options_.maximum_angle;
+  const double q2 = (2.0 * random.uniform() - 1.0) * options_.maximum_angle;
+  const double p1 = (2.0 * random.uniform() - 1.0) * options_.maximum_momentum;
+  const double p2 = (2.0 * random.uniform() - 1.0) * options_.maximum_momentum;
   x << q1, q2, p1, p2;
 }
 
 std::string DoublePendulum::exact_hamiltonian() const {
-  const Parameters& c = parameters_;
+  const DoublePendulumOptions& c = options_;
   const auto number = [](double value) {
     std::string text = "(";
     text += shortest_decimal(value);

@@ -22,36 +22,38 @@
 #include <vector>
 
 #include "hnn/hamiltonian_system.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::systems {
 
+// The options of the `double_pendulum` system; every one finite.
+struct DoublePendulumOptions {
+  double mass1 = 1.0;                         // m1 > 0
+  double mass2 = 1.0;                         // m2 > 0
+  double length1 = 1.0;                       // l1 > 0
+  double length2 = 1.0;                       // l2 > 0
+  double gravity = 1.0;                       // g >= 0
+  double maximum_angle = 1.5707963267948966;  // angle a >= 0: |q_i| <= a at the start
+  double maximum_momentum = 1.0;              // momentum b >= 0: |p_i| <= b at the start
+
+  // The keys (m1, m2, l1, l2, g, angle, momentum), ranges and meanings of the options; their
+  // defaults are the defaults above. binding().is_valid(options, &error) checks a struct
+  // built in C++.
+  static const OptionBinding<DoublePendulumOptions>& binding();
+};
+
 class DoublePendulum final : public HamiltonianSystem<DoublePendulum, 2> {
  public:
-  struct Parameters {
-    double mass1 = 1.0;                         // m1 > 0
-    double mass2 = 1.0;                         // m2 > 0
-    double length1 = 1.0;                       // l1 > 0
-    double length2 = 1.0;                       // l2 > 0
-    double gravity = 1.0;                       // g >= 0
-    double maximum_angle = 1.5707963267948966;  // a >= 0: |q_i| <= a at the start
-    double maximum_momentum = 1.0;              // b >= 0: |p_i| <= b at the start
-  };
+  using Settings = DoublePendulumOptions;
 
-  // Throws hnn::Error naming the parameter when one is out of range.
-  explicit DoublePendulum(const Parameters& parameters);
-  // From validated options m1, m2, l1, l2, g, angle, momentum (see schema()).
-  explicit DoublePendulum(const Options& options);
-
-  // m1, m2, l1, l2 (reals, 1.0, > 0), g (real, 1.0, >= 0), angle (real, pi/2, >= 0),
-  // momentum (real, 1.0, >= 0).
-  static OptionSchema schema();
+  // Throws hnn::Error naming the option when one is out of range.
+  explicit DoublePendulum(const DoublePendulumOptions& options);
 
   template <typename T>
   T energy(const T* q, const T* p) const {
     using std::cos;
     using std::sin;
-    const Parameters& c = parameters_;
+    const DoublePendulumOptions& c = options_;
     const T difference = q[0] - q[1];
     const T cos_difference = cos(difference);
     const T sin_difference = sin(difference);
@@ -70,10 +72,10 @@ class DoublePendulum final : public HamiltonianSystem<DoublePendulum, 2> {
   // The formula above with the parameters printed as shortest decimals.
   std::string exact_hamiltonian() const override;
 
-  const Parameters& parameters() const { return parameters_; }
+  const DoublePendulumOptions& options() const { return options_; }
 
  private:
-  Parameters parameters_;
+  DoublePendulumOptions options_;
 };
 
 }  // namespace hnn::systems

@@ -9,57 +9,49 @@
 namespace hnn::systems {
 namespace {
 
-HenonHeiles::Parameters parameters_from(const Options& options) {
-  const std::vector<double>& energy = options.reals("energy");
-  if (energy.size() != 2) {
-    throw Error("henon_heiles: option 'energy' must have 2 elements [min, max], got " +
-                std::to_string(energy.size()));
-  }
-  HenonHeiles::Parameters parameters;
-  parameters.coupling = options.real("lambda");
-  parameters.minimum_energy = energy[0];
-  parameters.maximum_energy = energy[1];
-  return parameters;
-}
-
 constexpr long kMaximumAttempts = 1000000;
+
+// 1 / (6 lambda^2).
+double escape_energy_of(double coupling) { return 1.0 / (6.0 * coupling * coupling); }
 
 }  // namespace
 
-HenonHeiles::HenonHeiles(const Parameters& parameters) : parameters_(parameters) {
-  if (!(parameters.coupling > 0.0) || !std::isfinite(parameters.coupling)) {
-    throw Error("henon_heiles: lambda = " + shortest_decimal(parameters.coupling) +
-                " must be finite and > 0");
-  }
-  if (!(parameters.minimum_energy > 0.0) ||
-      !(parameters.maximum_energy >= parameters.minimum_energy) ||
-      !(parameters.maximum_energy < escape_energy())) {
-    throw Error("henon_heiles: energy = [" + shortest_decimal(parameters.minimum_energy) + ", " +
-                shortest_decimal(parameters.maximum_energy) +
-                "] must satisfy 0 < min <= max < 1/(6 lambda^2) = " +
-                shortest_decimal(escape_energy()) + " (the escape energy)");
-  }
+const OptionBinding<HenonHeilesOptions>& HenonHeilesOptions::binding() {
+  static const OptionBinding<HenonHeilesOptions> binding = [] {
+    using Self = HenonHeilesOptions;
+    OptionBinding<Self> b("henon_heiles");
+    b.bind("lambda", &Self::coupling,
+           "coupling lambda in H = (px^2 + py^2)/2 + (x^2 + y^2)/2 + lambda (x^2 y - "
+           "y^3/3); the escape energy is 1/(6 lambda^2)")
+        .greater_than(0.0);
+    b.bind("energy", &Self::energy,
+           "[min, max] of the energy of sampled initial states (uniform); must be "
+           "below the escape energy 1/(6 lambda^2)")
+        .greater_than(0.0);
+    b.require([](const Self& options) {
+      return std::isfinite(options.coupling)
+                 ? std::string()
+                 : "lambda = " + format_option_value(options.coupling) + " must be finite";
+    });
+    b.require([](const Self& options) {
+      const auto [minimum, maximum] = options.energy;
+      const double escape_energy = escape_energy_of(options.coupling);
+      if (maximum >= minimum && maximum < escape_energy) return std::string();
+      return "energy = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
+             "] must satisfy 0 < min <= max < 1/(6 lambda^2) = " + shortest_decimal(escape_energy) +
+             " (the escape energy)";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-HenonHeiles::HenonHeiles(const Options& options) : HenonHeiles(parameters_from(options)) {}
-
-double HenonHeiles::escape_energy() const {
-  return 1.0 / (6.0 * parameters_.coupling * parameters_.coupling);
+HenonHeiles::HenonHeiles(const HenonHeilesOptions& options) : options_(options) {
+  std::string error;
+  if (!HenonHeilesOptions::binding().is_valid(options_, &error)) throw Error(error);
 }
 
-OptionSchema HenonHeiles::schema() {
-  return OptionSchema{
-      Option::real("lambda", 1.0,
-                   "coupling lambda in H = (px^2 + py^2)/2 + (x^2 + y^2)/2 + lambda (x^2 y - "
-                   "y^3/3); the escape energy is 1/(6 lambda^2)")
-          .greater_than(0.0),
-      Option::real_list("energy", {1.0 / 12.0, 1.0 / 8.0},
-                        "[min, max] of the energy of sampled initial states (uniform); must be "
-                        "below the escape energy 1/(6 lambda^2)")
-          .length(2)
-          .greater_than(0.0),
-  };
-}
+double HenonHeiles::escape_energy() const { return escape_energy_of(options_.coupling); }
 
 void HenonHeiles::sample_initial_state(RandomSource& random,
                                        Eigen::Ref<Eigen::VectorXd> state) const {
@@ -68,10 +60,9 @@ void HenonHeiles::sample_initial_state(RandomSource& random,
                 std::to_string(state.size()));
   }
   // The order of the draws is the contract documented in the header.
-  const double lambda = parameters_.coupling;
+  const double lambda = options_.coupling;
   const double energy =
-      random.uniform() * (parameters_.maximum_energy - parameters_.minimum_energy) +
-      parameters_.minimum_energy;
+      random.uniform() * (options_.energy[1] - options_.energy[0]) + options_.energy[0];
   const double half_width = std::numbers::sqrt3 / (2.0 * lambda);
   for (long attempt = 0; attempt < kMaximumAttempts; ++attempt) {
     const double x = (2.0 * random.uniform() - 1.0) * half_width;
@@ -93,7 +84,7 @@ void HenonHeiles::sample_initial_state(RandomSource& random,
 
 std::string HenonHeiles::exact_hamiltonian() const {
   const std::string coupling =
-      parameters_.coupling == 1.0 ? std::string() : shortest_decimal(parameters_.coupling) + "*";
+      options_.coupling == 1.0 ? std::string() : shortest_decimal(options_.coupling) + "*";
   return "(px^2 + py^2)/2 + (x^2 + y^2)/2 + " + coupling + "(x^2*y - y^3/3)";
 }
 

@@ -19,33 +19,36 @@
 #ifndef HNN_SYSTEMS_HENON_HEILES_HENON_HEILES_H_
 #define HNN_SYSTEMS_HENON_HEILES_HENON_HEILES_H_
 
+#include <array>
 #include <string>
 #include <vector>
 
 #include "hnn/hamiltonian_system.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::systems {
 
+// The options of the `henon_heiles` system.
+struct HenonHeilesOptions {
+  double coupling = 1.0;  // lambda: finite, > 0
+  // [E_min, E_max]: 0 < E_min <= E_max < 1 / (6 lambda^2), the escape energy.
+  std::array<double, 2> energy = {1.0 / 12.0, 1.0 / 8.0};
+
+  // The keys (lambda, energy), ranges and meanings of the options; their defaults are the
+  // defaults above. binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<HenonHeilesOptions>& binding();
+};
+
 class HenonHeiles final : public HamiltonianSystem<HenonHeiles, 2> {
  public:
-  struct Parameters {
-    double coupling = 1.0;               // lambda > 0
-    double minimum_energy = 1.0 / 12.0;  // E_min > 0
-    double maximum_energy = 1.0 / 8.0;   // E_min <= E_max < 1 / (6 lambda^2)
-  };
+  using Settings = HenonHeilesOptions;
 
-  // Throws hnn::Error naming the parameter when one is out of range.
-  explicit HenonHeiles(const Parameters& parameters);
-  // From validated options lambda, energy (see schema()).
-  explicit HenonHeiles(const Options& options);
-
-  // lambda (real, 1.0, > 0), energy (list of 2 reals, [1/12, 1/8], > 0; below 1/(6 lambda^2)).
-  static OptionSchema schema();
+  // Throws hnn::Error naming the option when one is out of range.
+  explicit HenonHeiles(const HenonHeilesOptions& options);
 
   template <typename T>
   T potential(const T& x, const T& y) const {
-    return 0.5 * (x * x + y * y) + parameters_.coupling * (x * x * y - y * y * y / 3.0);
+    return 0.5 * (x * x + y * y) + options_.coupling * (x * x * y - y * y * y / 3.0);
   }
   template <typename T>
   T energy(const T* q, const T* p) const {
@@ -59,10 +62,10 @@ class HenonHeiles final : public HamiltonianSystem<HenonHeiles, 2> {
 
   // 1 / (6 lambda^2).
   double escape_energy() const;
-  const Parameters& parameters() const { return parameters_; }
+  const HenonHeilesOptions& options() const { return options_; }
 
  private:
-  Parameters parameters_;
+  HenonHeilesOptions options_;
 };
 
 }  // namespace hnn::systems

@@ -1,6 +1,8 @@
 #include "pendulum.h"
 
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
@@ -9,62 +11,53 @@
 namespace hnn::systems {
 namespace {
 
-void require_positive(double value, const char* name) {
-  if (!(value > 0.0) || !std::isfinite(value)) {
-    throw Error(std::string("pendulum: ") + name + " = " + shortest_decimal(value) +
-                " must be finite and > 0");
+// "" when every value is finite, else what require() reports for the first that is not.
+std::string first_infinite(std::initializer_list<std::pair<const char*, double>> values) {
+  for (const auto& [key, value] : values) {
+    if (!std::isfinite(value)) {
+      return std::string(key) + " = " + format_option_value(value) + " must be finite";
+    }
   }
-}
-
-Pendulum::Parameters parameters_from(const Options& options) {
-  const std::vector<double>& radius = options.reals("radius");
-  if (radius.size() != 2) {
-    throw Error("pendulum: option 'radius' must have 2 elements [min, max], got " +
-                std::to_string(radius.size()));
-  }
-  Pendulum::Parameters parameters;
-  parameters.mass = options.real("m");
-  parameters.length = options.real("l");
-  parameters.gravity = options.real("g");
-  parameters.minimum_radius = radius[0];
-  parameters.maximum_radius = radius[1];
-  return parameters;
+  return "";
 }
 
 }  // namespace
 
-Pendulum::Pendulum(const Parameters& parameters)
-    : parameters_(parameters),
-      potential_coefficient_(parameters.mass * parameters.gravity * parameters.length),
-      kinetic_coefficient_(1.0 / (2.0 * parameters.mass * parameters.length * parameters.length)) {
-  require_positive(parameters.mass, "m");
-  require_positive(parameters.length, "l");
-  require_positive(parameters.gravity, "g");
-  if (!(parameters.minimum_radius >= 0.0) ||
-      !(parameters.maximum_radius >= parameters.minimum_radius) ||
-      !std::isfinite(parameters.maximum_radius)) {
-    throw Error("pendulum: radius = [" + shortest_decimal(parameters.minimum_radius) + ", " +
-                shortest_decimal(parameters.maximum_radius) +
-                "] must satisfy 0 <= min <= max < inf");
-  }
+const OptionBinding<PendulumOptions>& PendulumOptions::binding() {
+  static const OptionBinding<PendulumOptions> binding = [] {
+    using Self = PendulumOptions;
+    OptionBinding<Self> b("pendulum");
+    b.bind("m", &Self::mass, "mass m in H = m g l (1 - cos q) + p^2/(2 m l^2)").greater_than(0.0);
+    b.bind("l", &Self::length, "length l in H = m g l (1 - cos q) + p^2/(2 m l^2)")
+        .greater_than(0.0);
+    b.bind("g", &Self::gravity,
+           "gravitational acceleration g in H = m g l (1 - cos q) + p^2/(2 m l^2); the "
+           "defaults give the original H = 3 (1 - cos q) + p^2")
+        .greater_than(0.0);
+    b.bind("radius", &Self::radius,
+           "[min, max] of the phase-space radius |(q, p)| of sampled initial states "
+           "(drawn uniformly)")
+        .at_least(0.0);
+    b.require([](const Self& options) {
+      return first_infinite({{"m", options.mass}, {"l", options.length}, {"g", options.gravity}});
+    });
+    b.require([](const Self& options) {
+      const auto [minimum, maximum] = options.radius;
+      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
+      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
+             "] must satisfy 0 <= min <= max < inf";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-Pendulum::Pendulum(const Options& options) : Pendulum(parameters_from(options)) {}
-
-OptionSchema Pendulum::schema() {
-  return OptionSchema{
-      Option::real("m", 0.5, "mass m in H = m g l (1 - cos q) + p^2/(2 m l^2)").greater_than(0.0),
-      Option::real("l", 1.0, "length l in H = m g l (1 - cos q) + p^2/(2 m l^2)").greater_than(0.0),
-      Option::real("g", 6.0,
-                   "gravitational acceleration g in H = m g l (1 - cos q) + p^2/(2 m l^2); the "
-                   "defaults give the original H = 3 (1 - cos q) + p^2")
-          .greater_than(0.0),
-      Option::real_list("radius", {1.3, 2.3},
-                        "[min, max] of the phase-space radius |(q, p)| of sampled initial states "
-                        "(drawn uniformly)")
-          .length(2)
-          .at_least(0.0),
-  };
+Pendulum::Pendulum(const PendulumOptions& options)
+    : options_(options),
+      potential_coefficient_(options.mass * options.gravity * options.length),
+      kinetic_coefficient_(1.0 / (2.0 * options.mass * options.length * options.length)) {
+  std::string error;
+  if (!PendulumOptions::binding().is_valid(options_, &error)) throw Error(error);
 }
 
 void Pendulum::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {
@@ -73,7 +66,7 @@ void Pendulum::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::Vect
                 std::to_string(x.size()));
   }
   // The order of the draws is the contract documented in the header.
-  sample_state_at_radius(random, parameters_.minimum_radius, parameters_.maximum_radius, x);
+  sample_state_at_radius(random, options_.radius[0], options_.radius[1], x);
 }
 
 std::string Pendulum::exact_hamiltonian() const {

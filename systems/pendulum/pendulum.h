@@ -19,40 +19,41 @@
 // the original `np.random.rand(2)*2-1`, `np.random.rand()+1.3`.
 //
 // Usage:
-//   Pendulum pendulum(Pendulum::Parameters{});  // H = 3 (1 - cos q) + p^2
+//   Pendulum pendulum(PendulumOptions{});  // H = 3 (1 - cos q) + p^2
 //   hnn::NumpyLegacyRandom random(0);
 //   Eigen::VectorXd x0(2);
 //   pendulum.sample_initial_state(random, x0);
 #ifndef HNN_SYSTEMS_PENDULUM_PENDULUM_H_
 #define HNN_SYSTEMS_PENDULUM_PENDULUM_H_
 
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "hnn/hamiltonian_system.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::systems {
 
+// The options of the `pendulum` system.
+struct PendulumOptions {
+  double mass = 0.5;                          // m: finite, > 0
+  double length = 1.0;                        // l: finite, > 0
+  double gravity = 6.0;                       // g: finite, > 0
+  std::array<double, 2> radius = {1.3, 2.3};  // [r_min, r_max]: 0 <= r_min <= r_max < inf
+
+  // The keys (m, l, g, radius), ranges and meanings of the options; their defaults are the
+  // defaults above. binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<PendulumOptions>& binding();
+};
+
 class Pendulum final : public HamiltonianSystem<Pendulum, 1> {
  public:
-  struct Parameters {
-    double mass = 0.5;            // m > 0
-    double length = 1.0;          // l > 0
-    double gravity = 6.0;         // g > 0
-    double minimum_radius = 1.3;  // r_min >= 0
-    double maximum_radius = 2.3;  // r_max >= r_min
-  };
+  using Settings = PendulumOptions;
 
-  // Throws hnn::Error naming the parameter when one is out of range.
-  explicit Pendulum(const Parameters& parameters);
-  // From validated options m, l, g, radius (see schema()).
-  explicit Pendulum(const Options& options);
-
-  // m (real, 0.5, > 0), l (real, 1.0, > 0), g (real, 6.0, > 0),
-  // radius (list of 2 reals, [1.3, 2.3], >= 0).
-  static OptionSchema schema();
+  // Throws hnn::Error naming the option when one is out of range.
+  explicit Pendulum(const PendulumOptions& options);
 
   template <typename T>
   T energy(const T* q, const T* p) const {
@@ -66,14 +67,12 @@ class Pendulum final : public HamiltonianSystem<Pendulum, 1> {
   // shortest decimals that read back to the same doubles.
   std::string exact_hamiltonian() const override;
 
-  const Parameters& parameters() const { return parameters_; }
+  const PendulumOptions& options() const { return options_; }
   // Angular frequency of small oscillations, sqrt(g / l).
-  double small_amplitude_frequency() const {
-    return std::sqrt(parameters_.gravity / parameters_.length);
-  }
+  double small_amplitude_frequency() const { return std::sqrt(options_.gravity / options_.length); }
 
  private:
-  Parameters parameters_;
+  PendulumOptions options_;
   double potential_coefficient_;  // m g l
   double kinetic_coefficient_;    // 1 / (2 m l^2)
 };

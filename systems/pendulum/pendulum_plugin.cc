@@ -1,18 +1,15 @@
 // The pendulum plugin library: registers the system `pendulum`.
-#include <memory>
-
 #include "hnn/plugin.h"
+#include "hnn/plugin_class.h"
 #include "pendulum.h"
 
 namespace {
 
 void register_pendulum(hnn::Registry& registry) {
-  registry.add_system("pendulum",
-                      "ideal pendulum, H = m g l (1 - cos q) + p^2/(2 m l^2) (defaults: "
-                      "3 (1 - cos q) + p^2), 1 degree of freedom",
-                      hnn::systems::Pendulum::schema(), [](const hnn::Options& options) {
-                        return std::make_unique<hnn::systems::Pendulum>(options);
-                      });
+  hnn::add_plugin_class<hnn::systems::Pendulum>(
+      registry, "pendulum",
+      "ideal pendulum, H = m g l (1 - cos q) + p^2/(2 m l^2) (defaults: "
+      "3 (1 - cos q) + p^2), 1 degree of freedom");
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "spring_mass.h"
 
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
@@ -15,52 +17,46 @@ std::string square_term(double coefficient, const std::string& name) {
   return shortest_decimal(coefficient) + "*" + name + "^2";
 }
 
-SpringMass::Parameters parameters_from(const Options& options) {
-  const std::vector<double>& radius = options.reals("radius");
-  if (radius.size() != 2) {
-    throw Error("spring_mass: option 'radius' must have 2 elements [min, max], got " +
-                std::to_string(radius.size()));
+// "" when every value is finite, else what require() reports for the first that is not.
+std::string first_infinite(std::initializer_list<std::pair<const char*, double>> values) {
+  for (const auto& [key, value] : values) {
+    if (!std::isfinite(value)) {
+      return std::string(key) + " = " + format_option_value(value) + " must be finite";
+    }
   }
-  SpringMass::Parameters parameters;
-  parameters.spring_constant = options.real("k");
-  parameters.mass = options.real("m");
-  parameters.minimum_radius = radius[0];
-  parameters.maximum_radius = radius[1];
-  return parameters;
+  return "";
 }
 
 }  // namespace
 
-SpringMass::SpringMass(const Parameters& parameters) : parameters_(parameters) {
-  if (!(parameters.spring_constant > 0.0) || !std::isfinite(parameters.spring_constant)) {
-    throw Error("spring_mass: k = " + shortest_decimal(parameters.spring_constant) +
-                " must be finite and > 0");
-  }
-  if (!(parameters.mass > 0.0) || !std::isfinite(parameters.mass)) {
-    throw Error("spring_mass: m = " + shortest_decimal(parameters.mass) +
-                " must be finite and > 0");
-  }
-  if (!(parameters.minimum_radius >= 0.0) ||
-      !(parameters.maximum_radius >= parameters.minimum_radius) ||
-      !std::isfinite(parameters.maximum_radius)) {
-    throw Error("spring_mass: radius = [" + shortest_decimal(parameters.minimum_radius) + ", " +
-                shortest_decimal(parameters.maximum_radius) +
-                "] must satisfy 0 <= min <= max < inf");
-  }
+const OptionBinding<SpringMassOptions>& SpringMassOptions::binding() {
+  static const OptionBinding<SpringMassOptions> binding = [] {
+    using Self = SpringMassOptions;
+    OptionBinding<Self> b("spring_mass");
+    b.bind("k", &Self::spring_constant, "spring constant k in H = k q^2/2 + p^2/(2m)")
+        .greater_than(0.0);
+    b.bind("m", &Self::mass, "mass m in H = k q^2/2 + p^2/(2m)").greater_than(0.0);
+    b.bind("radius", &Self::radius,
+           "[min, max] of the phase-space radius of sampled initial states "
+           "(drawn uniformly; H = r^2 for the defaults)")
+        .at_least(0.0);
+    b.require([](const Self& options) {
+      return first_infinite({{"k", options.spring_constant}, {"m", options.mass}});
+    });
+    b.require([](const Self& options) {
+      const auto [minimum, maximum] = options.radius;
+      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
+      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
+             "] must satisfy 0 <= min <= max < inf";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-SpringMass::SpringMass(const Options& options) : SpringMass(parameters_from(options)) {}
-
-OptionSchema SpringMass::schema() {
-  return OptionSchema{
-      Option::real("k", 2.0, "spring constant k in H = k q^2/2 + p^2/(2m)").greater_than(0.0),
-      Option::real("m", 0.5, "mass m in H = k q^2/2 + p^2/(2m)").greater_than(0.0),
-      Option::real_list("radius", {0.1, 1.0},
-                        "[min, max] of the phase-space radius of sampled initial states "
-                        "(drawn uniformly; H = r^2 for the defaults)")
-          .length(2)
-          .at_least(0.0),
-  };
+SpringMass::SpringMass(const SpringMassOptions& options) : options_(options) {
+  std::string error;
+  if (!SpringMassOptions::binding().is_valid(options_, &error)) throw Error(error);
 }
 
 void SpringMass::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {
@@ -69,12 +65,12 @@ void SpringMass::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::Ve
                 std::to_string(x.size()));
   }
   // The order of the draws is the contract documented in the header.
-  sample_state_at_radius(random, parameters_.minimum_radius, parameters_.maximum_radius, x);
+  sample_state_at_radius(random, options_.radius[0], options_.radius[1], x);
 }
 
 std::string SpringMass::exact_hamiltonian() const {
-  return square_term(0.5 * parameters_.spring_constant, "q") + " + " +
-         square_term(1.0 / (2.0 * parameters_.mass), "p");
+  return square_term(0.5 * options_.spring_constant, "q") + " + " +
+         square_term(1.0 / (2.0 * options_.mass), "p");
 }
 
 }  // namespace hnn::systems

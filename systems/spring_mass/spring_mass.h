@@ -12,41 +12,43 @@
 // the original `np.random.rand(2)*2-1`, `np.random.rand()*0.9+0.1`.
 //
 // Usage:
-//   SpringMass spring(SpringMass::Parameters{});  // k = 2, m = 0.5
+//   SpringMass spring(SpringMassOptions{});  // k = 2, m = 0.5
 //   hnn::NumpyLegacyRandom random(1390);
 //   Eigen::VectorXd x0(2);
 //   spring.sample_initial_state(random, x0);
 #ifndef HNN_SYSTEMS_SPRING_MASS_SPRING_MASS_H_
 #define HNN_SYSTEMS_SPRING_MASS_SPRING_MASS_H_
 
+#include <array>
 #include <string>
 #include <vector>
 
 #include "hnn/hamiltonian_system.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::systems {
 
+// The options of the `spring_mass` system.
+struct SpringMassOptions {
+  double spring_constant = 2.0;               // k: finite, > 0
+  double mass = 0.5;                          // m: finite, > 0
+  std::array<double, 2> radius = {0.1, 1.0};  // [r_min, r_max]: 0 <= r_min <= r_max < inf
+
+  // The keys (k, m, radius), ranges and meanings of the options; their defaults are the
+  // defaults above. binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<SpringMassOptions>& binding();
+};
+
 class SpringMass final : public HamiltonianSystem<SpringMass, 1> {
  public:
-  struct Parameters {
-    double spring_constant = 2.0;  // k > 0
-    double mass = 0.5;             // m > 0
-    double minimum_radius = 0.1;   // r_min >= 0
-    double maximum_radius = 1.0;   // r_max >= r_min
-  };
+  using Settings = SpringMassOptions;
 
-  // Throws hnn::Error naming the parameter when one is out of range.
-  explicit SpringMass(const Parameters& parameters);
-  // From validated options k, m, radius (see schema()).
-  explicit SpringMass(const Options& options);
-
-  // k (real, 2.0, > 0), m (real, 0.5, > 0), radius (list of 2 reals, [0.1, 1.0], >= 0).
-  static OptionSchema schema();
+  // Throws hnn::Error naming the option when one is out of range.
+  explicit SpringMass(const SpringMassOptions& options);
 
   template <typename T>
   T energy(const T* q, const T* p) const {
-    return 0.5 * parameters_.spring_constant * q[0] * q[0] + p[0] * p[0] / (2.0 * parameters_.mass);
+    return 0.5 * options_.spring_constant * q[0] * q[0] + p[0] * p[0] / (2.0 * options_.mass);
   }
 
   std::vector<std::string> coordinate_names() const override { return {"q", "p"}; }
@@ -55,10 +57,10 @@ class SpringMass final : public HamiltonianSystem<SpringMass, 1> {
   // shortest decimal that reads back to the same double, e.g. "1.5*q^2 + 0.25*p^2".
   std::string exact_hamiltonian() const override;
 
-  const Parameters& parameters() const { return parameters_; }
+  const SpringMassOptions& options() const { return options_; }
 
  private:
-  Parameters parameters_;
+  SpringMassOptions options_;
 };
 
 }  // namespace hnn::systems

@@ -1,17 +1,13 @@
 // The spring_mass plugin library: registers the system `spring_mass`.
-#include <memory>
-
 #include "hnn/plugin.h"
+#include "hnn/plugin_class.h"
 #include "spring_mass.h"
 
 namespace {
 
 void register_spring_mass(hnn::Registry& registry) {
-  registry.add_system("spring_mass",
-                      "ideal mass-spring, H = k q^2/2 + p^2/(2m), 1 degree of freedom",
-                      hnn::systems::SpringMass::schema(), [](const hnn::Options& options) {
-                        return std::make_unique<hnn::systems::SpringMass>(options);
-                      });
+  hnn::add_plugin_class<hnn::systems::SpringMass>(
+      registry, "spring_mass", "ideal mass-spring, H = k q^2/2 + p^2/(2m), 1 degree of freedom");
 }
 
 }  // namespace

@@ -19,48 +19,38 @@ Vector2 rotate(const Vector2& v, double angle) {
   return {c * v[0] + (-s) * v[1], s * v[0] + c * v[1]};
 }
 
-ThreeBody::Parameters parameters_from(const Options& options) {
-  const std::vector<double>& radius = options.reals("radius");
-  if (radius.size() != 2) {
-    throw Error("three_body: option 'radius' must have 2 elements [min, max], got " +
-                std::to_string(radius.size()));
-  }
-  ThreeBody::Parameters parameters;
-  parameters.orbit_noise = options.real("orbit_noise");
-  parameters.minimum_radius = radius[0];
-  parameters.maximum_radius = radius[1];
-  return parameters;
-}
-
 }  // namespace
 
-ThreeBody::ThreeBody(const Parameters& parameters) : parameters_(parameters) {
-  if (!(parameters.orbit_noise >= 0.0) || !std::isfinite(parameters.orbit_noise)) {
-    throw Error("three_body: orbit_noise = " + shortest_decimal(parameters.orbit_noise) +
-                " must be finite and >= 0");
-  }
-  if (!(parameters.minimum_radius > 0.0) ||
-      !(parameters.maximum_radius >= parameters.minimum_radius) ||
-      !std::isfinite(parameters.maximum_radius)) {
-    throw Error("three_body: radius = [" + shortest_decimal(parameters.minimum_radius) + ", " +
-                shortest_decimal(parameters.maximum_radius) +
-                "] must satisfy 0 < min <= max < inf");
-  }
+const OptionBinding<ThreeBodyOptions>& ThreeBodyOptions::binding() {
+  static const OptionBinding<ThreeBodyOptions> binding = [] {
+    using Self = ThreeBodyOptions;
+    OptionBinding<Self> b("three_body");
+    b.bind("orbit_noise", &Self::orbit_noise,
+           "nu: each velocity component of a sampled state is scaled by "
+           "1 + nu U[-1, 1)")
+        .at_least(0.0);
+    b.bind("radius", &Self::radius,
+           "[min, max] of the distance of the bodies from the centre (uniform)")
+        .greater_than(0.0);
+    b.require([](const Self& options) {
+      return std::isfinite(options.orbit_noise)
+                 ? std::string()
+                 : "orbit_noise = " + format_option_value(options.orbit_noise) + " must be finite";
+    });
+    b.require([](const Self& options) {
+      const auto [minimum, maximum] = options.radius;
+      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
+      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
+             "] must satisfy 0 < min <= max < inf";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-ThreeBody::ThreeBody(const Options& options) : ThreeBody(parameters_from(options)) {}
-
-OptionSchema ThreeBody::schema() {
-  return OptionSchema{
-      Option::real("orbit_noise", 0.2,
-                   "nu: each velocity component of a sampled state is scaled by "
-                   "1 + nu U[-1, 1)")
-          .at_least(0.0),
-      Option::real_list("radius", {0.9, 1.2},
-                        "[min, max] of the distance of the bodies from the centre (uniform)")
-          .length(2)
-          .greater_than(0.0),
-  };
+ThreeBody::ThreeBody(const ThreeBodyOptions& options) : options_(options) {
+  std::string error;
+  if (!ThreeBodyOptions::binding().is_valid(options_, &error)) throw Error(error);
 }
 
 void ThreeBody::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {
@@ -71,8 +61,8 @@ void ThreeBody::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::Vec
   // The original random_config, operation for operation (see the header).
   constexpr double kPi = std::numbers::pi;
   Vector2 p1{2.0 * random.uniform() - 1.0, 2.0 * random.uniform() - 1.0};
-  const double r = random.uniform() * (parameters_.maximum_radius - parameters_.minimum_radius) +
-                   parameters_.minimum_radius;
+  const double r =
+      random.uniform() * (options_.radius[1] - options_.radius[0]) + options_.radius[0];
   const double shrink = r / std::sqrt(p1[0] * p1[0] + p1[1] * p1[1]);
   p1 = {p1[0] * shrink, p1[1] * shrink};
   const Vector2 p2 = rotate(p1, 2.0 * kPi / 3.0);
@@ -89,8 +79,8 @@ void ThreeBody::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::Vec
   const std::array<Vector2, 3> positions{p1, p2, p3};
   std::array<Vector2, 3> velocities{v1, v2, v3};
   for (auto& v : velocities) {
-    const double factor_x = 1.0 + parameters_.orbit_noise * (2.0 * random.uniform() - 1.0);
-    const double factor_y = 1.0 + parameters_.orbit_noise * (2.0 * random.uniform() - 1.0);
+    const double factor_x = 1.0 + options_.orbit_noise * (2.0 * random.uniform() - 1.0);
+    const double factor_y = 1.0 + options_.orbit_noise * (2.0 * random.uniform() - 1.0);
     v = {v[0] * factor_x, v[1] * factor_y};
   }
   for (int body = 0; body < 3; ++body) {

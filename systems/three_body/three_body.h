@@ -24,30 +24,33 @@
 #ifndef HNN_SYSTEMS_THREE_BODY_THREE_BODY_H_
 #define HNN_SYSTEMS_THREE_BODY_THREE_BODY_H_
 
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "hnn/hamiltonian_system.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::systems {
 
+// The options of the `three_body` system.
+struct ThreeBodyOptions {
+  double orbit_noise =
+      0.2;  // nu: relative velocity perturbation, uniform in [-nu, nu): finite, >= 0
+  std::array<double, 2> radius = {0.9, 1.2};  // [r_min, r_max]: 0 < r_min <= r_max < inf
+
+  // The keys (orbit_noise, radius), ranges and meanings of the options; their defaults are
+  // the defaults above. binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<ThreeBodyOptions>& binding();
+};
+
 class ThreeBody final : public HamiltonianSystem<ThreeBody, 6> {
  public:
-  struct Parameters {
-    double orbit_noise = 0.2;     // nu: relative velocity perturbation, uniform in [-nu, nu), >= 0
-    double minimum_radius = 0.9;  // r_min > 0
-    double maximum_radius = 1.2;  // r_max >= r_min
-  };
+  using Settings = ThreeBodyOptions;
 
-  // Throws hnn::Error naming the parameter when one is out of range.
-  explicit ThreeBody(const Parameters& parameters);
-  // From validated options orbit_noise, radius (see schema()).
-  explicit ThreeBody(const Options& options);
-
-  // orbit_noise (real, 0.2, >= 0), radius (list of 2 reals, [0.9, 1.2], > 0).
-  static OptionSchema schema();
+  // Throws hnn::Error naming the option when one is out of range.
+  explicit ThreeBody(const ThreeBodyOptions& options);
 
   template <typename T>
   T energy(const T* q, const T* p) const {
@@ -71,10 +74,10 @@ class ThreeBody final : public HamiltonianSystem<ThreeBody, 6> {
   void sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const override;
   std::string exact_hamiltonian() const override;
 
-  const Parameters& parameters() const { return parameters_; }
+  const ThreeBodyOptions& options() const { return options_; }
 
  private:
-  Parameters parameters_;
+  ThreeBodyOptions options_;
 };
 
 }  // namespace hnn::systems

@@ -6,51 +6,38 @@
 #include "hnn/number_format.h"
 
 namespace hnn::systems {
-namespace {
 
-TwoBody::Parameters parameters_from(const Options& options) {
-  const std::vector<double>& radius = options.reals("radius");
-  if (radius.size() != 2) {
-    throw Error("two_body: option 'radius' must have 2 elements [min, max], got " +
-                std::to_string(radius.size()));
-  }
-  TwoBody::Parameters parameters;
-  parameters.orbit_noise = options.real("orbit_noise");
-  parameters.minimum_radius = radius[0];
-  parameters.maximum_radius = radius[1];
-  return parameters;
+const OptionBinding<TwoBodyOptions>& TwoBodyOptions::binding() {
+  static const OptionBinding<TwoBodyOptions> binding = [] {
+    using Self = TwoBodyOptions;
+    OptionBinding<Self> b("two_body");
+    b.bind("orbit_noise", &Self::orbit_noise,
+           "the circular-orbit velocity of a sampled state is scaled by "
+           "1 + orbit_noise * N(0, 1)")
+        .at_least(0.0);
+    b.bind("radius", &Self::radius,
+           "[min, max] of each position coordinate of body 1 (uniform); body 2 is "
+           "at the mirror point")
+        .greater_than(0.0);
+    b.require([](const Self& options) {
+      return std::isfinite(options.orbit_noise)
+                 ? std::string()
+                 : "orbit_noise = " + format_option_value(options.orbit_noise) + " must be finite";
+    });
+    b.require([](const Self& options) {
+      const auto [minimum, maximum] = options.radius;
+      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
+      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
+             "] must satisfy 0 < min <= max < inf";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-}  // namespace
-
-TwoBody::TwoBody(const Parameters& parameters) : parameters_(parameters) {
-  if (!(parameters.orbit_noise >= 0.0) || !std::isfinite(parameters.orbit_noise)) {
-    throw Error("two_body: orbit_noise = " + shortest_decimal(parameters.orbit_noise) +
-                " must be finite and >= 0");
-  }
-  if (!(parameters.minimum_radius > 0.0) ||
-      !(parameters.maximum_radius >= parameters.minimum_radius) ||
-      !std::isfinite(parameters.maximum_radius)) {
-    throw Error("two_body: radius = [" + shortest_decimal(parameters.minimum_radius) + ", " +
-                shortest_decimal(parameters.maximum_radius) +
-                "] must satisfy 0 < min <= max < inf");
-  }
-}
-
-TwoBody::TwoBody(const Options& options) : TwoBody(parameters_from(options)) {}
-
-OptionSchema TwoBody::schema() {
-  return OptionSchema{
-      Option::real("orbit_noise", 0.05,
-                   "the circular-orbit velocity of a sampled state is scaled by "
-                   "1 + orbit_noise * N(0, 1)")
-          .at_least(0.0),
-      Option::real_list("radius", {0.5, 1.5},
-                        "[min, max] of each position coordinate of body 1 (uniform); body 2 is "
-                        "at the mirror point")
-          .length(2)
-          .greater_than(0.0),
-  };
+TwoBody::TwoBody(const TwoBodyOptions& options) : options_(options) {
+  std::string error;
+  if (!TwoBodyOptions::binding().is_valid(options_, &error)) throw Error(error);
 }
 
 void TwoBody::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {
@@ -59,12 +46,12 @@ void TwoBody::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::Vecto
                 std::to_string(x.size()));
   }
   // The original random_config, operation for operation (see the header).
-  const double span = parameters_.maximum_radius - parameters_.minimum_radius;
-  const double position_x = random.uniform() * span + parameters_.minimum_radius;
-  const double position_y = random.uniform() * span + parameters_.minimum_radius;
+  const double span = options_.radius[1] - options_.radius[0];
+  const double position_x = random.uniform() * span + options_.radius[0];
+  const double position_y = random.uniform() * span + options_.radius[0];
   const double r = std::sqrt(position_x * position_x + position_y * position_y);
   const double scale = 2.0 * std::pow(r, 1.5);
-  const double factor = 1.0 + parameters_.orbit_noise * random.normal();
+  const double factor = 1.0 + options_.orbit_noise * random.normal();
   const double velocity_x = -position_y / scale * factor;
   const double velocity_y = position_x / scale * factor;
   x << position_x, -position_x, position_y, -position_y, velocity_x, -velocity_x, velocity_y,

@@ -24,30 +24,32 @@
 #ifndef HNN_SYSTEMS_TWO_BODY_TWO_BODY_H_
 #define HNN_SYSTEMS_TWO_BODY_TWO_BODY_H_
 
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "hnn/hamiltonian_system.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::systems {
 
+// The options of the `two_body` system.
+struct TwoBodyOptions {
+  double orbit_noise = 0.05;  // relative speed perturbation (std of the factor): finite, >= 0
+  std::array<double, 2> radius = {0.5, 1.5};  // [r_min, r_max]: 0 < r_min <= r_max < inf
+
+  // The keys (orbit_noise, radius), ranges and meanings of the options; their defaults are
+  // the defaults above. binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<TwoBodyOptions>& binding();
+};
+
 class TwoBody final : public HamiltonianSystem<TwoBody, 4> {
  public:
-  struct Parameters {
-    double orbit_noise = 0.05;    // relative speed perturbation (std of the factor), >= 0
-    double minimum_radius = 0.5;  // r_min > 0
-    double maximum_radius = 1.5;  // r_max >= r_min
-  };
+  using Settings = TwoBodyOptions;
 
-  // Throws hnn::Error naming the parameter when one is out of range.
-  explicit TwoBody(const Parameters& parameters);
-  // From validated options orbit_noise, radius (see schema()).
-  explicit TwoBody(const Options& options);
-
-  // orbit_noise (real, 0.05, >= 0), radius (list of 2 reals, [0.5, 1.5], > 0).
-  static OptionSchema schema();
+  // Throws hnn::Error naming the option when one is out of range.
+  explicit TwoBody(const TwoBodyOptions& options);
 
   template <typename T>
   T energy(const T* q, const T* p) const {
@@ -64,10 +66,10 @@ class TwoBody final : public HamiltonianSystem<TwoBody, 4> {
   void sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const override;
   std::string exact_hamiltonian() const override;
 
-  const Parameters& parameters() const { return parameters_; }
+  const TwoBodyOptions& options() const { return options_; }
 
  private:
-  Parameters parameters_;
+  TwoBodyOptions options_;
 };
 
 }  // namespace hnn::systems

@@ -1,18 +1,15 @@
 // The two_body plugin library: registers the system `two_body`.
-#include <memory>
-
 #include "hnn/plugin.h"
+#include "hnn/plugin_class.h"
 #include "two_body.h"
 
 namespace {
 
 void register_two_body(hnn::Registry& registry) {
-  registry.add_system("two_body",
-                      "two unit masses under gravity (G = 1) in the plane, 4 degrees of freedom, "
-                      "state [qx1, qx2, qy1, qy2, px1, px2, py1, py2]",
-                      hnn::systems::TwoBody::schema(), [](const hnn::Options& options) {
-                        return std::make_unique<hnn::systems::TwoBody>(options);
-                      });
+  hnn::add_plugin_class<hnn::systems::TwoBody>(
+      registry, "two_body",
+      "two unit masses under gravity (G = 1) in the plane, 4 degrees of freedom, "
+      "state [qx1, qx2, qy1, qy2, px1, px2, py1, py2]");
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
+#include <string>
 #include <vector>
 
 #include "bundled_plugins.h"
@@ -106,7 +108,14 @@ TEST_CASE("spring_mass rejects invalid parameters with a message naming them") {
   hnn::Options options = hnn::Options::defaults(info->schema);
   options.set("k", -1.0);  // bypasses the schema check on purpose
   CHECK_THROWS_WITH_AS(registry.create_system("spring_mass", options),
-                       doctest::Contains("k = -1 must be finite and > 0"), hnn::PluginError);
+                       doctest::Contains("spring_mass: k = -1.0 must be > 0"), hnn::PluginError);
+  // Infinite values are in range but refused, by the schema's constraints too (--check).
+  options = hnn::Options::defaults(info->schema);
+  options.set("m", std::numeric_limits<double>::infinity());
+  CHECK_THROWS_WITH_AS(registry.create_system("spring_mass", options),
+                       doctest::Contains("spring_mass: m = .inf must be finite"), hnn::PluginError);
+  CHECK(info->schema.check_constraints(options) ==
+        std::vector<std::string>{"m = .inf must be finite"});
   options = hnn::Options::defaults(info->schema);
   options.set("radius", std::vector<double>{0.5, 0.2});
   CHECK_THROWS_WITH_AS(registry.create_system("spring_mass", options),

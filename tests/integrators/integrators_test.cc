@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/numeric/odeint/integrate/integrate_const.hpp>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -249,6 +250,15 @@ TEST_CASE("failures are reported as hnn::Error with what went wrong") {
              ->schema.find("rtol")
              ->check(hnn::OptionValue(1e-16))
              .empty());
+  // Infinite values are in range but refused when the integrator is made.
+  const double infinity = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH_AS(plugins().integrator("rk4", {{"step", infinity}}),
+                       doctest::Contains("rk4: step = .inf must be finite"), hnn::PluginError);
+  CHECK_THROWS_WITH_AS(plugins().integrator("gauss_legendre", {{"step", infinity}}),
+                       doctest::Contains("gauss_legendre: step = .inf must be finite"),
+                       hnn::PluginError);
+  CHECK_THROWS_WITH_AS(plugins().integrator("rk45", {{"atol", infinity}}),
+                       doctest::Contains("rk45: atol = .inf must be finite"), hnn::PluginError);
 }
 
 TEST_CASE("all times equal to the start give x0 everywhere") {

@@ -177,7 +177,8 @@ TEST_CASE("lbfgs's schema") {
 TEST_CASE("lbfgs refuses out-of-range options that bypassed the schema") {
   CHECK_THROWS_WITH_AS(plugins().registry.create_optimizer(
                            "lbfgs", plugins().options("lbfgs", {{"function_tolerance", -1.0}})),
-                       doctest::Contains("function_tolerance = -1 must be >= 0"), hnn::Error);
+                       doctest::Contains("lbfgs: function_tolerance = -1.0 must be >= 0"),
+                       hnn::Error);
   CHECK_THROWS_WITH_AS(
       plugins().registry.create_optimizer(
           "lbfgs", plugins().options("lbfgs", {{"line_search", std::string("armijo")}})),

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <utility>
 
 #include "field_system.h"
 #include "hnn/error.h"
@@ -93,50 +94,36 @@ std::string format_number(double value) {
 
 }  // namespace
 
-bool DormandPrinceIntegrator::Settings::is_valid(std::string* error) const {
-  const double minimum_rtol = 100.0 * std::numeric_limits<double>::epsilon();
-  std::string message;
-  if (!(relative_tolerance >= minimum_rtol) || !std::isfinite(relative_tolerance)) {
-    message = "rtol = " + format_number(relative_tolerance) +
-              " must be finite and >= " + format_number(minimum_rtol) + " (100 machine epsilons)";
-  } else if (!(absolute_tolerance > 0.0) || !std::isfinite(absolute_tolerance)) {
-    message = "atol = " + format_number(absolute_tolerance) + " must be finite and > 0";
-  } else if (maximum_steps < 1) {
-    message = "max_steps = " + std::to_string(maximum_steps) + " must be >= 1";
-  }
-  if (message.empty()) return true;
-  if (error != nullptr) *error = message;
-  return false;
+const OptionBinding<DormandPrinceOptions>& DormandPrinceOptions::binding() {
+  static const OptionBinding<DormandPrinceOptions> binding = [] {
+    using Self = DormandPrinceOptions;
+    OptionBinding<Self> b(kName);
+    b.bind("rtol", &Self::relative_tolerance,
+           "relative tolerance (the data generators' 1e-10; SciPy's default is 1e-3)")
+        .at_least(100.0 * std::numeric_limits<double>::epsilon());
+    b.bind("atol", &Self::absolute_tolerance, "absolute tolerance (SciPy's default)")
+        .greater_than(0.0);
+    b.bind("max_steps", &Self::maximum_steps,
+           "most steps (accepted and rejected) of one integration before it fails")
+        .at_least(1);
+    b.require([](const Self& options) {
+      for (const auto& [key, value] : {std::pair{"rtol", options.relative_tolerance},
+                                       std::pair{"atol", options.absolute_tolerance}}) {
+        if (!std::isfinite(value)) {
+          return std::string(key) + " = " + format_option_value(value) + " must be finite";
+        }
+      }
+      return std::string();
+    });
+    return b;
+  }();
+  return binding;
 }
 
-DormandPrinceIntegrator::DormandPrinceIntegrator(const Settings& settings) : settings_(settings) {
+DormandPrinceIntegrator::DormandPrinceIntegrator(const DormandPrinceOptions& settings)
+    : settings_(settings) {
   std::string error;
-  if (!settings_.is_valid(&error)) throw Error(kName + ": " + error);
-}
-
-namespace {
-DormandPrinceIntegrator::Settings settings_from(const Options& options) {
-  DormandPrinceIntegrator::Settings settings;
-  settings.relative_tolerance = options.real("rtol");
-  settings.absolute_tolerance = options.real("atol");
-  settings.maximum_steps = options.integer("max_steps");
-  return settings;
-}
-}  // namespace
-
-DormandPrinceIntegrator::DormandPrinceIntegrator(const Options& options)
-    : DormandPrinceIntegrator(settings_from(options)) {}
-
-OptionSchema DormandPrinceIntegrator::schema() {
-  return OptionSchema{
-      Option::real("rtol", 1e-10,
-                   "relative tolerance (the data generators' 1e-10; SciPy's default is 1e-3)")
-          .at_least(100.0 * std::numeric_limits<double>::epsilon()),
-      Option::real("atol", 1e-6, "absolute tolerance (SciPy's default)").greater_than(0.0),
-      Option::integer("max_steps", 1000000,
-                      "most steps (accepted and rejected) of one integration before it fails")
-          .at_least(1),
-  };
+  if (!DormandPrinceOptions::binding().is_valid(settings_, &error)) throw Error(error);
 }
 
 Eigen::MatrixXd DormandPrinceIntegrator::integrate(const VectorField& field,

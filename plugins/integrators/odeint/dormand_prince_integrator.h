@@ -15,8 +15,8 @@
 //     the last step is clipped at times.back().
 //
 // Usage:
-//   DormandPrinceIntegrator::Settings settings;  // rtol 1e-10, atol 1e-6
-//   DormandPrinceIntegrator rk45(settings);
+//   DormandPrinceOptions options;  // rtol 1e-10, atol 1e-6
+//   DormandPrinceIntegrator rk45(options);
 //   Eigen::MatrixXd states = rk45.integrate(field, x0, {0.0, 0.1, 0.2});
 #ifndef HNN_PLUGINS_INTEGRATORS_DORMAND_PRINCE_INTEGRATOR_H_
 #define HNN_PLUGINS_INTEGRATORS_DORMAND_PRINCE_INTEGRATOR_H_
@@ -24,32 +24,32 @@
 #include <string>
 
 #include "hnn/integrator.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::integrators {
 
+// The options of the `rk45` integrator.
+struct DormandPrinceOptions {
+  // rtol. The default is the one of the data generators (spec section 3); SciPy's own
+  // default would be 1e-3. Finite and >= 100 machine epsilons (SciPy silently raises
+  // smaller values; here they are rejected).
+  double relative_tolerance = 1e-10;
+  // atol (SciPy's default, kept by every original script): finite, > 0.
+  double absolute_tolerance = 1e-6;
+  // max_steps: safety limit on accepted plus rejected steps of one integrate() call, >= 1.
+  long maximum_steps = 1000000;
+
+  // The keys (rtol, atol, max_steps), ranges and meanings of the options; their defaults
+  // are the defaults above. binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<DormandPrinceOptions>& binding();
+};
+
 class DormandPrinceIntegrator final : public Integrator {
  public:
-  struct Settings {
-    // Relative tolerance. The default is the one of the data generators (spec section 3);
-    // SciPy's own default would be 1e-3. Must be >= 100 machine epsilons (SciPy silently
-    // raises smaller values; here they are rejected).
-    double relative_tolerance = 1e-10;
-    // Absolute tolerance (SciPy's default, kept by every original script). > 0.
-    double absolute_tolerance = 1e-6;
-    // Safety limit on accepted plus rejected steps of one integrate() call. >= 1.
-    long maximum_steps = 1000000;
+  using Settings = DormandPrinceOptions;
 
-    // Returns false and writes what is wrong (value and violated constraint) to *error.
-    bool is_valid(std::string* error) const;
-  };
-
-  // Throws hnn::Error when the settings are invalid.
-  explicit DormandPrinceIntegrator(const Settings& settings);
-  // From validated options rtol, atol, max_steps (see schema()).
-  explicit DormandPrinceIntegrator(const Options& options);
-
-  static OptionSchema schema();
+  // Throws hnn::Error when !DormandPrinceOptions::binding().is_valid(settings).
+  explicit DormandPrinceIntegrator(const DormandPrinceOptions& settings);
 
   // Throws hnn::Error on invalid arguments, a non-finite state, a step size below SciPy's
   // limit (10 ulps of t) or more than maximum_steps steps. Thread-safe.
@@ -59,10 +59,10 @@ class DormandPrinceIntegrator final : public Integrator {
 
   int order() const override { return 5; }
 
-  const Settings& settings() const { return settings_; }
+  const DormandPrinceOptions& settings() const { return settings_; }
 
  private:
-  Settings settings_;
+  DormandPrinceOptions settings_;
 };
 
 }  // namespace hnn::integrators

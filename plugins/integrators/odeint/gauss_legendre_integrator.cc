@@ -1,7 +1,6 @@
 #include "gauss_legendre_integrator.h"
 
 #include <cmath>
-#include <sstream>
 
 #include "field_system.h"
 #include "fixed_step_driver.h"
@@ -13,51 +12,34 @@ namespace {
 
 const std::string kName = "gauss_legendre";
 
-GaussLegendreIntegrator::Settings settings_from(const Options& options) {
-  GaussLegendreIntegrator::Settings settings;
-  settings.stages = static_cast<int>(options.integer("stages"));
-  settings.step = options.real("step");
-  settings.maximum_iterations = static_cast<int>(options.integer("max_iterations"));
-  return settings;
-}
-
 }  // namespace
 
-bool GaussLegendreIntegrator::Settings::is_valid(std::string* error) const {
-  std::ostringstream message;
-  message.precision(17);
-  if (stages < 1 || stages > GaussLegendreStepper::kMaximumStages) {
-    message << "stages = " << stages << " must be in [1, 3]";
-  } else if (!(step > 0.0) || !std::isfinite(step)) {
-    message << "step = " << step << " must be finite and > 0";
-  } else if (maximum_iterations < 1) {
-    message << "max_iterations = " << maximum_iterations << " must be >= 1";
-  } else {
-    return true;
-  }
-  if (error != nullptr) *error = message.str();
-  return false;
+const OptionBinding<GaussLegendreOptions>& GaussLegendreOptions::binding() {
+  static const OptionBinding<GaussLegendreOptions> binding = [] {
+    using Self = GaussLegendreOptions;
+    OptionBinding<Self> b(kName);
+    b.bind("stages", &Self::stages, "collocation stages; the order is 2 * stages")
+        .at_least(1)
+        .at_most(GaussLegendreStepper::kMaximumStages);
+    b.bind("step", &Self::step, "largest time step; each output interval is split evenly")
+        .greater_than(0.0);
+    b.bind("max_iterations", &Self::maximum_iterations,
+           "fixed-point iterations per step before the step fails (then reduce step)")
+        .at_least(1);
+    b.require([](const Self& options) {
+      return std::isfinite(options.step)
+                 ? std::string()
+                 : "step = " + format_option_value(options.step) + " must be finite";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-GaussLegendreIntegrator::GaussLegendreIntegrator(const Settings& settings) : settings_(settings) {
+GaussLegendreIntegrator::GaussLegendreIntegrator(const GaussLegendreOptions& settings)
+    : settings_(settings) {
   std::string error;
-  if (!settings_.is_valid(&error)) throw Error(kName + ": " + error);
-}
-
-GaussLegendreIntegrator::GaussLegendreIntegrator(const Options& options)
-    : GaussLegendreIntegrator(settings_from(options)) {}
-
-OptionSchema GaussLegendreIntegrator::schema() {
-  return OptionSchema{
-      Option::integer("stages", 2, "collocation stages; the order is 2 * stages")
-          .at_least(1)
-          .at_most(3),
-      Option::real("step", 0.01, "largest time step; each output interval is split evenly")
-          .greater_than(0.0),
-      Option::integer("max_iterations", 100,
-                      "fixed-point iterations per step before the step fails (then reduce step)")
-          .at_least(1),
-  };
+  if (!GaussLegendreOptions::binding().is_valid(settings_, &error)) throw Error(error);
 }
 
 Eigen::MatrixXd GaussLegendreIntegrator::integrate(const VectorField& field,

@@ -6,8 +6,8 @@
 // (gauss_legendre_stepper.h).
 //
 // Usage:
-//   GaussLegendreIntegrator::Settings settings;  // 2 stages (order 4), step 0.01
-//   GaussLegendreIntegrator integrator(settings);
+//   GaussLegendreOptions options;  // 2 stages (order 4), step 0.01
+//   GaussLegendreIntegrator integrator(options);
 //   Eigen::MatrixXd states = integrator.integrate(field, x0, times);
 #ifndef HNN_PLUGINS_INTEGRATORS_GAUSS_LEGENDRE_INTEGRATOR_H_
 #define HNN_PLUGINS_INTEGRATORS_GAUSS_LEGENDRE_INTEGRATOR_H_
@@ -15,26 +15,28 @@
 #include <string>
 
 #include "hnn/integrator.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::integrators {
 
+// The options of the `gauss_legendre` integrator.
+struct GaussLegendreOptions {
+  int stages = 2;                // 1, 2 or 3 (order 2 * stages)
+  double step = 0.01;            // largest step: finite, > 0
+  int maximum_iterations = 100;  // max_iterations: fixed-point iterations per step, >= 1
+
+  // The keys (stages, step, max_iterations), ranges and meanings of the options; their
+  // defaults are the defaults above. binding().is_valid(options, &error) checks a struct
+  // built in C++.
+  static const OptionBinding<GaussLegendreOptions>& binding();
+};
+
 class GaussLegendreIntegrator final : public Integrator {
  public:
-  struct Settings {
-    int stages = 2;                // 1, 2 or 3 (order 2 * stages)
-    double step = 0.01;            // largest step, > 0
-    int maximum_iterations = 100;  // fixed-point iterations per step before failing, >= 1
+  using Settings = GaussLegendreOptions;
 
-    bool is_valid(std::string* error) const;
-  };
-
-  // Throws hnn::Error when the settings are invalid.
-  explicit GaussLegendreIntegrator(const Settings& settings);
-  // From validated options stages, step, max_iterations (see schema()).
-  explicit GaussLegendreIntegrator(const Options& options);
-
-  static OptionSchema schema();
+  // Throws hnn::Error when !GaussLegendreOptions::binding().is_valid(settings).
+  explicit GaussLegendreIntegrator(const GaussLegendreOptions& settings);
 
   // Throws hnn::Error on invalid arguments, a non-finite state, or stage equations that do
   // not converge (the message names t and the step). Thread-safe.
@@ -46,7 +48,7 @@ class GaussLegendreIntegrator final : public Integrator {
   bool is_symplectic() const override { return true; }
 
  private:
-  Settings settings_;
+  GaussLegendreOptions settings_;
 };
 
 }  // namespace hnn::integrators

@@ -2,7 +2,6 @@
 
 #include <boost/numeric/odeint/stepper/runge_kutta4.hpp>
 #include <cmath>
-#include <sstream>
 
 #include "field_system.h"
 #include "fixed_step_driver.h"
@@ -14,38 +13,28 @@ namespace {
 namespace odeint = boost::numeric::odeint;
 const std::string kName = "rk4";
 
-RungeKutta4Integrator::Settings settings_from(const Options& options) {
-  RungeKutta4Integrator::Settings settings;
-  settings.step = options.real("step");
-  return settings;
-}
-
 }  // namespace
 
-bool RungeKutta4Integrator::Settings::is_valid(std::string* error) const {
-  if (step > 0.0 && std::isfinite(step)) return true;
-  if (error != nullptr) {
-    std::ostringstream message;
-    message.precision(17);
-    message << "step = " << step << " must be finite and > 0";
-    *error = message.str();
-  }
-  return false;
+const OptionBinding<RungeKutta4Options>& RungeKutta4Options::binding() {
+  static const OptionBinding<RungeKutta4Options> binding = [] {
+    OptionBinding<RungeKutta4Options> b(kName);
+    b.bind("step", &RungeKutta4Options::step,
+           "largest time step; each output interval is split evenly")
+        .greater_than(0.0);
+    b.require([](const RungeKutta4Options& options) {
+      return std::isfinite(options.step)
+                 ? std::string()
+                 : "step = " + format_option_value(options.step) + " must be finite";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-RungeKutta4Integrator::RungeKutta4Integrator(const Settings& settings) : settings_(settings) {
+RungeKutta4Integrator::RungeKutta4Integrator(const RungeKutta4Options& settings)
+    : settings_(settings) {
   std::string error;
-  if (!settings_.is_valid(&error)) throw Error(kName + ": " + error);
-}
-
-RungeKutta4Integrator::RungeKutta4Integrator(const Options& options)
-    : RungeKutta4Integrator(settings_from(options)) {}
-
-OptionSchema RungeKutta4Integrator::schema() {
-  return OptionSchema{
-      Option::real("step", 0.01, "largest time step; each output interval is split evenly")
-          .greater_than(0.0),
-  };
+  if (!RungeKutta4Options::binding().is_valid(settings_, &error)) throw Error(error);
 }
 
 Eigen::MatrixXd RungeKutta4Integrator::integrate(const VectorField& field,

@@ -3,7 +3,7 @@
 // requested time (see fixed_step_driver.h). Four field evaluations per step.
 //
 // Usage:
-//   RungeKutta4Integrator rk4(RungeKutta4Integrator::Settings{0.01});
+//   RungeKutta4Integrator rk4(RungeKutta4Options{.step = 0.01});
 //   Eigen::MatrixXd states = rk4.integrate(field, x0, times);
 #ifndef HNN_PLUGINS_INTEGRATORS_RUNGE_KUTTA4_INTEGRATOR_H_
 #define HNN_PLUGINS_INTEGRATORS_RUNGE_KUTTA4_INTEGRATOR_H_
@@ -11,24 +11,25 @@
 #include <string>
 
 #include "hnn/integrator.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::integrators {
 
+// The options of the `rk4` integrator.
+struct RungeKutta4Options {
+  double step = 0.01;  // largest step: finite, > 0
+
+  // The keys, ranges and meanings of the options; their defaults are the defaults above.
+  // binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<RungeKutta4Options>& binding();
+};
+
 class RungeKutta4Integrator final : public Integrator {
  public:
-  struct Settings {
-    double step = 0.01;  // largest step, > 0
+  using Settings = RungeKutta4Options;
 
-    bool is_valid(std::string* error) const;
-  };
-
-  // Throws hnn::Error when the settings are invalid.
-  explicit RungeKutta4Integrator(const Settings& settings);
-  // From validated options: step (see schema()).
-  explicit RungeKutta4Integrator(const Options& options);
-
-  static OptionSchema schema();
+  // Throws hnn::Error when !RungeKutta4Options::binding().is_valid(settings).
+  explicit RungeKutta4Integrator(const RungeKutta4Options& settings);
 
   // Throws hnn::Error on invalid arguments or a non-finite state. Thread-safe.
   Eigen::MatrixXd integrate(const VectorField& field, const Eigen::VectorXd& x0,
@@ -38,7 +39,7 @@ class RungeKutta4Integrator final : public Integrator {
   int order() const override { return 4; }
 
  private:
-  Settings settings_;
+  RungeKutta4Options settings_;
 };
 
 }  // namespace hnn::integrators

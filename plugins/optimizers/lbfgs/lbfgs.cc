@@ -8,7 +8,6 @@
 #include <cmath>
 #include <exception>
 #include <limits>
-#include <sstream>
 
 #include "hnn/error.h"
 
@@ -124,7 +123,7 @@ ceres::LineSearchInterpolationType to_ceres(LineSearchInterpolation interpolatio
 ceres::GradientProblemSolver::Options to_ceres(const LbfgsOptions& options) {
   ceres::GradientProblemSolver::Options result;
   result.line_search_direction_type = ceres::LBFGS;
-  result.line_search_type = ceres::WOLFE;
+  result.line_search_type = ceres::WOLFE;  // options.line_search, the only choice
   result.max_lbfgs_rank = options.memory;
   result.line_search_interpolation_type = to_ceres(options.line_search_interpolation);
   result.max_num_iterations = options.epochs;
@@ -154,95 +153,40 @@ Termination to_termination(ceres::TerminationType type) {
   return Termination::kFailed;
 }
 
-LineSearchInterpolation interpolation_from_name(const std::string& name) {
-  if (name == "cubic") return LineSearchInterpolation::kCubic;
-  if (name == "quadratic") return LineSearchInterpolation::kQuadratic;
-  if (name == "bisection") return LineSearchInterpolation::kBisection;
-  throw Error("lbfgs: line_search_interpolation = \"" + name +
-              "\" must be one of: cubic, quadratic, bisection");
-}
-
-int checked_int(const Options& options, const char* key) {
-  const std::int64_t value = options.integer(key);
-  if (value < 1 || value > std::numeric_limits<int>::max()) {
-    throw Error(std::string("lbfgs: ") + key + " = " + std::to_string(value) + " must be in [1, " +
-                std::to_string(std::numeric_limits<int>::max()) + "]");
-  }
-  return static_cast<int>(value);
-}
-
 }  // namespace
 
-bool LbfgsOptions::is_valid(std::string* error) const {
-  std::ostringstream problem;
-  problem.precision(17);
-  if (epochs < 1) {
-    problem << "lbfgs: epochs = " << epochs << " must be >= 1";
-  } else if (memory < 1) {
-    problem << "lbfgs: memory = " << memory << " must be >= 1";
-  } else if (!(function_tolerance >= 0.0)) {
-    problem << "lbfgs: function_tolerance = " << function_tolerance << " must be >= 0";
-  } else if (!(gradient_tolerance >= 0.0)) {
-    problem << "lbfgs: gradient_tolerance = " << gradient_tolerance << " must be >= 0";
-  } else if (!(parameter_tolerance >= 0.0)) {
-    problem << "lbfgs: parameter_tolerance = " << parameter_tolerance << " must be >= 0";
-  } else {
-    return true;
-  }
-  if (error != nullptr) *error = problem.str();
-  return false;
-}
-
-OptionSchema LbfgsOptions::schema() {
-  const LbfgsOptions defaults;
-  const int int_max = std::numeric_limits<int>::max();
-  return OptionSchema{
-      Option::integer("epochs", defaults.epochs, "L-BFGS iterations, one per epoch")
-          .at_least(1)
-          .at_most(int_max),
-      Option::integer("memory", defaults.memory,
-                      "number of past steps in the inverse Hessian approximation")
-          .at_least(1)
-          .at_most(int_max),
-      Option::string("line_search", "wolfe",
-                     "line search conditions (Ceres requires Wolfe for L-BFGS)")
-          .one_of({"wolfe"}),
-      Option::string("line_search_interpolation", "cubic",
-                     "polynomial that chooses trial steps; bisection backtracks")
-          .one_of({"cubic", "quadratic", "bisection"}),
-      Option::real("function_tolerance", defaults.function_tolerance,
-                   "converged when |change of objective| <= this * |objective|; 0: off")
-          .at_least(0.0),
-      Option::real("gradient_tolerance", defaults.gradient_tolerance,
-                   "converged when max |gradient entry| <= this; 0: off")
-          .at_least(0.0),
-      Option::real("parameter_tolerance", defaults.parameter_tolerance,
-                   "converged when |step| <= this * (|parameters| + this); 0: off")
-          .at_least(0.0),
-  };
-}
-
-LbfgsOptions LbfgsOptions::from(const Options& options) {
-  LbfgsOptions result;
-  result.epochs = checked_int(options, "epochs");
-  result.memory = checked_int(options, "memory");
-  if (options.string("line_search") != "wolfe") {
-    throw Error("lbfgs: line_search = \"" + options.string("line_search") +
-                "\" must be one of: wolfe");
-  }
-  result.line_search_interpolation =
-      interpolation_from_name(options.string("line_search_interpolation"));
-  result.function_tolerance = options.real("function_tolerance");
-  result.gradient_tolerance = options.real("gradient_tolerance");
-  result.parameter_tolerance = options.real("parameter_tolerance");
-  std::string error;
-  if (!result.is_valid(&error)) throw Error(error);
-  return result;
+const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
+  static const OptionBinding<LbfgsOptions> binding = [] {
+    OptionBinding<LbfgsOptions> b("lbfgs");
+    b.bind("epochs", &LbfgsOptions::epochs, "L-BFGS iterations, one per epoch").at_least(1);
+    b.bind("memory", &LbfgsOptions::memory,
+           "number of past steps in the inverse Hessian approximation")
+        .at_least(1);
+    b.bind("line_search", &LbfgsOptions::line_search,
+           "line search conditions (Ceres requires Wolfe for L-BFGS)")
+        .one_of({"wolfe"});
+    b.bind_choice("line_search_interpolation", &LbfgsOptions::line_search_interpolation,
+                  {{"cubic", LineSearchInterpolation::kCubic},
+                   {"quadratic", LineSearchInterpolation::kQuadratic},
+                   {"bisection", LineSearchInterpolation::kBisection}},
+                  "polynomial that chooses trial steps; bisection backtracks");
+    b.bind("function_tolerance", &LbfgsOptions::function_tolerance,
+           "converged when |change of objective| <= this * |objective|; 0: off")
+        .at_least(0.0);
+    b.bind("gradient_tolerance", &LbfgsOptions::gradient_tolerance,
+           "converged when max |gradient entry| <= this; 0: off")
+        .at_least(0.0);
+    b.bind("parameter_tolerance", &LbfgsOptions::parameter_tolerance,
+           "converged when |step| <= this * (|parameters| + this); 0: off")
+        .at_least(0.0);
+    return b;
+  }();
+  return binding;
 }
 
 Lbfgs::Lbfgs(const LbfgsOptions& options) : options_(options) {
   std::string error;
-  if (!options_.is_valid(&error)) throw Error(error);
+  if (!LbfgsOptions::binding().is_valid(options_, &error)) throw Error(error);
   if (!to_ceres(options_).IsValid(&error)) throw Error("lbfgs: " + error);
 }
 

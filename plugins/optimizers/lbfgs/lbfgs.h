@@ -46,7 +46,7 @@
 #include <string>
 
 #include "hnn/optimizer.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::optimizers {
 
@@ -57,6 +57,10 @@ enum class LineSearchInterpolation { kCubic, kQuadratic, kBisection };
 struct LbfgsOptions {
   int epochs = 1000;  // >= 1: Ceres iterations (max_num_iterations)
   int memory = 20;    // >= 1: rank of the inverse Hessian approximation (max_lbfgs_rank)
+  // The conditions a trial step must satisfy; only "wolfe": Ceres rejects Armijo for
+  // (L-)BFGS, whose update needs the curvature condition to keep its inverse Hessian
+  // approximation positive definite. The key states the choice in a pipeline.
+  std::string line_search = "wolfe";
   // Degree of the polynomial the line search fits to choose a trial step; bisection is a
   // pure backtracking search.
   LineSearchInterpolation line_search_interpolation = LineSearchInterpolation::kCubic;
@@ -67,23 +71,16 @@ struct LbfgsOptions {
   // >= 0. Converged when |step| <= parameter_tolerance * (|x| + parameter_tolerance).
   double parameter_tolerance = 0.0;
 
-  // Returns true when every field is in range; otherwise false, with *error (when not
-  // null) naming the field, its value and the violated constraint.
-  bool is_valid(std::string* error) const;
-
-  // The schema of the `lbfgs` plugin; its defaults are the defaults above. It also has the
-  // key `line_search`, whose only value is "wolfe": Ceres rejects Armijo for (L-)BFGS,
-  // whose update needs the curvature condition to keep its Hessian approximation
-  // positive definite.
-  static OptionSchema schema();
-  // Reads options validated against schema(). Throws hnn::Error when a value is missing,
-  // has the wrong type or is out of range.
-  static LbfgsOptions from(const Options& options);
+  // The keys, ranges and meanings of the `lbfgs` plugin's options; its defaults are the
+  // defaults above. binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<LbfgsOptions>& binding();
 };
 
 class Lbfgs final : public Optimizer {
  public:
-  // Throws hnn::Error when !options.is_valid().
+  using Settings = LbfgsOptions;
+
+  // Throws hnn::Error when !LbfgsOptions::binding().is_valid(options).
   explicit Lbfgs(const LbfgsOptions& options);
 
   // See the file comment. `on_epoch` may be empty. Throws hnn::Error when

@@ -1,19 +1,14 @@
 // The `lbfgs` optimizer plugin.
-#include <memory>
-
 #include "hnn/plugin.h"
+#include "hnn/plugin_class.h"
 #include "lbfgs.h"
 
 namespace {
 
 void register_lbfgs(hnn::Registry& registry) {
-  registry.add_optimizer(
-      "lbfgs",
-      "L-BFGS with a Wolfe line search (Ceres GradientProblemSolver); one iteration per epoch",
-      hnn::optimizers::LbfgsOptions::schema(), [](const hnn::Options& options) {
-        return std::make_unique<hnn::optimizers::Lbfgs>(
-            hnn::optimizers::LbfgsOptions::from(options));
-      });
+  hnn::add_plugin_class<hnn::optimizers::Lbfgs>(
+      registry, "lbfgs",
+      "L-BFGS with a Wolfe line search (Ceres GradientProblemSolver); one iteration per epoch");
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ std::string counters(const LbfgsTorchStepper& stepper) {
 
 LbfgsTorch::LbfgsTorch(const LbfgsTorchOptions& options) : options_(options) {
   std::string error;
-  if (!options_.is_valid(&error)) throw Error(error);
+  if (!LbfgsTorchOptions::binding().is_valid(options_, &error)) throw Error(error);
 }
 
 LbfgsTorch::~LbfgsTorch() = default;

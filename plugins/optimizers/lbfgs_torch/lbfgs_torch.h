@@ -65,7 +65,9 @@ namespace hnn::optimizers {
 
 class LbfgsTorch final : public Optimizer {
  public:
-  // Throws hnn::Error when !options.is_valid().
+  using Settings = LbfgsTorchOptions;
+
+  // Throws hnn::Error when !LbfgsTorchOptions::binding().is_valid(options).
   explicit LbfgsTorch(const LbfgsTorchOptions& options);
   ~LbfgsTorch() override;
 

@@ -10,13 +10,15 @@
 //   hnn::optimizers::LbfgsTorchOptions options;
 //   options.epochs = 300;
 //   std::string error;
-//   if (!options.is_valid(&error)) { /* error names the field, value and range */ }
+//   if (!hnn::optimizers::LbfgsTorchOptions::binding().is_valid(options, &error)) {
+//     /* error names the field, value and range */
+//   }
 #ifndef HNN_PLUGINS_LBFGS_TORCH_LBFGS_TORCH_OPTIONS_H_
 #define HNN_PLUGINS_LBFGS_TORCH_LBFGS_TORCH_OPTIONS_H_
 
 #include <string>
 
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
 
 namespace hnn::optimizers {
 
@@ -37,15 +39,10 @@ struct LbfgsTorchOptions {
   // max_eval, or max_iter * 5 / 4 when max_eval is 0 (PyTorch's `max_eval=None`).
   int effective_max_eval() const { return max_eval > 0 ? max_eval : max_iter * 5 / 4; }
 
-  // Returns true when every field is in range; otherwise false, with *error (when not
-  // null) naming the first bad field, its value and the violated constraint.
-  bool is_valid(std::string* error) const;
-
-  // The schema of the `lbfgs_torch` plugin; its defaults are the defaults above.
-  static OptionSchema schema();
-  // Reads options validated against schema(). Throws hnn::Error when a value is missing,
-  // has the wrong type or is out of range.
-  static LbfgsTorchOptions from(const Options& options);
+  // The keys, ranges and meanings of the `lbfgs_torch` plugin's options; its defaults are
+  // the defaults above. binding().is_valid(options, &error) checks a struct built in C++
+  // (lr must also be finite).
+  static const OptionBinding<LbfgsTorchOptions>& binding();
 };
 
 }  // namespace hnn::optimizers

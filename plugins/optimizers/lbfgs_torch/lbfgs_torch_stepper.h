@@ -84,7 +84,8 @@ class LbfgsTorchStepper {
     bool updated = false;  // θ changed during the call
   };
 
-  // Throws hnn::Error when !options.is_valid() or parameter_count < 1.
+  // Throws hnn::Error when !LbfgsTorchOptions::binding().is_valid(options) or
+  // parameter_count < 1.
   LbfgsTorchStepper(const LbfgsTorchOptions& options, int parameter_count);
 
   // Forgets everything (memory, counters, last good point): the next step() is the first.
