@@ -57,9 +57,10 @@ struct GemmShape {
 };
 
 // The products of one MLP HNN evaluation with layer widths s_0 .. s_L on N samples
-// (plugins/models/mlp/mlp.cc): forward W_l a_{l-1} (l = 1..L); input gradient W_l^T v_l
-// (l = 1..L-1); parameter gradient: tangent W_l T_{l-1} (l = 1..L-1), weight gradients
-// [v_l z_l] [T_{l-1} a_{l-1}]^T with depth 2N (l = 1..L-1) and adjoints W_l^T z_l (l = 2..L-1).
+// (plugins/models/mlp/mlp.cc and mlp_gradients.cc): forward W_l a_{l-1} (l = 1..L); input
+// gradient W_l^T v_l (l = 1..L-1); parameter gradient: tangent W_l T_{l-1} (l = 1..L-1),
+// weight gradients [v_l z_l] [T_{l-1} a_{l-1}]^T with depth 2N (l = 1..L-1) and adjoints
+// W_l^T z_l (l = 2..L-1).
 std::vector<GemmShape> mlp_hnn_products(const std::vector<Eigen::Index>& widths, Eigen::Index n) {
   std::vector<GemmShape> shapes;
   const std::size_t layers = widths.size() - 1;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,30 @@ TEST_CASE("defaults: [2, 1, 2], G = 3, k = 3, 35 parameters in pykan's order") {
       make_kan({{"train_scale_base", false}, {"train_scale_spline", false}, {"train_bias", false}});
   CHECK(coefficients_only->parameter_count() == 24);
   CHECK(coefficients_only->auxiliary_state().size() == 20 + 3 + 4 + 4);
+}
+
+TEST_CASE("options: grid_range must increase and the reals be finite (schema and factory)") {
+  using hnn::testing::kan_plugins;
+  const hnn::PluginInfo* info = kan_plugins().registry().find(hnn::PluginKind::kModel, "kan");
+  REQUIRE(info != nullptr);
+  auto problems = [&](const hnn::testing::BundledPlugins::Overrides& overrides) {
+    return info->schema.check_constraints(
+        kan_plugins().options(hnn::PluginKind::kModel, "kan", overrides));
+  };
+  CHECK(problems({}).empty());
+  const std::vector<double> decreasing = {1.0, -1.0};
+  CHECK(problems({{"grid_range", decreasing}}) ==
+        std::vector<std::string>{"grid_range = [1.0, -1.0], must be finite and increasing"});
+  CHECK_THROWS_WITH_AS(make_kan({{"grid_range", decreasing}}),
+                       doctest::Contains("kan: grid_range = [1.0, -1.0], must be finite"),
+                       hnn::PluginError);
+  const double infinity = std::numeric_limits<double>::infinity();
+  const auto infinite = problems({{"reg_coef", infinity}});
+  REQUIRE(infinite.size() == 1);
+  CHECK(infinite[0].find("reg_coef = ") == 0);
+  CHECK(infinite[0].find("must be finite") != std::string::npos);
+  CHECK_THROWS_WITH_AS(make_kan({{"noise_scale", infinity}}),
+                       doctest::Contains("kan: noise_scale = "), hnn::PluginError);
 }
 
 TEST_CASE("seed initialisation: deterministic, scale_base around 1/sqrt(n_l) - 0.1") {

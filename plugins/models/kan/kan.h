@@ -51,6 +51,12 @@
 // the first forward() at a batch size and are reused: no heap allocation after that. Single
 // threaded (small models; no Eigen parallel products). Not thread-safe.
 //
+// Files: kan_options.h (the options), kan.cc (layout, parameters, auxiliary state),
+// kan_bases.cc (initialisation, bases, piece polynomials), kan_forward.cc,
+// kan_gradients.cc (derivatives), kan_penalty.cc (regulariser), kan_grid_update.cc,
+// kan_edge_activations.cc; kan_layer.h (the state they share); the kernels apart from the
+// model: bspline.h, edge_kernels.h, spline_fit.h; parameter_file.h (initial_parameters).
+//
 // Example:
 //
 //   hnn::kan::KolmogorovArnoldNetworkOptions options;   // width [2, 1, 2], G = 3, k = 3
@@ -67,47 +73,18 @@
 
 #include "bspline.h"
 #include "hnn/model.h"
-#include "hnn/options.h"
+#include "kan_options.h"
 
 namespace hnn::kan {
 
-enum class BaseFunction { kSilu, kNone };
-
-struct KolmogorovArnoldNetworkOptions {
-  std::vector<int> width = {2, 1, 2};  // >= 2 entries, each >= 1
-  int grid = 3;                        // G >= 1
-  int k = 3;                           // spline order, 1 .. 10
-  double grid_min = -1.0;              // grid_range, grid_min < grid_max, finite
-  double grid_max = 1.0;
-  BaseFunction base_function = BaseFunction::kSilu;
-  bool train_scale_base = true;
-  bool train_scale_spline = true;
-  bool train_bias = true;
-  double noise_scale = 0.1;       // >= 0
-  double noise_scale_base = 0.1;  // >= 0
-  double grid_eps = 1.0;          // in [0, 1]: 1 uniform, 0 percentile grid (as coded, 4.1)
-  std::uint64_t seed = 0;
-  std::string initial_parameters;  // "" or a file (parameter_file.h)
-  // Regulariser (kan.md 5.1), all >= 0; reg_lambda = 0 turns it off.
-  double reg_lambda = 0.0;
-  double reg_l1 = 1.0;
-  double reg_entropy = 2.0;
-  double reg_coef = 0.0;
-  double reg_coefdiff = 0.0;
-
-  // True when every field is in range; otherwise false and *error names the field, its
-  // value and the constraint.
-  bool is_valid(std::string* error) const;
-};
-
 class KolmogorovArnoldNetwork final : public Model {
  public:
-  // Throws hnn::Error when !options.is_valid() or the initial_parameters file does not fit.
+  using Settings = KolmogorovArnoldNetworkOptions;
+
+  // Throws hnn::Error when !KolmogorovArnoldNetworkOptions::binding().is_valid(options) or
+  // the initial_parameters file does not fit.
   explicit KolmogorovArnoldNetwork(const KolmogorovArnoldNetworkOptions& options);
   ~KolmogorovArnoldNetwork() override;
-
-  static OptionSchema schema();
-  static KolmogorovArnoldNetworkOptions from_options(const Options& options);
 
   const KolmogorovArnoldNetworkOptions& options() const { return options_; }
   int layer_count() const { return static_cast<int>(options_.width.size()) - 1; }

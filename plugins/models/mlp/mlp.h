@@ -46,6 +46,11 @@
 // grow on the first forward() at a batch size and are reused afterwards: no heap allocation
 // after that, also inside Eigen (each thread's GEMM packs into up to ~1 MB of its own stack;
 // see plugins/models/mlp/CMakeLists.txt). Not thread-safe (one objective at a time).
+//
+// Files: mlp_options.h (the options), mlp.cc (layout, initialisation, forward pass),
+// mlp_gradients.cc (the derivatives), mlp_first_layer.cc (the fused first layer); the
+// kernels apart from the model: activation_kernels.h, first_layer_kernels.h, batch_loops.h
+// (threads, slices, chunks), dense_product.h (GEMM), initialization.h.
 #ifndef HNN_PLUGINS_MLP_MLP_H_
 #define HNN_PLUGINS_MLP_MLP_H_
 
@@ -56,59 +61,18 @@
 
 #include "dense_product.h"
 #include "hnn/model.h"
-#include "hnn/options.h"
+#include "mlp_options.h"
 
 namespace hnn::mlp {
 
-enum class Activation { kTanh, kRelu, kSigmoid, kSoftplus, kSilu, kElu, kSin };
-
-// "tanh", "relu", "sigmoid", "softplus", "silu", "elu", "sin".
-std::string to_string(Activation activation);
-// Accepts the names above and "swish" (= silu). Throws hnn::Error for any other name.
-Activation activation_from_string(const std::string& name);
-
-enum class Initialization {
-  // Every weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's nn.Linear default).
-  kTorchDefault,
-  // Weights orthogonal with gain 1 (QR of a standard normal matrix, columns sign-corrected
-  // by sign(diag R); semi-orthogonal for non-square layers, orthonormal rows when
-  // out < in, orthonormal columns otherwise); biases as kTorchDefault. The original HNN.
-  kOrthogonal,
-};
-
-// "torch_default", "orthogonal".
-std::string to_string(Initialization initialization);
-
-struct MultilayerPerceptronOptions {
-  int inputs = 2;                        // input dimension d, >= 1
-  int outputs = 2;                       // output dimension k, >= 1
-  std::vector<int> hidden = {200, 200};  // hidden widths, at least one, each >= 1
-  Activation activation = Activation::kTanh;
-  Initialization initialization = Initialization::kTorchDefault;
-  bool output_bias = true;  // whether the output layer has a bias b_L
-  // Seed of the initialisation. The stream is std::mt19937_64: uniforms are
-  // (word >> 11) * 2^-53, normals Box-Muller pairs from two uniforms. It is reproducible
-  // across platforms but does NOT replay PyTorch's generator: the same seed gives other
-  // initial weights than torch.manual_seed(seed).
-  std::uint64_t seed = 0;
-
-  // True when every field is in range; otherwise false and *error says which field, its
-  // value and the constraint.
-  bool is_valid(std::string* error) const;
-};
-
 class MultilayerPerceptron final : public Model {
  public:
-  // Throws hnn::Error when !options.is_valid(). Initialises the parameters from the seed.
-  explicit MultilayerPerceptron(const MultilayerPerceptronOptions& options);
+  using Settings = MultilayerPerceptronOptions;
 
-  // The options schema of the plugin (keys inputs, outputs, hidden, activation,
-  // initialization, output_bias, seed) and the conversion of validated values. `inputs`
-  // and `outputs` default to 0, meaning "filled in by the host" (the system's state
-  // dimension; 2 for an HNN, the state dimension for a baseline); from_options throws
-  // hnn::Error when they are still 0.
-  static OptionSchema schema();
-  static MultilayerPerceptronOptions from_options(const Options& options);
+  // Throws hnn::Error when !MultilayerPerceptronOptions::binding().is_valid(options) or
+  // when options.inputs or options.outputs is still 0 ("filled in by the host").
+  // Initialises the parameters from the seed.
+  explicit MultilayerPerceptron(const MultilayerPerceptronOptions& options);
 
   const MultilayerPerceptronOptions& options() const { return options_; }
   // Number of Linear layers, L = hidden.size() + 1.
@@ -167,7 +131,7 @@ class MultilayerPerceptron final : public Model {
   DenseOperand transposed_weight_operand(int layer) const;
 
   // The passes over one slice of the batch, samples [begin, begin + count), on the calling
-  // thread (see kSlice in mlp.cc).
+  // thread (see kSlice in batch_loops.h).
   // a_l, sigma'(z_l), sigma''(z_l) of every hidden layer and the outputs.
   void forward_slice(Eigen::Index begin, Eigen::Index count);
   // The backward pass of input_gradient(output): v_l = sigma'(z_l) . u_l in the left half of

@@ -1,20 +1,15 @@
 // The `mlp` plugin library: registers MultilayerPerceptron as the model `mlp`.
-#include <memory>
-
 #include "hnn/plugin.h"
+#include "hnn/plugin_class.h"
 #include "mlp.h"
 
 namespace {
 
 void register_mlp(hnn::Registry& registry) {
-  registry.add_model(
-      "mlp",
+  hnn::add_plugin_class<hnn::mlp::MultilayerPerceptron>(
+      registry, "mlp",
       "fully connected network: hidden layers of one activation, linear output layer "
-      "(hnn.md 2.1/2.2)",
-      hnn::mlp::MultilayerPerceptron::schema(), [](const hnn::Options& options) {
-        return std::make_unique<hnn::mlp::MultilayerPerceptron>(
-            hnn::mlp::MultilayerPerceptron::from_options(options));
-      });
+      "(hnn.md 2.1/2.2)");
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 // biases) as trainable parameters; digits >= 0 evaluates the expanded formula rounded to
 // that many decimals, as printed, with no parameters.
 #include <memory>
+#include <string>
 
+#include "hnn/option_binding.h"
 #include "hnn/plugin.h"
 #include "hnn/symbolic/ginac.h"
 #include "hnn/symbolic/network_file.h"
@@ -17,30 +19,44 @@
 
 namespace {
 
-hnn::OptionSchema symbolic_schema() {
-  return hnn::OptionSchema{
-      hnn::Option::required("file", hnn::OptionType::kString,
-                            "symbolic network file (symbolic.yaml) written by a symbolic stage")
-          .file_path(),
-      hnn::Option::integer("digits", -1,
-                           "-1: the network with trainable affine parameters; 0..15: the "
-                           "expanded formula rounded to this many decimals (no parameters)")
+struct SymbolicModelOptions {
+  std::string file;  // required: the symbolic network file, resolved by the host
+  int digits = -1;   // -1: network mode; 0..15: the formula rounded to this many decimals
+
+  static const hnn::OptionBinding<SymbolicModelOptions>& binding() {
+    static const hnn::OptionBinding<SymbolicModelOptions> binding = [] {
+      hnn::OptionBinding<SymbolicModelOptions> b("symbolic");
+      b.bind_required("file", &SymbolicModelOptions::file,
+                      "symbolic network file (symbolic.yaml) written by a symbolic stage")
+          .file_path();
+      b.bind("digits", &SymbolicModelOptions::digits,
+             "-1: the network with trainable affine parameters; 0..15: the "
+             "expanded formula rounded to this many decimals (no parameters)")
           .at_least(-1)
-          .at_most(15),
-  };
+          .at_most(15);
+      return b;
+    }();
+    return binding;
+  }
+};
+
+// The model of the file. Not hnn::add_plugin_class: the model is built from the file's
+// contents, not from the options (SymbolicNetworkModel is a final class of the symbolic
+// library).
+std::unique_ptr<hnn::Model> make_symbolic_model(const SymbolicModelOptions& options) {
+  const auto file = hnn::symbolic::load_symbolic_network(options.file);
+  return std::make_unique<hnn::symbolic::SymbolicNetworkModel>(
+      file.layers, file.input_names, file.library,
+      options.digits < 0 ? hnn::symbolic::SymbolicFormula::kFull : options.digits);
 }
 
 void register_symbolic(hnn::Registry& registry) {
+  const auto& binding = SymbolicModelOptions::binding();
   registry.add_model("symbolic",
                      "a symbolic network c*f(a*x + b) + d per edge, loaded from symbolic.yaml "
                      "(kan.md 6)",
-                     symbolic_schema(), [](const hnn::Options& options) {
-                       const auto file =
-                           hnn::symbolic::load_symbolic_network(options.string("file"));
-                       const int digits = int(options.integer("digits"));
-                       return std::make_unique<hnn::symbolic::SymbolicNetworkModel>(
-                           file.layers, file.input_names, file.library,
-                           digits < 0 ? hnn::symbolic::SymbolicFormula::kFull : digits);
+                     binding.schema(), [&binding](const hnn::Options& options) {
+                       return make_symbolic_model(binding.decode(options));
                      });
 }
 

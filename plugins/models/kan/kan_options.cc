@@ -1,0 +1,71 @@
+#include "kan_options.h"
+
+#include <cmath>
+
+namespace hnn::kan {
+
+const OptionBinding<KolmogorovArnoldNetworkOptions>& KolmogorovArnoldNetworkOptions::binding() {
+  using Settings = KolmogorovArnoldNetworkOptions;
+  static const OptionBinding<Settings> binding = [] {
+    OptionBinding<Settings> b("kan");
+    b.bind("width", &Settings::width, "node counts per layer: width[0] inputs, ..., last = outputs")
+        .at_least(1)
+        .min_length(2);
+    b.bind("grid", &Settings::grid, "G, number of grid intervals").at_least(1);
+    b.bind("k", &Settings::k, "spline order").at_least(1).at_most(kMaxOrder);
+    b.bind("grid_range", &Settings::grid_range, "initial grid [min, max]");
+    b.bind_choice("base_function", &Settings::base_function,
+                  {{"silu", BaseFunction::kSilu}, {"none", BaseFunction::kNone}},
+                  "base function b(x) of every edge");
+    b.bind("train_scale_base", &Settings::train_scale_base, "whether scale_base is trained");
+    b.bind("train_scale_spline", &Settings::train_scale_spline, "whether scale_sp is trained");
+    b.bind("train_bias", &Settings::train_bias, "whether the node biases are trained");
+    b.bind("noise_scale", &Settings::noise_scale, "spline noise of the initialisation")
+        .at_least(0.0);
+    b.bind("noise_scale_base", &Settings::noise_scale_base,
+           "scale_base noise of the initialisation")
+        .at_least(0.0);
+    b.bind("grid_eps", &Settings::grid_eps, "grid update: 1 = uniform grid, 0 = percentile grid")
+        .at_least(0.0)
+        .at_most(1.0);
+    b.bind("seed", &Settings::seed,
+           "seed of the initialisation (std::mt19937_64; does not replay PyTorch)")
+        .at_least(0);
+    b.bind("initial_parameters", &Settings::initial_parameters,
+           "file with parameters, grids and masks in the layout of "
+           "kan_2_1_2_seed0_init.yaml (plugins/models/kan/parameter_file.h); \"\" = seed; "
+           "relative to the pipeline file")
+        .file_path();
+    b.bind("reg_lambda", &Settings::reg_lambda, "pykan regulariser weight lamb (0 = off)")
+        .at_least(0.0);
+    b.bind("reg_l1", &Settings::reg_l1, "lamb_l1 of the regulariser").at_least(0.0);
+    b.bind("reg_entropy", &Settings::reg_entropy, "lamb_entropy of the regulariser").at_least(0.0);
+    b.bind("reg_coef", &Settings::reg_coef, "lamb_coef of the regulariser").at_least(0.0);
+    b.bind("reg_coefdiff", &Settings::reg_coefdiff, "lamb_coefdiff of the regulariser")
+        .at_least(0.0);
+    b.require([](const Settings& options) -> std::string {
+      const auto [low, high] = options.grid_range;
+      if (std::isfinite(low) && std::isfinite(high) && low < high) return "";
+      return "grid_range = [" + format_option_value(low) + ", " + format_option_value(high) +
+             "], must be finite and increasing";
+    });
+    // The ranges above admit +inf; the initialisation and the regulariser need finite values.
+    b.require([](const Settings& options) -> std::string {
+      const std::pair<const char*, double> values[] = {
+          {"noise_scale", options.noise_scale},  {"noise_scale_base", options.noise_scale_base},
+          {"reg_lambda", options.reg_lambda},    {"reg_l1", options.reg_l1},
+          {"reg_entropy", options.reg_entropy},  {"reg_coef", options.reg_coef},
+          {"reg_coefdiff", options.reg_coefdiff}};
+      for (const auto& [key, value] : values) {
+        if (!std::isfinite(value)) {
+          return std::string(key) + " = " + format_option_value(value) + ", must be finite";
+        }
+      }
+      return "";
+    });
+    return b;
+  }();
+  return binding;
+}
+
+}  // namespace hnn::kan

@@ -1,0 +1,26 @@
+// The activations of the mlp's hidden layers as batched kernels: sigma, sigma' and sigma''
+// of a block of pre-activations in one pass. tanh and sigmoid use an exp of plain
+// arithmetic that the compiler vectorises (built for SSE2 and, chosen at run time, AVX2,
+// without FMA, so that results do not depend on the processor); the others call the
+// standard library per entry.
+#ifndef HNN_PLUGINS_MLP_ACTIVATION_KERNELS_H_
+#define HNN_PLUGINS_MLP_ACTIVATION_KERNELS_H_
+
+#include <Eigen/Core>
+
+#include "mlp_options.h"
+
+namespace hnn::mlp::internal {
+
+// Adds the bias (rows values) to every column of z (rows x columns, column-major, in
+// place), applies sigma and stores sigma'(z + bias) and sigma''(z + bias) in `first` and
+// `second` (laid out like z). Runs on the calling thread; allocates nothing.
+using ActivationFunction = void (*)(double* z, const double* bias, double* first, double* second,
+                                    Eigen::Index rows, Eigen::Index columns);
+
+// The kernel of `activation`.
+ActivationFunction activation_function(Activation activation);
+
+}  // namespace hnn::mlp::internal
+
+#endif  // HNN_PLUGINS_MLP_ACTIVATION_KERNELS_H_
