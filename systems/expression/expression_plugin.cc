@@ -1,18 +1,15 @@
 // The expression plugin library: registers the system `expression`.
-#include <memory>
-
 #include "expression_system.h"
 #include "hnn/plugin.h"
+#include "hnn/plugin_class.h"
 
 namespace {
 
 void register_expression(hnn::Registry& registry) {
-  registry.add_system("expression",
-                      "H given as a formula (option hamiltonian), differentiated symbolically "
-                      "with GiNaC and compiled; any number of degrees of freedom",
-                      hnn::systems::ExpressionSystem::schema(), [](const hnn::Options& options) {
-                        return std::make_unique<hnn::systems::ExpressionSystem>(options);
-                      });
+  hnn::add_plugin_class<hnn::systems::ExpressionSystem>(
+      registry, "expression",
+      "H given as a formula (option hamiltonian), differentiated symbolically with GiNaC and "
+      "compiled; any number of degrees of freedom");
 }
 
 }  // namespace

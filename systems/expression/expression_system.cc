@@ -5,13 +5,19 @@
 #include <set>
 #include <sstream>
 
-#include "formula_parser.h"
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
 #include "hnn/number_format.h"
+#include "hnn/symbolic/formula_parser.h"
 
 namespace hnn::systems {
 namespace {
+
+using symbolic::FormulaNames;
+using symbolic::is_bindable_name;
+using symbolic::known_functions;
+using symbolic::parse_formula;
+using symbolic::to_text;
 
 std::string join(const std::vector<std::string>& names) {
   std::string text;
@@ -19,33 +25,31 @@ std::string join(const std::vector<std::string>& names) {
   return text.empty() ? "none" : text;
 }
 
-ExpressionSystem::Parameters parameters_from(const Options& options) {
-  const std::vector<double>& radius = options.reals("radius");
-  if (radius.size() != 2) {
-    throw Error("radius: must have 2 elements [min, max], got " + std::to_string(radius.size()));
-  }
-  ExpressionSystem::Parameters parameters;
-  parameters.hamiltonian = options.string("hamiltonian");
-  parameters.coordinates = options.strings("coordinates");
-  parameters.parameters = options.strings("parameters");
-  parameters.minimum_radius = radius[0];
-  parameters.maximum_radius = radius[1];
-  return parameters;
+// H, then dH/dx_i in state order, in the evaluation order the system has always used.
+symbolic::CompiledExpression compile(const std::vector<GiNaC::realsymbol>& symbols,
+                                     const GiNaC::ex& hamiltonian,
+                                     const std::vector<GiNaC::ex>& gradient) {
+  std::vector<GiNaC::ex> formulas{hamiltonian};
+  formulas.insert(formulas.end(), gradient.begin(), gradient.end());
+  const std::vector<GiNaC::ex> variables(symbols.begin(), symbols.end());
+  return symbolic::CompiledExpression(
+      formulas, variables, {.order = symbolic::EvaluationOrder::kAsStored, .label = "hamiltonian"});
 }
 
+}  // namespace
+
 // Everything GiNaC: built once, used by the constructor, then dropped.
-struct SymbolicForm {
+struct ExpressionSystem::SymbolicForm {
   std::vector<GiNaC::realsymbol> symbols;
   GiNaC::ex hamiltonian;
   std::vector<GiNaC::ex> gradient;
 };
 
-SymbolicForm symbolic_form(const ExpressionSystem::Parameters& parameters) {
-  const std::vector<std::string>& coordinates = parameters.coordinates;
-  if (coordinates.empty() || coordinates.size() % 2 != 0) {
-    throw Error("coordinates: " + std::to_string(coordinates.size()) +
-                " names given; expected an even number > 0 (positions, then momenta)");
-  }
+ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
+    const ExpressionSystemOptions& options) {
+  std::string error;
+  if (!ExpressionSystemOptions::binding().is_valid(options, &error)) throw Error(error);
+  const std::vector<std::string>& coordinates = options.coordinates;
   SymbolicForm form;
   FormulaNames names;
   for (std::size_t i = 0; i < coordinates.size(); ++i) {
@@ -66,9 +70,9 @@ SymbolicForm symbolic_form(const ExpressionSystem::Parameters& parameters) {
   // Parameters: "name=value", value a formula of numbers only.
   std::vector<std::string> parameter_names;
   const FormulaNames no_names;
-  for (std::size_t i = 0; i < parameters.parameters.size(); ++i) {
+  for (std::size_t i = 0; i < options.parameters.size(); ++i) {
     const std::string label = "parameters[" + std::to_string(i) + "]";
-    const std::string& entry = parameters.parameters[i];
+    const std::string& entry = options.parameters[i];
     const std::size_t equals = entry.find('=');
     if (equals == std::string::npos) {
       throw Error(label + ": expected \"name=value\", found \"" + entry + "\"");
@@ -93,8 +97,8 @@ SymbolicForm symbolic_form(const ExpressionSystem::Parameters& parameters) {
   }
   names.kinds = {"coordinates: " + join(coordinates), "parameters: " + join(parameter_names)};
 
-  if (parameters.hamiltonian.empty()) throw Error("hamiltonian: the formula is empty");
-  form.hamiltonian = parse_formula(parameters.hamiltonian, names, "hamiltonian");
+  if (options.hamiltonian.empty()) throw Error("hamiltonian: the formula is empty");
+  form.hamiltonian = parse_formula(options.hamiltonian, names, "hamiltonian");
   for (const auto& symbol : form.symbols) {
     try {
       form.gradient.push_back(form.hamiltonian.diff(symbol));
@@ -106,50 +110,55 @@ SymbolicForm symbolic_form(const ExpressionSystem::Parameters& parameters) {
   return form;
 }
 
-CompiledFormulas compile(const SymbolicForm& form) {
-  std::vector<GiNaC::ex> formulas{form.hamiltonian};
-  formulas.insert(formulas.end(), form.gradient.begin(), form.gradient.end());
-  return CompiledFormulas(formulas, form.symbols, "hamiltonian");
+const OptionBinding<ExpressionSystemOptions>& ExpressionSystemOptions::binding() {
+  static const OptionBinding<ExpressionSystemOptions> binding = [] {
+    using Self = ExpressionSystemOptions;
+    OptionBinding<Self> b("expression");
+    b.bind_required("hamiltonian", &Self::hamiltonian,
+                    "H as a formula in the coordinate and parameter names: + - * / ^, "
+                    "parentheses, numbers, pi and the functions " +
+                        known_functions() + ", e.g. \"p^2/2 + 1 - cos(q)\"");
+    b.bind("coordinates", &Self::coordinates,
+           "2n names in state order: n positions, then their n momenta")
+        .min_length(2);
+    b.bind("parameters", &Self::parameters,
+           "constants of the formula as \"name=value\", e.g. \"g=9.81\"");
+    b.bind("radius", &Self::radius,
+           "[min, max] of the phase-space radius |x| of sampled initial states (uniform), as "
+           "spring_mass")
+        .at_least(0.0);
+    b.require([](const Self& options) -> std::string {
+      const std::size_t count = options.coordinates.size();
+      if (count == 0 || count % 2 != 0) {
+        return "coordinates: " + std::to_string(count) +
+               " names given; expected an even number > 0 (positions, then momenta)";
+      }
+      return "";
+    });
+    b.require([](const Self& options) -> std::string {
+      const auto [minimum, maximum] = options.radius;
+      if (!(minimum >= 0.0) || !(maximum >= minimum) || !std::isfinite(maximum)) {
+        return "radius: [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
+               "] must satisfy 0 <= min <= max < inf";
+      }
+      return "";
+    });
+    return b;
+  }();
+  return binding;
 }
 
-}  // namespace
+ExpressionSystem::ExpressionSystem(const ExpressionSystemOptions& options)
+    : ExpressionSystem(options, symbolic_form(options)) {}
 
-ExpressionSystem::ExpressionSystem(const Parameters& parameters)
-    : degrees_of_freedom_(static_cast<int>(parameters.coordinates.size() / 2)),
-      coordinates_(parameters.coordinates),
-      minimum_radius_(parameters.minimum_radius),
-      maximum_radius_(parameters.maximum_radius) {
-  if (!(minimum_radius_ >= 0.0) || !(maximum_radius_ >= minimum_radius_) ||
-      !std::isfinite(maximum_radius_)) {
-    throw Error("radius: [" + shortest_decimal(minimum_radius_) + ", " +
-                shortest_decimal(maximum_radius_) + "] must satisfy 0 <= min <= max < inf");
-  }
-  const SymbolicForm form = symbolic_form(parameters);
-  program_ = compile(form);
-  exact_hamiltonian_ = to_text(form.hamiltonian);
+ExpressionSystem::ExpressionSystem(const ExpressionSystemOptions& options, const SymbolicForm& form)
+    : degrees_of_freedom_(static_cast<int>(options.coordinates.size() / 2)),
+      coordinates_(options.coordinates),
+      minimum_radius_(options.radius[0]),
+      maximum_radius_(options.radius[1]),
+      exact_hamiltonian_(to_text(form.hamiltonian)),
+      program_(compile(form.symbols, form.hamiltonian, form.gradient)) {
   for (const auto& derivative : form.gradient) gradient_formulas_.push_back(to_text(derivative));
-}
-
-ExpressionSystem::ExpressionSystem(const Options& options)
-    : ExpressionSystem(parameters_from(options)) {}
-
-OptionSchema ExpressionSystem::schema() {
-  return OptionSchema{
-      Option::required("hamiltonian", OptionType::kString,
-                       "H as a formula in the coordinate and parameter names: + - * / ^, "
-                       "parentheses, numbers, pi and the functions " +
-                           known_functions() + ", e.g. \"p^2/2 + 1 - cos(q)\""),
-      Option::string_list("coordinates", {"q", "p"},
-                          "2n names in state order: n positions, then their n momenta")
-          .min_length(2),
-      Option::string_list("parameters", {},
-                          "constants of the formula as \"name=value\", e.g. \"g=9.81\""),
-      Option::real_list("radius", {0.1, 1.0},
-                        "[min, max] of the phase-space radius |x| of sampled initial states "
-                        "(uniform), as spring_mass")
-          .length(2)
-          .at_least(0.0),
-  };
 }
 
 void ExpressionSystem::check_size(const char* method, Eigen::Index size) const {
@@ -161,9 +170,9 @@ void ExpressionSystem::check_size(const char* method, Eigen::Index size) const {
 
 double ExpressionSystem::hamiltonian(const Eigen::Ref<const Eigen::VectorXd>& x) const {
   check_size("hamiltonian", x.size());
-  if (x.innerStride() == 1) return program_.evaluate_first(x.data());
+  if (x.innerStride() == 1) return program_.value(x.data());
   const Eigen::VectorXd copy = x;
-  return program_.evaluate_first(copy.data());
+  return program_.value(copy.data());
 }
 
 void ExpressionSystem::gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
@@ -180,10 +189,10 @@ void ExpressionSystem::gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
     values = heap_outputs.get();
   }
   if (x.innerStride() == 1) {
-    program_.evaluate(x.data(), values);
+    program_.values(x.data(), values);
   } else {
     const Eigen::VectorXd copy = x;
-    program_.evaluate(copy.data(), values);
+    program_.values(copy.data(), values);
   }
   for (int i = 0; i < state_dimension(); ++i) gradient[i] = values[i + 1];
 }

@@ -3,21 +3,22 @@
 //   system: {plugin: expression, hamiltonian: "p^2/2 + g*(1 - cos(q))",
 //            coordinates: [q, p], parameters: ["g=9.81"], radius: [0.1, 1.0]}
 //
-// The formula is read once (formula_parser.h: + - * / ^ or **, parentheses, numbers, pi, the
-// functions sqrt exp log sin cos tan asin acos atan sinh cosh tanh abs), the parameters are
-// substituted, GiNaC differentiates H with respect to every coordinate, and H with its
-// gradient is compiled into one straight-line program over doubles (compiled_formula.h).
-// Evaluation never touches GiNaC.
+// The formula is read once (hnn/symbolic/formula_parser.h: + - * / ^ or **, parentheses,
+// numbers, pi, the functions sqrt exp log sin cos tan asin acos atan sinh cosh tanh abs), the
+// parameters are substituted, GiNaC differentiates H with respect to every coordinate, and H
+// with its gradient is compiled into one straight-line program over doubles
+// (hnn/symbolic/compiled_expression.h, in its kAsStored evaluation order). Evaluation never
+// touches GiNaC.
 //
-// Options:
+// Options (ExpressionSystemOptions):
 //   hamiltonian  (string, required) H in the coordinate and parameter names.
 //   coordinates  (list of strings, [q, p]) 2n distinct names; the first n are positions, the
 //                last n their momenta (state order). Names are [A-Za-z_][A-Za-z0-9_]*, not pi
 //                and not a function name.
 //   parameters   (list of strings, []) "name=value": a constant used in the formula; value is
 //                itself a formula of numbers (e.g. "g=9.81", "w=2*pi/3").
-//   radius       (list of 2 reals, [0.1, 1.0]) [min, max] of the phase-space radius of sampled
-//                initial states.
+//   radius       (list of 2 reals, [0.1, 1.0], >= 0, min <= max < inf) [min, max] of the
+//                phase-space radius of sampled initial states.
 //
 // Initial states, in this order (2n + 1 uniforms per call):
 //   1. 2n uniforms u_i in state order:  y_i = 2 u_i - 1
@@ -26,7 +27,7 @@
 // For n = 1 these are exactly the draws of spring_mass (and of pendulum), so the same seed
 // gives the same initial states.
 //
-// Construction throws hnn::Error with a message that starts with the option name, e.g.
+// Construction throws hnn::Error with a message that names the option, e.g.
 //   hamiltonian: cannot parse "p^2/2 + cos(q": at character 14: expected ')' to close the '('
 //   at character 12, found the end of the formula
 //   coordinates: 3 names given; expected an even number (positions, then momenta)
@@ -35,30 +36,33 @@
 #ifndef HNN_SYSTEMS_EXPRESSION_EXPRESSION_SYSTEM_H_
 #define HNN_SYSTEMS_EXPRESSION_EXPRESSION_SYSTEM_H_
 
+#include <array>
 #include <string>
 #include <vector>
 
-#include "compiled_formula.h"
-#include "hnn/options.h"
+#include "hnn/option_binding.h"
+#include "hnn/symbolic/compiled_expression.h"
 #include "hnn/system.h"
 
 namespace hnn::systems {
 
+struct ExpressionSystemOptions {
+  std::string hamiltonian;                         // required
+  std::vector<std::string> coordinates{"q", "p"};  // 2n distinct names
+  std::vector<std::string> parameters;             // "name=value"
+  std::array<double, 2> radius{0.1, 1.0};          // 0 <= min <= max < inf
+
+  // The keys, ranges and meanings of the `expression` plugin's options (the header comment);
+  // binding().is_valid(options, &error) checks a struct built in C++.
+  static const OptionBinding<ExpressionSystemOptions>& binding();
+};
+
 class ExpressionSystem final : public System {
  public:
-  struct Parameters {
-    std::string hamiltonian;
-    std::vector<std::string> coordinates{"q", "p"};
-    std::vector<std::string> parameters;
-    double minimum_radius = 0.1;  // >= 0
-    double maximum_radius = 1.0;  // >= minimum_radius
-  };
+  using Settings = ExpressionSystemOptions;
 
   // Throws hnn::Error as described in the header comment.
-  explicit ExpressionSystem(const Parameters& parameters);
-  explicit ExpressionSystem(const Options& options);
-
-  static OptionSchema schema();
+  explicit ExpressionSystem(const ExpressionSystemOptions& options);
 
   int degrees_of_freedom() const override { return degrees_of_freedom_; }
   std::vector<std::string> coordinate_names() const override { return coordinates_; }
@@ -74,6 +78,11 @@ class ExpressionSystem final : public System {
   const std::vector<std::string>& gradient_formulas() const { return gradient_formulas_; }
 
  private:
+  struct SymbolicForm;  // H and its gradient as GiNaC expressions (expression_system.cc)
+  // Checks `options` (binding().is_valid, the names, the formula) and builds the form.
+  static SymbolicForm symbolic_form(const ExpressionSystemOptions& options);
+  ExpressionSystem(const ExpressionSystemOptions& options, const SymbolicForm& form);
+
   void check_size(const char* method, Eigen::Index size) const;
 
   int degrees_of_freedom_ = 0;
@@ -82,7 +91,7 @@ class ExpressionSystem final : public System {
   double maximum_radius_ = 0.0;
   std::string exact_hamiltonian_;
   std::vector<std::string> gradient_formulas_;
-  CompiledFormulas program_;  // outputs: H, dH/dx_0, ..., dH/dx_{2n-1}
+  symbolic::CompiledExpression program_;  // outputs: H, dH/dx_0, ..., dH/dx_{2n-1}
 };
 
 }  // namespace hnn::systems

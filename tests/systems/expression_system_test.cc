@@ -183,6 +183,27 @@ TEST_CASE("expression: a bad formula names the formula and the character of the 
   contains("p^2/2 + cos(q", "system 'expression' (");
 }
 
+TEST_CASE("expression: the cross-option checks are in the schema, so --check makes them") {
+  const hnn::PluginInfo* info = plugins().registry().find(hnn::PluginKind::kSystem, "expression");
+  REQUIRE(info != nullptr);
+  const auto problems = [&](hnn::testing::SystemPlugins::Overrides overrides) {
+    overrides.emplace_back("hamiltonian", std::string("q^2 + p^2"));
+    return info->schema.check_constraints(
+        plugins().options(hnn::PluginKind::kSystem, "expression", overrides));
+  };
+  CHECK(problems({}).empty());
+  const auto radius = problems({{"radius", std::vector<double>{1.0, 0.5}}});
+  REQUIRE(radius.size() == 1);
+  CHECK(radius[0].find("radius: [1, 0.5] must satisfy 0 <= min <= max < inf") != std::string::npos);
+  const auto coordinates = problems({{"coordinates", Strings{"q", "p", "r"}}});
+  REQUIRE(coordinates.size() == 1);
+  CHECK(coordinates[0].find("coordinates: 3 names given; expected an even number > 0") !=
+        std::string::npos);
+  // The constructor refuses the same.
+  CHECK(construction_error("q^2 + p^2", {{"radius", std::vector<double>{1.0, 0.5}}})
+            .find("radius: [1, 0.5] must satisfy") != std::string::npos);
+}
+
 TEST_CASE("expression: the compiled gradient is fast (no GiNaC at run time)") {
   const auto formula = expression("3*(1-cos(q)) + p^2");
   const auto pendulum = plugins().system("pendulum");

@@ -100,11 +100,7 @@ SymbolicFunction function_from_text(const std::string& name, const std::string& 
   const SymbolicFunctionLibrary builtin = SymbolicFunctionLibrary::pykan();
   const int complexity = builtin.contains(name) ? builtin.at(name).complexity : 3;
   return SymbolicFunction{.name = name,
-                          .evaluate =
-                              [tape](double value) {
-                                CompiledExpression local = *tape;  // the scratch is not shared
-                                return local.value(&value);
-                              },
+                          .evaluate = [tape](double value) { return tape->value(&value); },
                           .expression = std::move(expression),
                           .complexity = complexity};
 }

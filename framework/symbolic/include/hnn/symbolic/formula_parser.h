@@ -11,8 +11,20 @@
 //   number  := digits ['.' digits] [('e' | 'E') ['+' | '-'] digits]   (or '.' digits ...)
 // so -q^2 = -(q^2) and 2^-1 = 1/2. Numbers are read exactly (0.1 is the rational 1/10).
 // Functions: sqrt exp log sin cos tan asin acos atan sinh cosh tanh abs; constant: pi.
-#ifndef HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
-#define HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
+// Every name of the formula must be bound (FormulaNames); the result compiles with
+// CompiledExpression (compiled_expression.h).
+//
+// Example (the `expression` system's H):
+//
+//   GiNaC::realsymbol q("q"), p("p");
+//   hnn::symbolic::FormulaNames names{{{"q", q}, {"p", p}, {"g", GiNaC::numeric(981, 100)}},
+//                                     {"coordinates: q, p", "parameters: g"}};
+//   GiNaC::ex h = hnn::symbolic::parse_formula("p^2/2 + g*(1 - cos(q))", names, "hamiltonian");
+//
+// Thread safety: the functions may be called from several threads with distinct
+// FormulaNames (GiNaC expressions are reference counted without locks).
+#ifndef HNN_SYMBOLIC_FORMULA_PARSER_H_
+#define HNN_SYMBOLIC_FORMULA_PARSER_H_
 
 #include "hnn/symbolic/ginac.h"
 
@@ -20,7 +32,7 @@
 #include <string>
 #include <vector>
 
-namespace hnn::systems {
+namespace hnn::symbolic {
 
 // The names a formula may use besides the functions and pi: each maps to what it stands
 // for (a symbol, or a number for a parameter). `kinds` says what the names are, for the
@@ -47,6 +59,6 @@ std::string known_functions();
 // The expression as GiNaC prints it (the form written in messages and exact_hamiltonian()).
 std::string to_text(const GiNaC::ex& expression);
 
-}  // namespace hnn::systems
+}  // namespace hnn::symbolic
 
-#endif  // HNN_SYSTEMS_EXPRESSION_FORMULA_PARSER_H_
+#endif  // HNN_SYMBOLIC_FORMULA_PARSER_H_

@@ -1,4 +1,4 @@
-#include "formula_parser.h"
+#include "hnn/symbolic/formula_parser.h"
 
 #include <cctype>
 #include <functional>
@@ -7,7 +7,7 @@
 
 #include "hnn/error.h"
 
-namespace hnn::systems {
+namespace hnn::symbolic {
 namespace {
 
 using Function = std::function<GiNaC::ex(const GiNaC::ex&)>;
@@ -302,4 +302,4 @@ std::string to_text(const GiNaC::ex& expression) {
   return text.str();
 }
 
-}  // namespace hnn::systems
+}  // namespace hnn::symbolic
