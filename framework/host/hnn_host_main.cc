@@ -1,7 +1,18 @@
 // hnn-host: runs a pipeline file with the plugins it names.
 //
 // Exit status: 0 success; 2 usage, configuration or plugin-loading error; 1 a run that
-// failed. Errors go to standard error.
+// failed. Errors go to standard error. The status comes from the error's type, in one
+// place (exit_status_of_current_exception):
+//   usage errors (boost::program_options::error)   2  hnn-host: error: ... / Try '--help'
+//   hnn::ConfigError                                2  its message (file:line:col: error: ...)
+//   hnn::report::RunFolderError (--report)          2  its message (file: error: ...)
+//   hnn::PluginError, any other hnn::Error          2  hnn-host: error: ...
+//   hnn::RunError (a validated run failed)          1  hnn-host: error: the run failed: ...
+//   ReportError (drawing or writing the report)     1  hnn-host: error: the report failed: ...
+//   any other exception                             1  hnn-host: error: ...
+// During the run, every failure but a ConfigError is a RunError (run_validated_pipeline).
+// Plugin-loading problems are collected, not thrown: one whose kind or origin makes it an
+// error (load_plugins) gives status 2 after all are printed.
 #include <boost/program_options.hpp>
 
 #include <csignal>
@@ -31,6 +42,58 @@ namespace {
 constexpr int kSuccess = 0;
 constexpr int kRunFailed = 1;
 constexpr int kUsageError = 2;
+
+// Drawing or writing the figures and report.html of a run folder failed (the folder itself
+// was readable, or the report followed a run).
+class ReportError : public hnn::Error {
+ public:
+  ReportError(const std::string& message, fs::path run_directory, bool after_run)
+      : hnn::Error(message), run_directory_(std::move(run_directory)), after_run_(after_run) {}
+  const fs::path& run_directory() const { return run_directory_; }
+  // True when the report followed a run whose results are complete all the same.
+  bool after_run() const { return after_run_; }
+
+ private:
+  fs::path run_directory_;
+  bool after_run_;
+};
+
+// Prints the error of the exception being handled and returns its exit status, by type
+// (the table at the top of this file). Call only inside a catch block.
+int exit_status_of_current_exception() {
+  try {
+    throw;
+  } catch (const po::error& error) {
+    std::cerr << "hnn-host: error: " << error.what() << "\nTry 'hnn-host --help'.\n";
+    return kUsageError;
+  } catch (const hnn::ConfigError& error) {
+    std::cerr << error.what() << "\n";  // already "<file>:<line>:<column>: error: ..."
+    return kUsageError;
+  } catch (const hnn::report::RunFolderError& error) {
+    std::cerr << error.what() << "\n";  // already "<file>: error: ..."
+    return kUsageError;
+  } catch (const hnn::RunError& error) {
+    std::cerr << "hnn-host: error: the run failed: " << error.what() << "\n";
+    return kRunFailed;
+  } catch (const ReportError& error) {
+    std::cerr << "hnn-host: error: the report failed: " << error.what() << "\n";
+    if (error.after_run()) {
+      const std::string folder = error.run_directory().string();
+      std::cerr << "hnn-host: the run's results in " << folder
+                << " are complete; 'hnn-host --report " << folder << "' writes the report again\n";
+    }
+    return kRunFailed;
+  } catch (const hnn::Error& error) {  // PluginError and the others: the setup is wrong
+    std::cerr << "hnn-host: error: " << error.what() << "\n";
+    return kUsageError;
+  } catch (const std::exception& error) {
+    std::cerr << "hnn-host: error: " << error.what() << "\n";
+    return kRunFailed;
+  } catch (...) {
+    std::cerr << "hnn-host: error: an unknown exception\n";
+    return kRunFailed;
+  }
+}
 
 std::atomic<bool> g_interrupted{false};
 
@@ -66,18 +129,24 @@ std::vector<std::string> split_path_list(const char* text) {
   return parts;
 }
 
-// Loads plugins in the documented search order. Problems with paths the user named
-// (--plugin-dir, the pipeline's plugins:) and duplicate names are errors; a broken library
-// in HNN_PLUGIN_PATH or the bundled folder is reported and skipped.
+// Whether a plugin-loading problem stops the host: every problem with a path the user
+// named (`required`: --plugin-dir, the pipeline's plugins:), and a duplicate name from
+// anywhere (which of the two registrations should win cannot be guessed). Any other
+// problem of a library in HNN_PLUGIN_PATH or the bundled folder is reported and skipped.
+bool is_error(const hnn::PluginProblem& problem, bool required) {
+  return required || problem.kind == hnn::PluginProblemKind::kDuplicateName;
+}
+
+// Loads plugins in the documented search order, printing every problem as an error or a
+// warning (is_error). Returns false when there was an error.
 bool load_plugins(hnn::PluginLoader& loader, const CommandLine& command,
                   const std::vector<std::string>& pipeline_paths) {
   bool ok = true;
   auto load = [&](const std::string& path, bool required) {
     for (const auto& problem : loader.load_path(path)) {
-      const bool duplicate = problem.find("registered twice") != std::string::npos;
-      std::cerr << "hnn-host: " << (required || duplicate ? "error" : "warning") << ": " << problem
-                << "\n";
-      if (required || duplicate) ok = false;
+      const bool error = is_error(problem, required);
+      std::cerr << "hnn-host: " << (error ? "error" : "warning") << ": " << problem.message << "\n";
+      if (error) ok = false;
     }
   };
   for (const auto& path : command.plugin_dirs) load(path, true);
@@ -161,29 +230,33 @@ int describe(std::ostream& out, const hnn::Registry& registry, const std::string
 }
 
 // Writes the figures and report.html of `run_directory` and prints "report: <path>" to
-// `log`. Returns kSuccess, else prints the error and returns kUsageError when the run
-// folder cannot be read (--report) and kRunFailed when drawing or writing failed or the
-// report follows a run (`after_run`; the run's results are complete all the same).
-int write_run_report(const fs::path& run_directory, std::ostream& log, bool after_run) {
-  auto report_failed = [&](const char* message) {
-    std::cerr << "hnn-host: error: the report failed: " << message << "\n";
-    if (after_run) {
-      std::cerr << "hnn-host: the run's results in " << run_directory.string()
-                << " are complete; 'hnn-host --report " << run_directory.string()
-                << "' writes the report again\n";
-    }
-    return kRunFailed;
-  };
+// `log`. Throws RunFolderError when the run folder cannot be read (--report), and
+// ReportError when drawing or writing failed or the report follows a run (`after_run`:
+// the run's results are complete all the same, whatever the report's problem).
+void write_run_report(const fs::path& run_directory, std::ostream& log, bool after_run) {
   try {
     const auto result = hnn::report::write_report(run_directory, hnn::report::ReportOptions{});
     log << "report: " << result.html_file.string() << std::endl;
-    return kSuccess;
   } catch (const hnn::report::RunFolderError& error) {
-    if (after_run) return report_failed(error.what());
-    std::cerr << error.what() << "\n";  // already "<file>: error: ..."
-    return kUsageError;
+    if (!after_run) throw;
+    throw ReportError(error.what(), run_directory, after_run);
   } catch (const std::exception& error) {
-    return report_failed(error.what());
+    throw ReportError(error.what(), run_directory, after_run);
+  }
+}
+
+// Runs a validated pipeline. A ConfigError keeps its type (the run refused the pipeline
+// for a configuration reason); any other failure becomes a RunError.
+void run_validated_pipeline(const hnn::PipelineConfig& config, const hnn::Registry& registry,
+                            const hnn::RunSettings& settings) {
+  try {
+    hnn::run_pipeline(config, registry, settings);
+  } catch (const hnn::ConfigError&) {
+    throw;
+  } catch (const hnn::RunError&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw hnn::RunError(error.what());
   }
 }
 
@@ -231,9 +304,8 @@ int main(int argc, char** argv) {
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
               variables);
     po::notify(variables);
-  } catch (const po::error& error) {
-    std::cerr << "hnn-host: error: " << error.what() << "\nTry 'hnn-host --help'.\n";
-    return kUsageError;
+  } catch (...) {
+    return exit_status_of_current_exception();
   }
   if (variables.count("help")) {
     std::cout
@@ -262,7 +334,12 @@ int main(int argc, char** argv) {
                    "one or the other\nTry 'hnn-host --help'.\n";
       return kUsageError;
     }
-    return write_run_report(command.report, std::cout, /*after_run=*/false);
+    try {
+      write_run_report(command.report, std::cout, /*after_run=*/false);
+    } catch (...) {
+      return exit_status_of_current_exception();
+    }
+    return kSuccess;
   }
 
   hnn::Registry registry;
@@ -276,9 +353,8 @@ int main(int argc, char** argv) {
         pipeline_paths = hnn::read_plugin_paths(hnn::load_config_file(command.pipeline),
                                                 command.pipeline, diagnostics);
         diagnostics.throw_if_any();
-      } catch (const hnn::ConfigError& error) {
-        std::cerr << error.what() << "\n";
-        return kUsageError;
+      } catch (...) {
+        return exit_status_of_current_exception();
       }
     }
     const bool loaded = load_plugins(loader, command, pipeline_paths);
@@ -303,12 +379,8 @@ int main(int argc, char** argv) {
     if (!load_plugins(loader, command, pipeline_paths)) return kUsageError;
     config = hnn::validate_pipeline(root, command.pipeline, registry, diagnostics);
     diagnostics.throw_if_any();
-  } catch (const hnn::ConfigError& error) {
-    std::cerr << error.what() << "\n";
-    return kUsageError;
-  } catch (const hnn::Error& error) {
-    std::cerr << "hnn-host: error: " << error.what() << "\n";
-    return kUsageError;
+  } catch (...) {
+    return exit_status_of_current_exception();
   }
 
   if (command.check) {
@@ -324,16 +396,13 @@ int main(int argc, char** argv) {
   settings.interrupt = &g_interrupted;
   std::signal(SIGINT, on_interrupt);
   try {
-    hnn::run_pipeline(config, registry, settings);
-  } catch (const hnn::ConfigError& error) {
-    std::cerr << error.what() << "\n";
-    return kUsageError;
-  } catch (const std::exception& error) {
-    std::cerr << "hnn-host: error: the run failed: " << error.what() << "\n";
-    return kRunFailed;
+    run_validated_pipeline(config, registry, settings);
+    // The run's results are complete on disk; a failed report only costs the report.
+    if (!command.no_report) {
+      write_run_report(hnn::run_directory(config, settings), *settings.log, /*after_run=*/true);
+    }
+  } catch (...) {
+    return exit_status_of_current_exception();
   }
-  if (command.no_report) return kSuccess;
-  // The run's results are complete on disk; a failed report only costs the report.
-  return write_run_report(hnn::run_directory(config, settings), *settings.log,
-                          /*after_run=*/true);
+  return kSuccess;
 }

@@ -18,7 +18,7 @@ constexpr double kTolerance = 1e-6;
 struct Bundled {
   Bundled() : loader(registry) {
     const auto problems = loader.load_directory(HNN_BUNDLED_PLUGIN_DIR);
-    for (const auto& problem : problems) FAIL(problem);
+    for (const auto& problem : problems) FAIL(problem.message);
   }
   hnn::Registry registry;
   hnn::PluginLoader loader;

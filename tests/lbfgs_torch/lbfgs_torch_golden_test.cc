@@ -60,8 +60,9 @@ double relative_difference(double actual, double expected) {
 TEST_CASE("lbfgs_torch replays the author's KAN training trace") {
   Registry registry;
   PluginLoader loader(registry);
-  const std::vector<std::string> failures = loader.load_directory(HNN_BUNDLED_PLUGIN_DIR);
-  for (const std::string& failure : failures) MESSAGE("plugin load failure: " << failure);
+  for (const auto& failure : loader.load_directory(HNN_BUNDLED_PLUGIN_DIR)) {
+    MESSAGE("plugin load failure: " << failure.message);
+  }
   const PluginInfo* kan = registry.find(PluginKind::kModel, "kan");
   REQUIRE_MESSAGE(kan != nullptr, "the `kan` model plugin is not in " HNN_BUNDLED_PLUGIN_DIR);
 

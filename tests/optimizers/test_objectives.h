@@ -149,7 +149,9 @@ class FailingAfter final : public Objective {
 // that fail to load are listed in `load_failures`.
 struct BundledPlugins {
   BundledPlugins() {
-    load_failures = PluginLoader(registry).load_directory(HNN_BUNDLED_PLUGIN_DIR);
+    for (const auto& problem : PluginLoader(registry).load_directory(HNN_BUNDLED_PLUGIN_DIR)) {
+      load_failures.push_back(problem.message);
+    }
   }
 
   // The plugin's default options with `overrides` applied (keys must exist).

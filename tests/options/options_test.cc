@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -201,4 +202,99 @@ TEST_CASE("add_plugin_class registers any kind with its binding's schema and dec
   CHECK_THROWS_WITH_AS(registry.create_integrator("constant", options),
                        doctest::Contains("constant_integrator: value = -1.0 must be > 0"),
                        hnn::PluginError);
+}
+
+TEST_CASE("format_option_value writes YAML flow text that reads back to the same value") {
+  using hnn::format_option_value;
+  CHECK(format_option_value(true) == "true");
+  CHECK(format_option_value(false) == "false");
+  CHECK(format_option_value(std::int64_t{-42}) == "-42");
+  CHECK(format_option_value(2.0) == "2.0");  // a real stays a real in YAML
+  CHECK(format_option_value(0.1) == "0.1");  // shortest round-trip form
+  CHECK(format_option_value(1e-300) == "1e-300");
+  CHECK(format_option_value(std::numeric_limits<double>::infinity()) == ".inf");
+  CHECK(format_option_value(-std::numeric_limits<double>::infinity()) == "-.inf");
+  CHECK(format_option_value(std::numeric_limits<double>::quiet_NaN()) == ".nan");
+  CHECK(format_option_value(std::string("tanh")) == "\"tanh\"");
+  CHECK(format_option_value(std::string("a \"b\" \\c")) == "\"a \\\"b\\\" \\\\c\"");
+  CHECK(format_option_value(std::vector<std::int64_t>{200, 200}) == "[200, 200]");
+  CHECK(format_option_value(std::vector<double>{-1.0, 0.25}) == "[-1.0, 0.25]");
+  CHECK(format_option_value(std::vector<std::string>{"q", "p"}) == "[\"q\", \"p\"]");
+  CHECK(format_option_value(std::vector<double>{}) == "[]");
+}
+
+TEST_CASE("describe_range names every restriction, joined by '; '") {
+  using hnn::Option;
+  CHECK(Option::real("x", 1, "").describe_range().empty());
+  CHECK(Option::real("x", 1, "").greater_than(0).describe_range() == "> 0");
+  CHECK(Option::real("x", 1, "").at_least(0.5).describe_range() == ">= 0.5");
+  CHECK(Option::real("x", 0, "").less_than(1).describe_range() == "< 1");
+  CHECK(Option::real("x", 0, "").at_most(1e20).describe_range() == "<= 1e+20");
+  CHECK(Option::real("x", 0.5, "").greater_than(0).less_than(1).describe_range() == "in (0, 1)");
+  CHECK(Option::real("x", 0.5, "").at_least(0).at_most(2.5).describe_range() == "in [0, 2.5]");
+  CHECK(Option::string("s", "a", "").one_of({"a", "b"}).describe_range() == "one of: a, b");
+  CHECK(Option::real_list("l", {0, 1}, "").length(2).describe_range() == "2 elements");
+  CHECK(Option::real_list("l", {0}, "").length(1).describe_range() == "1 element");
+  CHECK(Option::integer_list("l", {1}, "").min_length(1).describe_range() == "at least 1 element");
+  CHECK(Option::real_list("l", {0, 1}, "").at_least(0).length(2).describe_range() ==
+        ">= 0; 2 elements");
+  CHECK(Option::string_list("l", {"a"}, "").one_of({"a", "b"}).min_length(1).describe_range() ==
+        "one of: a, b; at least 1 element");
+}
+
+TEST_CASE("Option::check on lists: lengths, each element's range, and the bad element") {
+  using hnn::Option;
+  using hnn::OptionValue;
+  const Option radius = Option::real_list("radius", {0.1, 1.0}, "").at_least(0).length(2);
+  std::size_t bad = 99;
+  CHECK(radius.check(OptionValue(std::vector<double>{0.0, 2.0}), &bad).empty());
+  CHECK(bad == 99);
+  // A wrong length names the length only, not the elements' range.
+  CHECK(radius.check(OptionValue(std::vector<double>{1.0})) == "must have 2 elements");
+  CHECK(radius.check(OptionValue(std::vector<double>{0.5, -1.0}), &bad) ==
+        "every element must be >= 0");
+  CHECK(bad == 1);
+  CHECK(radius.check(OptionValue(std::vector<double>{std::nan(""), 1.0}), &bad) ==
+        "every element must be >= 0");
+  CHECK(bad == 0);
+  const Option hidden = Option::integer_list("hidden", {8}, "").at_least(1).min_length(1);
+  CHECK(hidden.check(OptionValue(std::vector<std::int64_t>{})) == "must have at least 1 element");
+  CHECK(hidden.check(OptionValue(std::vector<std::int64_t>{4, 0, 2}), &bad) ==
+        "every element must be >= 1");
+  CHECK(bad == 1);
+  const Option names = Option::string_list("names", {}, "").one_of({"q", "p"});
+  CHECK(names.check(OptionValue(std::vector<std::string>{"q", "x"}), &bad) ==
+        "every element must be one of: q, p");
+  CHECK(bad == 1);
+  // A scalar names no element; a value of another type is refused by type.
+  const Option rate = Option::real("rate", 0.5, "").greater_than(0).at_most(1);
+  bad = 99;
+  CHECK(rate.check(OptionValue(1.5), &bad) == "must be in (0, 1]");
+  CHECK(bad == 99);
+  CHECK(rate.check(OptionValue(std::string("fast"))) == "must be a real, not a string");
+}
+
+TEST_CASE("Options: typed reads name the key; a schema refuses duplicates and bad defaults") {
+  hnn::Options options;
+  options.set("rate", 0.5);
+  CHECK(options.real("rate") == 0.5);
+  CHECK(options.contains("rate"));
+  CHECK_FALSE(options.contains("epochs"));
+  CHECK_THROWS_WITH_AS(options.integer("epochs"),
+                       "option 'epochs' is not set (is it declared in the schema?)", hnn::Error);
+  CHECK_THROWS_WITH_AS(options.integer("rate"), "option 'rate' is a real, read as another type",
+                       hnn::Error);
+  hnn::OptionSchema schema{hnn::Option::integer("epochs", 10, "")};
+  CHECK(hnn::Options::defaults(schema).integer("epochs") == 10);
+  schema.add(hnn::Option::required("data", hnn::OptionType::kString, ""));
+  CHECK(schema.find("data")->is_required());
+  CHECK_THROWS_WITH_AS(hnn::Options::defaults(schema),  // a required key has no default
+                       doctest::Contains("option 'data' has no default"), hnn::Error);
+  CHECK_THROWS_WITH_AS(schema.add(hnn::Option::real("epochs", 1, "")),
+                       doctest::Contains("the key 'epochs' is declared twice"), hnn::Error);
+  CHECK_THROWS_AS(schema.add(hnn::Option::real("rate", -1, "").greater_than(0)), hnn::Error);
+  CHECK_THROWS_WITH_AS(hnn::Option::integer("n", 1, "").file_path(),
+                       doctest::Contains("only a string option can name a file"), hnn::Error);
+  CHECK(hnn::to_string(hnn::OptionType::kIntegerList) == "list of integers");
+  CHECK(hnn::type_of(hnn::OptionValue(std::vector<std::string>{})) == hnn::OptionType::kStringList);
 }

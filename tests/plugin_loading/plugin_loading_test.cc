@@ -109,7 +109,7 @@ TEST_CASE("a duplicate name is an error naming both files, and the second librar
       loader.load_library(HNN_FIXTURE_DUPLICATE),
       doctest::Contains("system 'fixture_oscillator' is registered twice: by " HNN_FIXTURE_GOOD
                         " and by " HNN_FIXTURE_DUPLICATE),
-      hnn::PluginError);
+      hnn::PluginLoadError);
   CHECK(registry.find(hnn::PluginKind::kIntegrator, "fixture_unique_name") == nullptr);
   CHECK(registry.find(hnn::PluginKind::kSystem, "fixture_oscillator")->source == HNN_FIXTURE_GOOD);
   CHECK_FALSE(is_loaded(HNN_FIXTURE_DUPLICATE));
@@ -123,7 +123,41 @@ TEST_CASE("load_directory loads what it can and reports every failure") {
   CHECK(registry.find(hnn::PluginKind::kModel, "fixture_quadratic") != nullptr);
   const auto missing = loader.load_directory("/nonexistent/folder");
   REQUIRE(missing.size() == 1);
-  CHECK(missing[0] == "plugin folder /nonexistent/folder: no such folder");
+  CHECK(missing[0].kind == hnn::PluginProblemKind::kNoSuchFolder);
+  CHECK(missing[0].file == "/nonexistent/folder");
+  CHECK(missing[0].message == "plugin folder /nonexistent/folder: no such folder");
+}
+
+TEST_CASE("every problem has a kind, the file, and the message of the PluginLoadError") {
+  const auto problem_of = [](const std::string& path, bool after_good = false) {
+    hnn::Registry registry;
+    hnn::PluginLoader loader(registry);
+    if (after_good) loader.load_library(HNN_FIXTURE_GOOD);
+    const auto problems = loader.load_path(path);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].file == path);
+    try {
+      loader.load_library(path);
+      FAIL("load_library did not throw");
+    } catch (const hnn::PluginLoadError& error) {
+      CHECK(error.problem().kind == problems[0].kind);
+      CHECK(error.what() == problems[0].message);
+    }
+    return problems[0];
+  };
+  using Kind = hnn::PluginProblemKind;
+  CHECK(problem_of("/nonexistent/plugin.so").kind == Kind::kNoSuchFile);
+  CHECK(problem_of(HNN_FIXTURE_NOT_A_PLUGIN).kind == Kind::kNotAPlugin);
+  CHECK(problem_of(HNN_CONFIG_FIXTURES "/valid.yaml").kind == Kind::kNotAPlugin);
+  CHECK(problem_of(HNN_FIXTURE_WRONG_ABI).kind == Kind::kAbiMismatch);
+  CHECK(problem_of(HNN_FIXTURE_WRONG_TAG).kind == Kind::kBuildTagMismatch);
+  CHECK(problem_of(HNN_FIXTURE_THROWING).kind == Kind::kRegistrationFailed);
+  const auto duplicate = problem_of(HNN_FIXTURE_DUPLICATE, /*after_good=*/true);
+  CHECK(duplicate.kind == Kind::kDuplicateName);
+  CHECK(duplicate.message.find("system 'fixture_oscillator' is registered twice") !=
+        std::string::npos);
+  CHECK(hnn::to_string(Kind::kDuplicateName) == "duplicate name");
+  CHECK(hnn::to_string(Kind::kAbiMismatch) == "ABI mismatch");
 }
 
 TEST_CASE("lifetime: a library is unloaded only after the last object from it is gone") {

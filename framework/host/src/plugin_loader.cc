@@ -35,7 +35,40 @@ bool exports_plugin_entry(const fs::path& file, std::string* problem) {
   }
 }
 
+[[noreturn]] void fail(const std::string& file, PluginProblemKind kind, std::string message) {
+  throw PluginLoadError(PluginProblem{kind, file, std::move(message)});
+}
+
 }  // namespace
+
+std::string to_string(PluginProblemKind kind) {
+  switch (kind) {
+    case PluginProblemKind::kNoSuchFile:
+      return "no such file";
+    case PluginProblemKind::kNoSuchFolder:
+      return "no such folder";
+    case PluginProblemKind::kNotAPlugin:
+      return "not a plugin";
+    case PluginProblemKind::kCannotLoad:
+      return "cannot load";
+    case PluginProblemKind::kAbiMismatch:
+      return "ABI mismatch";
+    case PluginProblemKind::kBuildTagMismatch:
+      return "build-tag mismatch";
+    case PluginProblemKind::kNoRegistration:
+      return "no registration function";
+    case PluginProblemKind::kRegistrationFailed:
+      return "registration failed";
+    case PluginProblemKind::kDuplicateName:
+      return "duplicate name";
+  }
+  return "unknown";
+}
+
+PluginLoadError::PluginLoadError(PluginProblem problem)
+    : PluginError(problem.message), problem_(std::move(problem)) {}
+
+PluginLoadError::~PluginLoadError() = default;
 
 std::string PluginLoader::host_build_tag() { return HNN_BUILD_TAG; }
 
@@ -43,7 +76,7 @@ void PluginLoader::load_library(const fs::path& file) {
   const std::string name = file.string();
   std::error_code error_code;
   if (!fs::is_regular_file(file, error_code)) {
-    throw PluginError("plugin " + name + ": no such file");
+    fail(name, PluginProblemKind::kNoSuchFile, "plugin " + name + ": no such file");
   }
   std::string problem;
   if (!exports_plugin_entry(file, &problem)) {
@@ -51,7 +84,8 @@ void PluginLoader::load_library(const fs::path& file) {
       problem = std::string("it does not export the entry '") + kEntrySymbol +
                 "' (build it with hnn_add_plugin() and the HNN_PLUGIN macro)";
     }
-    throw PluginError("plugin " + name + " is not an hnn plugin: " + problem);
+    fail(name, PluginProblemKind::kNotAPlugin,
+         "plugin " + name + " is not an hnn plugin: " + problem);
   }
 
   std::shared_ptr<boost::dll::shared_library> library;
@@ -59,81 +93,96 @@ void PluginLoader::load_library(const fs::path& file) {
     library = std::make_shared<boost::dll::shared_library>(
         file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& error) {
-    throw PluginError("plugin " + name + " could not be loaded: " + error.what());
+    fail(name, PluginProblemKind::kCannotLoad,
+         "plugin " + name + " could not be loaded: " + error.what());
   }
   if (!library->has(kEntrySymbol)) {
-    throw PluginError("plugin " + name + " is not an hnn plugin: it does not export '" +
-                      std::string(kEntrySymbol) + "'");
+    fail(name, PluginProblemKind::kNotAPlugin,
+         "plugin " + name + " is not an hnn plugin: it does not export '" +
+             std::string(kEntrySymbol) + "'");
   }
   const auto* descriptor =
       static_cast<const PluginDescriptor*>(library->get<const void*>(kEntrySymbol));
   if (descriptor == nullptr) {
-    throw PluginError("plugin " + name + ": its entry '" + std::string(kEntrySymbol) + "' is null");
+    fail(name, PluginProblemKind::kNoRegistration,
+         "plugin " + name + ": its entry '" + std::string(kEntrySymbol) + "' is null");
   }
   // Only the first member is read before the ABI version is known to match.
   if (descriptor->abi_version != kPluginAbiVersion) {
-    throw PluginError("plugin " + name + " was built for plugin ABI version " +
-                      std::to_string(descriptor->abi_version) + ", this hnn-host (" + kVersion +
-                      ") needs version " + std::to_string(kPluginAbiVersion) +
-                      ": rebuild the plugin against this hnn SDK");
+    fail(name, PluginProblemKind::kAbiMismatch,
+         "plugin " + name + " was built for plugin ABI version " +
+             std::to_string(descriptor->abi_version) + ", this hnn-host (" + kVersion +
+             ") needs version " + std::to_string(kPluginAbiVersion) +
+             ": rebuild the plugin against this hnn SDK");
   }
   const std::string plugin_tag = descriptor->build_tag ? descriptor->build_tag : "";
   if (plugin_tag != host_build_tag()) {
-    throw PluginError("plugin " + name + " was built with '" + plugin_tag +
-                      "' but this hnn-host with '" + host_build_tag() +
-                      "': rebuild the plugin with hnn_add_plugin() from this hnn SDK, with the "
-                      "same compiler and Eigen settings");
+    fail(name, PluginProblemKind::kBuildTagMismatch,
+         "plugin " + name + " was built with '" + plugin_tag + "' but this hnn-host with '" +
+             host_build_tag() +
+             "': rebuild the plugin with hnn_add_plugin() from this hnn SDK, with the "
+             "same compiler and Eigen settings");
   }
   const std::string plugin_name = descriptor->name ? descriptor->name : "(unnamed)";
   if (descriptor->register_plugin == nullptr) {
-    throw PluginError("plugin '" + plugin_name + "' (" + name + ") has no registration function");
+    fail(name, PluginProblemKind::kNoRegistration,
+         "plugin '" + plugin_name + "' (" + name + ") has no registration function");
   }
 
   registry_.begin_source(name, library);
+  const std::string registering =
+      "plugin '" + plugin_name + "' (" + name + ") failed while registering";
   try {
     descriptor->register_plugin(registry_);
+  } catch (const DuplicateNameError& error) {
+    // A symbolic function's name registered twice by the library itself (other duplicate
+    // names are found by the commit).
+    registry_.abandon_source();
+    fail(name, PluginProblemKind::kDuplicateName, registering + ": " + error.what());
   } catch (const std::exception& error) {
     registry_.abandon_source();
-    throw PluginError("plugin '" + plugin_name + "' (" + name +
-                      ") failed while registering: " + error.what());
+    fail(name, PluginProblemKind::kRegistrationFailed, registering + ": " + error.what());
   } catch (...) {
     registry_.abandon_source();
-    throw PluginError("plugin '" + plugin_name + "' (" + name +
-                      ") failed while registering with an unknown exception");
+    fail(name, PluginProblemKind::kRegistrationFailed, registering + " with an unknown exception");
   }
-  registry_.commit_source();  // throws PluginError for a duplicate name, registry unchanged
+  try {
+    registry_.commit_source();  // registry unchanged when it throws
+  } catch (const DuplicateNameError& error) {
+    fail(name, PluginProblemKind::kDuplicateName, error.what());
+  }
   loaded_files_.push_back(name);
 }
 
-std::vector<std::string> PluginLoader::load_directory(const fs::path& directory) {
-  std::vector<std::string> problems;
+std::vector<PluginProblem> PluginLoader::load_directory(const fs::path& directory) {
   std::error_code error_code;
   if (!fs::is_directory(directory, error_code)) {
-    problems.push_back("plugin folder " + directory.string() + ": no such folder");
-    return problems;
+    return {PluginProblem{PluginProblemKind::kNoSuchFolder, directory.string(),
+                          "plugin folder " + directory.string() + ": no such folder"}};
   }
   std::vector<fs::path> files;
   for (const auto& item : fs::directory_iterator(directory, error_code)) {
     if (item.is_regular_file() && is_shared_library(item.path())) files.push_back(item.path());
   }
   std::sort(files.begin(), files.end());
+  std::vector<PluginProblem> problems;
   for (const auto& file : files) {
     try {
       load_library(file);
-    } catch (const Error& error) {
-      problems.push_back(error.what());
+    } catch (const PluginLoadError& error) {
+      problems.push_back(error.problem());
     }
   }
   return problems;
 }
 
-std::vector<std::string> PluginLoader::load_path(const fs::path& path) {
+std::vector<PluginProblem> PluginLoader::load_path(const fs::path& path) {
   std::error_code error_code;
   if (fs::is_directory(path, error_code)) return load_directory(path);
   try {
     load_library(path);
-  } catch (const Error& error) {
-    return {error.what()};
+  } catch (const PluginLoadError& error) {
+    return {error.problem()};
   }
   return {};
 }

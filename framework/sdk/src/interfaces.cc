@@ -13,6 +13,8 @@ namespace hnn {
 Error::~Error() = default;
 ConfigError::~ConfigError() = default;
 PluginError::~PluginError() = default;
+DuplicateNameError::~DuplicateNameError() = default;
+RunError::~RunError() = default;
 NotImplementedError::~NotImplementedError() = default;
 
 Model::~Model() = default;

@@ -44,6 +44,17 @@ std::string format_list(const std::vector<T>& values, std::string (*format)(cons
   return out + "]";
 }
 
+// "2 elements", "at least 1 element", or "" without a length restriction.
+std::string describe_length(std::optional<std::size_t> min_length,
+                            std::optional<std::size_t> max_length) {
+  const auto elements = [](std::size_t n) {
+    return std::to_string(n) + " element" + (n == 1 ? "" : "s");
+  };
+  if (min_length && max_length && *min_length == *max_length) return elements(*min_length);
+  if (min_length) return "at least " + elements(*min_length);
+  return "";
+}
+
 bool is_list(OptionType type) {
   return type == OptionType::kIntegerList || type == OptionType::kRealList ||
          type == OptionType::kStringList;
@@ -193,11 +204,8 @@ std::string Option::describe_range() const {
     for (std::size_t i = 0; i < choices_.size(); ++i) text += (i ? ", " : "") + choices_[i];
     parts.push_back(text);
   }
-  if (min_length_ && max_length_ && *min_length_ == *max_length_) {
-    parts.push_back(std::to_string(*min_length_) + " element" + (*min_length_ == 1 ? "" : "s"));
-  } else if (min_length_) {
-    parts.push_back("at least " + std::to_string(*min_length_) + " element" +
-                    (*min_length_ == 1 ? "" : "s"));
+  if (const std::string length = describe_length(min_length_, max_length_); !length.empty()) {
+    parts.push_back(length);
   }
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
@@ -238,7 +246,7 @@ std::string Option::check(const OptionValue& value, std::size_t* bad_element) co
   }
   const std::string each = is_list(type_) ? "every element " : "";
   if ((min_length_ && size < *min_length_) || (max_length_ && size > *max_length_)) {
-    return "must have " + describe_range();
+    return "must have " + describe_length(min_length_, max_length_);
   }
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     const double number = numbers[i];

@@ -1,6 +1,7 @@
 #include "hnn/registry.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "hnn/error.h"
 
@@ -69,8 +70,9 @@ void Registry::add(PluginKind kind, std::string name, std::string description, O
   }
   auto key = std::make_pair(kind, entry.info.name);
   if (const auto it = entries_.find(key); it != entries_.end()) {
-    throw PluginError(to_string(kind) + " '" + entry.info.name + "' is registered twice: by " +
-                      it->second.info.source + " and by " + entry.info.source);
+    throw DuplicateNameError(to_string(kind) + " '" + entry.info.name +
+                             "' is registered twice: by " + it->second.info.source + " and by " +
+                             entry.info.source);
   }
   entries_.emplace(std::move(key), std::move(entry));
 }
@@ -110,11 +112,12 @@ void Registry::add_symbolic_function(SymbolicFunctionDefinition function) {
   const bool taken_in_source =
       in_source_ && std::any_of(pending_functions_.begin(), pending_functions_.end(),
                                 [&](const auto& f) { return f.name == function.name; });
-  if (taken_in_source) throw PluginError(where + ": the name is registered twice by it");
+  if (taken_in_source) throw DuplicateNameError(where + ": the name is registered twice by it");
   if (!in_source_) {
     if (const auto it = function_sources_.find(function.name); it != function_sources_.end()) {
-      throw PluginError("symbolic function '" + function.name + "' is registered twice: by " +
-                        it->second + " and by " + pending_source_);
+      throw DuplicateNameError("symbolic function '" + function.name +
+                               "' is registered twice: by " + it->second + " and by " +
+                               pending_source_);
     }
     function_sources_[function.name] = pending_source_;
     functions_.push_back(std::move(function));
@@ -150,7 +153,7 @@ void Registry::commit_source() {
           (taken_here ? info.source : it->second.info.source) + " and by " + info.source +
           " (remove one of the libraries from the plugin path)";
       abandon_source();  // invalidates `info`
-      throw PluginError(message);
+      throw DuplicateNameError(message);
     }
   }
   for (const auto& function : pending_functions_) {
@@ -161,7 +164,7 @@ void Registry::commit_source() {
                                   " (remove one of the libraries from the "
                                   "plugin path)";
       abandon_source();
-      throw PluginError(message);
+      throw DuplicateNameError(message);
     }
   }
   for (auto& function : pending_functions_) {
@@ -226,11 +229,15 @@ std::shared_ptr<Interface> Registry::create(PluginKind kind, std::string_view na
   try {
     object = factory(options);
   } catch (const std::exception& error) {
-    throw PluginError(to_string(kind) + " '" + found.info.name + "' (" + found.info.source +
-                      ") failed to construct: " + error.what());
+    // Nested: a caller can reach the factory's own exception, by type, with
+    // std::rethrow_if_nested.
+    std::throw_with_nested(PluginError(to_string(kind) + " '" + found.info.name + "' (" +
+                                       found.info.source +
+                                       ") failed to construct: " + error.what()));
   } catch (...) {
-    throw PluginError(to_string(kind) + " '" + found.info.name + "' (" + found.info.source +
-                      ") failed to construct with an unknown exception");
+    std::throw_with_nested(PluginError(to_string(kind) + " '" + found.info.name + "' (" +
+                                       found.info.source +
+                                       ") failed to construct with an unknown exception"));
   }
   if (!object) {
     throw PluginError(to_string(kind) + " '" + found.info.name + "' (" + found.info.source +

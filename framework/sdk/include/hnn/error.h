@@ -35,6 +35,25 @@ class PluginError : public Error {
   ~PluginError() override;
 };
 
+// A name was registered twice for one kind (or one symbolic function name twice): by two
+// libraries, or twice by one. The message names both sources. Thrown by the Registry;
+// a host treats it as an error wherever the library came from, since which of the two
+// registrations should win cannot be guessed.
+class DuplicateNameError : public PluginError {
+ public:
+  using PluginError::PluginError;
+  ~DuplicateNameError() override;
+};
+
+// The run of a pipeline that passed validation failed (data generation, training,
+// evaluation, or writing its results). The message says what failed. A refusal for a
+// configuration reason during the run is a ConfigError instead.
+class RunError : public Error {
+ public:
+  using Error::Error;
+  ~RunError() override;
+};
+
 // An optional capability was asked of an object that does not have it (pagmo style: the
 // message names the type and the capability, instead of a silent default).
 class NotImplementedError : public Error {

@@ -15,7 +15,8 @@
 //   }
 //
 // Names are unique across all plugins of one kind. A registration of a name that is
-// already taken fails the whole library that made it, with a PluginError naming both files.
+// already taken fails the whole library that made it, with a DuplicateNameError (a
+// PluginError) naming both files.
 // Not thread-safe.
 #ifndef HNN_REGISTRY_H_
 #define HNN_REGISTRY_H_
@@ -67,7 +68,8 @@ class Registry {
 
   // Registration, called by plugins. `name` is a lower-case identifier ([a-z0-9_]+).
   // Throws PluginError for an invalid name or a schema that uses a key the host reads
-  // itself in a plugin section (`plugin`, `training`, `checkpoint`, `symbolic`).
+  // itself in a plugin section (`plugin`, `training`, `checkpoint`, `symbolic`), and
+  // DuplicateNameError for a name already taken outside begin_source()/commit_source().
   void add_model(std::string name, std::string description, OptionSchema schema,
                  Factory<Model> factory);
   void add_system(std::string name, std::string description, OptionSchema schema,
@@ -79,10 +81,11 @@ class Registry {
 
   // Adds a function to the library of symbolic regression (hnn/symbolic_function.h),
   // selectable by name in a pipeline's `symbolic.functions`. A function registered from a
-  // plugin keeps that plugin loaded. Throws PluginError for an incomplete entry or a name
-  // that is taken (by pykan's functions or another plugin; for a plugin, when its
-  // registration is committed). Whether `formula` reads is checked by the host when it
-  // builds a run's library (hnn::symbolic::SymbolicFunctionLibrary::with_registered).
+  // plugin keeps that plugin loaded. Throws PluginError for an incomplete entry and
+  // DuplicateNameError for a name that is taken (by pykan's functions or another plugin,
+  // when the registration is committed; by the same plugin, at once). Whether `formula` reads is
+  // checked by the host when it builds a run's library
+  // (hnn::symbolic::SymbolicFunctionLibrary::with_registered).
   void add_symbolic_function(SymbolicFunctionDefinition function);
   // The registered functions in registration order (pykan's 24 built-in ones are not here:
   // the symbolic library adds them).
@@ -95,7 +98,8 @@ class Registry {
   std::vector<std::string> names(PluginKind kind) const;
 
   // Creation. `options` must have been validated against the plugin's schema. Throws
-  // PluginError for an unknown name or when the factory throws or returns null.
+  // PluginError for an unknown name or when the factory throws or returns null; when the
+  // factory threw, the PluginError nests its exception (std::rethrow_if_nested reaches it).
   std::shared_ptr<Model> create_model(std::string_view name, const Options& options) const;
   std::shared_ptr<System> create_system(std::string_view name, const Options& options) const;
   std::shared_ptr<Optimizer> create_optimizer(std::string_view name, const Options& options) const;
@@ -104,8 +108,9 @@ class Registry {
 
   // Loader support (host side). Registrations made between begin_source() and
   // commit_source() are attributed to `source`, keep `library` alive, and become visible
-  // only when commit_source() succeeds; it throws PluginError (naming both files) when a
-  // name is taken, and then nothing of the source is kept. abandon_source() drops them.
+  // only when commit_source() succeeds; it throws DuplicateNameError (naming both files)
+  // when a name is taken, and then nothing of the source is kept. abandon_source() drops
+  // them.
   void begin_source(std::string source, std::shared_ptr<const void> library);
   void commit_source();
   void abandon_source();

@@ -2,10 +2,11 @@
 //
 // Loading a library: check that it exports the `hnn_plugin` descriptor (without running
 // it), read the descriptor's ABI version and build tag and compare them with the host's,
-// then call its registration function inside try/catch. Every failure is a PluginError
-// naming the file and what to do; a library that fails leaves the registry as it was and
-// the host fully usable. The library stays loaded while the registry or any object made
-// from it lives.
+// then call its registration function inside try/catch. Every failure is a PluginProblem
+// of a kind (not found, not a plugin, ABI mismatch, ...) with a message naming the file and
+// what to do; the host decides from the kind whether it is an error or a warning. A
+// library that fails leaves the registry as it was and the host fully usable. The library
+// stays loaded while the registry or any object made from it lives.
 #ifndef HNN_HOST_PLUGIN_LOADER_H_
 #define HNN_HOST_PLUGIN_LOADER_H_
 
@@ -13,24 +14,59 @@
 #include <string>
 #include <vector>
 
+#include "hnn/error.h"
 #include "hnn/registry.h"
 
 namespace hnn {
+
+// Why a plugin library (or folder) could not be loaded.
+enum class PluginProblemKind {
+  kNoSuchFile,          // the file does not exist
+  kNoSuchFolder,        // a plugin folder does not exist
+  kNotAPlugin,          // not a shared library this host can read, or no `hnn_plugin` entry
+  kCannotLoad,          // the dynamic linker refused it (e.g. a missing dependency)
+  kAbiMismatch,         // built for another plugin ABI version
+  kBuildTagMismatch,    // built with another compiler, standard library or Eigen settings
+  kNoRegistration,      // its entry is null or has no registration function
+  kRegistrationFailed,  // its registration function threw
+  kDuplicateName,       // it registers a name that is taken (DuplicateNameError)
+};
+
+// "no such file", "not a plugin", "ABI mismatch", ... (for logs and tests).
+std::string to_string(PluginProblemKind kind);
+
+// One library or folder that failed to load.
+struct PluginProblem {
+  PluginProblemKind kind;
+  std::string file;     // the library or folder, as given
+  std::string message;  // complete for the user: names the file, the cause and the remedy
+};
+
+// Thrown by PluginLoader::load_library: a PluginError that carries the typed problem.
+class PluginLoadError : public PluginError {
+ public:
+  explicit PluginLoadError(PluginProblem problem);
+  ~PluginLoadError() override;
+  const PluginProblem& problem() const { return problem_; }
+
+ private:
+  PluginProblem problem_;
+};
 
 class PluginLoader {
  public:
   explicit PluginLoader(Registry& registry) : registry_(registry) {}
 
-  // Loads one plugin library. Throws PluginError.
+  // Loads one plugin library. Throws PluginLoadError; the registry is then unchanged.
   void load_library(const std::filesystem::path& file);
 
   // Loads every shared library (*.so) in `directory`, in file-name order. Returns one
-  // message per library that failed; the others are loaded. A missing directory is an
-  // error message too.
-  std::vector<std::string> load_directory(const std::filesystem::path& directory);
+  // problem per library that failed; the others are loaded. A missing directory is a
+  // problem too (kNoSuchFolder).
+  std::vector<PluginProblem> load_directory(const std::filesystem::path& directory);
 
-  // Loads a file or every library of a directory.
-  std::vector<std::string> load_path(const std::filesystem::path& path);
+  // Loads a file or every library of a directory; returns the problems as load_directory.
+  std::vector<PluginProblem> load_path(const std::filesystem::path& path);
 
   // The build tag of this host (HNN_BUILD_TAG as compiled into libhnn).
   static std::string host_build_tag();
