@@ -8,7 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "hnn/host/run_summary_reader.h"
+#include "hnn/host/run_summary_writer.h"
 #include "host_run.h"
+#include "run_summary_keys.h"
 
 namespace fs = std::filesystem;
 using hnn::testing::host;
@@ -220,4 +223,14 @@ TEST_CASE("minibatch training and the HNN paper's energy metric") {
   CHECK(hnn["error"].as<double>() >= 0);
   // The paper's ordering: the HNN conserves the true energy better than the baseline.
   CHECK(hnn["mean"].as<double>() < baseline["mean"].as<double>());
+  // The one reader gives the same, and the one writer gives back the file, all documented.
+  std::ifstream stream(run / "summary.yaml", std::ios::binary);
+  std::stringstream text;
+  text << stream.rdbuf();
+  const hnn::RunSummary summary = hnn::read_run_summary(run / "summary.yaml");
+  REQUIRE(summary.models[0].energy_trials.has_value());
+  CHECK(summary.models[0].energy_trials->trials == 10);
+  CHECK(summary.models[0].energy_trials->mean == hnn["mean"].as<double>());
+  CHECK(hnn::format_run_summary(summary) == text.str());
+  CHECK(hnn::testing::undocumented_summary_keys(text.str()) == std::vector<std::string>{});
 }

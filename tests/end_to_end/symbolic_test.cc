@@ -9,10 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "hnn/host/run_summary_reader.h"
+#include "hnn/host/run_summary_writer.h"
 #include "hnn/symbolic/formula.h"
 #include "hnn/symbolic/network_file.h"
 
 #include "host_run.h"
+#include "run_summary_keys.h"
 
 namespace fs = std::filesystem;
 using hnn::testing::host;
@@ -176,4 +179,21 @@ TEST_CASE("rollout: rounded evaluates the printed formula, with its own losses")
   // 1.00 q^2 + 1.00 p^2 + const is the spring's H exactly.
   CHECK(printed["final_train_loss"].as<double>() < 1e-20);
   CHECK(printed["trajectory_mse"]["max"].as<double>() < 1e-20);
+}
+
+TEST_CASE("summary.yaml reads into a RunSummary that writes back byte for byte, all documented") {
+  std::ifstream stream(run() / "summary.yaml", std::ios::binary);
+  std::stringstream text;
+  text << stream.rdbuf();
+  const hnn::RunSummary summary = hnn::read_run_summary(run() / "summary.yaml");
+  CHECK(summary.schema_version == hnn::kRunSummarySchemaVersion);
+  REQUIRE(summary.model_names() ==
+          std::vector<std::string>{"kan", "kan_l1", "kan_symbolic", "kan_l1_symbolic"});
+  const hnn::ModelSummary& kan_l1 = summary.models[1];
+  REQUIRE(kan_l1.symbolic.has_value());
+  CHECK(kan_l1.symbolic->edges.size() == 4);
+  CHECK(kan_l1.symbolic->refinement.has_value());
+  CHECK(kan_l1.symbolic->verification.has_value());
+  CHECK(hnn::format_run_summary(summary) == text.str());
+  CHECK(hnn::testing::undocumented_summary_keys(text.str()) == std::vector<std::string>{});
 }

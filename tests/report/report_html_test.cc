@@ -17,7 +17,7 @@ TEST_CASE("render_report_html: results, formulas, figures, notes and the pipelin
   run.summary.pipeline = "x&y";
   run.summary.system = "spring_mass";
   run.summary.exact_hamiltonian = "q^2 + p^2";
-  hnn::report::ModelSummary model;
+  hnn::ModelSummary model;
   model.name = "<script>alert(1)</script>";
   model.plugin = "kan";
   model.parameters = 35;
@@ -28,11 +28,12 @@ TEST_CASE("render_report_html: results, formulas, figures, notes and the pipelin
   model.final_train_loss = 1.234567e-9;
   model.final_test_loss = 2.5e-9;
   model.training_seconds = 0.25;
-  model.trajectory_mse = hnn::report::ErrorStatistics{1e-6, 3e-6, 2e-6};
+  model.trajectory_mse = hnn::TrajectoryErrors{1e-6, 3e-6, 2e-6};
   model.energy_drift_max = 4e-5;
-  model.formulas.push_back({"F2", "1.00*q^2 + p^2 < 2 & more", "q^{2} + p^{2}", ""});
+  model.symbolic.emplace().formulas.push_back(
+      {"F2", "1.00*q^2 + p^2 < 2 & more", "", "q^{2} + p^{2}"});
   run.summary.models.push_back(model);
-  hnn::report::ModelSummary untrained;
+  hnn::ModelSummary untrained;
   untrained.name = "b";
   untrained.rollout_error = "diverged at t = 3";
   run.summary.models.push_back(untrained);
@@ -70,7 +71,7 @@ TEST_CASE("render_report_html: results, formulas, figures, notes and the pipelin
 
 TEST_CASE("render_report_html without formulas has no formula section") {
   hnn::report::RunFolder run;
-  hnn::report::ModelSummary model;
+  hnn::ModelSummary model;
   model.name = "m";
   run.summary.models.push_back(model);
   const std::string html = hnn::report::render_report_html(run, {}, "t");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hnn/host/run_summary_reader.h"
 #include "hnn/report/csv_table.h"
 #include "hnn/report/run_folder.h"
 #include "hnn/report/run_folder_error.h"
@@ -60,11 +61,11 @@ TEST_CASE("CsvTable rejects malformed files with the line") {
 }
 
 TEST_CASE("read_run_summary: models in file order, metrics, formulas") {
-  const auto summary = hnn::report::read_run_summary(kFixture / "summary.yaml");
+  const auto summary = hnn::read_run_summary(kFixture / "summary.yaml");
   CHECK(summary.pipeline == "spring_kan");
   CHECK(summary.exact_hamiltonian == "q^2 + p^2");
-  CHECK(summary.evaluated);
-  CHECK(summary.train_samples == 750);
+  CHECK(summary.evaluated());
+  CHECK(summary.data.train_samples == 750);
   REQUIRE(summary.model_names() == std::vector<std::string>{"kan", "kan_l1"});
   const auto& kan = summary.models[0];
   CHECK(kan.parameters == 35);
@@ -73,16 +74,17 @@ TEST_CASE("read_run_summary: models in file order, metrics, formulas") {
   CHECK(kan.final_test_loss == doctest::Approx(1.3857834556155549e-09).epsilon(1e-12));
   REQUIRE(kan.trajectory_mse.has_value());
   CHECK(kan.trajectory_mse->final == doctest::Approx(8.843728961936812e-06));
-  REQUIRE(kan.formulas.size() == 1);
-  CHECK(kan.formulas[0].output == "F2");
-  CHECK(kan.formulas[0].text == "1.00*q^2 + 1.00*p^2 + 1.08");
-  REQUIRE(kan.verification.has_value());
-  CHECK(kan.verification->hamiltonian_output == "F2");
-  CHECK(kan.verification->field_relative_error == 2.5e-5);
-  CHECK(kan.verification->tolerance == 0.01);
-  CHECK(kan.verification->exact);
-  CHECK(kan.formulas[0].latex == "1.00 q^{2} + 1.00 p^{2} + 1.08");
-  CHECK(summary.models[1].formulas.empty());
+  REQUIRE(kan.symbolic.has_value());
+  REQUIRE(kan.symbolic->formulas.size() == 1);
+  CHECK(kan.symbolic->formulas[0].output == "F2");
+  CHECK(kan.symbolic->formulas[0].text == "1.00*q^2 + 1.00*p^2 + 1.08");
+  REQUIRE(kan.symbolic->verification.has_value());
+  CHECK(kan.symbolic->hamiltonian_output == "F2");
+  CHECK(kan.symbolic->verification->field_relative_error == 2.5e-5);
+  CHECK(kan.symbolic->verification->tolerance == 0.01);
+  CHECK(kan.symbolic->verification->exact);
+  CHECK(kan.symbolic->formulas[0].latex == "1.00 q^{2} + 1.00 p^{2} + 1.08");
+  CHECK_FALSE(summary.models[1].symbolic.has_value());
   CHECK(summary.models[1].termination == "converged");
 }
 
@@ -90,15 +92,15 @@ TEST_CASE("read_run_summary names the file, line and key of a bad value") {
   const auto directory = report_scratch("bad_summary");
   write_text(directory / "summary.yaml",
              "pipeline: x\nmodels:\n  m:\n    plugin: mlp\n    parameters: many\n");
-  CHECK_THROWS_WITH_AS(hnn::report::read_run_summary(directory / "summary.yaml"),
+  CHECK_THROWS_WITH_AS(hnn::read_run_summary(directory / "summary.yaml"),
                        doctest::Contains("summary.yaml:5:17: error: models.m.parameters: expected "
                                          "an integer, found 'many'"),
                        RunFolderError);
   write_text(directory / "summary.yaml", "pipeline: x\n");
-  CHECK_THROWS_WITH_AS(hnn::report::read_run_summary(directory / "summary.yaml"),
+  CHECK_THROWS_WITH_AS(hnn::read_run_summary(directory / "summary.yaml"),
                        doctest::Contains("error: models: missing"), RunFolderError);
   write_text(directory / "summary.yaml", "models: [unclosed\n");
-  CHECK_THROWS_WITH_AS(hnn::report::read_run_summary(directory / "summary.yaml"),
+  CHECK_THROWS_WITH_AS(hnn::read_run_summary(directory / "summary.yaml"),
                        doctest::Contains("summary.yaml:2:1: error: not valid YAML"),
                        RunFolderError);
 }

@@ -16,6 +16,7 @@
 #include "hnn/host/pipeline_config.h"
 #include "hnn/host/pipeline_runner.h"
 #include "hnn/host/progress.h"
+#include "hnn/host/run_summary.h"
 #include "hnn/model.h"
 #include "hnn/objective.h"
 #include "hnn/optimizer.h"
@@ -41,10 +42,6 @@ struct HistoryRow {
   std::optional<double> test_loss;
   double penalty;
   double seconds;
-};
-
-struct TrajectoryErrors {
-  double mean = 0, max = 0, final = 0;
 };
 
 struct StageResult {
@@ -73,7 +70,7 @@ struct ModelResult {
   double energy_drift_max = 0;
   std::string rollout_error;
   std::vector<double> trial_energy_errors;  // per energy trial; NaN when the rollout failed
-  std::string symbolic_summary;             // the `symbolic:` block of summary.yaml, "" when none
+  std::optional<SymbolicSummary> symbolic;  // the symbolic stage's part of the summary
 };
 
 // The objective for one model and one split, as the training settings say (hnn or

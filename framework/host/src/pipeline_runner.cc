@@ -14,6 +14,7 @@
 #include "hnn/hamiltonian_objective.h"
 #include "hnn/host/checkpoint.h"
 #include "hnn/host/progress.h"
+#include "hnn/host/run_summary_writer.h"
 #include "hnn/internal/objective_terms.h"
 #include "hnn/random.h"
 #include "hnn/trajectory_dataset.h"
@@ -181,11 +182,6 @@ void write_history_csv(const fs::path& file, const std::vector<ModelResult>& res
     }
   }
   write_file_atomically(file, out.str());
-}
-
-std::string yaml_errors(const TrajectoryErrors& errors) {
-  return "{mean: " + real(errors.mean) + ", max: " + real(errors.max) +
-         ", final: " + real(errors.final) + "}";
 }
 
 // Refuses a non-empty run folder without --force, creates it, writes the resolved pipeline.
@@ -527,7 +523,7 @@ void run_energy_trials(const Options& evaluation, const System& system,
 
 // Mean of the trials and the paper's error bar: the standard deviation of the means of 5
 // consecutive groups, over sqrt(5) (hnn.md 6.3).
-std::string yaml_energy_trials(const std::vector<double>& errors) {
+EnergyTrialsSummary summarize_energy_trials(const std::vector<double>& errors) {
   const std::size_t n = errors.size();
   double mean = 0;
   for (double e : errors) mean += e;
@@ -548,15 +544,14 @@ std::string yaml_energy_trials(const std::vector<double>& errors) {
     for (double m : group_means) variance += (m - group_mean) * (m - group_mean);
     spread = std::sqrt(variance / double(kGroups)) / std::sqrt(double(kGroups));
   }
-  return "{trials: " + std::to_string(n) + ", mean: " + real(mean) + ", error: " + real(spread) +
-         "}";
+  return {long(n), mean, spread};
 }
 
 // Rolls out the truth, the reference and every model, writes trajectories.csv and returns
-// the summary's `truth:` line.
-std::string evaluate(const PipelineConfig& config, const Registry& registry, const System& system,
-                     std::vector<ModelResult>& results, const fs::path& directory,
-                     std::ostream& log) {
+// the summary's `truth:` part.
+TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, const System& system,
+                      std::vector<ModelResult>& results, const fs::path& directory,
+                      std::ostream& log) {
   const int d = system.state_dimension();
   const auto& initial = config.evaluation.reals("initial_state");
   if (int(initial.size()) != d) {
@@ -587,60 +582,55 @@ std::string evaluate(const PipelineConfig& config, const Registry& registry, con
   }
   write_trajectories_csv(directory / "trajectories.csv", system.coordinate_names(), times, truth,
                          truth_energy, reference, reference_energy, results);
-  std::ostringstream line;
-  line << "truth: {integrator: " << format_option_value(config.evaluation_integrator.plugin)
-       << ", energy_drift_max: " << real(max_drift(truth_energy))
-       << ", reference_integrator: " << format_option_value(config.reference_integrator.plugin)
-       << ", reference_energy_drift_max: " << real(max_drift(reference_energy))
-       << ", truth_vs_reference_mse: " << yaml_errors(compare(truth, reference)) << "}\n";
-  return line.str();
+  return {config.evaluation_integrator.plugin, max_drift(truth_energy),
+          config.reference_integrator.plugin, max_drift(reference_energy),
+          compare(truth, reference)};
 }
 
-void write_model_summary(std::ostream& summary, const ModelResult& result, bool evaluated) {
+// The summary of one model: what it is, how it was trained and, when `evaluated`, how its
+// rollout compares.
+ModelSummary model_summary(const ModelResult& result, bool evaluated) {
   const ModelConfig& m = *result.config;
-  summary << "  " << m.name << ":\n";
-  summary << "    plugin: " << format_option_value(m.model.plugin) << "\n";
-  summary << "    description: " << format_option_value(result.model->name()) << "\n";
-  summary << "    parameters: " << result.model->parameter_count() << "\n";
-  summary << "    objective: " << format_option_value(result.objective) << "\n";
-  summary << "    trained: " << (result.trained ? "true" : "false") << "\n";
-  summary << "    epochs: " << result.epochs_trained << "\n";
-  summary << "    total_epochs: " << result.epochs_before + result.epochs_trained << "\n";
+  ModelSummary summary;
+  summary.name = m.name;
+  summary.plugin = m.model.plugin;
+  summary.description = result.model->name();
+  summary.parameters = result.model->parameter_count();
+  summary.objective = result.objective;
+  summary.trained = result.trained;
+  summary.epochs = result.epochs_trained;
+  summary.total_epochs = result.epochs_before + result.epochs_trained;
   if (result.trained) {
     const OptimizationSummary& last = result.stages.back().summary;
-    summary << "    termination: " << format_option_value(to_string(last.termination)) << "\n";
-    summary << "    optimizer: " << format_option_value(result.stages.back().optimizer) << "\n";
-    summary << "    optimizer_message: " << format_option_value(last.message) << "\n";
-    summary << "    stages:\n";
+    summary.termination = to_string(last.termination);
+    summary.optimizer = result.stages.back().optimizer;
+    summary.optimizer_message = last.message;
     for (const auto& stage : result.stages) {
-      summary << "      - {optimizer: " << format_option_value(stage.optimizer)
-              << ", update_grid: " << (stage.update_grid ? "true" : "false")
-              << ", epochs: " << stage.summary.epochs
-              << ", termination: " << format_option_value(to_string(stage.summary.termination))
-              << ", objective_evaluations: " << stage.summary.objective_evaluations
-              << ", message: " << format_option_value(stage.summary.message) << "}\n";
+      summary.stages.push_back({stage.optimizer, stage.update_grid, long(stage.summary.epochs),
+                                to_string(stage.summary.termination),
+                                long(stage.summary.objective_evaluations), stage.summary.message});
     }
   }
-  summary << "    final_train_loss: " << real(result.final_train_loss) << "\n";
-  summary << "    final_test_loss: " << real(result.final_test_loss) << "\n";
-  summary << "    final_penalty: " << real(result.final_penalty) << "\n";
-  summary << "    training_seconds: " << real(result.training_seconds) << "\n";
+  summary.final_train_loss = result.final_train_loss;
+  summary.final_test_loss = result.final_test_loss;
+  summary.final_penalty = result.final_penalty;
+  summary.training_seconds = result.training_seconds;
   if (evaluated) {
     if (result.rollout_error.empty()) {
-      summary << "    trajectory_mse: " << yaml_errors(result.versus_truth) << "\n";
-      summary << "    trajectory_mse_vs_reference: " << yaml_errors(result.versus_reference)
-              << "\n";
-      summary << "    energy_drift_max: " << real(result.energy_drift_max) << "\n";
+      summary.trajectory_mse = result.versus_truth;
+      summary.trajectory_mse_vs_reference = result.versus_reference;
+      summary.energy_drift_max = result.energy_drift_max;
       if (!result.trial_energy_errors.empty()) {
-        summary << "    energy_trials: " << yaml_energy_trials(result.trial_energy_errors) << "\n";
+        summary.energy_trials = summarize_energy_trials(result.trial_energy_errors);
       }
     } else {
-      summary << "    rollout_error: " << format_option_value(result.rollout_error) << "\n";
+      summary.rollout_error = result.rollout_error;
     }
-    summary << "    evaluation_seconds: " << real(result.evaluation_seconds) << "\n";
+    summary.evaluation_seconds = result.evaluation_seconds;
   }
-  summary << "    checkpoint: " << format_option_value("checkpoints/" + m.name + ".yaml") << "\n";
-  summary << result.symbolic_summary;
+  summary.checkpoint = "checkpoints/" + m.name + ".yaml";
+  summary.symbolic = result.symbolic;
+  return summary;
 }
 
 }  // namespace internal
@@ -697,19 +687,15 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
   for (auto& symbolic_result : symbolic_results) results.push_back(std::move(symbolic_result));
   write_history_csv(directory / "history.csv", results);
 
-  std::ostringstream summary;
-  summary << "# Summary of the run: per model, training and rollout metrics.\n";
-  summary << "pipeline: " << format_option_value(config.name) << "\n";
-  summary << "system: " << format_option_value(config.system.plugin) << "\n";
-  summary << "exact_hamiltonian: " << format_option_value(system->exact_hamiltonian()) << "\n";
-  summary << "data: {train_samples: " << dataset.train.size()
-          << ", test_samples: " << dataset.test.size() << ", seconds: " << real(data_seconds)
-          << "}\n";
+  RunSummary summary;
+  summary.pipeline = config.name;
+  summary.system = config.system.plugin;
+  summary.exact_hamiltonian = system->exact_hamiltonian();
+  summary.data = {long(dataset.train.size()), long(dataset.test.size()), data_seconds};
   const bool evaluated = config.evaluation.boolean("enabled");
-  if (evaluated) summary << evaluate(config, registry, *system, results, directory, log);
-  summary << "models:\n";
-  for (const auto& result : results) write_model_summary(summary, result, evaluated);
-  write_file_atomically(directory / "summary.yaml", summary.str());
+  if (evaluated) summary.truth = evaluate(config, registry, *system, results, directory, log);
+  for (const auto& result : results) summary.models.push_back(model_summary(result, evaluated));
+  write_run_summary(summary, directory / "summary.yaml");
   log << "results: " << (directory / "summary.yaml").string() << std::endl;
 }
 

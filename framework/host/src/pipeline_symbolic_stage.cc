@@ -212,69 +212,58 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   }
   const double tolerance = symbolic_settings.real("field_tolerance");
 
-  // 6. The summary block and the log.
-  std::ostringstream out;
-  out << "    symbolic:\n";
-  out << "      samples: " << format_option_value(symbolic_settings.string("samples")) << "\n";
-  out << "      file: " << format_option_value("symbolic/" + model_config.name + ".yaml") << "\n";
-  out << "      edges:\n";
-  int pruned = 0;
+  // 6. The summary's part and the log.
+  SymbolicSummary summary;
+  summary.samples = symbolic_settings.string("samples");
+  summary.file = "symbolic/" + model_config.name + ".yaml";
   for (const auto& edge : fit.edges) {
-    out << "        - {layer: " << edge.layer << ", input: " << edge.input
-        << ", output: " << edge.output
-        << ", choice: " << format_option_value(symbolic::to_string(edge.choice))
-        << ", scale: " << real(edge.scale);
+    SymbolicEdgeSummary& edge_summary = summary.edges.emplace_back();
+    edge_summary.layer = edge.layer;
+    edge_summary.input = edge.input;
+    edge_summary.output = edge.output;
+    edge_summary.choice = symbolic::to_string(edge.choice);
+    edge_summary.scale = edge.scale;
     if (edge.choice == symbolic::EdgeFitReport::Choice::kPruned) {
-      ++pruned;
-      if (!edge.assigned.empty()) out << ", assigned: " << format_option_value(edge.assigned);
+      ++summary.pruned_edges;
+      if (!edge.assigned.empty()) edge_summary.assigned = edge.assigned;
     } else {
-      out << ", function: " << format_option_value(edge.fit.function)
-          << ", r2: " << real(edge.fit.r2) << ", a: " << real(edge.fit.a)
-          << ", b: " << real(edge.fit.b) << ", c: " << real(edge.fit.c)
-          << ", d: " << real(edge.fit.d);
-      if (edge.fit.best_at_boundary) out << ", best_at_boundary: true";
-      if (!edge.suggestions.empty()) {
-        out << ", suggestions: [";
-        for (std::size_t k = 0; k < edge.suggestions.size(); ++k) {
-          out << (k ? ", " : "")
-              << "{function: " << format_option_value(edge.suggestions[k].function)
-              << ", r2: " << real(edge.suggestions[k].r2) << "}";
-        }
-        out << "]";
+      SymbolicEdgeFit& edge_fit = edge_summary.fit.emplace();
+      edge_fit.function = edge.fit.function;
+      edge_fit.r2 = edge.fit.r2;
+      edge_fit.a = edge.fit.a;
+      edge_fit.b = edge.fit.b;
+      edge_fit.c = edge.fit.c;
+      edge_fit.d = edge.fit.d;
+      edge_fit.best_at_boundary = edge.fit.best_at_boundary;
+      for (const auto& suggestion : edge.suggestions) {
+        edge_fit.suggestions.push_back({suggestion.function, suggestion.r2});
       }
     }
-    out << "}\n";
   }
-  out << "      pruned_edges: " << pruned << "\n";
   if (symbolic_result.trained) {
-    out << "      refinement: {optimizer: "
-        << format_option_value(symbolic_result.stages.back().optimizer)
-        << ", epochs: " << symbolic_result.epochs_trained << ", termination: "
-        << format_option_value(to_string(symbolic_result.stages.back().summary.termination))
-        << ", train_loss_before: " << real(loss_before)
-        << ", train_loss_after: " << real(symbolic_result.final_train_loss) << "}\n";
+    summary.refinement =
+        SymbolicRefinement{symbolic_result.stages.back().optimizer, symbolic_result.epochs_trained,
+                           to_string(symbolic_result.stages.back().summary.termination),
+                           loss_before, symbolic_result.final_train_loss};
   }
-  out << "      hamiltonian_output: "
-      << format_option_value(output_names(model.output_dimension())[std::size_t(h)]) << "\n";
-  out << "      formulas:\n";
+  summary.hamiltonian_output = output_names(model.output_dimension())[std::size_t(h)];
   for (std::size_t o = 0; o < formula.output_count(); ++o) {
-    out << "        - {output: "
-        << format_option_value(output_names(int(formula.output_count()))[o])
-        << ", text: " << format_option_value(formula.text(o, digits))
-        << ", text_full: " << format_option_value(formula.text(o, symbolic::SymbolicFormula::kFull))
-        << ", latex: " << format_option_value(formula.latex(o, digits)) << "}\n";
+    summary.formulas.push_back(
+        {output_names(int(formula.output_count()))[o], formula.text(o, digits),
+         formula.text(o, symbolic::SymbolicFormula::kFull), formula.latex(o, digits)});
   }
   if (verified) {
-    out << "      verification: {samples: " << all.cols()
-        << ", field_relative_error: " << real(error)
-        << ", field_relative_error_before_refinement: " << real(fit_error)
-        << ", field_relative_error_rounded: " << real(rounded_error)
-        << ", tolerance: " << real(tolerance)
-        << ", exact: " << (error <= tolerance ? "true" : "false")
-        << ", exact_rounded: " << (rounded_error <= tolerance ? "true" : "false") << "}\n";
+    SymbolicVerification& verification = summary.verification.emplace();
+    verification.samples = all.cols();
+    verification.field_relative_error = error;
+    verification.field_relative_error_before_refinement = fit_error;
+    verification.field_relative_error_rounded = rounded_error;
+    verification.tolerance = tolerance;
+    verification.exact = error <= tolerance;
+    verification.exact_rounded = rounded_error <= tolerance;
   }
-  out << "      seconds: " << real(seconds_since(started)) << "\n";
-  result.symbolic_summary = out.str();
+  summary.seconds = seconds_since(started);
+  result.symbolic = std::move(summary);
   log << model_config.name << ": symbolic "
       << output_names(model.output_dimension())[std::size_t(h)] << " = "
       << formula.text(std::size_t(h), digits);

@@ -5,7 +5,6 @@
 #include <limits>
 #include <set>
 
-#include "file_text.h"
 #include "hnn/report/run_folder_error.h"
 
 namespace hnn::report {
@@ -62,28 +61,8 @@ bool next_record(const std::string& text, std::size_t& position, std::vector<std
 
 }  // namespace
 
-bool parse_real(const std::string& text, double& value) {
-  if (text == ".nan" || text == ".NaN" || text == "-nan") {
-    value = std::numeric_limits<double>::quiet_NaN();
-    return true;
-  }
-  if (text == ".inf" || text == "+.inf") {
-    value = std::numeric_limits<double>::infinity();
-    return true;
-  }
-  if (text == "-.inf") {
-    value = -std::numeric_limits<double>::infinity();
-    return true;
-  }
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  if (begin != end && *begin == '+') ++begin;
-  const auto [last, error] = std::from_chars(begin, end, value);
-  return error == std::errc() && last == end && begin != end;
-}
-
 CsvTable CsvTable::read(const std::filesystem::path& file) {
-  return parse(internal::read_file_text(file), file);
+  return parse(read_file_text(file), file);
 }
 
 CsvTable CsvTable::parse(const std::string& text, const std::filesystem::path& file) {

@@ -6,15 +6,14 @@
 #include <numeric>
 #include <tuple>
 
+#include "hnn/host/run_folder_reading.h"
 #include "hnn/report/csv_table.h"
 #include "hnn/report/run_folder_error.h"
-#include "yaml_reading.h"
 
 namespace hnn::report {
 
 namespace {
 
-using internal::YamlDocument;
 using EdgeKey = std::tuple<int, int, int>;
 
 std::string describe(const EdgeKey& key) {

@@ -69,12 +69,12 @@ void write_results(std::ostream& html, const RunFolder& run) {
                  ? "<td class=\"number\">" + std::to_string(model.parameters) + "</td>"
                  : std::string("<td class=\"number muted\">—</td>"))
          << number_cell(model.final_train_loss) << number_cell(model.final_test_loss);
-    if (!model.rollout_error.empty()) {
-      html << "<td colspan=\"3\">rollout failed: " << escape_html(model.rollout_error) << "</td>";
+    if (model.rollout_error) {
+      html << "<td colspan=\"3\">rollout failed: " << escape_html(*model.rollout_error) << "</td>";
     } else {
-      const ErrorStatistics mse = model.trajectory_mse.value_or(ErrorStatistics{});
+      const TrajectoryErrors mse = model.trajectory_mse.value_or(TrajectoryErrors{});
       html << number_cell(mse.final) << number_cell(mse.mean)
-           << number_cell(model.energy_drift_max);
+           << number_cell(model.energy_drift_max.value_or(kMissing));
     }
     html << number_cell(model.training_seconds);
     std::string epochs = std::to_string(model.epochs);
@@ -82,9 +82,10 @@ void write_results(std::ostream& html, const RunFolder& run) {
       epochs += " (" + std::to_string(model.total_epochs) + " in all)";
     }
     html << "<td class=\"number\">" << escape_html(epochs) << "</td>"
-         << text_cell(model.trained ? model.termination : "not trained",
-                      model.optimizer.empty() ? model.optimizer_message
-                                              : model.optimizer + ": " + model.optimizer_message)
+         << text_cell(model.trained ? model.termination.value_or("") : "not trained",
+                      !model.optimizer
+                          ? model.optimizer_message.value_or("")
+                          : *model.optimizer + ": " + model.optimizer_message.value_or(""))
          << "</tr>\n";
   }
   html << "</tbody>\n</table>\n";
@@ -92,24 +93,29 @@ void write_results(std::ostream& html, const RunFolder& run) {
           "compares each model's rollout with the truth; the energy error is the largest "
           "change of the true H along the model's rollout. Hover a value for all its digits, "
           "a termination for the optimizer's message.";
-  if (!std::isnan(summary.truth_energy_drift_max)) {
+  if (summary.truth && !std::isnan(summary.truth->energy_drift_max)) {
     html << " The truth's own energy drift (its integrator) is "
-         << escape_html(number(summary.truth_energy_drift_max)) << ".";
+         << escape_html(number(summary.truth->energy_drift_max)) << ".";
   }
   html << "</p>\n</section>\n";
 }
 
+bool has_formulas(const ModelSummary& model) {
+  return model.symbolic && !model.symbolic->formulas.empty();
+}
+
 void write_formulas(std::ostream& html, const RunSummary& summary) {
   bool any = false;
-  for (const auto& model : summary.models) any = any || !model.formulas.empty();
+  for (const auto& model : summary.models) any = any || has_formulas(model);
   if (!any) return;
   html << "<section id=\"formulas\">\n<h2>Recovered formulas</h2>\n";
   for (const auto& model : summary.models) {
-    if (model.formulas.empty()) continue;
+    if (!has_formulas(model)) continue;
+    const SymbolicSummary& symbolic = *model.symbolic;
     html << "<h3>" << escape_html(model.name)
          << "</h3>\n<table>\n<thead><tr><th>output</th>"
             "<th>formula</th><th>LaTeX</th></tr></thead>\n<tbody>\n";
-    for (const auto& formula : model.formulas) {
+    for (const auto& formula : symbolic.formulas) {
       html << "<tr><th>" << escape_html(formula.output) << "</th><td><code>"
            << escape_html(formula.text.empty() ? formula.text_full : formula.text) << "</code>";
       if (!formula.text_full.empty() && formula.text_full != formula.text) {
@@ -122,13 +128,14 @@ void write_formulas(std::ostream& html, const RunSummary& summary) {
            << "</td></tr>\n";
     }
     html << "</tbody>\n</table>\n";
-    if (model.verification) {
-      const SymbolicVerification& v = *model.verification;
-      html << "<p>H = " << escape_html(v.hamiltonian_output)
+    if (symbolic.verification) {
+      const SymbolicVerification& v = *symbolic.verification;
+      html << "<p>H = " << escape_html(symbolic.hamiltonian_output)
            << ". Its field J&nabla;H against the system's on all the data: largest difference "
            << number(v.field_relative_error) << " of the largest true field";
-      if (!std::isnan(v.before_refinement) && v.before_refinement != v.field_relative_error) {
-        html << " (" << number(v.before_refinement) << " before refining the fit)";
+      const double before = v.field_relative_error_before_refinement;
+      if (!std::isnan(before) && before != v.field_relative_error) {
+        html << " (" << number(before) << " before refining the fit)";
       }
       html << ", " << (v.exact ? "<strong>exact</strong>" : "<strong>not exact</strong>") << " to "
            << number(v.tolerance) << ".</p>\n";
@@ -210,14 +217,14 @@ std::string render_report_html(const RunFolder& run, const FigureSet& figures,
   if (!summary.exact_hamiltonian.empty()) {
     html << ", exact H = <code>" << escape_html(summary.exact_hamiltonian) << "</code>";
   }
-  if (summary.train_samples >= 0) {
-    html << "; " << summary.train_samples << " training and " << summary.test_samples
+  if (summary.data.train_samples >= 0) {
+    html << "; " << summary.data.train_samples << " training and " << summary.data.test_samples
          << " test samples";
   }
   html << ". Written by hnn from the files of this run folder.</p>\n</header>\n";
   html << "<nav><a href=\"#results\">Results</a>";
   bool formulas = false;
-  for (const auto& model : summary.models) formulas = formulas || !model.formulas.empty();
+  for (const auto& model : summary.models) formulas = formulas || has_formulas(model);
   if (formulas) html << "<a href=\"#formulas\">Formulas</a>";
   html << "<a href=\"#figures\">Figures</a>";
   if (!run.notes.empty() || !figures.skipped.empty()) html << "<a href=\"#notes\">Notes</a>";

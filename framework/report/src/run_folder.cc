@@ -1,6 +1,7 @@
 #include "hnn/report/run_folder.h"
 
-#include "file_text.h"
+#include "hnn/host/run_folder_reading.h"
+#include "hnn/host/run_summary_reader.h"
 #include "hnn/report/run_folder_error.h"
 
 namespace hnn::report {
@@ -15,20 +16,19 @@ RunFolder read_run_folder(const std::filesystem::path& directory) {
   }
   RunFolder run;
   run.directory = directory;
-  run.pipeline_text = internal::read_file_text(directory / "pipeline.yaml");
+  run.pipeline_text = read_file_text(directory / "pipeline.yaml");
   run.summary = read_run_summary(directory / "summary.yaml");
   run.history = read_training_history(directory / "history.csv");
   run.dataset = read_dataset_table(directory / "data.csv");
   const auto names = run.summary.model_names();
-  if (run.summary.evaluated) {
+  if (run.summary.evaluated()) {
     std::vector<std::string> missing;
     run.trajectories = read_trajectory_table(directory / "trajectories.csv", names, &missing);
     for (const auto& model : missing) {
       const ModelSummary* summary = run.summary.find(model);
       run.notes.push_back("Model " + model + " has no rollout in trajectories.csv" +
-                          (summary && !summary->rollout_error.empty()
-                               ? " (" + summary->rollout_error + ")"
-                               : std::string()) +
+                          (summary && summary->rollout_error ? " (" + *summary->rollout_error + ")"
+                                                             : std::string()) +
                           ".");
     }
   } else {

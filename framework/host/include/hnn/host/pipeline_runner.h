@@ -9,15 +9,18 @@
 //   history.csv          epoch, model, train loss, test loss, penalty, seconds
 //   trajectories.csv     t, then q, p, energy of the truth, the reference and every model
 //   checkpoints/<m>.yaml every trained model, reloadable with `checkpoint:`
-//   summary.yaml         per model: parameters, epochs, termination, losses, rollout
-//                        and energy metrics, training and evaluation seconds; for a model
-//                        with a `symbolic` section its edges, formulas and verification
+//   summary.yaml         the run's RunSummary (hnn/host/run_summary.h), schema_version 1:
+//                        per model parameters, epochs, termination, losses, rollout and
+//                        energy metrics, training and evaluation seconds; for a model with
+//                        a `symbolic` section its edges, formulas and verification
 //   symbolic/<m>.yaml    the recovered symbolic network (loadable with the `symbolic` model)
 //   network/<m>.yaml,csv every edge of an edge network (KAN), for the report's diagram
 //
 // A model with a `symbolic` section is followed by its symbolic stage (kan.md §6): its
 // formula is refined when asked and evaluated beside the models as <m>_symbolic. The figures
 // and report.html are written by hnn-host (framework/report), not here.
+//
+// docs/run_folder.md describes every file and every field of summary.yaml.
 //
 // Every file is written atomically. A run folder that exists and is not empty is not
 // overwritten unless `force` is set.

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "hnn/host/run_folder_reading.h"
+
 namespace hnn::report {
 
 // The cells of a CSV file, column by column, as text. Fields may be quoted ("a,b", with ""
@@ -46,9 +48,8 @@ class CsvTable {
   std::size_t rows_ = 0;
 };
 
-// Reads a real as the run folder writes it (see CsvTable::reals). Returns false when `text`
-// is not a real; `value` is then unspecified.
-bool parse_real(const std::string& text, double& value);
+// Reads a real as the run folder writes it (see CsvTable::reals): hnn::parse_real.
+using hnn::parse_real;
 
 }  // namespace hnn::report
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "hnn/host/run_summary.h"
 #include "hnn/report/dataset_table.h"
 #include "hnn/report/edge_network.h"
-#include "hnn/report/run_summary.h"
 #include "hnn/report/training_history.h"
 #include "hnn/report/trajectory_table.h"
 
@@ -18,7 +18,7 @@ namespace hnn::report {
 struct RunFolder {
   std::filesystem::path directory;
   std::string pipeline_text;  // pipeline.yaml, as written
-  RunSummary summary;
+  RunSummary summary;         // summary.yaml (hnn/host/run_summary.h)
   TrainingHistory history;
   DatasetTable dataset;
   // Absent when the run did not evaluate (evaluation.enabled: false): no trajectories.csv.

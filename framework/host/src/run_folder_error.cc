@@ -1,8 +1,8 @@
-#include "hnn/report/run_folder_error.h"
+#include "hnn/host/run_folder_error.h"
 
-namespace hnn::report {
+namespace hnn {
 
 // The key function: one typeinfo and vtable.
 RunFolderError::~RunFolderError() = default;
 
-}  // namespace hnn::report
+}  // namespace hnn

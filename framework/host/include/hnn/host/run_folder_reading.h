@@ -1,7 +1,8 @@
-// Decoding the YAML files of a run folder with messages that name the file, line, column
-// and key. yaml-cpp types stay inside the report library.
-#ifndef HNN_REPORT_SRC_YAML_READING_H_
-#define HNN_REPORT_SRC_YAML_READING_H_
+// Reading the files of a run folder back (summary.yaml, network/<m>.yaml, the CSV files),
+// with RunFolderError messages that name the file, line, column and key. Used by
+// read_run_summary and the report's readers; yaml-cpp types stay with these readers.
+#ifndef HNN_HOST_RUN_FOLDER_READING_H_
+#define HNN_HOST_RUN_FOLDER_READING_H_
 
 #include <yaml-cpp/yaml.h>
 
@@ -9,7 +10,16 @@
 #include <string>
 #include <vector>
 
-namespace hnn::report::internal {
+namespace hnn {
+
+// The bytes of `file`. Throws RunFolderError "<file>: error: cannot read the file (...)"
+// when it is missing, not a regular file or unreadable.
+std::string read_file_text(const std::filesystem::path& file);
+
+// Parses a real as the run folder's files write it: the shortest round-trip decimal (an
+// optional leading '+'), or .nan, .NaN, -nan, .inf, +.inf, -.inf. False when `text` is
+// anything else (`value` is then unspecified).
+bool parse_real(const std::string& text, double& value);
 
 // A parsed YAML file and the file's name for messages.
 class YamlDocument {
@@ -52,6 +62,6 @@ class YamlDocument {
   YAML::Node root_;
 };
 
-}  // namespace hnn::report::internal
+}  // namespace hnn
 
-#endif  // HNN_REPORT_SRC_YAML_READING_H_
+#endif  // HNN_HOST_RUN_FOLDER_READING_H_

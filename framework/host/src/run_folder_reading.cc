@@ -1,10 +1,56 @@
-#include "yaml_reading.h"
+#include "hnn/host/run_folder_reading.h"
 
-#include "file_text.h"
-#include "hnn/report/csv_table.h"
-#include "hnn/report/run_folder_error.h"
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
 
-namespace hnn::report::internal {
+#include "hnn/host/run_folder_error.h"
+
+namespace hnn {
+
+std::string read_file_text(const std::filesystem::path& file) {
+  std::error_code error_code;
+  if (!std::filesystem::exists(file, error_code)) {
+    throw RunFolderError(file.string() + ": error: cannot read the file (it does not exist)");
+  }
+  if (!std::filesystem::is_regular_file(file, error_code)) {
+    throw RunFolderError(file.string() + ": error: cannot read the file (not a regular file)");
+  }
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) {
+    throw RunFolderError(file.string() + ": error: cannot read the file (" + std::strerror(errno) +
+                         ")");
+  }
+  std::ostringstream text;
+  text << stream.rdbuf();
+  if (stream.bad()) {
+    throw RunFolderError(file.string() + ": error: cannot read the file (read error)");
+  }
+  return text.str();
+}
+
+bool parse_real(const std::string& text, double& value) {
+  if (text == ".nan" || text == ".NaN" || text == "-nan") {
+    value = std::numeric_limits<double>::quiet_NaN();
+    return true;
+  }
+  if (text == ".inf" || text == "+.inf") {
+    value = std::numeric_limits<double>::infinity();
+    return true;
+  }
+  if (text == "-.inf") {
+    value = -std::numeric_limits<double>::infinity();
+    return true;
+  }
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  const auto [last, error] = std::from_chars(begin, end, value);
+  return error == std::errc() && last == end && begin != end;
+}
 
 namespace {
 
@@ -122,4 +168,4 @@ std::vector<std::string> YamlDocument::texts(const YAML::Node& map, const std::s
   return result;
 }
 
-}  // namespace hnn::report::internal
+}  // namespace hnn

@@ -1,0 +1,207 @@
+// RunSummary: the typed record of one run, the content of a run folder's summary.yaml.
+//
+// The run fills it (run_pipeline), write_run_summary (run_summary_writer.h) serialises it,
+// read_run_summary (run_summary_reader.h) reads it back into the same record; the report
+// and any other tool use it instead of reading the YAML themselves. docs/run_folder.md
+// describes every field of the file with its type, meaning and when it is present.
+//
+//   hnn::RunSummary summary = hnn::read_run_summary("runs/spring/summary.yaml");
+//   for (const hnn::ModelSummary& model : summary.models) {
+//     if (model.trajectory_mse) std::cout << model.name << " " << model.trajectory_mse->final;
+//   }
+//
+// Conventions: a part the file has only sometimes is a std::optional (or an empty vector);
+// a real the file should have but does not (a summary written by hand or by an older
+// version) is kMissing (NaN), a text is empty and a count is -1. The structs compare with
+// ==, field by field (a NaN is never equal to itself, as for doubles).
+#ifndef HNN_HOST_RUN_SUMMARY_H_
+#define HNN_HOST_RUN_SUMMARY_H_
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hnn {
+
+// The version of summary.yaml's schema that this record and its writer describe, written as
+// `schema_version:`. Raised when a field changes meaning or disappears (not when one is
+// added: readers ignore keys they do not know).
+inline constexpr long kRunSummarySchemaVersion = 1;
+
+// A real the summary does not have.
+inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+// The mean squared difference of two trajectories at each time, summarised over time:
+// its mean, its largest value and its value at the last time (`{mean, max, final}`).
+struct TrajectoryErrors {
+  double mean = kMissing;
+  double max = kMissing;
+  double final = kMissing;
+  bool operator==(const TrajectoryErrors&) const = default;
+};
+
+// `data:` the generated dataset.
+struct DataSummary {
+  long train_samples = -1;
+  long test_samples = -1;
+  double seconds = kMissing;  // generating the dataset and writing data.csv
+  bool operator==(const DataSummary&) const = default;
+};
+
+// `truth:` the true system rolled out from the evaluation's initial state, with the
+// evaluation integrator and with the reference integrator.
+struct TruthSummary {
+  std::string integrator;              // the evaluation integrator plugin
+  double energy_drift_max = kMissing;  // max_t |H(x(t)) - H(x(0))| along the truth
+  std::string reference_integrator;
+  double reference_energy_drift_max = kMissing;
+  TrajectoryErrors truth_vs_reference_mse;
+  bool operator==(const TruthSummary&) const = default;
+};
+
+// One optimizer stage of a model's training (`stages:` items).
+struct StageSummary {
+  std::string optimizer;  // the optimizer plugin
+  bool update_grid = false;
+  long epochs = 0;
+  std::string termination;  // "converged", "epochs", "failed", "interrupted", ...
+  long objective_evaluations = 0;
+  std::string message;  // the optimizer's own message
+  bool operator==(const StageSummary&) const = default;
+};
+
+// `energy_trials:` the HNN paper's energy metric over evaluation.energy_trials rollouts.
+struct EnergyTrialsSummary {
+  long trials = 0;
+  double mean = kMissing;   // mean over the trials of mean_t (E_true - E_model)^2
+  double error = kMissing;  // the paper's error bar; NaN with fewer than 5 trials
+  bool operator==(const EnergyTrialsSummary&) const = default;
+};
+
+// One of the best-fitting functions of an edge (`suggestions:` items).
+struct SymbolicSuggestion {
+  std::string function;
+  double r2 = kMissing;
+  bool operator==(const SymbolicSuggestion&) const = default;
+};
+
+// The formula fitted to an edge that was not pruned: c * f(a x + b) + d.
+struct SymbolicEdgeFit {
+  std::string function;
+  double r2 = kMissing;
+  double a = kMissing, b = kMissing, c = kMissing, d = kMissing;
+  bool best_at_boundary = false;  // the best (a, b) lay on the boundary of the search range
+  std::vector<SymbolicSuggestion> suggestions;  // automatic choice only
+  bool operator==(const SymbolicEdgeFit&) const = default;
+};
+
+// One edge of the fitted network (`symbolic.edges:` items).
+struct SymbolicEdgeSummary {
+  long layer = 0, input = 0, output = 0;
+  std::string choice;                   // "pruned", "manual" or "automatic"
+  double scale = kMissing;              // the edge's strength in the trained network
+  std::optional<std::string> assigned;  // a pruned edge: the function assigned to it, if any
+  std::optional<SymbolicEdgeFit> fit;   // absent for a pruned edge
+  bool operator==(const SymbolicEdgeSummary&) const = default;
+};
+
+// `symbolic.refinement:` training the symbolic network's constants.
+struct SymbolicRefinement {
+  std::string optimizer;
+  long epochs = 0;
+  std::string termination;
+  double train_loss_before = kMissing;
+  double train_loss_after = kMissing;
+  bool operator==(const SymbolicRefinement&) const = default;
+};
+
+// The composed formula of one output of the network (`symbolic.formulas:` items).
+struct OutputFormula {
+  std::string output;     // the output's name, e.g. "F2"
+  std::string text;       // rounded to symbolic.digits, e.g. "1.00*q^2 + 1.00*p^2 + 1.08"
+  std::string text_full;  // full precision
+  std::string latex;      // the rounded formula in LaTeX
+  bool operator==(const OutputFormula&) const = default;
+};
+
+// `symbolic.verification:` the recovered field J grad H against the system's on all the
+// data: max_n |f_model - f_true| / max_n |f_true|.
+struct SymbolicVerification {
+  long samples = 0;
+  double field_relative_error = kMissing;
+  double field_relative_error_before_refinement = kMissing;
+  double field_relative_error_rounded = kMissing;  // of the printed (rounded) formula
+  double tolerance = kMissing;
+  bool exact = false;          // field_relative_error <= tolerance
+  bool exact_rounded = false;  // field_relative_error_rounded <= tolerance
+  bool operator==(const SymbolicVerification&) const = default;
+};
+
+// `symbolic:` the symbolic stage of a model with a `symbolic` section.
+struct SymbolicSummary {
+  std::string samples;  // which inputs were fitted: "train", "test" or "all"
+  std::string file;     // symbolic/<m>.yaml, relative to the run folder
+  std::vector<SymbolicEdgeSummary> edges;
+  long pruned_edges = 0;
+  std::optional<SymbolicRefinement> refinement;  // when symbolic.refine has stages
+  std::string hamiltonian_output;                // e.g. "F2"
+  std::vector<OutputFormula> formulas;
+  std::optional<SymbolicVerification> verification;  // an HNN whose field is not conservative
+  double seconds = kMissing;
+  bool operator==(const SymbolicSummary&) const = default;
+};
+
+// One model of the run (`models.<name>:`), in the pipeline's order; a model's symbolic
+// formula follows as <name>_symbolic when its symbolic section evaluates it.
+struct ModelSummary {
+  std::string name;         // the model's key in the pipeline
+  std::string plugin;       // the model plugin
+  std::string description;  // Model::name(), e.g. "kan 2-1-2 G=3 k=3 silu"
+  long parameters = -1;
+  std::string objective;  // "hnn" or "baseline"
+  bool trained = false;   // training ran (training.enabled)
+  long epochs = 0;        // in this run
+  long total_epochs = 0;  // with the epochs of the loaded checkpoint
+  // Of the last stage; present when trained.
+  std::optional<std::string> termination;
+  std::optional<std::string> optimizer;
+  std::optional<std::string> optimizer_message;
+  std::vector<StageSummary> stages;  // empty when not trained
+  double final_train_loss = kMissing;
+  double final_test_loss = kMissing;
+  double final_penalty = kMissing;
+  double training_seconds = kMissing;
+  // When the run was evaluated and the rollout succeeded.
+  std::optional<TrajectoryErrors> trajectory_mse;
+  std::optional<TrajectoryErrors> trajectory_mse_vs_reference;
+  std::optional<double> energy_drift_max;            // max_t |H(x(t)) - H(x(0))| of the true H
+  std::optional<EnergyTrialsSummary> energy_trials;  // when evaluation.energy_trials > 0
+  // When the run was evaluated and the rollout failed: why.
+  std::optional<std::string> rollout_error;
+  std::optional<double> evaluation_seconds;  // when the run was evaluated
+  std::string checkpoint;                    // checkpoints/<name>.yaml
+  std::optional<SymbolicSummary> symbolic;
+  bool operator==(const ModelSummary&) const = default;
+};
+
+// The whole summary.yaml.
+struct RunSummary {
+  long schema_version = kRunSummarySchemaVersion;  // 0 when the file has none (older runs)
+  std::string pipeline;                            // the pipeline's name
+  std::string system;                              // the system plugin
+  std::string exact_hamiltonian;                   // System::exact_hamiltonian(), may be ""
+  DataSummary data;
+  std::optional<TruthSummary> truth;  // when the run was evaluated
+  std::vector<ModelSummary> models;   // in the order of the file
+
+  bool evaluated() const { return truth.has_value(); }
+  // The model named `name`, or null.
+  const ModelSummary* find(const std::string& name) const;
+  std::vector<std::string> model_names() const;
+  bool operator==(const RunSummary&) const = default;
+};
+
+}  // namespace hnn
+
+#endif  // HNN_HOST_RUN_SUMMARY_H_
