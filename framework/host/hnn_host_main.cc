@@ -24,8 +24,12 @@
 
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
+#include "hnn/host/host_settings.h"
 #include "hnn/host/pipeline_config.h"
+#include "hnn/host/pipeline_overrides.h"
 #include "hnn/host/pipeline_runner.h"
+#include "hnn/host/pipeline_validation.h"
+#include "hnn/host/pipeline_yaml.h"
 #include "hnn/host/plugin_loader.h"
 #include "hnn/host/progress.h"
 #include "hnn/parallelism.h"
@@ -216,7 +220,7 @@ int describe(std::ostream& out, const hnn::Registry& registry, const std::string
     print_schema(out, *schema);
   }
   if (!found) {
-    std::vector<std::string> all = {"data", "training", "evaluation", "output", "symbolic"};
+    std::vector<std::string> all = hnn::host_section_names();
     for (const auto kind : hnn::kAllPluginKinds) {
       for (const auto& n : registry.names(kind)) all.push_back(n);
     }

@@ -19,6 +19,12 @@ using symbolic::known_functions;
 using symbolic::parse_formula;
 using symbolic::to_text;
 
+// The option `key` (a key path: "radius", "coordinates[1]") is rejected: a ConfigError whose
+// problem the host locates at that key of the pipeline (`character`: within its value).
+[[noreturn]] void reject(const std::string& key, const std::string& problem, int character = 0) {
+  throw ConfigError(key + ": " + problem, {ConfigProblem{"", 0, character, key, problem}});
+}
+
 std::string join(const std::vector<std::string>& names) {
   std::string text;
   for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
@@ -55,13 +61,14 @@ ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
   for (std::size_t i = 0; i < coordinates.size(); ++i) {
     const std::string& name = coordinates[i];
     if (!is_bindable_name(name)) {
-      throw Error("coordinates[" + std::to_string(i) + "]: '" + name +
-                  "' is not a usable name (letters, digits and _, not starting with a digit; "
-                  "not pi or a function: " +
-                  known_functions() + ")");
+      reject("coordinates[" + std::to_string(i) + "]",
+             "'" + name +
+                 "' is not a usable name (letters, digits and _, not starting with a digit; "
+                 "not pi or a function: " +
+                 known_functions() + ")");
     }
     if (names.values.count(name) != 0) {
-      throw Error("coordinates[" + std::to_string(i) + "]: '" + name + "' appears twice");
+      reject("coordinates[" + std::to_string(i) + "]", "'" + name + "' appears twice");
     }
     form.symbols.emplace_back(name);
     names.values.emplace(name, form.symbols.back());
@@ -75,36 +82,45 @@ ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
     const std::string& entry = options.parameters[i];
     const std::size_t equals = entry.find('=');
     if (equals == std::string::npos) {
-      throw Error(label + ": expected \"name=value\", found \"" + entry + "\"");
+      reject(label, "expected \"name=value\", found \"" + entry + "\"");
     }
     std::string name = entry.substr(0, equals);
     while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
     while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front())))
       name.erase(0, 1);
     if (!is_bindable_name(name)) {
-      throw Error(label + ": '" + name + "' is not a usable name (in \"" + entry + "\")");
+      reject(label, "'" + name + "' is not a usable name (in \"" + entry + "\")");
     }
     if (names.values.count(name) != 0) {
-      throw Error(label + ": '" + name + "' is already a coordinate or a parameter");
+      reject(label, "'" + name + "' is already a coordinate or a parameter");
     }
-    const GiNaC::ex value = parse_formula(entry.substr(equals + 1), no_names, label + " value");
+    GiNaC::ex value;
+    try {
+      value = parse_formula(entry.substr(equals + 1), no_names, label + " value");
+    } catch (const ConfigError& error) {
+      // Located within the entry: the value starts after the '='.
+      if (error.problems().empty()) throw;
+      const ConfigProblem& problem = error.problems().front();
+      throw ConfigError(error.what(), {ConfigProblem{"", 0, problem.column + int(equals) + 1, label,
+                                                     problem.message}});
+    }
     const GiNaC::ex number = value.evalf();
     if (!GiNaC::is_a<GiNaC::numeric>(number) || !GiNaC::ex_to<GiNaC::numeric>(number).is_real()) {
-      throw Error(label + ": the value of '" + name + "' is not a real number: " + to_text(value));
+      reject(label, "the value of '" + name + "' is not a real number: " + to_text(value));
     }
     names.values.emplace(name, value);
     parameter_names.push_back(name);
   }
   names.kinds = {"coordinates: " + join(coordinates), "parameters: " + join(parameter_names)};
 
-  if (options.hamiltonian.empty()) throw Error("hamiltonian: the formula is empty");
+  if (options.hamiltonian.empty()) reject("hamiltonian", "the formula is empty");
   form.hamiltonian = parse_formula(options.hamiltonian, names, "hamiltonian");
   for (const auto& symbol : form.symbols) {
     try {
       form.gradient.push_back(form.hamiltonian.diff(symbol));
     } catch (const std::exception& error) {
-      throw Error("hamiltonian: cannot differentiate " + to_text(form.hamiltonian) +
-                  " with respect to " + symbol.get_name() + ": " + error.what());
+      reject("hamiltonian", "cannot differentiate " + to_text(form.hamiltonian) +
+                                " with respect to " + symbol.get_name() + ": " + error.what());
     }
   }
   return form;

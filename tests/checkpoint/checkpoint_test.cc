@@ -249,8 +249,9 @@ TEST_CASE("hnn-host refuses a checkpoint with the wrong number of parameters") {
   CHECK(status == 2);
   const std::string error = read(folder / "stderr.txt");
   const auto trained = hnn::load_checkpoint(saved, "fixture_quadratic", hnn::Options{});
-  CHECK(error.find(spoiled.string() + ": error: parameters: expected " +
-                   std::to_string(trained.parameters.size()) +
+  // Refused by validation, located at the key that names the checkpoint.
+  CHECK(error.find("error: models.quadratic.checkpoint: " + spoiled.string() +
+                   ": parameters: expected " + std::to_string(trained.parameters.size()) +
                    " values for fixture_quadratic, found " +
                    std::to_string(trained.parameters.size() + 1)) != std::string::npos);
 }

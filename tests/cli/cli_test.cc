@@ -8,45 +8,19 @@
 #include <sstream>
 
 #include "hnn/version.h"
+#include "host_command.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int status;
-  std::string out;
-  std::string err;
-};
-
-std::string read(const fs::path& file) {
-  std::ifstream stream(file);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
-fs::path scratch() {
-  static const fs::path dir = fs::path(HNN_BINARY_DIR) / "tests" / "cli" / "scratch";
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Runs hnn-host with the arguments (shell syntax), HNN_PLUGIN_PATH set to `plugin_path`.
-Result host(const std::string& arguments, const std::string& plugin_path = "") {
-  const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
-  const std::string command = "HNN_PLUGIN_PATH='" + plugin_path + "' '" HNN_HOST "' " + arguments +
-                              " >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int raw = std::system(command.c_str());
-  return Result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read(out), read(err)};
-}
+using hnn_test::contains;
+using hnn_test::host;
+using hnn_test::read;
+using hnn_test::scratch;
 
 const std::string kFixture = "--plugin-dir '" HNN_FIXTURE_GOOD "' ";
 const std::string kValid = HNN_CONFIG_FIXTURES "/valid.yaml";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 }  // namespace
 

@@ -6,7 +6,11 @@
 
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
+#include "hnn/host/host_settings.h"
 #include "hnn/host/pipeline_config.h"
+#include "hnn/host/pipeline_overrides.h"
+#include "hnn/host/pipeline_validation.h"
+#include "hnn/host/pipeline_yaml.h"
 #include "hnn/host/plugin_loader.h"
 #include "hnn/symbolic/function_library.h"
 
@@ -60,17 +64,17 @@ TEST_CASE("a valid pipeline resolves with every default filled in") {
   CHECK(config.system.plugin == "fixture_oscillator");
   CHECK(config.system.options.real("frequency") == 2.0);
   CHECK(config.system.options.reals("radius") == std::vector<double>{0.1, 1.0});
-  CHECK(config.data.integer("trajectories") == 4);
-  CHECK(config.data.real("noise_std") == 0.0);  // default
-  CHECK(config.data.string("rng") == "numpy");
+  CHECK(config.data.trajectories == 4);
+  CHECK(config.data.noise_std == 0.0);  // default
+  CHECK(config.data.rng == hnn::DataRandomStream::kNumpy);
   REQUIRE(config.models.size() == 2);
   CHECK(config.models[0].name == "quadratic");
   CHECK(config.models[0].model.options.integers("hidden") == std::vector<std::int64_t>{8, 8});
   CHECK(config.models[0].model.options.string("activation") == "tanh");
-  CHECK(config.models[0].training.settings.string("objective") == "hnn");
+  CHECK(config.models[0].training.settings.objective == hnn::ObjectiveKind::kHnn);
   CHECK(config.models[0].training.stages[0].optimizer.options.real("rate") == 0.1);
   // The baseline model's training overrides merge over the training section.
-  CHECK(config.models[1].training.settings.string("objective") == "baseline");
+  CHECK(config.models[1].training.settings.objective == hnn::ObjectiveKind::kBaseline);
   CHECK(config.models[1].training.stages[0].optimizer.plugin == "fixture_gradient_descent");
   CHECK(config.models[1].training.stages[0].optimizer.options.integer("epochs") == 5);
   CHECK(config.models[1].training.stages[0].optimizer.options.real("rate") == 0.05);
@@ -183,7 +187,7 @@ TEST_CASE("--set overrides are validated like the file") {
   const auto config =
       valid({"models.quadratic.hidden=[16]", "data.noise_std=0.25", "training.optimizer.epochs=7"});
   CHECK(config.models[0].model.options.integers("hidden") == std::vector<std::int64_t>{16});
-  CHECK(config.data.real("noise_std") == 0.25);
+  CHECK(config.data.noise_std == 0.25);
   CHECK(config.models[0].training.stages[0].optimizer.options.integer("epochs") == 7);
   CHECK(config.models[1].training.stages[0].optimizer.options.integer("epochs") == 7);
 
@@ -296,8 +300,12 @@ TEST_CASE("a symbolic section: options, edges and refinement validated, all erro
                            "function 'sine' (did you mean 'sin'?); known: x, x^2") !=
         std::string::npos);
   CHECK(errors.find(file + ":10:14: error: models.m.symbolic.top_k: ") != std::string::npos);
-  CHECK(errors.find(file + ":11:16: error: models.m.symbolic.a_range: expected [low, high] with "
-                           "low < high, found [2.0, -2.0]") != std::string::npos);
+  // A constraint between keys (OptionBinding::require) is checked once every key is valid
+  // on its own, and reported at its section.
+  CHECK(errors.find("a_range") == std::string::npos);
+  CHECK(errors_of("symbolic.yaml", {"models.m.symbolic.top_k=1"})
+            .find(file + ":9:7: error: models.m.symbolic: a_range: expected [low, high] with "
+                         "low < high, found [2.0, -2.0]") != std::string::npos);
   CHECK(errors.find(file + ":13:53: error: models.m.symbolic.edges[0].function: unknown "
                            "symbolic function 'x^22' (did you mean 'x^2'?)") != std::string::npos);
   CHECK(errors.find(file + ":14:11: error: models.m.symbolic.edges[1]: this edge (layer 0, input "
@@ -312,20 +320,31 @@ TEST_CASE("a symbolic section: options, edges and refinement validated, all erro
         std::string::npos);
 
   // A valid section resolves with its defaults and round-trips through the resolved YAML.
+  // (The symbolic stage needs an edge network: a kan.)
   const auto config =
-      valid({"models.quadratic.symbolic={edges: [{layer: 0, input: 1, output: 0, "
+      valid({"models.k={plugin: kan, symbolic: {edges: [{layer: 0, input: 1, output: 0, "
              "function: sin}], refine: {optimizer: {plugin: "
-             "fixture_gradient_descent}}}"});
-  const auto& symbolic = config.models.front().symbolic;
+             "fixture_gradient_descent}}}}"});
+  const auto& symbolic = config.models.back().symbolic;
   // A function registered by a plugin (fixture_good) is selectable like pykan's.
-  CHECK(errors_of("valid.yaml", {"models.quadratic.symbolic={functions: [x, fixture_cubic]}"}) ==
-        "");
+  CHECK(errors_of("valid.yaml",
+                  {"models.k={plugin: kan, symbolic: {functions: [x, fixture_cubic]}}"}) == "");
   CHECK(hnn::symbolic::SymbolicFunctionLibrary::with_registered(registry().symbolic_functions())
             .at("fixture_cubic")
             .evaluate(2.0) == 10.0);
   CHECK(symbolic.enabled);
-  CHECK(symbolic.settings.string("samples") == "test");
-  CHECK(symbolic.settings.real("prune_threshold") == 1e-2);
+  CHECK(symbolic.settings.samples == hnn::SymbolicSamples::kTest);
+  CHECK(symbolic.settings.prune_threshold == 1e-2);
+  // Validation made the config of k_symbolic: refined with the section's optimizer.
+  REQUIRE(symbolic.model != nullptr);
+  CHECK(symbolic.model->name == "k_symbolic");
+  CHECK(symbolic.model->model.plugin == "symbolic");
+  CHECK(symbolic.model->model.options.string("file") == "symbolic/k.yaml");
+  CHECK(symbolic.model->model.options.integer("digits") == -1);
+  CHECK(symbolic.model->training.settings.enabled);
+  CHECK(symbolic.model->training.settings.l1 == 0.0);
+  REQUIRE(symbolic.model->training.stages.size() == 1);
+  CHECK(symbolic.model->training.stages[0].optimizer.plugin == "fixture_gradient_descent");
   REQUIRE(symbolic.edges.size() == 1);
   CHECK(symbolic.edges[0].function == "sin");
   CHECK(symbolic.edges[0].input == 1);
@@ -339,4 +358,85 @@ TEST_CASE("a symbolic section: options, edges and refinement validated, all erro
                                             kFixtures + "/valid.yaml", registry(), diagnostics);
   CHECK(diagnostics.format() == "");
   CHECK(hnn::to_yaml(again) == yaml);
+}
+
+TEST_CASE("host sections are typed and their schemas come from one binding each") {
+  for (const auto& name : hnn::host_section_names()) {
+    REQUIRE(hnn::host_section_schema(name) != nullptr);
+  }
+  CHECK(hnn::host_section_schema("nope") == nullptr);
+  const auto config =
+      valid({"training.field=both", "data.split=test_first", "evaluation.trial_seed=7"});
+  CHECK(config.models[0].training.settings.field == hnn::FieldType::kBoth);
+  CHECK(config.data.split == hnn::DataSplit::kTestFirst);
+  CHECK(config.data.time_span == std::array<double, 2>{0.0, 1.0});
+  CHECK(config.evaluation.trial_seed == 7);
+  CHECK(config.output.progress_seconds == 10.0);
+  // What validation built is kept for the run: the system and the models' resolved sizes.
+  REQUIRE(config.system_object != nullptr);
+  CHECK(config.system_object->state_dimension() == 2);
+  CHECK(config.models[0].resolved_options.integer("inputs") == 2);
+  CHECK(config.models[0].resolved_options.integer("outputs") == 2);
+  CHECK(config.models[0].loaded_checkpoint == nullptr);
+}
+
+TEST_CASE("a model is built at validation and checked against the stages asked of it") {
+  const std::string file = kFixtures + "/valid.yaml";
+  // symbolic needs an edge network.
+  CHECK(errors_of("valid.yaml", {"models.quadratic.symbolic={}"}) ==
+        "--set 'models.quadratic.symbolic={}':1:27: error: models.quadratic.symbolic: expected "
+        "an edge network whose edges can be fitted with formulas (e.g. kan), found "
+        "fixture_quadratic");
+  // update_grid needs a grid: reported for every model the training section applies to.
+  CHECK(errors_of("valid.yaml", {"models.baseline.training.update_grid=true"}) ==
+        "--set 'models.baseline.training.update_grid=true':1:38: error: "
+        "models.baseline.training.stages[0].update_grid: expected a model with a grid (e.g. "
+        "kan), found fixture_quadratic");
+  // Manual edges must exist in the network.
+  CHECK(errors_of("valid.yaml", {"models.k={plugin: kan, symbolic: {edges: [{layer: 0, input: "
+                                 "5, output: 0, function: x}]}}"}) ==
+        "--set 'models.k={plugin: kan, symbolic: {edges: [{layer: 0, input: 5, output: 0, "
+        "function: x}]}}':1:43: error: models.k.symbolic.edges[0]: expected an edge of layer 0: "
+        "inputs 0 to 1, outputs 0 to 0");
+  CHECK(errors_of("valid.yaml", {"models.k={plugin: kan, symbolic: {auto: false, "
+                                 "prune_threshold: 0}}"})
+            .find("models.k.symbolic: edge (layer 0, input 0, output 0) has no function: "
+                  "assign one in `edges` or set auto: true") != std::string::npos);
+  // The checkpoint is read at validation and compared with the model.
+  const auto config = valid();
+  const auto checkpoint = std::filesystem::path(HNN_BINARY_DIR) / "tests" / "config" / "short.yaml";
+  std::filesystem::create_directories(checkpoint.parent_path());
+  hnn::save_checkpoint({"quadratic",
+                        "fixture_quadratic",
+                        config.models[0].resolved_options,
+                        3,
+                        Eigen::VectorXd::Zero(1),
+                        {}},
+                       checkpoint);
+  const std::string errors =
+      errors_of("valid.yaml", {"models.quadratic.checkpoint=" + checkpoint.string()});
+  CHECK(errors.find("--set 'models.quadratic.checkpoint=" + checkpoint.string() +
+                    "':1:29: error: models.quadratic.checkpoint: " + checkpoint.string() +
+                    ": parameters: expected ") == 0);
+  CHECK(errors.find(" values for fixture_quadratic, found 1") != std::string::npos);
+}
+
+TEST_CASE("a ConfigError carries its located problems") {
+  try {
+    hnn::Diagnostics diagnostics;
+    diagnostics.error({"a.yaml", 3, 5}, "data.points", "expected an integer >= 2, found '1'");
+    diagnostics.error({"a.yaml", 1, 1}, "", "first");
+    diagnostics.throw_if_any();
+    FAIL("no exception");
+  } catch (const hnn::ConfigError& error) {
+    REQUIRE(error.problems().size() == 2);
+    CHECK(error.problems()[0].line == 1);
+    CHECK(error.problems()[1].path == "data.points");
+    CHECK(error.problems()[1].column == 5);
+    CHECK(std::string(error.what()) ==
+          "a.yaml:1:1: error: first\na.yaml:3:5: error: data.points: expected an integer >= 2, "
+          "found '1'");
+  }
+  CHECK(hnn::ConfigProblem{"c.yaml", 0, 0, "format", "bad"}.format() ==
+        "c.yaml: error: format: bad");
 }

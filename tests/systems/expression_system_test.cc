@@ -47,7 +47,9 @@ std::string construction_error(const std::string& hamiltonian,
                                hnn::testing::SystemPlugins::Overrides overrides = {}) {
   try {
     expression(hamiltonian, std::move(overrides));
-  } catch (const hnn::PluginError& error) {
+  } catch (const hnn::Error& error) {
+    // A rejected option is a ConfigError carrying its key and character (the host locates
+    // it in the pipeline); other construction failures are PluginErrors.
     return error.what();
   }
   return "";

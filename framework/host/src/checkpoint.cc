@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <utility>
 
 #include "hnn/atomic_file.h"
 #include "hnn/config_tree.h"
@@ -9,6 +10,12 @@
 
 namespace hnn {
 namespace {
+
+// A located problem of the checkpoint file.
+[[noreturn]] void fail(const SourceLocation& where, std::string path, std::string message) {
+  throw ConfigError(
+      ConfigProblem{where.file, where.line, where.column, std::move(path), std::move(message)});
+}
 
 std::string format_reals(const double* values, std::size_t size) {
   return format_option_value(std::vector<double>(values, values + size));
@@ -33,8 +40,7 @@ std::string flow_text(const ConfigNode& node) {
 
 std::vector<double> read_reals(const ConfigNode& node, const std::string& where) {
   if (!node.is_sequence()) {
-    throw ConfigError(node.location().to_string() + ": error: " + where +
-                      ": expected a list of reals, found " + node.describe());
+    fail(node.location(), where, "expected a list of reals, found " + node.describe());
   }
   std::vector<double> values;
   values.reserve(node.items().size());
@@ -43,8 +49,7 @@ std::vector<double> read_reals(const ConfigNode& node, const std::string& where)
     errno = 0;
     const double value = item.is_scalar() ? std::strtod(item.text().c_str(), &end) : 0.0;
     if (!item.is_scalar() || end != item.text().c_str() + item.text().size()) {
-      throw ConfigError(item.location().to_string() + ": error: " + where +
-                        ": expected a real, found " + item.describe());
+      fail(item.location(), where, "expected a real, found " + item.describe());
     }
     values.push_back(value);
   }
@@ -54,8 +59,7 @@ std::vector<double> read_reals(const ConfigNode& node, const std::string& where)
 const ConfigNode& require(const ConfigNode& root, const std::string& key) {
   const ConfigNode* node = root.find(key);
   if (node == nullptr) {
-    throw ConfigError(root.location().file + ": error: " + key +
-                      ": missing required key of a checkpoint");
+    fail(SourceLocation{root.location().file, 0, 0}, key, "missing required key of a checkpoint");
   }
   return *node;
 }
@@ -86,30 +90,29 @@ Checkpoint load_checkpoint(const std::filesystem::path& file, const std::string&
   const ConfigNode root = load_config_file(file);
   const std::string name = file.string();
   if (flow_text(require(root, "format")) != "1") {
-    throw ConfigError(name + ": error: format: this host reads checkpoint format 1, found " +
-                      require(root, "format").describe());
+    fail(SourceLocation{name, 0, 0}, "format",
+         "this host reads checkpoint format 1, found " + require(root, "format").describe());
   }
   Checkpoint checkpoint;
   checkpoint.model = require(root, "model").text();
   checkpoint.plugin = require(root, "plugin").text();
   if (checkpoint.plugin != expected_plugin) {
-    throw ConfigError(require(root, "plugin").location().to_string() +
-                      ": error: plugin: the checkpoint holds a '" + checkpoint.plugin +
-                      "' model, the pipeline asks for '" + expected_plugin + "'");
+    fail(require(root, "plugin").location(), "plugin",
+         "the checkpoint holds a '" + checkpoint.plugin + "' model, the pipeline asks for '" +
+             expected_plugin + "'");
   }
   const ConfigNode& options = require(root, "options");
   for (const auto& [key, value] : expected_options.values()) {
     const ConfigNode* saved = options.find(key);
     const std::string wanted = format_option_value(value);
     if (saved == nullptr) {
-      throw ConfigError(options.location().to_string() + ": error: options." + key +
-                        ": missing in the checkpoint; the pipeline has " + wanted);
+      fail(options.location(), "options." + key,
+           "missing in the checkpoint; the pipeline has " + wanted);
     }
     if (flow_text(*saved) != wanted) {
-      throw ConfigError(saved->location().to_string() + ": error: options." + key +
-                        ": the checkpoint was made with " + flow_text(*saved) +
-                        ", the pipeline has " + wanted +
-                        " (make the model's options match the checkpoint)");
+      fail(saved->location(), "options." + key,
+           "the checkpoint was made with " + flow_text(*saved) + ", the pipeline has " + wanted +
+               " (make the model's options match the checkpoint)");
     }
     checkpoint.options.set(key, value);
   }

@@ -55,7 +55,7 @@ struct ModelResult {
   Options options;  // the model's resolved options, sizes filled in
   std::shared_ptr<Model> model;
   Eigen::VectorXd parameters;
-  std::string objective;
+  std::string objective;    // "hnn" or "baseline" (config->training.settings.objective)
   long epochs_before = 0;   // from the checkpoint
   long epochs_trained = 0;  // in this run, over all stages
   std::vector<StageResult> stages;
@@ -75,11 +75,18 @@ struct ModelResult {
 
 // The objective for one model and one split, as the training settings say (hnn or
 // baseline, field, outputs, l1).
-std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
+std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const Eigen::MatrixXd& inputs,
                                           const Eigen::MatrixXd& targets);
-std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
+std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const TrajectorySamples& samples);
+
+// The objective on a fresh random subset of `batch` of the samples at every evaluation
+// (one Adam step each), drawn from its own stream seeded with `seed`; 0 < batch <
+// samples.size(). `samples` must outlive it. (training_objectives.cc)
+std::unique_ptr<Objective> make_minibatch_objective(Model& model, const TrainingSettings& settings,
+                                                    const TrajectorySamples& samples,
+                                                    Eigen::Index batch, std::uint64_t seed);
 
 // The data loss and the penalty at `at` (value only); NaN when the evaluation fails.
 std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& at);

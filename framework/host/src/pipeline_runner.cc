@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include "hnn/error.h"
 #include "hnn/hamiltonian_objective.h"
 #include "hnn/host/checkpoint.h"
+#include "hnn/host/pipeline_yaml.h"
 #include "hnn/host/progress.h"
 #include "hnn/host/run_summary_writer.h"
 #include "hnn/internal/objective_terms.h"
@@ -32,92 +32,6 @@ std::vector<double> linspace(double start, double end, long points) {
   for (long i = 0; i < points; ++i) values[std::size_t(i)] = start + double(i) * step;
   values.back() = end;
   return values;
-}
-
-// Objective for one model and one split, as the training settings say.
-std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
-                                          const Eigen::MatrixXd& inputs,
-                                          const Eigen::MatrixXd& targets) {
-  if (settings.string("objective") == "baseline") {
-    return std::make_unique<BaselineObjective>(model, inputs, targets, settings.real("l1"));
-  }
-  HamiltonianObjectiveOptions options;
-  options.hamiltonian_output = int(settings.integer("hamiltonian_output"));
-  options.conservative_output = int(settings.integer("conservative_output"));
-  options.field_type = field_type_from_string(settings.string("field"));
-  options.l1 = settings.real("l1");
-  options.l1_smoothing = settings.real("l1_smoothing");
-  return std::make_unique<HamiltonianObjective>(model, inputs, targets, options);
-}
-
-std::unique_ptr<Objective> make_objective(Model& model, const Options& settings,
-                                          const TrajectorySamples& samples) {
-  return make_objective(model, settings, samples.inputs, samples.targets);
-}
-
-// The objective on a fresh random subset of `batch` samples at every evaluation, as the
-// original orbit tasks train (a new torch.randperm(N)[:batch] each step): meant for Adam,
-// where one evaluation is one step. Draws from its own seeded stream; allocates nothing per
-// evaluation.
-class MinibatchObjective final : public Objective {
- public:
-  MinibatchObjective(Model& model, const Options& settings, const TrajectorySamples& samples,
-                     Eigen::Index batch, std::uint64_t seed)
-      : samples_(samples),
-        random_(seed),
-        order_(std::size_t(samples.size())),
-        inputs_(samples.inputs.leftCols(batch)),
-        targets_(samples.targets.leftCols(batch)),
-        inner_(make_objective(model, settings, inputs_, targets_)) {
-    for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = Eigen::Index(i);
-  }
-  int parameter_count() const override { return inner_->parameter_count(); }
-  bool evaluate(const double* parameters, double* value, double* gradient) override {
-    // The first `batch` entries of a fresh partial Fisher-Yates shuffle.
-    const Eigen::Index batch = inputs_.cols();
-    for (Eigen::Index i = 0; i < batch; ++i) {
-      const auto remaining = double(order_.size() - std::size_t(i));
-      const auto j = std::size_t(i) + std::min(std::size_t(random_.uniform() * remaining),
-                                               std::size_t(remaining) - 1);
-      std::swap(order_[std::size_t(i)], order_[j]);
-      inputs_.col(i) = samples_.inputs.col(order_[std::size_t(i)]);
-      targets_.col(i) = samples_.targets.col(order_[std::size_t(i)]);
-    }
-    if (auto* hnn = dynamic_cast<HamiltonianObjective*>(inner_.get())) {
-      hnn->set_samples(inputs_, targets_);
-    } else {
-      static_cast<BaselineObjective&>(*inner_).set_samples(inputs_, targets_);
-    }
-    return inner_->evaluate(parameters, value, gradient);
-  }
-  LossParts last_parts() const override { return inner_->last_parts(); }
-
- private:
-  const TrajectorySamples& samples_;
-  Mt19937Random random_;
-  std::vector<Eigen::Index> order_;
-  Eigen::MatrixXd inputs_, targets_;
-  std::unique_ptr<Objective> inner_;
-};
-
-// The model's options with the host-filled sizes: `inputs` (0 = the state dimension) and
-// `outputs` (0 = what the objective needs).
-Options model_options(const ModelConfig& config, const PluginInfo& info, int state_dimension) {
-  Options options = config.model.options;
-  const Options& training = config.training.settings;
-  if (info.schema.find("inputs") && options.integer("inputs") == 0) {
-    options.set("inputs", std::int64_t(state_dimension));
-  }
-  if (info.schema.find("outputs") && options.integer("outputs") == 0) {
-    std::int64_t outputs = state_dimension;
-    if (training.string("objective") == "hnn") {
-      outputs = std::max<std::int64_t>(2, std::max(training.integer("hamiltonian_output"),
-                                                   training.integer("conservative_output")) +
-                                              1);
-    }
-    options.set("outputs", outputs);
-  }
-  return options;
 }
 
 TrajectoryErrors compare(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
@@ -202,9 +116,9 @@ fs::path prepare_run_directory(const PipelineConfig& config, const RunSettings& 
   return directory;
 }
 
-std::unique_ptr<RandomSource> make_random_source(const Options& data) {
-  const auto seed = data.integer("seed");
-  if (data.string("rng") == "numpy")
+std::unique_ptr<RandomSource> make_random_source(const DataSettings& data) {
+  const auto seed = data.seed;
+  if (data.rng == DataRandomStream::kNumpy)
     return std::make_unique<NumpyLegacyRandom>(std::uint32_t(seed));
   return std::make_unique<Mt19937Random>(std::uint64_t(seed));
 }
@@ -213,61 +127,38 @@ TrajectoryDataset make_dataset(const PipelineConfig& config, const Registry& reg
                                const System& system) {
   const auto integrator =
       registry.create_integrator(config.data_integrator.plugin, config.data_integrator.options);
-  const Options& data = config.data;
+  const DataSettings& data = config.data;
   TrajectoryDatasetOptions options;
-  options.trajectories = int(data.integer("trajectories"));
-  options.time_span = {data.reals("time_span")[0], data.reals("time_span")[1]};
-  options.points = int(data.integer("points"));
-  options.noise_std = data.real("noise_std");
-  options.train_fraction = data.real("train_fraction");
-  options.test_first = data.string("split") == "test_first";
-  options.draw_zero_noise = data.boolean("draw_zero_noise");
+  options.trajectories = int(data.trajectories);
+  options.time_span = {data.time_span[0], data.time_span[1]};
+  options.points = int(data.points);
+  options.noise_std = data.noise_std;
+  options.train_fraction = data.train_fraction;
+  options.test_first = data.split == DataSplit::kTestFirst;
+  options.draw_zero_noise = data.draw_zero_noise;
   const auto random = make_random_source(data);
   return generate_trajectory_dataset(system, *integrator, *random, options);
 }
 
-// Builds a model (and loads its checkpoint) and checks what the pipeline asks of it.
-ModelResult build_model(const ModelConfig& model_config, const PipelineConfig& config,
-                        const Registry& registry, int state_dimension, std::ostream& log) {
+// Builds a model from the options validation resolved and gives it the checkpoint
+// validation read (validation checked both against the pipeline).
+ModelResult build_model(const ModelConfig& model_config, const Registry& registry,
+                        std::ostream& log) {
   ModelResult result;
   result.config = &model_config;
-  const PluginInfo* info = registry.find(PluginKind::kModel, model_config.model.plugin);
-  if (info == nullptr) throw PluginError("no model plugin '" + model_config.model.plugin + "'");
-  result.options = model_options(model_config, *info, state_dimension);
+  result.options = model_config.resolved_options;
   result.model = registry.create_model(model_config.model.plugin, result.options);
   Model& model = *result.model;
-  result.objective = model_config.training.settings.string("objective");
+  result.objective = to_string(model_config.training.settings.objective);
   result.parameters.resize(model.parameter_count());
   model.get_parameters(result.parameters);
-  if (!model_config.checkpoint.empty()) {
-    const Checkpoint checkpoint =
-        load_checkpoint(model_config.checkpoint, model_config.model.plugin, result.options);
-    if (checkpoint.parameters.size() != model.parameter_count()) {
-      throw ConfigError(model_config.checkpoint + ": error: parameters: expected " +
-                        std::to_string(model.parameter_count()) + " values for " + model.name() +
-                        ", found " + std::to_string(checkpoint.parameters.size()));
-    }
-    model.set_auxiliary_state(checkpoint.auxiliary_state);
-    result.parameters = checkpoint.parameters;
+  if (const Checkpoint* checkpoint = model_config.loaded_checkpoint.get()) {
+    model.set_auxiliary_state(checkpoint->auxiliary_state);
+    result.parameters = checkpoint->parameters;
     model.set_parameters(result.parameters);
-    result.epochs_before = checkpoint.epochs;
-    log << model_config.name << ": loaded " << model_config.checkpoint << " (" << checkpoint.epochs
+    result.epochs_before = checkpoint->epochs;
+    log << model_config.name << ": loaded " << model_config.checkpoint << " (" << checkpoint->epochs
         << " epochs)" << std::endl;
-  }
-  if (model_config.symbolic.enabled && !model.has_edge_activations()) {
-    throw ConfigError(config.file.string() + ": error: models." + model_config.name +
-                      ".symbolic: expected an edge network whose edges can be fitted with "
-                      "formulas (e.g. kan), found " +
-                      model.name());
-  }
-  const auto& stages = model_config.training.stages;
-  for (std::size_t i = 0; i < stages.size(); ++i) {
-    if (stages[i].update_grid && !model.has_grid_update()) {
-      throw ConfigError(config.file.string() + ": error: models." + model_config.name +
-                        ".training.stages[" + std::to_string(i) +
-                        "].update_grid: expected a model with a grid (e.g. kan), found " +
-                        model.name());
-    }
   }
   return result;
 }
@@ -286,24 +177,24 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
   const ModelConfig& model_config = *result.config;
   Model& model = *result.model;
   Eigen::VectorXd& parameters = result.parameters;
-  const Options& training = model_config.training.settings;
+  const TrainingSettings& training = model_config.training.settings;
   auto train_objective = make_objective(model, training, dataset.train);
   auto test_objective = make_objective(model, training, dataset.test);
-  const double l1 = training.real("l1");
+  const double l1 = training.l1;
   // What the optimizer minimises: the whole training set, or a fresh minibatch per
   // evaluation. Losses are always recorded on the whole sets.
-  const Eigen::Index batch = training.integer("batch_size");
+  const Eigen::Index batch = training.batch_size;
   const bool minibatches = batch > 0 && batch < dataset.train.size();
   std::unique_ptr<Objective> minibatch_objective;
   if (minibatches) {
-    minibatch_objective = std::make_unique<MinibatchObjective>(
-        model, training, dataset.train, batch, std::uint64_t(training.integer("batch_seed")));
+    minibatch_objective = make_minibatch_objective(model, training, dataset.train, batch,
+                                                   std::uint64_t(training.batch_seed));
   }
   Objective& optimized = minibatches ? *minibatch_objective : *train_objective;
 
   const auto training_started = Clock::now();
-  if (training.boolean("enabled")) {
-    const long test_every = training.integer("test_every");
+  if (training.enabled) {
+    const long test_every = training.test_every;
     long total_epochs = 0;
     for (const auto& stage : model_config.training.stages) {
       if (stage.optimizer.options.contains("epochs")) {
@@ -333,7 +224,7 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
         const bool record_test = state.epoch % test_every == 0;
         std::optional<double> train_loss;
         double penalty =
-            internal::add_l1_penalty(l1, *state.parameters, nullptr, training.real("l1_smoothing"));
+            internal::add_l1_penalty(l1, *state.parameters, nullptr, training.l1_smoothing);
         if (minibatches) {
           // The whole training set only when the test loss is recorded too.
           if (record_test) {
@@ -384,11 +275,11 @@ void save_model_checkpoint(const ModelResult& result, const fs::path& directory)
 // The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, F(x) for a
 // baseline. The model must outlive the field.
 VectorField learned_field(Model& model, const ModelResult& result, int state_dimension) {
-  const Options& training = result.config->training.settings;
-  const bool hnn = result.objective == "hnn";
-  const int h_output = int(training.integer("hamiltonian_output"));
-  const int c_output = int(training.integer("conservative_output"));
-  const std::string field_type = training.string("field");
+  const TrainingSettings& training = result.config->training.settings;
+  const bool hnn = training.objective == ObjectiveKind::kHnn;
+  const int h_output = int(training.hamiltonian_output);
+  const int c_output = int(training.conservative_output);
+  const FieldType field_type = training.field;
   // Workspaces shared by the calls of the returned field.
   auto gradient = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
   auto field = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
@@ -401,12 +292,12 @@ VectorField learned_field(Model& model, const ModelResult& result, int state_dim
       return;
     }
     dxdt.setZero();
-    if (field_type != "conservative") {
+    if (field_type != FieldType::kConservative) {
       model.input_gradient(h_output, *gradient);
       apply_symplectic_matrix(*gradient, *field);
       dxdt += field->col(0);
     }
-    if (field_type != "solenoidal") {
+    if (field_type != FieldType::kSolenoidal) {
       model.input_gradient(c_output, *gradient);
       dxdt += gradient->col(0);
     }
@@ -426,8 +317,9 @@ void roll_out(ModelResult& result, const System& system, const Integrator& integ
     result.versus_truth = compare(result.rollout, truth);
     result.versus_reference = compare(result.rollout, reference);
     result.energy_drift_max = max_drift(result.energy);
-    if (result.objective == "hnn") {
-      const int h_output = int(result.config->training.settings.integer("hamiltonian_output"));
+    const TrainingSettings& training = result.config->training.settings;
+    if (training.objective == ObjectiveKind::kHnn) {
+      const int h_output = int(training.hamiltonian_output);
       Eigen::MatrixXd outputs(model.output_dimension(), result.rollout.cols());
       model.forward(result.rollout);
       model.outputs(outputs);
@@ -478,14 +370,13 @@ void write_trajectories_csv(const fs::path& file, const std::vector<std::string>
 
 // The HNN paper's energy metric (hnn.md 6.3/6.4, clean protocol: the same times for truth
 // and models): per trial, mean over time of (E_true(t) - E_model(t))^2 with E the system's H.
-void run_energy_trials(const Options& evaluation, const System& system,
+void run_energy_trials(const EvaluationSettings& evaluation, const System& system,
                        const Integrator& integrator, std::vector<ModelResult>& results) {
-  const long trials = evaluation.integer("energy_trials");
-  const auto& span = evaluation.reals("trial_time_span");
-  const std::vector<double> times =
-      linspace(span[0], span[1], long(evaluation.integer("trial_points")));
-  const auto seed = std::uint32_t(evaluation.integer("trial_seed"));
-  const bool box = evaluation.string("trial_initial_states") == "box";
+  const long trials = evaluation.energy_trials;
+  const auto& span = evaluation.trial_time_span;
+  const std::vector<double> times = linspace(span[0], span[1], long(evaluation.trial_points));
+  const auto seed = std::uint32_t(evaluation.trial_seed);
+  const bool box = evaluation.trial_initial_states == TrialInitialStates::kBox;
   NumpyLegacyRandom box_random(seed);
   const VectorField true_field = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
     hamiltonian_field(system, x, dxdt);
@@ -552,17 +443,12 @@ EnergyTrialsSummary summarize_energy_trials(const std::vector<double>& errors) {
 TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, const System& system,
                       std::vector<ModelResult>& results, const fs::path& directory,
                       std::ostream& log) {
-  const int d = system.state_dimension();
-  const auto& initial = config.evaluation.reals("initial_state");
-  if (int(initial.size()) != d) {
-    throw ConfigError(config.file.string() + ": error: evaluation.initial_state: expected " +
-                      std::to_string(d) + " values for " + config.system.plugin + ", found " +
-                      std::to_string(initial.size()));
-  }
-  const Eigen::VectorXd x0 = Eigen::Map<const Eigen::VectorXd>(initial.data(), d);
-  const auto& span = config.evaluation.reals("time_span");
-  const std::vector<double> times =
-      linspace(span[0], span[1], long(config.evaluation.integer("points")));
+  // Validation checked that the initial state has the system's dimension.
+  const auto& initial = config.evaluation.initial_state;
+  const Eigen::VectorXd x0 =
+      Eigen::Map<const Eigen::VectorXd>(initial.data(), Eigen::Index(initial.size()));
+  const auto& span = config.evaluation.time_span;
+  const std::vector<double> times = linspace(span[0], span[1], long(config.evaluation.points));
   const auto integrator = registry.create_integrator(config.evaluation_integrator.plugin,
                                                      config.evaluation_integrator.options);
   const auto reference_integrator = registry.create_integrator(config.reference_integrator.plugin,
@@ -577,7 +463,7 @@ TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, co
   for (auto& result : results) {
     roll_out(result, system, *integrator, x0, times, truth, reference, log);
   }
-  if (config.evaluation.integer("energy_trials") > 0) {
+  if (config.evaluation.energy_trials > 0) {
     run_energy_trials(config.evaluation, system, *integrator, results);
   }
   write_trajectories_csv(directory / "trajectories.csv", system.coordinate_names(), times, truth,
@@ -637,7 +523,7 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
 
 fs::path run_directory(const PipelineConfig& config, const RunSettings& settings) {
   if (!settings.output_directory.empty()) return settings.output_directory;
-  const std::string& configured = config.output.string("directory");
+  const std::string& configured = config.output.directory;
   if (!configured.empty()) return configured;
   return fs::path("runs") / config.name;
 }
@@ -648,10 +534,13 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
   std::ostringstream null_stream;
   std::ostream& log = settings.log ? *settings.log : null_stream;
   const fs::path directory = prepare_run_directory(config, settings);
-  ProgressReporter progress(log, settings.live_progress, config.output.real("progress_seconds"));
+  ProgressReporter progress(log, settings.live_progress, config.output.progress_seconds);
 
   const auto data_started = Clock::now();
-  const auto system = registry.create_system(config.system.plugin, config.system.options);
+  if (config.system_object == nullptr) {
+    throw Error("run_pipeline: the pipeline was not validated (no system was built)");
+  }
+  const System* system = config.system_object.get();
   const TrajectoryDataset dataset = make_dataset(config, registry, *system);
   write_data_csv(directory / "data.csv", dataset);
   const double data_seconds = seconds_since(data_started);
@@ -659,16 +548,14 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
       << " test samples of " << config.system.plugin << " (" << format_duration(data_seconds) << ")"
       << std::endl;
 
-  // Every model is built (and its checkpoint loaded) before any training, so that a
-  // mismatch is reported before hours of work.
+  // Every model is built (with the checkpoint validation read) before any training.
   std::vector<ModelResult> results;
   results.reserve(config.models.size());
   for (const auto& model_config : config.models) {
-    results.push_back(build_model(model_config, config, registry, system->state_dimension(), log));
+    results.push_back(build_model(model_config, registry, log));
   }
-  std::deque<ModelConfig> symbolic_configs;
-  SymbolicStage symbolic_stage{symbolic_configs, config,   dataset,   *system, registry,
-                               settings,         progress, directory, log};
+  SymbolicStage symbolic_stage{config,   dataset,  *system,   registry,
+                               settings, progress, directory, log};
   std::vector<ModelResult> symbolic_results;
   for (auto& result : results) {
     train_model(result, dataset, registry, settings, progress);
@@ -692,7 +579,7 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
   summary.system = config.system.plugin;
   summary.exact_hamiltonian = system->exact_hamiltonian();
   summary.data = {long(dataset.train.size()), long(dataset.test.size()), data_seconds};
-  const bool evaluated = config.evaluation.boolean("enabled");
+  const bool evaluated = config.evaluation.enabled;
   if (evaluated) summary.truth = evaluate(config, registry, *system, results, directory, log);
   for (const auto& result : results) summary.models.push_back(model_summary(result, evaluated));
   write_run_summary(summary, directory / "summary.yaml");

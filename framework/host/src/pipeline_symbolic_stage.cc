@@ -18,9 +18,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // The inputs whose activations are fitted: the train or test inputs, or both.
-Eigen::MatrixXd symbolic_samples(const std::string& which, const TrajectoryDataset& dataset) {
-  if (which == "train") return dataset.train.inputs;
-  if (which == "test") return dataset.test.inputs;
+Eigen::MatrixXd symbolic_samples(SymbolicSamples which, const TrajectoryDataset& dataset) {
+  if (which == SymbolicSamples::kTrain) return dataset.train.inputs;
+  if (which == SymbolicSamples::kTest) return dataset.test.inputs;
   Eigen::MatrixXd all(dataset.train.inputs.rows(),
                       dataset.train.inputs.cols() + dataset.test.inputs.cols());
   all << dataset.train.inputs, dataset.test.inputs;
@@ -113,8 +113,8 @@ void write_network_files(const fs::path& directory, const std::string& model_nam
 
 std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   const ModelConfig& model_config = *result.config;
-  const Options& symbolic_settings = model_config.symbolic.settings;
-  const Options& training = model_config.training.settings;
+  const SymbolicSettings& symbolic_settings = model_config.symbolic.settings;
+  const TrainingSettings& training = model_config.training.settings;
   Model& model = *result.model;
   const auto started = Clock::now();
   const std::vector<std::string> names = system.coordinate_names();
@@ -122,81 +122,68 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   // 1. The activations of one forward pass over the chosen samples.
   model.set_parameters(result.parameters);
   const EdgeActivations activations =
-      model.edge_activations(symbolic_samples(symbolic_settings.string("samples"), dataset));
+      model.edge_activations(symbolic_samples(symbolic_settings.samples, dataset));
 
   // 2. Fit every edge.
   symbolic::NetworkFitOptions fit_options;
   for (const auto& edge : model_config.symbolic.edges) {
     fit_options.manual.push_back({edge.layer, edge.input, edge.output, edge.function});
   }
-  fit_options.automatic = symbolic_settings.boolean("auto");
-  fit_options.candidates = symbolic_settings.strings("functions");
-  fit_options.prune_threshold = symbolic_settings.real("prune_threshold");
-  fit_options.suggestion.top_k = std::size_t(symbolic_settings.integer("top_k"));
-  fit_options.suggestion.tie_tolerance = symbolic_settings.real("tie_tolerance");
+  fit_options.automatic = symbolic_settings.automatic;
+  fit_options.candidates = symbolic_settings.functions;
+  fit_options.prune_threshold = symbolic_settings.prune_threshold;
+  fit_options.suggestion.top_k = std::size_t(symbolic_settings.top_k);
+  fit_options.suggestion.tie_tolerance = symbolic_settings.tie_tolerance;
   symbolic::AffineFitOptions& affine = fit_options.suggestion.fit;
-  affine.a_min = symbolic_settings.reals("a_range")[0];
-  affine.a_max = symbolic_settings.reals("a_range")[1];
-  affine.b_min = symbolic_settings.reals("b_range")[0];
-  affine.b_max = symbolic_settings.reals("b_range")[1];
-  affine.grid_points = int(symbolic_settings.integer("grid_points"));
-  affine.iterations = int(symbolic_settings.integer("iterations"));
-  affine.boundary = symbolic_settings.string("boundary_rule") == "keep"
-                        ? symbolic::BoundaryRule::kLegacyKeepRanges
-                        : symbolic::BoundaryRule::kShrinkToBoundaryCell;
+  affine.a_min = symbolic_settings.a_range[0];
+  affine.a_max = symbolic_settings.a_range[1];
+  affine.b_min = symbolic_settings.b_range[0];
+  affine.b_max = symbolic_settings.b_range[1];
+  affine.grid_points = int(symbolic_settings.grid_points);
+  affine.iterations = int(symbolic_settings.iterations);
+  affine.boundary = symbolic_settings.boundary_rule;
   const symbolic::SymbolicFunctionLibrary library =
       symbolic::SymbolicFunctionLibrary::with_registered(registry.symbolic_functions());
   symbolic::NetworkFit fit;
   try {
     fit = symbolic::fit_symbolic_network(activations, library, fit_options);
   } catch (const Error& error) {
+    // Validation checked the options and the manual edges against the network; what is
+    // left depends on the trained network (an edge not pruned with no function when the
+    // automatic choice is off and prune_threshold > 0).
     throw ConfigError(config.file.string() + ": error: models." + model_config.name +
                       ".symbolic: " + error.what());
   }
   write_network_files(directory, model_config.name, activations, names, &fit.edges);
 
   // 3. The symbolic network as a model: refined when asked, always given its losses.
-  configs.push_back(ModelConfig{});
-  ModelConfig& symbolic_config = configs.back();
-  symbolic_config.name = model_config.name + "_symbolic";
-  symbolic_config.model.kind = PluginKind::kModel;
-  symbolic_config.model.plugin = "symbolic";
-  const fs::path file = directory / "symbolic" / (model_config.name + ".yaml");
-  symbolic_config.model.options.set("file", fs::absolute(file).string());
-  symbolic_config.model.options.set("digits", std::int64_t(-1));
-  symbolic_config.training.settings = training;
-  symbolic_config.training.settings.set("l1", 0.0);
-  symbolic_config.training.settings.set("batch_size", std::int64_t(0));
-  symbolic_config.training.settings.set("update_grid", false);
-  symbolic_config.training.settings.set("enabled", !model_config.symbolic.refine.empty());
-  symbolic_config.training.stages = model_config.symbolic.refine;
-  if (symbolic_config.training.stages.empty()) {
-    symbolic_config.training.stages.push_back(model_config.training.stages.front());
-  }
-
+  //    Its config was made by validation; its file lives in this run's folder.
+  const ModelConfig& symbolic_config = *model_config.symbolic.model;
+  const fs::path file = directory / symbolic_config.model.options.string("file");
   ModelResult symbolic_result;
   symbolic_result.config = &symbolic_config;
-  symbolic_result.options = symbolic_config.model.options;
+  symbolic_result.options = symbolic_config.resolved_options;
+  symbolic_result.options.set("file", fs::absolute(file).string());
   auto network = std::make_shared<symbolic::SymbolicNetworkModel>(fit.layers, names, library);
   symbolic_result.model = network;
   symbolic_result.objective = result.objective;
   symbolic_result.parameters.resize(network->parameter_count());
   network->get_parameters(symbolic_result.parameters);
-  const bool hnn = result.objective == "hnn";
+  const bool hnn = training.objective == ObjectiveKind::kHnn;
   double loss_before = std::nan("");
   if (hnn) {
     auto objective = make_objective(*network, symbolic_config.training.settings, dataset.train);
     loss_before = loss_at(*objective, symbolic_result.parameters).first;
   }
-  const int h = int(training.integer("hamiltonian_output"));
-  const bool verified = hnn && training.string("field") != "conservative";
-  const Eigen::MatrixXd all = symbolic_samples("all", dataset);
+  const int h = int(training.hamiltonian_output);
+  const bool verified = hnn && training.field != FieldType::kConservative;
+  const Eigen::MatrixXd all = symbolic_samples(SymbolicSamples::kAll, dataset);
   const double fit_error = verified ? field_relative_error(*network, h, system, all) : std::nan("");
   train_model(symbolic_result, dataset, registry, settings, progress);
   const std::vector<symbolic::SymbolicLayer> layers = network->layers();
 
   // 4. Compose and write symbolic.yaml.
-  const int digits = int(symbolic_settings.integer("digits"));
+  const int digits = int(symbolic_settings.digits);
   const symbolic::SymbolicFormula formula(layers, names, library);
   symbolic::SymbolicNetworkFile network_file{
       model_config.name, names, output_names(model.output_dimension()), layers, library, fit.edges};
@@ -210,11 +197,11 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
     error = field_relative_error(*network, h, system, all);
     rounded_error = field_relative_error(*rounded, h, system, all);
   }
-  const double tolerance = symbolic_settings.real("field_tolerance");
+  const double tolerance = symbolic_settings.field_tolerance;
 
   // 6. The summary's part and the log.
   SymbolicSummary summary;
-  summary.samples = symbolic_settings.string("samples");
+  summary.samples = to_string(symbolic_settings.samples);
   summary.file = "symbolic/" + model_config.name + ".yaml";
   for (const auto& edge : fit.edges) {
     SymbolicEdgeSummary& edge_summary = summary.edges.emplace_back();
@@ -273,10 +260,9 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   }
   log << std::endl;
 
-  if (!symbolic_settings.boolean("evaluate")) return std::nullopt;
-  if (symbolic_settings.string("rollout") == "rounded") {
-    symbolic_config.model.options.set("digits", std::int64_t(digits));
-    symbolic_result.options = symbolic_config.model.options;
+  if (!symbolic_settings.evaluate) return std::nullopt;
+  if (symbolic_settings.rollout == SymbolicRollout::kRounded) {
+    // The options validation made say digits: `digits` for this rollout.
     symbolic_result.model = rounded;
     symbolic_result.parameters.resize(0);
     // The losses of what is rolled out: the printed formula.

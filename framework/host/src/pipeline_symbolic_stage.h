@@ -5,7 +5,6 @@
 #ifndef HNN_HOST_SRC_PIPELINE_SYMBOLIC_STAGE_H_
 #define HNN_HOST_SRC_PIPELINE_SYMBOLIC_STAGE_H_
 
-#include <deque>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -27,8 +26,7 @@ void write_network_files(const std::filesystem::path& directory, const std::stri
                          const std::vector<symbolic::EdgeFitReport>* reports);
 
 struct SymbolicStage {
-  std::deque<ModelConfig>& configs;  // owns the configs of the <m>_symbolic models
-  const PipelineConfig& config;
+  const PipelineConfig& config;  // validated: models.<m>.symbolic.model is set
   const TrajectoryDataset& dataset;
   const System& system;
   const Registry& registry;

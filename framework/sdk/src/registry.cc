@@ -228,6 +228,13 @@ std::shared_ptr<Interface> Registry::create(PluginKind kind, std::string_view na
   std::unique_ptr<Interface> object;
   try {
     object = factory(options);
+  } catch (const ConfigError& error) {
+    // A plugin rejecting one of its options with located problems (ConfigProblem): they
+    // stay with the error, for the host to locate in the pipeline.
+    const std::string message = to_string(kind) + " '" + found.info.name + "' (" +
+                                found.info.source + ") failed to construct: " + error.what();
+    if (!error.problems().empty()) throw ConfigError(message, error.problems());
+    throw PluginError(message);
   } catch (const std::exception& error) {
     // Nested: a caller can reach the factory's own exception, by type, with
     // std::rethrow_if_nested.

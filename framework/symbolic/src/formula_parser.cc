@@ -66,9 +66,12 @@ class Reader {
   }
 
  private:
+  // A ConfigError about the option `label_`, at the character of the formula it concerns.
   [[noreturn]] void fail(std::size_t position, const std::string& problem) const {
-    throw Error(label_ + ": cannot parse \"" + text_ + "\": at character " +
-                std::to_string(position + 1) + ": " + problem);
+    const std::string message = "cannot parse \"" + text_ + "\": at character " +
+                                std::to_string(position + 1) + ": " + problem;
+    throw ConfigError(label_ + ": " + message,
+                      {ConfigProblem{"", 0, static_cast<int>(position + 1), label_, message}});
   }
 
   void skip_space() {

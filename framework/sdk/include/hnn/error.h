@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace hnn {
 
@@ -18,13 +19,43 @@ class Error : public std::runtime_error {
   ~Error() override;
 };
 
+// One located problem of a configuration: where it is (line 0: the file as a whole, or
+// unknown; column 0 with a line: the line), the dotted key path it concerns (may be empty)
+// and what is wrong. A plugin that rejects one of its options may throw a ConfigError with
+// a problem whose `path` is the option's key (relative to its section, e.g. "hamiltonian"
+// or "radius[1]") and `column` the 1-based character of the value it concerns; the host
+// locates it in the pipeline.
+struct ConfigProblem {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string path;
+  std::string message;
+  // "file:line:column: error: path: message" (no ":line:column" when line is 0, no
+  // "path: " when path is empty).
+  std::string format() const;
+};
+
 // A pipeline file, an option or a --set override is invalid. The message is complete and
 // already formatted for the user (file:line:column: error: key.path: ...); several
-// problems found together are separated by newlines.
+// problems found together are separated by newlines. Constructed from problems, it
+// carries them (problems()), so that nothing has to parse the message.
 class ConfigError : public Error {
  public:
+  // A message without structure: problems() is empty.
   using Error::Error;
+  // what() is every problem's format(), one per line.
+  explicit ConfigError(std::vector<ConfigProblem> problems);
+  explicit ConfigError(ConfigProblem problem);
+  // what() is `message` (e.g. for a plugin's problems, whose file and line only the host
+  // knows).
+  ConfigError(const std::string& message, std::vector<ConfigProblem> problems);
   ~ConfigError() override;
+
+  const std::vector<ConfigProblem>& problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<ConfigProblem> problems_;
 };
 
 // A plugin could not be loaded, registered, or one of its objects failed. The message

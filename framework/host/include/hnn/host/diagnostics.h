@@ -10,6 +10,7 @@
 
 #include "hnn/config_tree.h"
 #include "hnn/did_you_mean.h"
+#include "hnn/error.h"
 
 namespace hnn {
 
@@ -29,8 +30,13 @@ class Diagnostics {
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
   // Every diagnostic on its own line, in file order.
   std::string format() const;
-  // Throws ConfigError with format() when there is any diagnostic.
+  // Throws ConfigError with format() as its message and every diagnostic as a problem,
+  // when there is any diagnostic.
   void throw_if_any() const;
+  // Every problem of `error`; an error without problems (a message only) is added as one
+  // diagnostic at `fallback`, with its message.
+  void add(const ConfigError& error, const SourceLocation& fallback,
+           const std::string& fallback_path);
 
  private:
   std::vector<Diagnostic> diagnostics_;

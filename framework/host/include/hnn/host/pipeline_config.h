@@ -20,19 +20,26 @@
 //   evaluation: {<evaluation options>, integrator: {...}, reference_integrator: {...}}
 //   output:     {directory: runs/spring_mlp}
 //
-// `hnn-host --describe data` (training, evaluation, output) prints the host sections'
-// options; `--describe NAME` a plugin's.
+// `hnn-host --describe data` (training, evaluation, output, symbolic) prints the host
+// sections' options (hnn/host/host_settings.h); `--describe NAME` a plugin's.
+//
+// A PipelineConfig is made by validate_pipeline (hnn/host/pipeline_validation.h), which
+// checks everything the pipeline determines and keeps what it built for that (the system,
+// each model's resolved options and loaded checkpoint, the <m>_symbolic model's config),
+// so that the run neither re-derives nor re-checks them.
 #ifndef HNN_HOST_PIPELINE_CONFIG_H_
 #define HNN_HOST_PIPELINE_CONFIG_H_
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "hnn/config_tree.h"
-#include "hnn/host/diagnostics.h"
+#include "hnn/host/checkpoint.h"
+#include "hnn/host/host_settings.h"
 #include "hnn/options.h"
 #include "hnn/registry.h"
+#include "hnn/system.h"
 
 namespace hnn {
 
@@ -51,7 +58,7 @@ struct TrainingStage {
 };
 
 struct TrainingConfig {
-  Options settings;  // training_schema(): objective, field, outputs, l1, test_every, ...
+  TrainingSettings settings;
   std::vector<TrainingStage> stages;  // at least one
 };
 
@@ -63,13 +70,21 @@ struct SymbolicEdgeChoice {
   std::string function;
 };
 
+struct ModelConfig;
+
 // The symbolic stage of an edge-network model (models.<m>.symbolic): after training, fit
 // formulas to its edges, compose, verify and roll out the result (kan.md §6).
 struct SymbolicConfig {
-  bool enabled = false;                   // the model has a `symbolic` section
-  Options settings;                       // symbolic_schema()
+  bool enabled = false;  // the model has a `symbolic` section
+  SymbolicSettings settings;
   std::vector<SymbolicEdgeChoice> edges;  // manual assignments
   std::vector<TrainingStage> refine;      // optional training of the affine parameters
+  // The model <m>_symbolic the stage trains (refine) and rolls out, made by validation
+  // when enabled: plugin "symbolic", option `file` relative to the run folder
+  // ("symbolic/<m>.yaml"), `digits` -1 (network) or the printed digits (rollout: rounded);
+  // its training is the model's with l1 0, full batches, no grid update, enabled only with
+  // a refine stage.
+  std::shared_ptr<const ModelConfig> model;
 };
 
 struct ModelConfig {
@@ -78,6 +93,12 @@ struct ModelConfig {
   TrainingConfig training;
   std::string checkpoint;  // "" when none, else a path resolved against the pipeline's folder
   SymbolicConfig symbolic;
+  // Set by validation: model.options with the host-filled sizes (`inputs`: the state
+  // dimension; `outputs`: what the objective needs), the options the model is built with.
+  Options resolved_options;
+  // Set by validation when `checkpoint` is given: the file as read, checked against the
+  // resolved options and the model's parameter count.
+  std::shared_ptr<const Checkpoint> loaded_checkpoint;
 };
 
 struct PipelineConfig {
@@ -86,46 +107,18 @@ struct PipelineConfig {
   std::string description;
   std::vector<std::string> plugin_paths;  // resolved against the pipeline's folder
   PluginChoice system;
-  Options data;  // data_schema()
+  DataSettings data;
   PluginChoice data_integrator;
   TrainingConfig training_defaults;  // the top-level training section, resolved
   std::vector<ModelConfig> models;
-  Options evaluation;  // evaluation_schema()
+  EvaluationSettings evaluation;
   PluginChoice evaluation_integrator;
   PluginChoice reference_integrator;
-  Options output;  // output_schema()
+  OutputSettings output;
+  // The system as validation built it from `system` (null when validation failed). Its
+  // methods are const; the run uses it instead of building another.
+  std::shared_ptr<const System> system_object;
 };
-
-// The host's own sections.
-OptionSchema data_schema();
-OptionSchema training_schema();
-OptionSchema evaluation_schema();
-OptionSchema output_schema();
-OptionSchema symbolic_schema();
-// The schema of a host section by name ("data", "training", "evaluation", "output",
-// "symbolic"), or nullptr.
-const OptionSchema* host_section_schema(const std::string& section);
-
-// The `plugins:` list of a parsed pipeline, resolved against the pipeline file's folder,
-// read before anything else so that the plugins can be loaded before validation. Problems
-// go to `diagnostics`.
-std::vector<std::string> read_plugin_paths(const ConfigNode& root,
-                                           const std::filesystem::path& pipeline_file,
-                                           Diagnostics& diagnostics);
-
-// Applies a command-line override "key.path=value" (value in YAML syntax) to the tree.
-// `index` (1-based) numbers the overrides in messages. Throws ConfigError for a malformed
-// assignment or a path through a non-map.
-void apply_override(ConfigNode& root, const std::string& assignment);
-
-// Validates the whole tree; every problem goes to `diagnostics` (nothing is thrown for
-// them). The result is meaningful only when diagnostics is empty.
-PipelineConfig validate_pipeline(const ConfigNode& root, const std::filesystem::path& pipeline_file,
-                                 const Registry& registry, Diagnostics& diagnostics);
-
-// The resolved pipeline as YAML (every default filled in); it validates back to the same
-// configuration.
-std::string to_yaml(const PipelineConfig& config);
 
 }  // namespace hnn
 

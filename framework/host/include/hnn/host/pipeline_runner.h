@@ -49,9 +49,11 @@ struct RunSettings {
 // The folder a run will write to.
 std::filesystem::path run_directory(const PipelineConfig& config, const RunSettings& settings);
 
-// Runs the pipeline. Throws ConfigError when the run folder exists without `force` or a
-// checkpoint does not match, and hnn::Error (PluginError, ...) when a step fails; the files
-// written until then are complete.
+// Runs a pipeline validated by validate_pipeline without diagnostics: it uses what
+// validation built (the system, each model's resolved options and checkpoint) and checks
+// nothing validation checked. Throws ConfigError when the run folder exists without
+// `force`, and hnn::Error (PluginError, ...) when a step fails; the files written until
+// then are complete.
 void run_pipeline(const PipelineConfig& config, const Registry& registry,
                   const RunSettings& settings);
 

@@ -1,0 +1,140 @@
+// The host's own pipeline sections as plain structs: data, training, evaluation, output
+// and a model's symbolic stage. Each struct declares its options once, with
+// hnn::OptionBinding: the binding is the source of the section's schema (what
+// `hnn-host --describe <section>` prints and what validation checks, cross-field
+// constraints included) and of the decoding of validated options into the struct.
+//
+// Defaults are the member initialisers. Integer members are std::int64_t so that a
+// section's ranges are exactly the ones written in its binding.
+//
+// Example:
+//
+//   const OptionSchema& schema = DataSettings::binding().schema();   // or
+//   const OptionSchema* schema = host_section_schema("data");
+//   DataSettings data = DataSettings::binding().decode(validated_options);
+#ifndef HNN_HOST_HOST_SETTINGS_H_
+#define HNN_HOST_HOST_SETTINGS_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hnn/hamiltonian_objective.h"
+#include "hnn/option_binding.h"
+#include "hnn/options.h"
+#include "hnn/symbolic/affine_fit.h"
+
+namespace hnn {
+
+// The random stream of the data: NumPy's legacy np.random, or std::mt19937_64.
+enum class DataRandomStream { kNumpy, kMt19937_64 };
+// Which rows of the data train: the first ones (train_first) or the last (test_first).
+enum class DataSplit { kTrainFirst, kTestFirst };
+
+// data: how the trajectories of the system are sampled and split.
+struct DataSettings {
+  std::int64_t trajectories = 50;
+  std::array<double, 2> time_span = {0.0, 3.0};
+  std::int64_t points = 30;
+  double noise_std = 0.0;
+  std::int64_t seed = 0;
+  DataRandomStream rng = DataRandomStream::kNumpy;
+  double train_fraction = 0.5;
+  DataSplit split = DataSplit::kTrainFirst;
+  bool draw_zero_noise = true;
+
+  static const OptionBinding<DataSettings>& binding();
+};
+
+// What a model is fitted to: the Hamiltonian (symplectic) field of one of its outputs, or
+// dx/dt directly.
+enum class ObjectiveKind { kHnn, kBaseline };
+
+// training (and models.<m>.training): the objective and how training runs; the optimizer
+// stages are read beside it (TrainingConfig).
+struct TrainingSettings {
+  bool enabled = true;
+  ObjectiveKind objective = ObjectiveKind::kHnn;
+  FieldType field = FieldType::kSolenoidal;
+  std::int64_t hamiltonian_output = 1;
+  std::int64_t conservative_output = 0;
+  double l1 = 0.0;
+  double l1_smoothing = 0.0;
+  std::int64_t test_every = 1;
+  std::int64_t batch_size = 0;
+  std::int64_t batch_seed = 0;
+  bool update_grid = false;
+
+  static const OptionBinding<TrainingSettings>& binding();
+};
+
+// "hnn" or "baseline", as written in the pipeline and the summary.
+std::string to_string(ObjectiveKind objective);
+
+// Where the energy trials start: the paper's box, or the system's own sampler.
+enum class TrialInitialStates { kBox, kSystem };
+
+// evaluation: the rollout from one initial state and the optional energy trials.
+struct EvaluationSettings {
+  bool enabled = true;
+  std::vector<double> initial_state = {1.0, 0.0};
+  std::array<double, 2> time_span = {0.0, 20.0};
+  std::int64_t points = 2000;
+  std::int64_t energy_trials = 0;
+  TrialInitialStates trial_initial_states = TrialInitialStates::kBox;
+  std::array<double, 2> trial_time_span = {0.0, 20.0};
+  std::int64_t trial_points = 100;
+  std::int64_t trial_seed = 0;
+
+  static const OptionBinding<EvaluationSettings>& binding();
+};
+
+// output: the run folder and the progress display.
+struct OutputSettings {
+  std::string directory;  // "" = runs/<pipeline name>
+  double progress_seconds = 10.0;
+
+  static const OptionBinding<OutputSettings>& binding();
+};
+
+// The inputs whose edge activations the symbolic stage fits.
+enum class SymbolicSamples { kTrain, kTest, kAll };
+// What <m>_symbolic rolls out: the network at full precision, or the printed formula.
+enum class SymbolicRollout { kNetwork, kRounded };
+
+// models.<m>.symbolic: the options of the symbolic stage (the manual `edges` and the
+// `refine` stage are read beside them, SymbolicConfig).
+struct SymbolicSettings {
+  SymbolicSamples samples = SymbolicSamples::kTest;
+  std::vector<std::string> functions;
+  bool automatic = true;  // key "auto"
+  std::int64_t top_k = 5;
+  double tie_tolerance = 1e-6;
+  double prune_threshold = 1e-2;
+  std::array<double, 2> a_range = {-10.0, 10.0};
+  std::array<double, 2> b_range = {-10.0, 10.0};
+  std::int64_t grid_points = 101;
+  std::int64_t iterations = 3;
+  symbolic::BoundaryRule boundary_rule = symbolic::BoundaryRule::kShrinkToBoundaryCell;
+  std::int64_t digits = 2;
+  double field_tolerance = 1e-2;
+  bool evaluate = true;
+  SymbolicRollout rollout = SymbolicRollout::kNetwork;
+
+  static const OptionBinding<SymbolicSettings>& binding();
+};
+
+// "train", "test" or "all", as written in the pipeline and the summary.
+std::string to_string(SymbolicSamples samples);
+
+// The schema of a host section by name ("data", "training", "evaluation", "output",
+// "symbolic"), or nullptr. The schemas live as long as the program.
+const OptionSchema* host_section_schema(const std::string& section);
+
+// The names host_section_schema() knows, in the order --describe lists them.
+const std::vector<std::string>& host_section_names();
+
+}  // namespace hnn
+
+#endif  // HNN_HOST_HOST_SETTINGS_H_

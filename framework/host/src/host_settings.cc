@@ -1,0 +1,215 @@
+#include "hnn/host/host_settings.h"
+
+namespace hnn {
+
+const OptionBinding<DataSettings>& DataSettings::binding() {
+  static const auto binding = [] {
+    using S = DataSettings;
+    OptionBinding<S> b("data");
+    b.bind("trajectories", &S::trajectories, "number of trajectories").at_least(1);
+    b.bind("time_span", &S::time_span, "start and end time of every trajectory");
+    b.bind("points", &S::points, "samples per trajectory, equally spaced, ends included")
+        .at_least(2);
+    b.bind("noise_std", &S::noise_std,
+           "standard deviation of Gaussian noise added to q and p (not to the targets); "
+           "drawn even when 0, as the original code")
+        .at_least(0.0);
+    b.bind("seed", &S::seed, "seed of the random stream that samples initial states and noise")
+        .at_least(0)
+        .at_most(4294967295.0);
+    b.bind_choice(
+        "rng", &S::rng,
+        {{"numpy", DataRandomStream::kNumpy}, {"mt19937_64", DataRandomStream::kMt19937_64}},
+        "random stream: numpy replays NumPy's legacy np.random (MT19937) exactly; "
+        "mt19937_64 is the C++ 64-bit Mersenne Twister");
+    b.bind("train_fraction", &S::train_fraction,
+           "fraction of the rows used for training; the first rows (trajectories) train")
+        .greater_than(0.0)
+        .less_than(1.0);
+    b.bind_choice("split", &S::split,
+                  {{"train_first", DataSplit::kTrainFirst}, {"test_first", DataSplit::kTestFirst}},
+                  "train_first: the first rows train (spring, pendulum); test_first: the "
+                  "first rows test (the original orbit tasks)");
+    b.bind("draw_zero_noise", &S::draw_zero_noise,
+           "draw the noise even when noise_std is 0, advancing the random stream as "
+           "the original spring and pendulum code; false as the orbit generators");
+    return b;
+  }();
+  return binding;
+}
+
+const OptionBinding<TrainingSettings>& TrainingSettings::binding() {
+  static const auto binding = [] {
+    using S = TrainingSettings;
+    OptionBinding<S> b("training");
+    b.bind("enabled", &S::enabled,
+           "train the model; false evaluates it as loaded from its checkpoint");
+    b.bind_choice("objective", &S::objective,
+                  {{"hnn", ObjectiveKind::kHnn}, {"baseline", ObjectiveKind::kBaseline}},
+                  "hnn: fit the symplectic field of an output; baseline: fit dx/dt directly");
+    b.bind_choice("field", &S::field,
+                  {{"solenoidal", FieldType::kSolenoidal},
+                   {"conservative", FieldType::kConservative},
+                   {"both", FieldType::kBoth}},
+                  "HNN field: solenoidal J grad(F_H); conservative grad(F_C); both: their sum");
+    b.bind("hamiltonian_output", &S::hamiltonian_output, "model output used as H (0-based)")
+        .at_least(0);
+    b.bind("conservative_output", &S::conservative_output, "model output of the conservative field")
+        .at_least(0);
+    b.bind("l1", &S::l1, "L1 penalty coefficient: adds l1 * sum |theta|").at_least(0.0);
+    b.bind("l1_smoothing", &S::l1_smoothing,
+           "0: the exact |theta|; s > 0: sqrt(theta^2 + s^2) - s, smooth, so that "
+           "Ceres' L-BFGS does not stall at the kinks of the L1 penalty (hnn objective)")
+        .at_least(0.0);
+    b.bind("test_every", &S::test_every, "record the test loss every this many epochs").at_least(1);
+    b.bind("batch_size", &S::batch_size,
+           "samples per evaluation: a fresh random subset every evaluation (one Adam "
+           "step), as the original orbit tasks; 0 = the whole training set")
+        .at_least(0);
+    b.bind("batch_seed", &S::batch_seed, "seed of the minibatch draws").at_least(0);
+    b.bind("update_grid", &S::update_grid,
+           "update the model's grid from the training inputs before training "
+           "(models with a grid, e.g. kan)");
+    return b;
+  }();
+  return binding;
+}
+
+std::string to_string(ObjectiveKind objective) {
+  return objective == ObjectiveKind::kHnn ? "hnn" : "baseline";
+}
+
+const OptionBinding<EvaluationSettings>& EvaluationSettings::binding() {
+  static const auto binding = [] {
+    using S = EvaluationSettings;
+    OptionBinding<S> b("evaluation");
+    b.bind("enabled", &S::enabled, "roll out the trained models and the true system");
+    b.bind("initial_state", &S::initial_state, "initial state [q..., p...] of the rollout")
+        .min_length(1);
+    b.bind("time_span", &S::time_span, "start and end time of the rollout");
+    b.bind("points", &S::points, "output times, equally spaced, ends included").at_least(2);
+    b.bind("energy_trials", &S::energy_trials,
+           "the HNN paper's energy metric: this many rollouts from random initial "
+           "states, mean over time of (E_true - E_model)^2 with E the true H; 0 = off")
+        .at_least(0);
+    b.bind_choice("trial_initial_states", &S::trial_initial_states,
+                  {{"box", TrialInitialStates::kBox}, {"system", TrialInitialStates::kSystem}},
+                  "box: each coordinate uniform in (-1, -0.2] or [0.2, 1), as the paper's "
+                  "spring and pendulum analysis; system: the system's own sampler, reseeded "
+                  "per trial (trial_seed + i), as its orbit analysis");
+    b.bind("trial_time_span", &S::trial_time_span, "time span of every trial");
+    b.bind("trial_points", &S::trial_points, "output times of every trial").at_least(2);
+    b.bind("trial_seed", &S::trial_seed, "seed of the trials' initial states (NumPy's stream)")
+        .at_least(0)
+        .at_most(4294967295.0);
+    return b;
+  }();
+  return binding;
+}
+
+const OptionBinding<OutputSettings>& OutputSettings::binding() {
+  static const auto binding = [] {
+    using S = OutputSettings;
+    OptionBinding<S> b("output");
+    b.bind("directory", &S::directory, "run folder; \"\" means runs/<pipeline name>");
+    b.bind("progress_seconds", &S::progress_seconds,
+           "seconds between plain progress lines when not on a terminal")
+        .greater_than(0.0);
+    return b;
+  }();
+  return binding;
+}
+
+namespace {
+
+// "a_range: expected [low, high] with low < high, found [2.0, -2.0]", or "".
+std::string ordered_range_problem(const char* key, const std::array<double, 2>& range) {
+  if (range[0] < range[1]) return "";
+  return std::string(key) + ": expected [low, high] with low < high, found " +
+         format_option_value(std::vector<double>(range.begin(), range.end()));
+}
+
+}  // namespace
+
+const OptionBinding<SymbolicSettings>& SymbolicSettings::binding() {
+  static const auto binding = [] {
+    using S = SymbolicSettings;
+    OptionBinding<S> b("symbolic");
+    b.bind_choice("samples", &S::samples,
+                  {{"train", SymbolicSamples::kTrain},
+                   {"test", SymbolicSamples::kTest},
+                   {"all", SymbolicSamples::kAll}},
+                  "inputs of the forward pass whose edge activations are fitted (the "
+                  "study fitted the test set)");
+    b.bind("functions", &S::functions,
+           "library functions to choose from (kan.md 6.1 and plugin-registered); empty = all");
+    b.bind("auto", &S::automatic, "choose the best function for every edge not listed in `edges`");
+    b.bind("top_k", &S::top_k, "suggestions kept per automatically chosen edge").at_least(1);
+    b.bind("tie_tolerance", &S::tie_tolerance,
+           "r2 scores closer than this count as a tie, won by the simpler function")
+        .at_least(0.0);
+    b.bind("prune_threshold", &S::prune_threshold,
+           "edges whose strength (acts_scale) is below this become 0; 0 = keep all")
+        .at_least(0.0);
+    b.bind("a_range", &S::a_range, "search range of a in c*f(a*x + b) + d");
+    b.bind("b_range", &S::b_range, "search range of b");
+    b.bind("grid_points", &S::grid_points, "grid points per coordinate of the (a, b) search")
+        .at_least(3);
+    b.bind("iterations", &S::iterations, "zooming rounds of the (a, b) search").at_least(1);
+    b.bind_choice("boundary_rule", &S::boundary_rule,
+                  {{"shrink", symbolic::BoundaryRule::kShrinkToBoundaryCell},
+                   {"keep", symbolic::BoundaryRule::kLegacyKeepRanges}},
+                  "best (a, b) on the grid boundary: shrink to the boundary cell (pykan "
+                  "HEAD) or keep the ranges (pykan 0.0.5's typo)");
+    b.bind("digits", &S::digits, "decimals of the printed formulas").at_least(0).at_most(15);
+    b.bind("field_tolerance", &S::field_tolerance,
+           "the recovered field J grad H counts as exact when its largest difference "
+           "from the true field on the data, relative to the largest true field, is "
+           "at most this")
+        .greater_than(0.0);
+    b.bind("evaluate", &S::evaluate,
+           "roll the recovered formula out beside the models, as <model>_symbolic");
+    b.bind_choice("rollout", &S::rollout,
+                  {{"network", SymbolicRollout::kNetwork}, {"rounded", SymbolicRollout::kRounded}},
+                  "network: the fitted (or refined) network at full precision; rounded: the "
+                  "printed formula, rounded to `digits`");
+    b.require([](const S& s) { return ordered_range_problem("a_range", s.a_range); });
+    b.require([](const S& s) { return ordered_range_problem("b_range", s.b_range); });
+    return b;
+  }();
+  return binding;
+}
+
+std::string to_string(SymbolicSamples samples) {
+  switch (samples) {
+    case SymbolicSamples::kTrain:
+      return "train";
+    case SymbolicSamples::kTest:
+      return "test";
+    case SymbolicSamples::kAll:
+      break;
+  }
+  return "all";
+}
+
+const OptionSchema* host_section_schema(const std::string& section) {
+  static const OptionSchema data = DataSettings::binding().schema();
+  static const OptionSchema training = TrainingSettings::binding().schema();
+  static const OptionSchema evaluation = EvaluationSettings::binding().schema();
+  static const OptionSchema output = OutputSettings::binding().schema();
+  static const OptionSchema symbolic = SymbolicSettings::binding().schema();
+  if (section == "data") return &data;
+  if (section == "training") return &training;
+  if (section == "evaluation") return &evaluation;
+  if (section == "output") return &output;
+  if (section == "symbolic") return &symbolic;
+  return nullptr;
+}
+
+const std::vector<std::string>& host_section_names() {
+  static const std::vector<std::string> names = {"data", "training", "evaluation", "output",
+                                                 "symbolic"};
+  return names;
+}
+
+}  // namespace hnn

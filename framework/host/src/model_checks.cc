@@ -1,0 +1,175 @@
+// A model built at validation, with the sizes the host fills in, and checked against what
+// the pipeline asks of it: its capabilities for the chosen stages (symbolic needs an edge
+// network whose manual edges exist; update_grid needs a grid) and its checkpoint. Models
+// are cheap to construct; the run builds its own from the resolved options.
+#include <algorithm>
+#include <memory>
+
+#include "config_decoding.h"
+#include "hnn/host/checkpoint.h"
+#include "hnn/model.h"
+#include "section_validation.h"
+
+namespace hnn::internal {
+namespace {
+
+// The model's options with the host-filled sizes: `inputs` (0 = the state dimension) and
+// `outputs` (0 = what the objective needs).
+Options resolved_model_options(const ModelConfig& config, const PluginInfo& info,
+                               int state_dimension) {
+  Options options = config.model.options;
+  const TrainingSettings& training = config.training.settings;
+  if (info.schema.find("inputs") && options.integer("inputs") == 0) {
+    options.set("inputs", std::int64_t(state_dimension));
+  }
+  if (info.schema.find("outputs") && options.integer("outputs") == 0) {
+    std::int64_t outputs = state_dimension;
+    if (training.objective == ObjectiveKind::kHnn) {
+      outputs = std::max<std::int64_t>(
+          2, std::max(training.hamiltonian_output, training.conservative_output) + 1);
+    }
+    options.set("outputs", outputs);
+  }
+  return options;
+}
+
+// The node of the first of `candidates` (paths relative to `section`) that exists, else the
+// section itself: where a problem is reported.
+const ConfigNode& located(const ConfigNode& section, const std::vector<std::string>& candidates) {
+  for (const auto& candidate : candidates) {
+    if (const ConfigNode* node = find_path(section, candidate)) return *node;
+  }
+  return section;
+}
+
+// The config of <m>_symbolic (see SymbolicConfig::model).
+std::shared_ptr<const ModelConfig> symbolic_model_config(const ModelConfig& model) {
+  auto config = std::make_shared<ModelConfig>();
+  const SymbolicSettings& symbolic = model.symbolic.settings;
+  config->name = model.name + "_symbolic";
+  config->model.kind = PluginKind::kModel;
+  config->model.plugin = "symbolic";
+  config->model.options.set("file", "symbolic/" + model.name + ".yaml");
+  config->model.options.set(
+      "digits", std::int64_t(symbolic.rollout == SymbolicRollout::kRounded ? symbolic.digits : -1));
+  config->resolved_options = config->model.options;
+  config->training.settings = model.training.settings;
+  config->training.settings.l1 = 0.0;
+  config->training.settings.batch_size = 0;
+  config->training.settings.update_grid = false;
+  config->training.settings.enabled = !model.symbolic.refine.empty();
+  config->training.stages = model.symbolic.refine;
+  if (config->training.stages.empty()) {
+    config->training.stages.push_back(model.training.stages.front());
+  }
+  return config;
+}
+
+// The manual edges exist in the network; with the automatic choice off and no pruning,
+// every edge has a function.
+void check_symbolic_edges(const ModelConfig& model, Model& network, const ConfigNode& section,
+                          const std::string& path, Diagnostics& diagnostics) {
+  const EdgeActivations activations =
+      network.edge_activations(Eigen::MatrixXd::Zero(network.input_dimension(), 1));
+  const int layers = int(activations.layers.size());
+  const auto& edges = model.symbolic.edges;
+  for (std::size_t k = 0; k < edges.size(); ++k) {
+    const SymbolicEdgeChoice& edge = edges[k];
+    const std::string item = "symbolic.edges[" + std::to_string(k) + "]";
+    const ConfigNode& node = located(section, {item, "symbolic"});
+    if (edge.layer < 0 || edge.layer >= layers) {
+      diagnostics.error(located(section, {item + ".layer", item}).location(),
+                        path + "." + item + ".layer",
+                        "expected a layer of the network, 0 to " + std::to_string(layers - 1) +
+                            ", found " + std::to_string(edge.layer));
+      continue;
+    }
+    const EdgeLayerActivations& layer = activations.layers[std::size_t(edge.layer)];
+    if (edge.input < 0 || edge.input >= layer.inputs || edge.output < 0 ||
+        edge.output >= layer.outputs) {
+      diagnostics.error(node.location(), path + "." + item,
+                        "expected an edge of layer " + std::to_string(edge.layer) +
+                            ": inputs 0 to " + std::to_string(layer.inputs - 1) +
+                            ", outputs 0 to " + std::to_string(layer.outputs - 1));
+    }
+  }
+  const SymbolicSettings& settings = model.symbolic.settings;
+  if (settings.automatic || settings.prune_threshold > 0) return;
+  for (int l = 0; l < layers; ++l) {
+    const EdgeLayerActivations& layer = activations.layers[std::size_t(l)];
+    for (int j = 0; j < layer.outputs; ++j) {
+      for (int i = 0; i < layer.inputs; ++i) {
+        const bool assigned = std::any_of(edges.begin(), edges.end(), [&](const auto& e) {
+          return e.layer == l && e.input == i && e.output == j;
+        });
+        if (assigned) continue;
+        diagnostics.error(
+            located(section, {"symbolic.auto", "symbolic"}).location(), path + ".symbolic",
+            "edge (layer " + std::to_string(l) + ", input " + std::to_string(i) + ", output " +
+                std::to_string(j) + ") has no function: assign one in `edges` or set auto: true");
+        return;
+      }
+    }
+  }
+}
+
+// The checkpoint, read and compared with the model.
+void check_checkpoint(ModelConfig& model, const Model& built, const ConfigNode& section,
+                      const std::string& path, Diagnostics& diagnostics) {
+  const ConfigNode& node = located(section, {"checkpoint"});
+  try {
+    Checkpoint checkpoint =
+        load_checkpoint(model.checkpoint, model.model.plugin, model.resolved_options);
+    if (checkpoint.parameters.size() != built.parameter_count()) {
+      diagnostics.error(node.location(), path + ".checkpoint",
+                        model.checkpoint + ": parameters: expected " +
+                            std::to_string(built.parameter_count()) + " values for " +
+                            built.name() + ", found " +
+                            std::to_string(checkpoint.parameters.size()));
+      return;
+    }
+    model.loaded_checkpoint = std::make_shared<const Checkpoint>(std::move(checkpoint));
+  } catch (const ConfigError& error) {
+    diagnostics.add(error, node.location(), path + ".checkpoint");
+  }
+}
+
+}  // namespace
+
+void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode& training,
+                 const std::string& path, const System& system, const Registry& registry,
+                 Diagnostics& diagnostics) {
+  const PluginInfo* info = registry.find(PluginKind::kModel, model.model.plugin);
+  if (info == nullptr) return;
+  model.resolved_options = resolved_model_options(model, *info, system.state_dimension());
+  std::shared_ptr<Model> built;
+  try {
+    built = registry.create_model(model.model.plugin, model.resolved_options);
+  } catch (const Error& error) {
+    diagnostics.error(section.location(), path,
+                      "model '" + model.model.plugin + "' rejects its options: " + error.what());
+    return;
+  }
+  const auto& stages = model.training.stages;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (!stages[i].update_grid || built->has_grid_update()) continue;
+    const std::string stage = "stages[" + std::to_string(i) + "]";
+    const ConfigNode& node = located(training, {stage + ".update_grid", "update_grid", stage});
+    diagnostics.error(node.location(), path + ".training." + stage + ".update_grid",
+                      "expected a model with a grid (e.g. kan), found " + built->name());
+  }
+  if (model.symbolic.enabled) {
+    if (!built->has_edge_activations()) {
+      diagnostics.error(located(section, {"symbolic"}).location(), path + ".symbolic",
+                        "expected an edge network whose edges can be fitted with formulas (e.g. "
+                        "kan), found " +
+                            built->name());
+    } else {
+      check_symbolic_edges(model, *built, section, path, diagnostics);
+      model.symbolic.model = symbolic_model_config(model);
+    }
+  }
+  if (!model.checkpoint.empty()) check_checkpoint(model, *built, section, path, diagnostics);
+}
+
+}  // namespace hnn::internal

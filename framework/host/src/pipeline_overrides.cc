@@ -1,0 +1,86 @@
+#include "hnn/host/pipeline_overrides.h"
+
+#include <functional>
+#include <vector>
+
+#include "hnn/error.h"
+
+namespace hnn {
+
+void apply_override(ConfigNode& root, const std::string& assignment) {
+  const std::string source = "--set '" + assignment + "'";
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    throw ConfigError(source +
+                      ": error: expected key.path=value, e.g. training.optimizer.epochs=100");
+  }
+  const std::string path = assignment.substr(0, equals);
+  const std::string text = assignment.substr(equals + 1);
+  std::vector<std::string> keys;
+  for (std::size_t start = 0;;) {
+    const auto dot = path.find('.', start);
+    keys.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  for (const auto& key : keys) {
+    if (key.empty()) throw ConfigError(source + ": error: '" + path + "' has an empty key");
+  }
+  // Parse the value as YAML; its locations point into the assignment.
+  ConfigNode value;
+  try {
+    const ConfigNode wrapper = parse_config("value: " + text, source);
+    value = wrapper.entries().front().value;
+  } catch (const ConfigError& error) {
+    throw ConfigError(source + ": error: " + path + ": the value is not valid YAML");
+  }
+  const int column_offset = static_cast<int>(equals) + 1 - 7;  // "value: " is 7 characters
+  std::function<void(ConfigNode&)> shift = [&](ConfigNode& node) {
+    // Rebuild locations: file = source, line 1, column within the assignment.
+    ConfigNode rebuilt;
+    SourceLocation location{source, 1, node.location().column + column_offset};
+    switch (node.kind()) {
+      case ConfigNode::Kind::kNull:
+        rebuilt = ConfigNode::null(location);
+        break;
+      case ConfigNode::Kind::kScalar:
+        rebuilt = ConfigNode::scalar(node.text(), node.quoted(), location);
+        break;
+      case ConfigNode::Kind::kSequence:
+        rebuilt = ConfigNode::sequence(location);
+        for (auto item : node.items()) {
+          shift(item);
+          rebuilt.append(item);
+        }
+        break;
+      case ConfigNode::Kind::kMap:
+        rebuilt = ConfigNode::map(location);
+        for (auto entry : node.entries()) {
+          shift(entry.value);
+          rebuilt.add(entry.key, location, entry.value);
+        }
+        break;
+    }
+    node = rebuilt;
+  };
+  shift(value);
+  const SourceLocation key_location{source, 1, 1};
+  ConfigNode* node = &root;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    ConfigNode* child = node->find(keys[i]);
+    if (child == nullptr || child->is_null()) {
+      node->set(keys[i], key_location, ConfigNode::map(key_location));
+      child = node->find(keys[i]);
+    }
+    if (!child->is_map()) {
+      std::string prefix;
+      for (std::size_t j = 0; j <= i; ++j) prefix += (j ? "." : "") + keys[j];
+      throw ConfigError(source + ": error: " + prefix + " is " + child->describe() +
+                        " in the pipeline, not a map; cannot set " + path);
+    }
+    node = child;
+  }
+  node->set(keys.back(), key_location, value);
+}
+
+}  // namespace hnn

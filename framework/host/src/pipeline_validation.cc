@@ -1,0 +1,193 @@
+// validate_pipeline: the pipeline's root keys and each section in turn (the sections'
+// own validation is in plugin_sections.cc, symbolic_section.cc, model_sections.cc and
+// model_checks.cc; the option decoding in config_decoding.cc).
+#include "hnn/host/pipeline_validation.h"
+
+#include <algorithm>
+
+#include "config_decoding.h"
+#include "hnn/error.h"
+#include "section_validation.h"
+
+namespace hnn {
+namespace fs = std::filesystem;
+using namespace internal;
+
+namespace {
+
+const std::vector<std::string> kRootKeys = {"name",   "description", "plugins",
+                                            "system", "data",        "training",
+                                            "models", "evaluation",  "output"};
+
+// Builds the system to let it check what only it can. A rejected option it names with a
+// located problem (ConfigError::problems(): its key path and the character of its value)
+// is reported at that key's value, at that character; any other failure at the section.
+std::shared_ptr<System> construct_system(const ConfigNode& section, const PluginChoice& choice,
+                                         const Registry& registry, Diagnostics& diagnostics) {
+  const std::string rejects = "system '" + choice.plugin + "' rejects its options: ";
+  try {
+    return registry.create_system(choice.plugin, choice.options);
+  } catch (const ConfigError& error) {
+    for (const ConfigProblem& problem : error.problems()) {
+      const ConfigNode* node = find_path(section, problem.path);
+      if (node == nullptr || problem.path.empty()) {
+        diagnostics.error(
+            section.location(), "system",
+            rejects + (problem.path.empty() ? "" : problem.path + ": ") + problem.message);
+        continue;
+      }
+      SourceLocation location = node->location();
+      if (problem.column > 0 && node->is_scalar()) {
+        location.column += problem.column - 1 + (node->quoted() ? 1 : 0);
+      }
+      diagnostics.error(location, "system." + problem.path, rejects + problem.message);
+    }
+    if (error.problems().empty()) diagnostics.error(section.location(), "system", error.what());
+  } catch (const Error& error) {
+    diagnostics.error(section.location(), "system", error.what());
+  }
+  return nullptr;
+}
+
+// name and description.
+void validate_names(const ConfigNode& root, const fs::path& pipeline_file, PipelineConfig& config,
+                    Diagnostics& diagnostics) {
+  const Options top = validate_options(
+      [&] {
+        ConfigNode names = ConfigNode::map(root.location());
+        for (const auto& key : {"name", "description"}) {
+          if (const ConfigNode* n = root.find(key)) names.add(key, n->location(), *n);
+        }
+        return names;
+      }(),
+      OptionSchema{Option::string("name", "", "run name"),
+                   Option::string("description", "", "what the pipeline is for")},
+      "", "a pipeline", {}, diagnostics);
+  config.name = top.contains("name") ? top.string("name") : "";
+  if (config.name.empty()) config.name = pipeline_file.stem().string();
+  if (config.name.find('/') != std::string::npos || config.name == "." || config.name == "..") {
+    diagnostics.error(root.find("name") ? root.find("name")->location() : root.location(), "name",
+                      "expected a run name without '/', found '" + config.name + "'");
+  }
+  config.description = top.contains("description") ? top.string("description") : "";
+}
+
+// system: validated, then built, so that what only the plugin can check (a formula, say)
+// is reported with the rest, and --check catches it. The built system is kept.
+void validate_system(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
+                     Diagnostics& diagnostics) {
+  if (const ConfigNode* system = root.find("system")) {
+    if (const ConfigNode* m = expect_map(*system, "system", diagnostics)) {
+      const std::size_t problems_before = diagnostics.size();
+      config.system =
+          validate_plugin_section(*m, PluginKind::kSystem, "system", "", {}, registry, diagnostics);
+      if (diagnostics.size() == problems_before && !config.system.plugin.empty()) {
+        config.system_object = construct_system(*m, config.system, registry, diagnostics);
+      }
+    } else if (system->is_null()) {
+      diagnostics.error(system->location(), "system.plugin",
+                        "missing required key; expected the name of a system plugin "
+                        "(registered: " +
+                            join(registry.names(PluginKind::kSystem)) + ")");
+    }
+  } else {
+    diagnostics.error(root.location(), "system",
+                      "missing required section; expected a map with the key 'plugin' "
+                      "(registered systems: " +
+                          join(registry.names(PluginKind::kSystem)) + ")");
+  }
+}
+
+void validate_data(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
+                   Diagnostics& diagnostics) {
+  const ConfigNode section = section_or_empty(root, "data");
+  const ConfigNode* m = expect_map(section, "data", diagnostics);
+  const ConfigNode map = m ? *m : ConfigNode::map(section.location());
+  config.data = decode_settings<DataSettings>(validate_options(
+      map, *host_section_schema("data"), "data", "the data section", {"integrator"}, diagnostics));
+  config.data_integrator = validate_integrator(
+      map, "integrator", "data",
+      default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-10"}, {"atol", "1e-6"}}),
+      registry, diagnostics);
+}
+
+void validate_evaluation(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
+                         Diagnostics& diagnostics) {
+  const ConfigNode section = section_or_empty(root, "evaluation");
+  const ConfigNode* m = expect_map(section, "evaluation", diagnostics);
+  const ConfigNode map = m ? *m : ConfigNode::map(section.location());
+  const std::size_t problems_before = diagnostics.size();
+  config.evaluation = decode_settings<EvaluationSettings>(validate_options(
+      map, *host_section_schema("evaluation"), "evaluation", "the evaluation section",
+      {"integrator", "reference_integrator"}, diagnostics));
+  const bool settings_valid = diagnostics.size() == problems_before;
+  config.evaluation_integrator = validate_integrator(
+      map, "integrator", "evaluation",
+      default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-12"}, {"atol", "1e-6"}}),
+      registry, diagnostics);
+  config.reference_integrator = validate_integrator(
+      map, "reference_integrator", "evaluation",
+      default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-12"}, {"atol", "1e-12"}}),
+      registry, diagnostics);
+  const System* system = config.system_object.get();
+  if (system != nullptr && settings_valid) {
+    const auto size = config.evaluation.initial_state.size();
+    if (int(size) != system->state_dimension()) {
+      const ConfigNode* node = map.find("initial_state");
+      diagnostics.error(node ? node->location() : map.location(), "evaluation.initial_state",
+                        "expected " + std::to_string(system->state_dimension()) + " values (" +
+                            join(system->coordinate_names()) + ") for system '" +
+                            config.system.plugin + "', found " + std::to_string(size));
+    }
+  }
+}
+
+void validate_output(const ConfigNode& root, PipelineConfig& config, Diagnostics& diagnostics) {
+  const ConfigNode section = section_or_empty(root, "output");
+  const ConfigNode* m = expect_map(section, "output", diagnostics);
+  const ConfigNode map = m ? *m : ConfigNode::map(section.location());
+  config.output = decode_settings<OutputSettings>(validate_options(
+      map, *host_section_schema("output"), "output", "the output section", {}, diagnostics));
+}
+
+}  // namespace
+
+std::vector<std::string> read_plugin_paths(const ConfigNode& root, const fs::path& pipeline_file,
+                                           Diagnostics& diagnostics) {
+  std::vector<std::string> paths;
+  const ConfigNode* node = root.find("plugins");
+  if (node == nullptr || node->is_null()) return paths;
+  const Option option = Option::string_list("plugins", {}, "plugin files or folders");
+  auto value = decode_option(*node, option, "plugins", diagnostics);
+  if (!value) return paths;
+  for (const auto& path : std::get<std::vector<std::string>>(*value)) {
+    const std::string& written_in = node->location().file;
+    paths.push_back(resolve_path(path, written_in.empty() ? pipeline_file : fs::path(written_in)));
+  }
+  return paths;
+}
+
+PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipeline_file,
+                                 const Registry& registry, Diagnostics& diagnostics) {
+  PipelineConfig config;
+  config.file = pipeline_file;
+  check_duplicates(root, "", diagnostics);
+  for (const auto& entry : root.entries()) {
+    if (std::find(kRootKeys.begin(), kRootKeys.end(), entry.key) == kRootKeys.end()) {
+      report_unknown_key(entry, "", kRootKeys, "a pipeline", diagnostics);
+    }
+  }
+  validate_names(root, pipeline_file, config, diagnostics);
+  config.plugin_paths = read_plugin_paths(root, pipeline_file, diagnostics);
+  validate_system(root, registry, config, diagnostics);
+  validate_data(root, registry, config, diagnostics);
+  const ConfigNode training = section_or_empty(root, "training");
+  config.training_defaults = validate_training(training, "training", registry, diagnostics);
+  config.models =
+      validate_models(root, training, config.system_object.get(), registry, diagnostics);
+  validate_evaluation(root, registry, config, diagnostics);
+  validate_output(root, config, diagnostics);
+  return config;
+}
+
+}  // namespace hnn

@@ -1,0 +1,90 @@
+// The objectives a model is trained on: the one the training settings choose (hnn or
+// baseline), and its minibatch form.
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "hnn/baseline_objective.h"
+#include "hnn/hamiltonian_objective.h"
+#include "hnn/random.h"
+#include "pipeline_model.h"
+
+namespace hnn::internal {
+
+// Objective for one model and one split, as the training settings say.
+std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
+                                          const Eigen::MatrixXd& inputs,
+                                          const Eigen::MatrixXd& targets) {
+  if (settings.objective == ObjectiveKind::kBaseline) {
+    return std::make_unique<BaselineObjective>(model, inputs, targets, settings.l1);
+  }
+  HamiltonianObjectiveOptions options;
+  options.hamiltonian_output = int(settings.hamiltonian_output);
+  options.conservative_output = int(settings.conservative_output);
+  options.field_type = settings.field;
+  options.l1 = settings.l1;
+  options.l1_smoothing = settings.l1_smoothing;
+  return std::make_unique<HamiltonianObjective>(model, inputs, targets, options);
+}
+
+std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
+                                          const TrajectorySamples& samples) {
+  return make_objective(model, settings, samples.inputs, samples.targets);
+}
+
+namespace {
+
+// The objective on a fresh random subset of `batch` samples at every evaluation, as the
+// original orbit tasks train (a new torch.randperm(N)[:batch] each step): meant for Adam,
+// where one evaluation is one step. Draws from its own seeded stream; allocates nothing per
+// evaluation.
+class MinibatchObjective final : public Objective {
+ public:
+  MinibatchObjective(Model& model, const TrainingSettings& settings,
+                     const TrajectorySamples& samples, Eigen::Index batch, std::uint64_t seed)
+      : samples_(samples),
+        random_(seed),
+        order_(std::size_t(samples.size())),
+        inputs_(samples.inputs.leftCols(batch)),
+        targets_(samples.targets.leftCols(batch)),
+        inner_(make_objective(model, settings, inputs_, targets_)) {
+    for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = Eigen::Index(i);
+  }
+  int parameter_count() const override { return inner_->parameter_count(); }
+  bool evaluate(const double* parameters, double* value, double* gradient) override {
+    // The first `batch` entries of a fresh partial Fisher-Yates shuffle.
+    const Eigen::Index batch = inputs_.cols();
+    for (Eigen::Index i = 0; i < batch; ++i) {
+      const auto remaining = double(order_.size() - std::size_t(i));
+      const auto j = std::size_t(i) + std::min(std::size_t(random_.uniform() * remaining),
+                                               std::size_t(remaining) - 1);
+      std::swap(order_[std::size_t(i)], order_[j]);
+      inputs_.col(i) = samples_.inputs.col(order_[std::size_t(i)]);
+      targets_.col(i) = samples_.targets.col(order_[std::size_t(i)]);
+    }
+    if (auto* hnn = dynamic_cast<HamiltonianObjective*>(inner_.get())) {
+      hnn->set_samples(inputs_, targets_);
+    } else {
+      static_cast<BaselineObjective&>(*inner_).set_samples(inputs_, targets_);
+    }
+    return inner_->evaluate(parameters, value, gradient);
+  }
+  LossParts last_parts() const override { return inner_->last_parts(); }
+
+ private:
+  const TrajectorySamples& samples_;
+  Mt19937Random random_;
+  std::vector<Eigen::Index> order_;
+  Eigen::MatrixXd inputs_, targets_;
+  std::unique_ptr<Objective> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<Objective> make_minibatch_objective(Model& model, const TrainingSettings& settings,
+                                                    const TrajectorySamples& samples,
+                                                    Eigen::Index batch, std::uint64_t seed) {
+  return std::make_unique<MinibatchObjective>(model, settings, samples, batch, seed);
+}
+
+}  // namespace hnn::internal
