@@ -88,6 +88,11 @@ std::unique_ptr<Objective> make_minibatch_objective(Model& model, const Training
                                                     const TrajectorySamples& samples,
                                                     Eigen::Index batch, std::uint64_t seed);
 
+// Builds a model from the options validation resolved and gives it the checkpoint
+// validation read (validation checked both against the pipeline). (model_training.cc)
+ModelResult build_model(const ModelConfig& model_config, const Registry& registry,
+                        std::ostream& log);
+
 // The data loss and the penalty at `at` (value only); NaN when the evaluation fails.
 std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& at);
 
