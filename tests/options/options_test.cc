@@ -298,3 +298,20 @@ TEST_CASE("Options: typed reads name the key; a schema refuses duplicates and ba
   CHECK(hnn::to_string(hnn::OptionType::kIntegerList) == "list of integers");
   CHECK(hnn::type_of(hnn::OptionValue(std::vector<std::string>{})) == hnn::OptionType::kStringList);
 }
+
+TEST_CASE("unsigned 64-bit members are bounded by what an option can hold") {
+  struct Wide {
+    std::uint64_t seed = 0;
+  };
+  hnn::OptionBinding<Wide> binding("wide");
+  binding.bind("seed", &Wide::seed, "a seed");
+  CHECK(binding.schema().find("seed")->describe_range() == ">= 0");
+}
+
+TEST_CASE("a choice outside the declared names names its key") {
+  Sample sample;
+  hnn::Options options = Sample::binding().encode(sample);
+  options.set("shape", std::string("oval"));
+  CHECK_THROWS_WITH_AS(Sample::binding().decode(options),
+                       "shape: 'oval' must be one of: round, square", hnn::Error);
+}

@@ -221,15 +221,17 @@ class OptionBinding {
     option.one_of(choices);
     return add(
         std::move(option),
-        [member, names](const OptionValue& value, Settings& settings) {
+        [key, member, names](const OptionValue& value, Settings& settings) {
           const auto& text = std::get<std::string>(value);
+          std::string known;
           for (const auto& [name, choice] : names) {
             if (name == text) {
               settings.*member = choice;
               return;
             }
+            known += (known.empty() ? "" : ", ") + name;
           }
-          throw Error("option value '" + text + "' is not one of the declared choices");
+          throw Error(key + ": '" + text + "' must be one of: " + known);
         },
         [key, member, names](const Settings& settings) {
           return OptionValue(name_of(names, settings.*member, key));
@@ -329,19 +331,19 @@ class OptionBinding {
                                std::move(doc));
   }
 
-  // Integers narrower than 64 bits (or unsigned) can hold only part of the option's range.
+  // Integers narrower than 64 bits (or unsigned) can hold only part of an option's range.
   template <class Member>
   static void add_type_range(Option& option) {
     using Element = typename internal::ElementOf<Member>::Type;
     if constexpr (internal::kIsInteger<Element>) {
-      if constexpr (std::numeric_limits<Element>::min() >
-                    std::numeric_limits<std::int64_t>::min()) {
+      if constexpr (std::cmp_greater(std::numeric_limits<Element>::min(),
+                                     std::numeric_limits<std::int64_t>::min())) {
         option.at_least(double(std::numeric_limits<Element>::min()));
       }
-      if constexpr (sizeof(Element) < sizeof(std::int64_t) ||
-                    (sizeof(Element) == sizeof(std::int64_t) && std::is_unsigned_v<Element>)) {
-        option.at_most(double(std::min<std::uint64_t>(std::numeric_limits<Element>::max(),
-                                                      std::numeric_limits<std::int64_t>::max())));
+      // An option holds an int64_t: only a narrower type needs an upper bound.
+      if constexpr (std::cmp_less(std::numeric_limits<Element>::max(),
+                                  std::numeric_limits<std::int64_t>::max())) {
+        option.at_most(double(std::numeric_limits<Element>::max()));
       }
     }
     if constexpr (internal::IsStdArray<Member>::value) {

@@ -10,9 +10,14 @@
 //
 //   void register_spring(hnn::Registry& registry) {
 //     registry.add_system("spring_mass", "H = k q^2/2 + p^2/(2m), 1 degree of freedom",
-//                         SpringMass::schema(),
-//                         [](const hnn::Options& o) { return std::make_unique<SpringMass>(o); });
+//                         SpringMassOptions::binding().schema(), [](const hnn::Options& o) {
+//                           return std::make_unique<SpringMass>(
+//                               SpringMassOptions::binding().decode(o));
+//                         });
 //   }
+//
+// which hnn::add_plugin_class (hnn/plugin_class.h) writes in one line for a class
+// constructed from its options struct.
 //
 // Names are unique across all plugins of one kind. A registration of a name that is
 // already taken fails the whole library that made it, with a DuplicateNameError (a
