@@ -11,15 +11,6 @@ namespace hnn::systems {
 namespace {
 
 // "" when every value is finite, else what require() reports for the first that is not.
-std::string first_infinite(std::initializer_list<std::pair<const char*, double>> values) {
-  for (const auto& [key, value] : values) {
-    if (!std::isfinite(value)) {
-      return std::string(key) + " = " + format_option_value(value) + " must be finite";
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 const OptionBinding<DoublePendulumOptions>& DoublePendulumOptions::binding() {
@@ -36,15 +27,7 @@ const OptionBinding<DoublePendulumOptions>& DoublePendulumOptions::binding() {
     b.bind("momentum", &Self::maximum_momentum,
            "sampled initial momenta are uniform in [-momentum, momentum)")
         .at_least(0.0);
-    b.require([](const Self& options) {
-      return first_infinite({{"m1", options.mass1},
-                             {"m2", options.mass2},
-                             {"l1", options.length1},
-                             {"l2", options.length2},
-                             {"g", options.gravity},
-                             {"angle", options.maximum_angle},
-                             {"momentum", options.maximum_momentum}});
-    });
+    b.require_finite({"m1", "m2", "l1", "l2", "g", "angle", "momentum"});
     return b;
   }();
   return binding;

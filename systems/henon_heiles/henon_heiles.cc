@@ -28,11 +28,7 @@ const OptionBinding<HenonHeilesOptions>& HenonHeilesOptions::binding() {
            "[min, max] of the energy of sampled initial states (uniform); must be "
            "below the escape energy 1/(6 lambda^2)")
         .greater_than(0.0);
-    b.require([](const Self& options) {
-      return std::isfinite(options.coupling)
-                 ? std::string()
-                 : "lambda = " + format_option_value(options.coupling) + " must be finite";
-    });
+    b.require_finite({"lambda"});
     b.require([](const Self& options) {
       const auto [minimum, maximum] = options.energy;
       const double escape_energy = escape_energy_of(options.coupling);

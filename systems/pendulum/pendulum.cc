@@ -12,15 +12,6 @@ namespace hnn::systems {
 namespace {
 
 // "" when every value is finite, else what require() reports for the first that is not.
-std::string first_infinite(std::initializer_list<std::pair<const char*, double>> values) {
-  for (const auto& [key, value] : values) {
-    if (!std::isfinite(value)) {
-      return std::string(key) + " = " + format_option_value(value) + " must be finite";
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 const OptionBinding<PendulumOptions>& PendulumOptions::binding() {
@@ -38,9 +29,7 @@ const OptionBinding<PendulumOptions>& PendulumOptions::binding() {
            "[min, max] of the phase-space radius |(q, p)| of sampled initial states "
            "(drawn uniformly)")
         .at_least(0.0);
-    b.require([](const Self& options) {
-      return first_infinite({{"m", options.mass}, {"l", options.length}, {"g", options.gravity}});
-    });
+    b.require_finite({"m", "l", "g"});
     b.require([](const Self& options) {
       const auto [minimum, maximum] = options.radius;
       if (maximum >= minimum && std::isfinite(maximum)) return std::string();

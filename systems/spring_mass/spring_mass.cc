@@ -18,15 +18,6 @@ std::string square_term(double coefficient, const std::string& name) {
 }
 
 // "" when every value is finite, else what require() reports for the first that is not.
-std::string first_infinite(std::initializer_list<std::pair<const char*, double>> values) {
-  for (const auto& [key, value] : values) {
-    if (!std::isfinite(value)) {
-      return std::string(key) + " = " + format_option_value(value) + " must be finite";
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 const OptionBinding<SpringMassOptions>& SpringMassOptions::binding() {
@@ -40,9 +31,7 @@ const OptionBinding<SpringMassOptions>& SpringMassOptions::binding() {
            "[min, max] of the phase-space radius of sampled initial states "
            "(drawn uniformly; H = r^2 for the defaults)")
         .at_least(0.0);
-    b.require([](const Self& options) {
-      return first_infinite({{"k", options.spring_constant}, {"m", options.mass}});
-    });
+    b.require_finite({"k", "m"});
     b.require([](const Self& options) {
       const auto [minimum, maximum] = options.radius;
       if (maximum >= minimum && std::isfinite(maximum)) return std::string();

@@ -32,11 +32,7 @@ const OptionBinding<ThreeBodyOptions>& ThreeBodyOptions::binding() {
     b.bind("radius", &Self::radius,
            "[min, max] of the distance of the bodies from the centre (uniform)")
         .greater_than(0.0);
-    b.require([](const Self& options) {
-      return std::isfinite(options.orbit_noise)
-                 ? std::string()
-                 : "orbit_noise = " + format_option_value(options.orbit_noise) + " must be finite";
-    });
+    b.require_finite({"orbit_noise"});
     b.require([](const Self& options) {
       const auto [minimum, maximum] = options.radius;
       if (maximum >= minimum && std::isfinite(maximum)) return std::string();

@@ -19,11 +19,7 @@ const OptionBinding<TwoBodyOptions>& TwoBodyOptions::binding() {
            "[min, max] of each position coordinate of body 1 (uniform); body 2 is "
            "at the mirror point")
         .greater_than(0.0);
-    b.require([](const Self& options) {
-      return std::isfinite(options.orbit_noise)
-                 ? std::string()
-                 : "orbit_noise = " + format_option_value(options.orbit_noise) + " must be finite";
-    });
+    b.require_finite({"orbit_noise"});
     b.require([](const Self& options) {
       const auto [minimum, maximum] = options.radius;
       if (maximum >= minimum && std::isfinite(maximum)) return std::string();

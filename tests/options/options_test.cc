@@ -315,3 +315,35 @@ TEST_CASE("a choice outside the declared names names its key") {
   CHECK_THROWS_WITH_AS(Sample::binding().decode(options),
                        "shape: 'oval' must be one of: round, square", hnn::Error);
 }
+
+TEST_CASE("require_finite refuses an infinite or NaN real that the ranges admit") {
+  struct Reals {
+    double rate = 1.0;
+    std::vector<double> weights = {1.0, 2.0};
+    int count = 1;
+  };
+  hnn::OptionBinding<Reals> binding("reals");
+  binding.bind("rate", &Reals::rate, "a rate").greater_than(0.0);
+  binding.bind("weights", &Reals::weights, "weights");
+  binding.bind("count", &Reals::count, "a count");
+  binding.require_finite({"rate", "weights"});
+  Reals reals;
+  std::string error;
+  CHECK(binding.is_valid(reals, &error));
+  reals.rate = HUGE_VAL;
+  CHECK_FALSE(binding.is_valid(reals, &error));
+  CHECK(error == "reals: rate = .inf must be finite");
+  reals.rate = 1.0;
+  reals.weights[1] = -HUGE_VAL;
+  CHECK_FALSE(binding.is_valid(reals, &error));
+  CHECK(error == "reals: weights = [1.0, -.inf] must be finite");
+  // NaN is refused by every range already, also by none.
+  reals.weights[1] = std::nan("");
+  CHECK_FALSE(binding.is_valid(reals, &error));
+  CHECK(error == "reals: weights = [1.0, .nan] every element must be a number, not .nan");
+  CHECK(binding.schema().check_constraints(binding.encode(reals)).size() == 1);
+  CHECK_THROWS_WITH_AS(binding.require_finite({"count"}),
+                       "reals: require_finite: 'count' is not a bound real option", hnn::Error);
+  CHECK_THROWS_WITH_AS(binding.require_finite({"missing"}),
+                       "reals: require_finite: 'missing' is not a bound real option", hnn::Error);
+}

@@ -259,7 +259,8 @@ std::string Option::check(const OptionValue& value, std::size_t* bad_element) co
       const auto semicolon = range.find(';');
       if (semicolon != std::string::npos) range.resize(semicolon);
       if (bad_element != nullptr && is_list(type_)) *bad_element = i;
-      return each + "must be " + range;
+      // NaN is outside every range, also the empty one.
+      return each + "must be " + (range.empty() ? "a number, not .nan" : range);
     }
   }
   if (!choices_.empty()) {

@@ -106,15 +106,7 @@ const OptionBinding<DormandPrinceOptions>& DormandPrinceOptions::binding() {
     b.bind("max_steps", &Self::maximum_steps,
            "most steps (accepted and rejected) of one integration before it fails")
         .at_least(1);
-    b.require([](const Self& options) {
-      for (const auto& [key, value] : {std::pair{"rtol", options.relative_tolerance},
-                                       std::pair{"atol", options.absolute_tolerance}}) {
-        if (!std::isfinite(value)) {
-          return std::string(key) + " = " + format_option_value(value) + " must be finite";
-        }
-      }
-      return std::string();
-    });
+    b.require_finite({"rtol", "atol"});
     return b;
   }();
   return binding;

@@ -26,11 +26,7 @@ const OptionBinding<GaussLegendreOptions>& GaussLegendreOptions::binding() {
     b.bind("max_iterations", &Self::maximum_iterations,
            "fixed-point iterations per step before the step fails (then reduce step)")
         .at_least(1);
-    b.require([](const Self& options) {
-      return std::isfinite(options.step)
-                 ? std::string()
-                 : "step = " + format_option_value(options.step) + " must be finite";
-    });
+    b.require_finite({"step"});
     return b;
   }();
   return binding;

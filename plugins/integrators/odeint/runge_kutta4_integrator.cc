@@ -21,11 +21,7 @@ const OptionBinding<RungeKutta4Options>& RungeKutta4Options::binding() {
     b.bind("step", &RungeKutta4Options::step,
            "largest time step; each output interval is split evenly")
         .greater_than(0.0);
-    b.require([](const RungeKutta4Options& options) {
-      return std::isfinite(options.step)
-                 ? std::string()
-                 : "step = " + format_option_value(options.step) + " must be finite";
-    });
+    b.require_finite({"step"});
     return b;
   }();
   return binding;

@@ -50,19 +50,8 @@ const OptionBinding<KolmogorovArnoldNetworkOptions>& KolmogorovArnoldNetworkOpti
              "], must be finite and increasing";
     });
     // The ranges above admit +inf; the initialisation and the regulariser need finite values.
-    b.require([](const Settings& options) -> std::string {
-      const std::pair<const char*, double> values[] = {
-          {"noise_scale", options.noise_scale},  {"noise_scale_base", options.noise_scale_base},
-          {"reg_lambda", options.reg_lambda},    {"reg_l1", options.reg_l1},
-          {"reg_entropy", options.reg_entropy},  {"reg_coef", options.reg_coef},
-          {"reg_coefdiff", options.reg_coefdiff}};
-      for (const auto& [key, value] : values) {
-        if (!std::isfinite(value)) {
-          return std::string(key) + " = " + format_option_value(value) + ", must be finite";
-        }
-      }
-      return "";
-    });
+    b.require_finite({"noise_scale", "noise_scale_base", "reg_lambda", "reg_l1", "reg_entropy",
+                      "reg_coef", "reg_coefdiff"});
     return b;
   }();
   return binding;

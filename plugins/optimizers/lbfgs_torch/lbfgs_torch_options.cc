@@ -33,11 +33,7 @@ const OptionBinding<LbfgsTorchOptions>& LbfgsTorchOptions::binding() {
     b.bind("history_size", &Self::history_size, "(y, s) pairs kept in the L-BFGS memory")
         .at_least(1)
         .at_most(std::numeric_limits<int>::max() - 1);
-    b.require([](const Self& options) {
-      return std::isfinite(options.lr)
-                 ? std::string()
-                 : "lr = " + format_option_value(options.lr) + " must be finite";
-    });
+    b.require_finite({"lr"});
     return b;
   }();
   return binding;

@@ -45,7 +45,9 @@
 #ifndef HNN_OPTION_BINDING_H_
 #define HNN_OPTION_BINDING_H_
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -244,6 +246,36 @@ class OptionBinding {
   // validation.
   void require(std::function<std::string(const Settings&)> problem) {
     constraints_.push_back(std::move(problem));
+  }
+
+  // Requires the bound real (or list of reals) options `keys` to be finite, since a range
+  // such as "> 0" admits +inf: the first that is not gives "key = value must be finite".
+  // Throws hnn::Error for a key not bound before or not of a real type (a programming error).
+  void require_finite(const std::vector<std::string>& keys) {
+    std::vector<std::pair<std::string, std::function<OptionValue(const Settings&)>>> values;
+    for (const std::string& key : keys) {
+      const Entry* found = nullptr;
+      for (const auto& entry : entries_) {
+        if (entry.option.key() == key) found = &entry;
+      }
+      if (found == nullptr || (found->option.type() != OptionType::kReal &&
+                               found->option.type() != OptionType::kRealList)) {
+        throw Error(owner_ + ": require_finite: '" + key + "' is not a bound real option");
+      }
+      values.emplace_back(key, found->encode);
+    }
+    constraints_.push_back([values](const Settings& settings) -> std::string {
+      for (const auto& [key, encode] : values) {
+        const OptionValue value = encode(settings);
+        const bool finite = std::holds_alternative<double>(value)
+                                ? std::isfinite(std::get<double>(value))
+                                : std::all_of(std::get<std::vector<double>>(value).begin(),
+                                              std::get<std::vector<double>>(value).end(),
+                                              [](double x) { return std::isfinite(x); });
+        if (!finite) return key + " = " + format_option_value(value) + " must be finite";
+      }
+      return "";
+    });
   }
 
   // The schema of every bound key, in binding order, with the constraints.
