@@ -34,8 +34,7 @@ const OptionBinding<DoublePendulumOptions>& DoublePendulumOptions::binding() {
 }
 
 DoublePendulum::DoublePendulum(const DoublePendulumOptions& options) : options_(options) {
-  std::string error;
-  if (!DoublePendulumOptions::binding().is_valid(options_, &error)) throw Error(error);
+  DoublePendulumOptions::binding().check(options_);
 }
 
 void DoublePendulum::sample_initial_state(RandomSource& random,

@@ -53,8 +53,7 @@ struct ExpressionSystem::SymbolicForm {
 
 ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
     const ExpressionSystemOptions& options) {
-  std::string error;
-  if (!ExpressionSystemOptions::binding().is_valid(options, &error)) throw Error(error);
+  ExpressionSystemOptions::binding().check(options);
   const std::vector<std::string>& coordinates = options.coordinates;
   SymbolicForm form;
   FormulaNames names;

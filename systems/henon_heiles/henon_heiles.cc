@@ -43,8 +43,7 @@ const OptionBinding<HenonHeilesOptions>& HenonHeilesOptions::binding() {
 }
 
 HenonHeiles::HenonHeiles(const HenonHeilesOptions& options) : options_(options) {
-  std::string error;
-  if (!HenonHeilesOptions::binding().is_valid(options_, &error)) throw Error(error);
+  HenonHeilesOptions::binding().check(options_);
 }
 
 double HenonHeiles::escape_energy() const { return escape_energy_of(options_.coupling); }

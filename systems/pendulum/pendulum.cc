@@ -45,8 +45,7 @@ Pendulum::Pendulum(const PendulumOptions& options)
     : options_(options),
       potential_coefficient_(options.mass * options.gravity * options.length),
       kinetic_coefficient_(1.0 / (2.0 * options.mass * options.length * options.length)) {
-  std::string error;
-  if (!PendulumOptions::binding().is_valid(options_, &error)) throw Error(error);
+  PendulumOptions::binding().check(options_);
 }
 
 void Pendulum::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {

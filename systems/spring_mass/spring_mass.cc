@@ -44,8 +44,7 @@ const OptionBinding<SpringMassOptions>& SpringMassOptions::binding() {
 }
 
 SpringMass::SpringMass(const SpringMassOptions& options) : options_(options) {
-  std::string error;
-  if (!SpringMassOptions::binding().is_valid(options_, &error)) throw Error(error);
+  SpringMassOptions::binding().check(options_);
 }
 
 void SpringMass::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {

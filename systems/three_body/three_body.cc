@@ -45,8 +45,7 @@ const OptionBinding<ThreeBodyOptions>& ThreeBodyOptions::binding() {
 }
 
 ThreeBody::ThreeBody(const ThreeBodyOptions& options) : options_(options) {
-  std::string error;
-  if (!ThreeBodyOptions::binding().is_valid(options_, &error)) throw Error(error);
+  ThreeBodyOptions::binding().check(options_);
 }
 
 void ThreeBody::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {

@@ -32,8 +32,7 @@ const OptionBinding<TwoBodyOptions>& TwoBodyOptions::binding() {
 }
 
 TwoBody::TwoBody(const TwoBodyOptions& options) : options_(options) {
-  std::string error;
-  if (!TwoBodyOptions::binding().is_valid(options_, &error)) throw Error(error);
+  TwoBodyOptions::binding().check(options_);
 }
 
 void TwoBody::sample_initial_state(RandomSource& random, Eigen::Ref<Eigen::VectorXd> x) const {

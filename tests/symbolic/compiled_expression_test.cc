@@ -131,7 +131,11 @@ TEST_CASE("kCanonical: sums and products in the order of a structural key") {
 TEST_CASE("kAsStored: subtraction, division, sqrt as the expression system always did") {
   GiNaC::realsymbol q("q"), p("p");
   const CompiledExpression g(q - 3 * p + q * GiNaC::pow(p, -2) + GiNaC::sqrt(p), {q, p}, kAsStored);
-  CHECK(count_operations(g, TapeOperation::kSubtract) == 1);
+  // The one negative term is a subtraction, or a negation when GiNaC's term order (which
+  // varies from process to process) puts it first.
+  CHECK(count_operations(g, TapeOperation::kSubtract) +
+            count_operations(g, TapeOperation::kNegate) ==
+        1);
   CHECK(count_operations(g, TapeOperation::kDivide) == 1);
   CHECK(count_operations(g, TapeOperation::kSqrt) == 1);
   const double state[2] = {0.25, 0.5};

@@ -114,8 +114,7 @@ const OptionBinding<DormandPrinceOptions>& DormandPrinceOptions::binding() {
 
 DormandPrinceIntegrator::DormandPrinceIntegrator(const DormandPrinceOptions& settings)
     : settings_(settings) {
-  std::string error;
-  if (!DormandPrinceOptions::binding().is_valid(settings_, &error)) throw Error(error);
+  DormandPrinceOptions::binding().check(settings_);
 }
 
 Eigen::MatrixXd DormandPrinceIntegrator::integrate(const VectorField& field,

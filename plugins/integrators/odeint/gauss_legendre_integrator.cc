@@ -34,8 +34,7 @@ const OptionBinding<GaussLegendreOptions>& GaussLegendreOptions::binding() {
 
 GaussLegendreIntegrator::GaussLegendreIntegrator(const GaussLegendreOptions& settings)
     : settings_(settings) {
-  std::string error;
-  if (!GaussLegendreOptions::binding().is_valid(settings_, &error)) throw Error(error);
+  GaussLegendreOptions::binding().check(settings_);
 }
 
 Eigen::MatrixXd GaussLegendreIntegrator::integrate(const VectorField& field,

@@ -29,8 +29,7 @@ const OptionBinding<RungeKutta4Options>& RungeKutta4Options::binding() {
 
 RungeKutta4Integrator::RungeKutta4Integrator(const RungeKutta4Options& settings)
     : settings_(settings) {
-  std::string error;
-  if (!RungeKutta4Options::binding().is_valid(settings_, &error)) throw Error(error);
+  RungeKutta4Options::binding().check(settings_);
 }
 
 Eigen::MatrixXd RungeKutta4Integrator::integrate(const VectorField& field,

@@ -23,8 +23,7 @@ std::string join_widths(const std::vector<int>& widths) {
 
 KolmogorovArnoldNetwork::KolmogorovArnoldNetwork(const KolmogorovArnoldNetworkOptions& options)
     : options_(options) {
-  std::string error;
-  if (!KolmogorovArnoldNetworkOptions::binding().is_valid(options_, &error)) throw Error(error);
+  KolmogorovArnoldNetworkOptions::binding().check(options_);
   const int layer_count = static_cast<int>(options_.width.size()) - 1;
   const int coefficients = options_.grid + options_.k;
   const int pieces = options_.grid + 2 * options_.k + 2;

@@ -36,8 +36,7 @@ std::string join_widths(const std::vector<int>& widths) {
 
 MultilayerPerceptron::MultilayerPerceptron(const MultilayerPerceptronOptions& options)
     : options_(options) {
-  std::string error;
-  if (!MultilayerPerceptronOptions::binding().is_valid(options_, &error)) throw Error(error);
+  MultilayerPerceptronOptions::binding().check(options_);
   if (options_.inputs == 0 || options_.outputs == 0) {
     throw Error("mlp: `" + std::string(options_.inputs == 0 ? "inputs" : "outputs") +
                 "` is 0, which means \"filled in by the host\"; set it to the dimension "

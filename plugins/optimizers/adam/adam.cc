@@ -40,8 +40,7 @@ const OptionBinding<AdamOptions>& AdamOptions::binding() {
 }
 
 Adam::Adam(const AdamOptions& options) : options_(options) {
-  std::string error;
-  if (!AdamOptions::binding().is_valid(options_, &error)) throw Error(error);
+  AdamOptions::binding().check(options_);
 }
 
 OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parameters,

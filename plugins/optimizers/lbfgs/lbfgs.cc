@@ -185,8 +185,8 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
 }
 
 Lbfgs::Lbfgs(const LbfgsOptions& options) : options_(options) {
+  LbfgsOptions::binding().check(options_);
   std::string error;
-  if (!LbfgsOptions::binding().is_valid(options_, &error)) throw Error(error);
   if (!to_ceres(options_).IsValid(&error)) throw Error("lbfgs: " + error);
 }
 

@@ -20,8 +20,7 @@ std::string counters(const LbfgsTorchStepper& stepper) {
 }  // namespace
 
 LbfgsTorch::LbfgsTorch(const LbfgsTorchOptions& options) : options_(options) {
-  std::string error;
-  if (!LbfgsTorchOptions::binding().is_valid(options_, &error)) throw Error(error);
+  LbfgsTorchOptions::binding().check(options_);
 }
 
 LbfgsTorch::~LbfgsTorch() = default;

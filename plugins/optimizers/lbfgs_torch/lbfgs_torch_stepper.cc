@@ -34,8 +34,7 @@ std::string to_string(LbfgsTorchStepper::CallEnd end) {
 
 LbfgsTorchStepper::LbfgsTorchStepper(const LbfgsTorchOptions& options, int parameter_count)
     : options_(options) {
-  std::string error;
-  if (!LbfgsTorchOptions::binding().is_valid(options_, &error)) throw Error(error);
+  LbfgsTorchOptions::binding().check(options_);
   if (parameter_count < 1) {
     throw Error("lbfgs_torch: the objective has " + std::to_string(parameter_count) +
                 " parameters; at least 1 is needed");

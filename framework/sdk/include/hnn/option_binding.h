@@ -294,9 +294,15 @@ class OptionBinding {
   // their default. Throws hnn::Error naming the owner when a constraint is violated.
   Settings decode(const Options& options) const {
     Settings settings = decode_unchecked(options);
+    check(settings);
+    return settings;
+  }
+
+  // Throws hnn::Error with is_valid()'s message when `settings` is not valid: what a plugin's
+  // constructor calls on the struct it is given.
+  void check(const Settings& settings) const {
     std::string error;
     if (!is_valid(settings, &error)) throw Error(error);
-    return settings;
   }
 
   // Checks every bound member against its range and every constraint. Returns true when
