@@ -1,5 +1,6 @@
 // Out-of-line destructors (the key functions of the interfaces: one vtable and typeinfo in
 // libhnn for the host and every plugin) and the default optional methods.
+#include "hnn/data_source.h"
 #include "hnn/error.h"
 #include "hnn/integrator.h"
 #include "hnn/model.h"
@@ -20,6 +21,7 @@ NotImplementedError::~NotImplementedError() = default;
 Model::~Model() = default;
 System::~System() = default;
 Integrator::~Integrator() = default;
+DataSource::~DataSource() = default;
 Objective::~Objective() = default;
 Optimizer::~Optimizer() = default;
 RandomSource::~RandomSource() = default;
