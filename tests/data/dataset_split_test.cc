@@ -264,6 +264,20 @@ TEST_CASE("refusals: missing derivatives, shapes, settings") {
       hnn::split_trajectories(numbered_set({5}), split(SplitMethod::kOrdered, 1.5), nullptr),
       doctest::Contains("split: train_fraction = 1.5"), hnn::Error);
 
+  // held_out_pieces needs the set the split came from.
+  const hnn::TrajectoryDataset data =
+      hnn::split_trajectories(numbered_set({5, 5}), SplitSettings{}, nullptr);
+  CHECK_THROWS_WITH_AS(hnn::held_out_pieces(numbered_set({5}), data),
+                       "held-out pieces: test sample 0 names trajectory 1, the set has 1",
+                       hnn::Error);
+  TrajectorySet shifted = numbered_set({5, 5});
+  shifted.trajectories[1].times[2] += 0.05;
+  CHECK_THROWS_WITH_AS(hnn::held_out_pieces(shifted, data),
+                       doctest::Contains("test sample 2 (time 0.2) is not in trajectory 1 (run 1)"),
+                       hnn::Error);
+  CHECK_THROWS_WITH_AS(hnn::held_out_pieces(numbered_set({5, 5}), data, 0),
+                       doctest::Contains("minimum_length = 0 must be >= 1"), hnn::Error);
+
   const hnn::OptionSchema schema = SplitSettings::binding().schema();
   for (const char* key : {"method", "train_fraction", "test_first", "blocks"}) {
     CHECK(schema.find(key) != nullptr);
