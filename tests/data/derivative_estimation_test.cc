@@ -285,6 +285,13 @@ TEST_CASE("golden: the first rows of real_pend_h_1.txt against NumPy") {
       {0.5132575277908771, -1.2813835543267103}, {0.252525086210567, -1.2889872520595378},
       {0.06866107114643616, -1.326967594973652}, {-0.37566255314778907, -1.2835640364576155},
       {-0.6280599187061071, -1.2498350513484406}};
+  //   at each i, the first f = clamp(i - 2, 0, 2): c = lstsq(vander(t[f:f+5] - t[i], 3,
+  //   increasing=True), x[f:f+5]); c[1] (Savitzky-Golay, window 5, degree 2, real times)
+  const double savitzky_golay[7][2] = {
+      {0.9795305319928155, -1.2218468359802575},  {0.7423851074411998, -1.2487588592801302},
+      {0.5052396828895864, -1.2756708825800045},  {0.28976200369690985, -1.2986595655637765},
+      {0.05969213559343983, -1.3007430217527907}, {-0.3497498275635581, -1.3087357590707946},
+      {-0.5544708091420575, -1.312732127729796}};
   const Trajectory by_forward =
       hnn::estimate_derivatives(measured, settings_for(DerivativeMethod::kForwardDifference));
   REQUIRE(by_forward.derivatives.cols() == 6);
@@ -300,6 +307,47 @@ TEST_CASE("golden: the first rows of real_pend_h_1.txt against NumPy") {
   for (int i = 0; i < 7; ++i) {
     for (int c = 0; c < 2; ++c) {
       CHECK(by_central.derivatives(c, i) == doctest::Approx(central[i][c]).epsilon(1e-13));
+    }
+  }
+  DerivativeSettings window_5;
+  window_5.window = 5;
+  window_5.degree = 2;
+  const Trajectory by_savitzky_golay = hnn::estimate_derivatives(measured, window_5);
+  for (int i = 0; i < 7; ++i) {
+    for (int c = 0; c < 2; ++c) {
+      CHECK(by_savitzky_golay.derivatives(c, i) ==
+            doctest::Approx(savitzky_golay[i][c]).epsilon(1e-11));
+    }
+  }
+}
+
+TEST_CASE("Savitzky-Golay on uniform steps: the classical filter coefficients") {
+  // Window 5: dx/dt at the centre = (-2 x_-2 - x_-1 + x_1 + 2 x_2) / (10 dt) for degrees 1
+  // and 2, (x_-2 - 8 x_-1 + 8 x_1 - x_2) / (12 dt) for degrees 3 and 4.
+  hnn::NumpyLegacyRandom random(5);
+  Trajectory trajectory;
+  trajectory.times = uniform_times(9, 0.25);
+  trajectory.states.resize(2, 9);
+  for (Eigen::Index i = 0; i < 9; ++i) {
+    trajectory.states.col(i) << random.normal(), random.normal();
+  }
+  const Eigen::MatrixXd& x = trajectory.states;
+  for (const int degree : {1, 2, 3, 4}) {
+    CAPTURE(degree);
+    DerivativeSettings settings;
+    settings.window = 5;
+    settings.degree = degree;
+    const Trajectory result = hnn::estimate_derivatives(trajectory, settings);
+    for (Eigen::Index i = 2; i < 7; ++i) {
+      const Eigen::Vector2d expected = degree <= 2
+                                           ? Eigen::Vector2d((-2.0 * x.col(i - 2) - x.col(i - 1) +
+                                                              x.col(i + 1) + 2.0 * x.col(i + 2)) /
+                                                             (10.0 * 0.25))
+                                           : Eigen::Vector2d((x.col(i - 2) - 8.0 * x.col(i - 1) +
+                                                              8.0 * x.col(i + 1) - x.col(i + 2)) /
+                                                             (12.0 * 0.25));
+      CHECK(result.derivatives(0, i) == doctest::Approx(expected(0)).epsilon(1e-12));
+      CHECK(result.derivatives(1, i) == doctest::Approx(expected(1)).epsilon(1e-12));
     }
   }
 }
