@@ -73,10 +73,13 @@ TEST_CASE("npy: column_names name the columns of an array") {
   settings.column_names = {"id", "t", "q", "p"};
   CHECK(read(fixture("two_trajectories.npy"), "a.npy", settings).size() == 2);
   settings.column_names.clear();
-  CHECK(read_error(fixture("two_trajectories.npy"), "a.npy", settings).find(
-            "a.npy: error: trajectory: no column named 'id'; the file has 4 columns: 0, 1, 2, 3 "
-            "(no names: choose columns by index or set column_names); a .npy array has no column "
-            "names: choose columns by index or set column_names") == 0);
+  CHECK(
+      read_error(fixture("two_trajectories.npy"), "a.npy", settings)
+          .find(
+              "a.npy: error: trajectory: no column named 'id'; the array 'a' has 4 columns: 0, 1, "
+              "2, 3 "
+              "(no names: choose columns by index or set column_names); a .npy array has no column "
+              "names: choose columns by index or set column_names") == 0);
 }
 
 TEST_CASE("npy: float32 in Fortran order, big-endian integers") {
@@ -110,9 +113,9 @@ TEST_CASE("npy: other element types, versions 2 and 3, a 1-D array") {
   CHECK(first_state(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }",
                         doubles({4.5, 1.0}), 3)) == 4.5);
   // A 1-D array is one column (times only make a degenerate but readable table).
-  const auto column = read(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }",
-                               doubles({0.0, 1.0, 2.0})),
-                           "x.npy", settings);
+  const auto column = read(
+      npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", doubles({0.0, 1.0, 2.0})),
+      "x.npy", settings);
   CHECK(column.at(0).times.size() == 3);
 }
 
@@ -152,8 +155,8 @@ TEST_CASE("npy: refusals, stated clearly") {
   CHECK(read_error(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 3), }", nine, 4),
                    "x.npy", settings) ==
         "x.npy: error: x: the .npy format version 4 is not supported (versions 1, 2 and 3 are)");
-  CHECK(read_error(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }", ""),
-                   "x.npy", settings) == "x.npy: error: x: the array has no rows");
+  CHECK(read_error(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }", ""), "x.npy",
+                   settings) == "x.npy: error: x: the array has no rows");
   CHECK(read_error(std::string("\x93NUMPY\x01\x00\xff\x00{", 11), "x.npy", settings) ==
         "x.npy: error: x: the .npy header is truncated");
 }
@@ -192,8 +195,10 @@ TEST_CASE("npz: deflated members with zip64 extra fields, chosen by name") {
         "one with the option 'array'");
   settings.array = "masses";
   CHECK(read_error(fixture("two_arrays.npz"), "two_arrays.npz", settings) ==
-        "two_arrays.npz: error: time: column index 0 does not exist: the file has 1 column "
-        "(indices 0 to 0)");
+        "two_arrays.npz: error: positions[0]: column index 1 does not exist: the array 'masses' "
+        "has 1 column (indices 0 to 0)\n"
+        "two_arrays.npz: error: momenta[0]: column index 2 does not exist: the array 'masses' "
+        "has 1 column (indices 0 to 0)");
 }
 
 TEST_CASE("npz: a stored member, the only array when none is named") {
@@ -225,8 +230,8 @@ TEST_CASE("npz: damaged archives are refused with the reason") {
   states.array = "states";
   const std::string message = read_error(corrupt, "x.npz", states);
   CHECK(message.find("x.npz: error: states: ") == 0);
-  const bool named_damage = message.find("damaged") != std::string::npos ||
-                            message.find("CRC-32") != std::string::npos;
+  const bool named_damage =
+      message.find("damaged") != std::string::npos || message.find("CRC-32") != std::string::npos;
   CHECK(named_damage);
 
   // A member larger than the limit is not inflated.

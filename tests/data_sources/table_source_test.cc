@@ -8,7 +8,9 @@
 #include <fstream>
 #include <string>
 
+#include "bundled_plugins.h"
 #include "hnn/error.h"
+#include "hnn/registry.h"
 #include "table_source.h"
 
 namespace hnn::data_sources {
@@ -91,7 +93,8 @@ TEST_CASE("the real pendulum by column index (format text by its extension)") {
   check_real_pendulum(TrajectorySet{set.coordinate_names,
                                     {Trajectory{"real_pend_h_1.txt trial 0",
                                                 set.trajectories[0].times,
-                                                set.trajectories[0].states, {}}}});
+                                                set.trajectories[0].states,
+                                                {}}}});
 }
 
 TEST_CASE("the golden spring dataset: 50 trajectories of 30 samples with derivatives") {
@@ -137,7 +140,8 @@ TEST_CASE("several files, one trajectory each, relative to the pipeline's folder
   const std::string message = load_error(settings, folder);
   const std::string b = (folder / "runs" / "b.txt").string();
   const std::string missing = (folder / "runs" / "missing.csv").string();
-  CHECK(message == b + ":3:1: error: time 0 is not after the previous row's time 0; times must "
+  CHECK(message == b +
+                       ":3:1: error: time 0 is not after the previous row's time 0; times must "
                        "strictly increase within a trajectory\n" +
                        missing + ": error: files[2]: no such file");
 }
@@ -154,9 +158,11 @@ TEST_CASE("files over the size limit are refused before they are read") {
   settings.max_file_megabytes = 1;
   CHECK(load_error(settings, folder) ==
         (folder / "big.csv").string() + ": error: file: the file has " +
-            std::to_string(big.size()) + " bytes, more than the limit of 1 MiB (max_file_megabytes)");
+            std::to_string(big.size()) +
+            " bytes, more than the limit of 1 MiB (max_file_megabytes)");
   settings.file = ".";
-  CHECK(load_error(settings, folder) == folder.string() + ": error: file: not a regular file");
+  CHECK(load_error(settings, folder) ==
+        (folder / "").string() + ": error: file: not a regular file");
 }
 
 TEST_CASE("the options: file or files, momenta or velocities with masses, derivative count") {
@@ -180,12 +186,13 @@ TEST_CASE("the options: file or files, momenta or velocities with masses, deriva
   CHECK(problem(s) ==
         "table: give either momenta or velocities (with masses), one column per position");
   s.momenta.clear();
-  CHECK(problem(s) == "table: masses: give one mass for all coordinates or one per position (1), "
-                      "found 0");
+  CHECK(problem(s) ==
+        "table: masses: give one mass for all coordinates or one per position (1), "
+        "found 0");
   s.masses = {-1.0};
   CHECK(problem(s) == "table: masses must be > 0");
   s.masses = {std::nan("")};
-  CHECK(problem(s) == "table: masses = [.nan] must be finite");
+  CHECK(problem(s) == "table: masses = [.nan] every element must be a number, not .nan");
   s = settings;
   s.masses = {1.0};
   CHECK(problem(s) == "table: masses are used only with velocities");
@@ -194,15 +201,32 @@ TEST_CASE("the options: file or files, momenta or velocities with masses, deriva
   CHECK(problem(s) == "table: momenta has 2 columns but positions has 1");
   s = settings;
   s.derivatives = {"dq"};
-  CHECK(problem(s) ==
-        "table: derivatives has 1 columns; expected 2n = 2 (dq/dt, then dp/dt)");
+  CHECK(problem(s) == "table: derivatives has 1 columns; expected 2n = 2 (dq/dt, then dp/dt)");
   s = settings;
   s.positions = {""};
   CHECK(problem(s) == "table: positions[0]: a column name or index may not be empty");
   s = settings;
   s.max_file_megabytes = 0;
-  CHECK(problem(s) == "table: max_file_megabytes = 0 must be >= 1");
-  CHECK_THROWS_AS(TableSource(s), Error);
+  CHECK(problem(s) == "table: max_file_megabytes = 0 must be in [1, 4000]");
+  CHECK_THROWS_AS(TableSource{s}, Error);
+}
+
+TEST_CASE("the bundled plugin registers `table` and loads through the registry") {
+  const testing::BundledPlugins plugins({"hnn_table"});
+  const PluginInfo* info = plugins.registry().find(PluginKind::kDataSource, "table");
+  REQUIRE(info != nullptr);
+  CHECK(info->schema.find("positions")->is_required());
+  const std::shared_ptr<DataSource> source = plugins.registry().create_data_source(
+      "table", plugins.options(PluginKind::kDataSource, "table",
+                               {{"file", std::string("real_pend_h_1.txt")},
+                                {"format", std::string("schmidt_lipson")},
+                                {"trajectory", std::string("trial")},
+                                {"positions", std::vector<std::string>{"o"}},
+                                {"momenta", std::vector<std::string>{"v"}}}));
+  CHECK_FALSE(source->needs_system());
+  DataSourceContext context;
+  context.base_directory = kFixtures;
+  check_real_pendulum(source->load(context));
 }
 
 }  // namespace

@@ -188,7 +188,7 @@ TEST_CASE("ragged rows and a header that disagrees with the rows, located") {
 TEST_CASE("non-numbers, empty fields, NaN and infinities, located at their field") {
   CHECK(read_error("t,q,p\n0,1,2\n1, abc ,2\n2,,3\n3,1,nan\n4,inf,1\n5,1e999,1\n", "f.csv",
                    tqp_settings()) ==
-        "f.csv:3:3: error: positions[0]: expected a number in column 1 ('q'), found 'abc'\n"
+        "f.csv:3:4: error: positions[0]: expected a number in column 1 ('q'), found 'abc'\n"
         "f.csv:4:3: error: positions[0]: column 1 ('q') is empty, expected a number\n"
         "f.csv:5:5: error: momenta[0]: 'nan' in column 2 ('p') is not a finite number (NaN and "
         "infinities are not allowed)\n"
@@ -230,8 +230,8 @@ TEST_CASE("errors are capped: the first 20 listed, the rest counted") {
   std::string csv = "t,q,p\n";
   for (int i = 0; i < 30; ++i) csv += std::to_string(i) + ",x,1\n";
   const std::string message = read_error(csv, "f.csv", tqp_settings());
-  CHECK(message.find("f.csv:21:3: error:") != std::string::npos);
-  CHECK(message.find("f.csv:22:3:") == std::string::npos);
+  CHECK(message.find("f.csv:21:4: error:") != std::string::npos);
+  CHECK(message.find("f.csv:22:4:") == std::string::npos);
   CHECK(message.substr(message.rfind('\n') + 1) ==
         "f.csv: error: ... and 10 more problems not listed (30 in all)");
 }

@@ -138,8 +138,8 @@ class HeaderParser {
   static std::string parse_descr(const std::string& descr, NpyHeader& header) {
     std::size_t pos = 0;
     header.byte_order = '=';
-    if (!descr.empty() && (descr[0] == '<' || descr[0] == '>' || descr[0] == '|' ||
-                           descr[0] == '=')) {
+    if (!descr.empty() &&
+        (descr[0] == '<' || descr[0] == '>' || descr[0] == '|' || descr[0] == '=')) {
       header.byte_order = descr[0];
       pos = 1;
     }
@@ -161,8 +161,8 @@ class HeaderParser {
     } else {
       return refusal;
     }
-    const bool supported = (header.kind == 'f' && header.item_size >= 4) ||
-                           header.kind == 'i' || header.kind == 'u';
+    const bool supported =
+        (header.kind == 'f' && header.item_size >= 4) || header.kind == 'i' || header.kind == 'u';
     return supported ? "" : refusal;
   }
 
@@ -243,18 +243,19 @@ SelectedColumns parse_npy(std::string_view bytes, const std::string& file_name,
   const auto item_size = static_cast<std::uint64_t>(header.item_size);
   if (columns == 0 || rows > std::numeric_limits<std::uint64_t>::max() / columns / item_size ||
       rows * columns * item_size != data.size()) {
-    return fail("the data hold " + std::to_string(data.size()) + " bytes but the shape " +
-                shape_text(header.shape) + " needs " +
-                (columns == 0 || rows > std::numeric_limits<std::uint64_t>::max() / columns /
-                                            item_size
-                     ? std::string("more")
-                     : std::to_string(rows * columns * item_size)) +
-                " (a truncated or damaged file, or no columns)");
+    return fail(
+        "the data hold " + std::to_string(data.size()) + " bytes but the shape " +
+        shape_text(header.shape) + " needs " +
+        (columns == 0 || rows > std::numeric_limits<std::uint64_t>::max() / columns / item_size
+             ? std::string("more")
+             : std::to_string(rows * columns * item_size)) +
+        " (a truncated or damaged file, or no columns)");
   }
   if (rows == 0) return fail("the array has no rows");
 
   ColumnNames names;
   names.where.file = file_name;
+  names.owner = "the array '" + array_name + "'";
   names.names.assign(static_cast<std::size_t>(columns), "");
   if (request.column_names.size() > names.names.size()) {
     return fail("column_names gives " + std::to_string(request.column_names.size()) +
@@ -288,7 +289,8 @@ SelectedColumns parse_npy(std::string_view bytes, const std::string& file_name,
   for (std::size_t row = 0; row < result.rows; ++row) {
     for (std::size_t k = 0; k < requested; ++k) {
       const auto column = static_cast<std::uint64_t>(result.indices[k]);
-      const std::uint64_t element = header.fortran_order ? column * rows + row : row * columns + column;
+      const std::uint64_t element =
+          header.fortran_order ? column * rows + row : row * columns + column;
       const double value = element_value(data.data() + element * item_size, header);
       if (!std::isfinite(value)) {
         problems.add(result.locate(row, k,
@@ -330,8 +332,8 @@ SelectedColumns parse_npz(std::string_view bytes, const std::string& file_name,
   std::string name = array_name;
   if (array_name.empty()) {
     if (arrays.size() > 1) {
-      return fail("array", "the archive holds " + std::to_string(arrays.size()) +
-                               " arrays (" + listed + "): choose one with the option 'array'");
+      return fail("array", "the archive holds " + std::to_string(arrays.size()) + " arrays (" +
+                               listed + "): choose one with the option 'array'");
     }
     name = arrays[0];
     for (const ZipMember& member : *members) {

@@ -28,8 +28,8 @@ std::string columns_phrase(std::size_t count) {
 }  // namespace
 
 bool is_column_index(const std::string& reference) {
-  return !reference.empty() &&
-         std::all_of(reference.begin(), reference.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !reference.empty() && std::all_of(reference.begin(), reference.end(),
+                                           [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string column_label(const ColumnNames& columns, int index) {
@@ -44,10 +44,10 @@ std::optional<std::vector<int>> resolve_columns(const TableRequest& request,
   std::vector<int> indices;
   bool ok = true;
   const std::size_t count = columns.names.size();
-  auto fail = [&](const ColumnRequest& column, std::string message) {
+  auto fail = [&](const ColumnRequest& column, std::string message, bool name_missing = false) {
     ConfigProblem problem = columns.where;
     problem.path = column.key;
-    if (!columns.note.empty()) message += "; " + columns.note;
+    if (name_missing && !columns.note.empty()) message += "; " + columns.note;
     problem.message = std::move(message);
     problems.add(std::move(problem));
     ok = false;
@@ -59,7 +59,7 @@ std::optional<std::vector<int>> resolve_columns(const TableRequest& request,
       const auto [end, error] =
           std::from_chars(reference.data(), reference.data() + reference.size(), index);
       if (error != std::errc() || end != reference.data() + reference.size() || index >= count) {
-        fail(column, "column index " + reference + " does not exist: the file has " +
+        fail(column, "column index " + reference + " does not exist: " + columns.owner + " has " +
                          columns_phrase(count) + " (indices 0 to " +
                          std::to_string(count == 0 ? 0 : count - 1) + ")");
         continue;
@@ -88,9 +88,10 @@ std::optional<std::vector<int>> resolve_columns(const TableRequest& request,
     const std::string suggestion = did_you_mean(reference, candidates);
     std::string message = "no column named '" + reference + "'";
     if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
-    message += "; the file has " + columns_phrase(count) + ": " + list_columns(columns);
+    message +=
+        "; " + columns.owner + " has " + columns_phrase(count) + ": " + list_columns(columns);
     if (candidates.empty()) message += " (no names: choose columns by index or set column_names)";
-    fail(column, std::move(message));
+    fail(column, std::move(message), true);
   }
   if (!ok) return std::nullopt;
   return indices;

@@ -45,8 +45,7 @@ struct SelectedColumns {
   // A problem located at the cell (row, requested column): file:line:column for text,
   // "array[row, column]" for arrays. Refers to the bytes the reader was given: valid only
   // while they live.
-  std::function<ConfigProblem(std::size_t row, std::size_t requested, std::string message)>
-      locate;
+  std::function<ConfigProblem(std::size_t row, std::size_t requested, std::string message)> locate;
 
   double value(std::size_t row, std::size_t requested) const {
     return values[row * names.size() + requested];
@@ -61,6 +60,8 @@ struct ColumnNames {
   std::vector<std::string> names;
   ConfigProblem where;
   std::string note;
+  // What has the columns, in messages: "the file", "the array 'x'".
+  std::string owner = "the file";
 };
 
 // Resolves every reference of `request` against `columns` (one name per column of the

@@ -6,7 +6,10 @@
 namespace {
 
 void register_table(hnn::Registry& registry) {
-  (void)registry;  // registered once the registry knows data sources (issue 13, data-core)
+  hnn::add_plugin_class<hnn::data_sources::TableSource>(
+      registry, "table",
+      "measured trajectories from CSV, whitespace-separated text (Schmidt-Lipson included), "
+      "NumPy .npy/.npz; columns by name or index");
 }
 
 }  // namespace

@@ -16,8 +16,9 @@ constexpr std::size_t kMegabyte = std::size_t{1} << 20;
 
 bool has_extension(const std::string& file_name, std::string_view extension) {
   if (file_name.size() < extension.size()) return false;
-  return std::equal(extension.rbegin(), extension.rend(), file_name.rbegin(),
-                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+  return std::equal(extension.rbegin(), extension.rend(), file_name.rbegin(), [](char a, char b) {
+    return a == std::tolower(static_cast<unsigned char>(b));
+  });
 }
 
 std::string position_name(const SelectedColumns& columns, std::size_t column, std::size_t i,
@@ -83,9 +84,9 @@ std::vector<Trajectory> read_table_bytes(std::string_view bytes, const std::stri
                            request, problems);
       break;
     case TableFormat::kNpz:
-      selected = parse_npz(bytes, file_name, settings.array, request,
-                           static_cast<std::size_t>(settings.max_file_megabytes) * kMegabyte,
-                           problems);
+      selected =
+          parse_npz(bytes, file_name, settings.array, request,
+                    static_cast<std::size_t>(settings.max_file_megabytes) * kMegabyte, problems);
       break;
     case TableFormat::kCsv:
       selected = parse_text_table(bytes, file_name, TextDialect::kCsv, request, problems);

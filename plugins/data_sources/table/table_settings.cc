@@ -22,8 +22,9 @@ const OptionBinding<TableSourceSettings>& TableSourceSettings::binding() {
   static const OptionBinding<S> binding = [] {
     OptionBinding<S> b("table");
     b.bind("file", &S::file, "the data file (relative to the pipeline's folder)");
-    b.bind("files", &S::files, "several data files, instead of file: one trajectory each, or "
-                               "several told apart by the trajectory column");
+    b.bind("files", &S::files,
+           "several data files, instead of file: one trajectory each, or "
+           "several told apart by the trajectory column");
     b.bind_choice("format", &S::format,
                   {{"auto", TableFormat::kAuto},
                    {"csv", TableFormat::kCsv},

@@ -34,8 +34,8 @@ struct TableSourceSettings {
   // The trajectory id column ("" = none: each file is one trajectory).
   std::string trajectory;
   std::string time = "t";
-  std::vector<std::string> positions;  // n >= 1 columns
-  std::vector<std::string> momenta;    // n columns, or empty when `velocities` are given
+  std::vector<std::string> positions;   // n >= 1 columns
+  std::vector<std::string> momenta;     // n columns, or empty when `velocities` are given
   std::vector<std::string> velocities;  // n columns: p = m v with `masses`
   std::vector<double> masses;           // with velocities: one mass for all, or n
   // Optional: 2n columns holding dq/dt then dp/dt (dv/dt with velocities) at the same rows.

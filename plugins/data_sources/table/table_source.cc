@@ -45,8 +45,7 @@ TrajectorySet TableSource::load(const DataSourceContext& context) const {
     const std::string file_name = path.string();
     std::error_code error;
     if (!fs::is_regular_file(path, error)) {
-      problem(file_name, key,
-              fs::exists(path, error) ? "not a regular file" : "no such file");
+      problem(file_name, key, fs::exists(path, error) ? "not a regular file" : "no such file");
       continue;
     }
     const std::uintmax_t size = fs::file_size(path, error);
@@ -54,10 +53,10 @@ TrajectorySet TableSource::load(const DataSourceContext& context) const {
         static_cast<std::uintmax_t>(settings_.max_file_megabytes) * kMegabyte;
     if (error || size > limit) {
       problem(file_name, key,
-              error ? "cannot read its size: " + error.message()
-                    : "the file has " + std::to_string(size) + " bytes, more than the limit of " +
-                          std::to_string(settings_.max_file_megabytes) +
-                          " MiB (max_file_megabytes)");
+              error
+                  ? "cannot read its size: " + error.message()
+                  : "the file has " + std::to_string(size) + " bytes, more than the limit of " +
+                        std::to_string(settings_.max_file_megabytes) + " MiB (max_file_megabytes)");
       continue;
     }
     std::ifstream stream(path, std::ios::binary);

@@ -7,8 +7,7 @@
 namespace hnn::data_sources {
 
 std::vector<Trajectory> assemble_trajectories(const SelectedColumns& columns,
-                                              const TableLayout& layout,
-                                              TableProblems& problems) {
+                                              const TableLayout& layout, TableProblems& problems) {
   const std::size_t n = layout.dimension;
   const std::size_t time_column = layout.has_trajectory_column ? 1 : 0;
   const std::size_t state_column = time_column + 1;
@@ -29,10 +28,11 @@ std::vector<Trajectory> assemble_trajectories(const SelectedColumns& columns,
         const ConfigProblem earlier = columns.locate(seen->second, 0, "");
         const std::string where =
             earlier.line > 0 ? "line " + std::to_string(earlier.line) : earlier.path;
-        problems.add(columns.locate(
-            first, 0,
-            "the rows of trajectory " + shortest_decimal(id) + " continue here after other rows (its earlier rows end at " +
-                where + "); the rows of one trajectory must be contiguous"));
+        problems.add(
+            columns.locate(first, 0,
+                           "the rows of trajectory " + shortest_decimal(id) +
+                               " continue here after other rows (its earlier rows end at " + where +
+                               "); the rows of one trajectory must be contiguous"));
       }
       last_row_of[id] = end - 1;
     } else {
@@ -56,7 +56,9 @@ std::vector<Trajectory> assemble_trajectories(const SelectedColumns& columns,
             row, time_column,
             "time " + shortest_decimal(time) + " is not after the previous row's time " +
                 shortest_decimal(trajectory.times[i - 1]) +
-                (layout.has_trajectory_column ? " in trajectory " + shortest_decimal(columns.value(row, 0)) : "") +
+                (layout.has_trajectory_column
+                     ? " in trajectory " + shortest_decimal(columns.value(row, 0))
+                     : "") +
                 "; times must strictly increase within a trajectory"));
       }
       trajectory.times[i] = time;

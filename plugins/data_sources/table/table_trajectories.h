@@ -31,8 +31,7 @@ struct TableLayout {
 // after the previous row's time within its trajectory and for each trajectory whose rows
 // are not contiguous (the result is then not to be used).
 std::vector<Trajectory> assemble_trajectories(const SelectedColumns& columns,
-                                              const TableLayout& layout,
-                                              TableProblems& problems);
+                                              const TableLayout& layout, TableProblems& problems);
 
 }  // namespace hnn::data_sources
 

@@ -166,9 +166,10 @@ class TextTableParser {
       take_line(line, line_number, offset);
       offset = end + 1;
     }
-    if (!stopped_ && result_.rows == 0) {
-      add_problem(0, 0, "", header_line_ > 0 ? "the file has a header but no data rows"
-                                             : "the file has no data rows");
+    if (!stopped_ && result_.rows == 0 && rejected_rows_ == 0) {
+      add_problem(0, 0, "",
+                  header_line_ > 0 ? "the file has a header but no data rows"
+                                   : "the file has no data rows");
     }
     finish_locator();
     return std::move(result_);
@@ -212,6 +213,7 @@ class TextTableParser {
     const std::string split_problem = split_fields(line, dialect_, fields_, &error_column);
     if (!split_problem.empty()) {
       add_problem(line_number, error_column, "", split_problem);
+      ++rejected_rows_;
       return;
     }
     if (column_count_ < 0) {
@@ -229,6 +231,7 @@ class TextTableParser {
       add_problem(line_number, 1, "",
                   "this row has " + fields_phrase(fields_.size()) + ", expected " +
                       std::to_string(column_count_) + " like " + count_origin_);
+      ++rejected_rows_;
       return;
     }
     const std::size_t requested = indices_.size();
@@ -296,9 +299,8 @@ class TextTableParser {
         column_names_.where.line = last_comment_line_;
       } else if (!names.empty()) {
         column_names_.note = "the comment line " + std::to_string(last_comment_line_) + " " +
-                             quote_line(last_comment_) + " has " +
-                             std::to_string(names.size()) + " words but the rows have " +
-                             std::to_string(fields_.size()) +
+                             quote_line(last_comment_) + " has " + std::to_string(names.size()) +
+                             " words but the rows have " + std::to_string(fields_.size()) +
                              " columns, so it names no column (choose columns by index, "
                              "set column_names, or use format schmidt_lipson for that format)";
       }
@@ -329,9 +331,8 @@ class TextTableParser {
 
   void finish_locator() {
     result_.locate = [bytes = bytes_, file = file_name_, dialect = dialect_,
-                      indices = result_.indices, offsets = row_offsets_,
-                      lines = row_lines_](std::size_t row, std::size_t requested,
-                                          std::string message) {
+                      indices = result_.indices, offsets = row_offsets_, lines = row_lines_](
+                         std::size_t row, std::size_t requested, std::string message) {
       ConfigProblem problem;
       problem.file = file;
       problem.message = std::move(message);
@@ -355,9 +356,10 @@ class TextTableParser {
 
   std::vector<Field> fields_;  // the current row's, reused
   bool stopped_ = false;
-  int column_count_ = -1;       // set at the first data row
-  std::string count_origin_;    // "the header row (line 3)"
-  int header_line_ = 0;         // of a header row of names, or 0
+  std::size_t rejected_rows_ = 0;  // rows not read: unclosed quotes, wrong field counts
+  int column_count_ = -1;          // set at the first data row
+  std::string count_origin_;       // "the header row (line 3)"
+  int header_line_ = 0;            // of a header row of names, or 0
   std::vector<std::string> header_names_;
   std::string_view last_comment_;
   int last_comment_line_ = 0;

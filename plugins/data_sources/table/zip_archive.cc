@@ -25,8 +25,12 @@ std::uint64_t read_le(std::string_view bytes, std::size_t offset, int size) {
   }
   return value;
 }
-std::uint16_t u16(std::string_view b, std::size_t o) { return static_cast<std::uint16_t>(read_le(b, o, 2)); }
-std::uint32_t u32(std::string_view b, std::size_t o) { return static_cast<std::uint32_t>(read_le(b, o, 4)); }
+std::uint16_t u16(std::string_view b, std::size_t o) {
+  return static_cast<std::uint16_t>(read_le(b, o, 2));
+}
+std::uint32_t u32(std::string_view b, std::size_t o) {
+  return static_cast<std::uint32_t>(read_le(b, o, 4));
+}
 std::uint64_t u64(std::string_view b, std::size_t o) { return read_le(b, o, 8); }
 
 bool fits(std::string_view bytes, std::uint64_t offset, std::uint64_t size) {
@@ -61,14 +65,14 @@ bool apply_zip64_extra(std::string_view extra, ZipMember& member) {
 
 }  // namespace
 
-std::optional<std::vector<ZipMember>> list_zip_members(std::string_view bytes,
-                                                       std::string* error) {
+std::optional<std::vector<ZipMember>> list_zip_members(std::string_view bytes, std::string* error) {
   if (bytes.size() < kEndSize) {
     *error = "too short to be a zip archive (" + std::to_string(bytes.size()) + " bytes)";
     return std::nullopt;
   }
   std::size_t end = bytes.size() - kEndSize;
-  const std::size_t lowest = bytes.size() > kEndSize + 0xFFFF ? bytes.size() - kEndSize - 0xFFFF : 0;
+  const std::size_t lowest =
+      bytes.size() > kEndSize + 0xFFFF ? bytes.size() - kEndSize - 0xFFFF : 0;
   while (u32(bytes, end) != kEndOfCentralDirectory) {
     if (end == lowest) {
       *error = "not a zip archive (no end-of-central-directory record)";

@@ -24,8 +24,7 @@ struct ZipMember {
 
 // The members listed by the archive's central directory, or nullopt with the reason in
 // *error when `bytes` is not a zip archive this reader understands. Never throws.
-std::optional<std::vector<ZipMember>> list_zip_members(std::string_view bytes,
-                                                       std::string* error);
+std::optional<std::vector<ZipMember>> list_zip_members(std::string_view bytes, std::string* error);
 
 // The uncompressed contents of `member`, or nullopt with the reason in *error: a method
 // other than stored/deflate, encryption, a size over `max_bytes`, corrupt data or a CRC
