@@ -43,6 +43,10 @@ TEST_CASE("csv: quoted fields, blanks around fields, CRLF line ends") {
         "f.csv:2:3: error: a quoted field is not closed on its line");
 }
 
+TEST_CASE("csv: a UTF-8 byte order mark before the header is skipped") {
+  CHECK(read("\xEF\xBB\xBFt,q,p\n0,1,2\n", "f.csv", tqp_settings()).at(0).states(1, 0) == 2.0);
+}
+
 TEST_CASE("csv: a comment line as numpy.savetxt writes it names the columns") {
   const std::string csv = "# t,q,p\n0,1,2\n1,3,4\n";
   CHECK(read(csv, "f.csv", tqp_settings())[0].states(1, 1) == 4.0);

@@ -155,7 +155,8 @@ class TextTableParser {
         problems_(problems) {}
 
   SelectedColumns parse() {
-    std::size_t offset = 0;
+    // A UTF-8 byte order mark (spreadsheets write one) is not part of the first name.
+    std::size_t offset = bytes_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
     int line_number = 0;
     while (offset < bytes_.size() && !stopped_) {
       std::size_t end = bytes_.find('\n', offset);

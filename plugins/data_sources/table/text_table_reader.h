@@ -2,7 +2,8 @@
 // format (spec real_data.md §1).
 //
 // Lines that are blank or start (after blanks) with '#' or '%' are skipped; "\r\n" and
-// "\n" both end a line. The columns are named by, in this order of preference:
+// "\n" both end a line; a leading UTF-8 byte order mark is skipped. The columns are named by, in
+// this order of preference:
 //   1. the `column_names` of the request;
 //   2. a header row: the first row that is not a comment, when one of its fields is not a
 //      number (CSV: "trajectory,t,q,p"; text: "t q p");
