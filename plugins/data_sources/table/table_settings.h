@@ -40,8 +40,11 @@ struct TableSourceSettings {
   std::vector<double> masses;           // with velocities: one mass for all, or n
   // Optional: 2n columns holding dq/dt then dp/dt (dv/dt with velocities) at the same rows.
   std::vector<std::string> derivatives;
-  // Files larger than this are refused before they are read (memory stays bounded: the
-  // bytes once, plus the requested columns as doubles, at most 4 times the file's size).
+  // Files larger than this are refused before they are read, and .npz members larger than
+  // this are not inflated. Memory stays bounded: the bytes once, the requested columns as
+  // doubles with 12 bytes of location per row, and the trajectories: in the worst case
+  // (one-character fields, all requested) about 11 times the file's size, for files of
+  // 20-character numbers less than the file's size.
   int max_file_megabytes = 256;
 
   static const OptionBinding<TableSourceSettings>& binding();
