@@ -9,7 +9,9 @@ namespace {
 std::string empty_reference(const std::vector<std::string>& references, const std::string& key) {
   for (std::size_t i = 0; i < references.size(); ++i) {
     if (references[i].empty()) {
-      return key + "[" + std::to_string(i) + "]: a column name or index may not be empty";
+      std::string message = key;
+      message.append("[").append(std::to_string(i)).append("]: ");
+      return message.append("a column name or index may not be empty");
     }
   }
   return "";
