@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -20,8 +21,9 @@ using testing::read;
 using testing::read_error;
 
 std::string fixture(const std::string& name) {
-  std::ifstream stream(std::string(HNN_SOURCE_DIR) + "/tests/data_sources/fixtures/" + name,
-                       std::ios::binary);
+  const std::filesystem::path folder =
+      std::filesystem::path(HNN_SOURCE_DIR) / "tests" / "data_sources" / "fixtures";
+  std::ifstream stream(folder / name, std::ios::binary);
   REQUIRE(stream.good());
   return std::string(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
 }

@@ -25,7 +25,9 @@ std::string position_name(const SelectedColumns& columns, std::size_t column, st
                           std::size_t n, char letter) {
   const std::string& name = columns.names[column];
   if (name.rfind("column ", 0) != 0) return name;
-  return std::string(1, letter) + (n == 1 ? "" : std::to_string(i + 1));
+  std::string numbered(1, letter);
+  if (n != 1) numbered += std::to_string(i + 1);
+  return numbered;
 }
 
 }  // namespace

@@ -249,8 +249,8 @@ class TextTableParser {
         if (field.text.empty()) {
           message = where + " is empty, expected a number";
         } else if (status == NumberStatus::kNotFinite) {
-          message = "'" + std::string(field.text) + "' in " + where +
-                    " is not a finite number (NaN and infinities are not allowed)";
+          message.append("'").append(field.text).append("' in ").append(where);
+          message.append(" is not a finite number (NaN and infinities are not allowed)");
         } else {
           message = "expected a number in " + where + ", found " + quote_line(field.text);
         }
