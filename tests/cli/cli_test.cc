@@ -77,11 +77,17 @@ TEST_CASE("--list-plugins and --describe") {
   CHECK(contains(list.out, "\n  fixture_oscillator "));
   CHECK(contains(list.out, "from " HNN_FIXTURE_GOOD));
   CHECK(contains(list.out, "spring_mass"));  // bundled
+  CHECK(contains(list.out, "data sources:\n"));
+  CHECK(contains(list.out, "\n  fixture_samples "));
   auto describe = host(kFixture + "--describe fixture_quadratic");
   CHECK(describe.status == 0);
   CHECK(contains(describe.out, "model 'fixture_quadratic': fixture: F_o(x) = sum_i a_oi x_i^2"));
   CHECK(
       contains(describe.out, "activation   string            \"tanh\"   one of: tanh, relu, sin"));
+  auto source = host(kFixture + "--describe fixture_samples");
+  CHECK(source.status == 0);
+  CHECK(contains(source.out, "data source 'fixture_samples': fixture: measured circles"));
+  CHECK(contains(source.out, "with_derivatives"));
   auto section = host("--describe evaluation");
   CHECK(section.status == 0);
   CHECK(contains(section.out, "initial_state"));

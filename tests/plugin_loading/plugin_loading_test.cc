@@ -34,6 +34,7 @@ TEST_CASE("a good plugin registers one name of every kind with its file and sche
   CHECK(registry.find(hnn::PluginKind::kModel, "fixture_quadratic") != nullptr);
   CHECK(registry.find(hnn::PluginKind::kOptimizer, "fixture_gradient_descent") != nullptr);
   CHECK(registry.find(hnn::PluginKind::kIntegrator, "fixture_euler") != nullptr);
+  CHECK(registry.find(hnn::PluginKind::kDataSource, "fixture_samples") != nullptr);
   CHECK(loader.loaded_files() == std::vector<std::string>{HNN_FIXTURE_GOOD});
 
   hnn::Options options = hnn::Options::defaults(system->schema);

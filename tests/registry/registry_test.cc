@@ -9,6 +9,7 @@
 
 #include "hnn/error.h"
 #include "hnn/host/plugin_loader.h"
+#include "hnn/plugin_class.h"
 #include "hnn/registry.h"
 
 namespace {
@@ -58,7 +59,57 @@ TEST_CASE("kinds have their names; every kind is listed once") {
   CHECK(hnn::to_string(hnn::PluginKind::kSystem) == "system");
   CHECK(hnn::to_string(hnn::PluginKind::kOptimizer) == "optimizer");
   CHECK(hnn::to_string(hnn::PluginKind::kIntegrator) == "integrator");
-  CHECK(std::size(hnn::kAllPluginKinds) == 4);
+  CHECK(hnn::to_string(hnn::PluginKind::kDataSource) == "data source");
+  CHECK(std::size(hnn::kAllPluginKinds) == 5);
+}
+
+namespace {
+
+// A data source in the one plugin shape: one trajectory of `points` samples.
+class StubSource final : public hnn::DataSource {
+ public:
+  struct Settings {
+    int points = 3;
+    static const hnn::OptionBinding<Settings>& binding() {
+      static const hnn::OptionBinding<Settings> binding = [] {
+        hnn::OptionBinding<Settings> b("stub_source");
+        b.bind("points", &Settings::points, "samples").at_least(1);
+        return b;
+      }();
+      return binding;
+    }
+  };
+  explicit StubSource(const Settings& settings) : points_(settings.points) {}
+  hnn::TrajectorySet load(const hnn::DataSourceContext&) const override {
+    hnn::Trajectory trajectory{"stub", {}, Eigen::MatrixXd::Zero(2, points_), {}};
+    for (int i = 0; i < points_; ++i) trajectory.times.push_back(i);
+    return {{"q", "p"}, {trajectory}};
+  }
+
+ private:
+  int points_;
+};
+
+}  // namespace
+
+TEST_CASE("a data source registers with add_plugin_class and is created from its options") {
+  hnn::Registry registry;
+  hnn::add_plugin_class<StubSource>(registry, "stub_source", "three zero states");
+  const auto* info = registry.find(hnn::PluginKind::kDataSource, "stub_source");
+  REQUIRE(info != nullptr);
+  CHECK(info->kind == hnn::PluginKind::kDataSource);
+  CHECK(info->schema.find("points") != nullptr);
+  CHECK(registry.names(hnn::PluginKind::kDataSource) == std::vector<std::string>{"stub_source"});
+  hnn::Options options;
+  options.set("points", std::int64_t{5});
+  const auto source = registry.create_data_source("stub_source", options);
+  const auto set = source->load(hnn::DataSourceContext{});
+  REQUIRE(set.trajectories.size() == 1);
+  CHECK(set.trajectories[0].times.size() == 5);
+  CHECK_FALSE(source->needs_system());
+  CHECK_THROWS_WITH_AS(registry.create_data_source("table", options),
+                       "no data source named 'table' is registered (registered: stub_source)",
+                       hnn::PluginError);
 }
 
 TEST_CASE("names are lower-case identifiers, and each kind has its own names") {

@@ -30,6 +30,8 @@ std::string to_string(PluginKind kind) {
       return "optimizer";
     case PluginKind::kIntegrator:
       return "integrator";
+    case PluginKind::kDataSource:
+      return "data source";
   }
   return "unknown";
 }
@@ -95,6 +97,12 @@ void Registry::add_optimizer(std::string name, std::string description, OptionSc
 void Registry::add_integrator(std::string name, std::string description, OptionSchema schema,
                               Factory<Integrator> factory) {
   add(PluginKind::kIntegrator, std::move(name), std::move(description), std::move(schema),
+      std::move(factory));
+}
+
+void Registry::add_data_source(std::string name, std::string description, OptionSchema schema,
+                               Factory<DataSource> factory) {
+  add(PluginKind::kDataSource, std::move(name), std::move(description), std::move(schema),
       std::move(factory));
 }
 
@@ -271,6 +279,11 @@ std::shared_ptr<Optimizer> Registry::create_optimizer(std::string_view name,
 std::shared_ptr<Integrator> Registry::create_integrator(std::string_view name,
                                                         const Options& options) const {
   return create<Integrator>(PluginKind::kIntegrator, name, options);
+}
+
+std::shared_ptr<DataSource> Registry::create_data_source(std::string_view name,
+                                                         const Options& options) const {
+  return create<DataSource>(PluginKind::kDataSource, name, options);
 }
 
 }  // namespace hnn

@@ -1,7 +1,7 @@
 // add_plugin_class: the one shape in which every kind of plugin registers.
 //
-// A plugin is a class derived from hnn::Model, hnn::System, hnn::Optimizer or
-// hnn::Integrator with
+// A plugin is a class derived from hnn::Model, hnn::System, hnn::Optimizer,
+// hnn::Integrator or hnn::DataSource with
 //
 //   using Settings = <a plain options struct with static const OptionBinding<Settings>&
 //                     binding(), see hnn/option_binding.h>;
@@ -43,10 +43,13 @@ void add_plugin_class(Registry& registry, std::string name, std::string descript
     registry.add_system(std::move(name), std::move(description), binding.schema(), factory);
   } else if constexpr (std::is_base_of_v<Optimizer, Plugin>) {
     registry.add_optimizer(std::move(name), std::move(description), binding.schema(), factory);
-  } else {
-    static_assert(std::is_base_of_v<Integrator, Plugin>,
-                  "a plugin class derives from Model, System, Optimizer or Integrator");
+  } else if constexpr (std::is_base_of_v<Integrator, Plugin>) {
     registry.add_integrator(std::move(name), std::move(description), binding.schema(), factory);
+  } else {
+    static_assert(std::is_base_of_v<DataSource, Plugin>,
+                  "a plugin class derives from Model, System, Optimizer, Integrator or "
+                  "DataSource");
+    registry.add_data_source(std::move(name), std::move(description), binding.schema(), factory);
   }
 }
 

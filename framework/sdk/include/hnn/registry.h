@@ -1,5 +1,5 @@
-// Registry: the names under which models, systems, optimizers and integrators can be
-// created, each with a one-line description and an options schema.
+// Registry: the names under which models, systems, optimizers, integrators and data sources
+// can be created, each with a one-line description and an options schema.
 //
 // Plugins add to it from their registration function (see plugin.h); the host looks names
 // up, validates options against the schemas and creates objects. An object created through
@@ -34,6 +34,7 @@
 #include <variant>
 #include <vector>
 
+#include "hnn/data_source.h"
 #include "hnn/integrator.h"
 #include "hnn/model.h"
 #include "hnn/optimizer.h"
@@ -43,11 +44,12 @@
 
 namespace hnn {
 
-enum class PluginKind { kModel, kSystem, kOptimizer, kIntegrator };
+enum class PluginKind { kModel, kSystem, kOptimizer, kIntegrator, kDataSource };
 inline constexpr PluginKind kAllPluginKinds[] = {PluginKind::kSystem, PluginKind::kModel,
-                                                 PluginKind::kOptimizer, PluginKind::kIntegrator};
+                                                 PluginKind::kOptimizer, PluginKind::kIntegrator,
+                                                 PluginKind::kDataSource};
 
-// "model", "system", "optimizer", "integrator".
+// "model", "system", "optimizer", "integrator", "data source".
 std::string to_string(PluginKind kind);
 
 // Makes an object from validated options. May throw (any std::exception); the registry
@@ -83,6 +85,8 @@ class Registry {
                      Factory<Optimizer> factory);
   void add_integrator(std::string name, std::string description, OptionSchema schema,
                       Factory<Integrator> factory);
+  void add_data_source(std::string name, std::string description, OptionSchema schema,
+                       Factory<DataSource> factory);
 
   // Adds a function to the library of symbolic regression (hnn/symbolic_function.h),
   // selectable by name in a pipeline's `symbolic.functions`. A function registered from a
@@ -110,6 +114,8 @@ class Registry {
   std::shared_ptr<Optimizer> create_optimizer(std::string_view name, const Options& options) const;
   std::shared_ptr<Integrator> create_integrator(std::string_view name,
                                                 const Options& options) const;
+  std::shared_ptr<DataSource> create_data_source(std::string_view name,
+                                                 const Options& options) const;
 
   // Loader support (host side). Registrations made between begin_source() and
   // commit_source() are attributed to `source`, keep `library` alive, and become visible
@@ -121,8 +127,8 @@ class Registry {
   void abandon_source();
 
  private:
-  using AnyFactory =
-      std::variant<Factory<Model>, Factory<System>, Factory<Optimizer>, Factory<Integrator>>;
+  using AnyFactory = std::variant<Factory<Model>, Factory<System>, Factory<Optimizer>,
+                                  Factory<Integrator>, Factory<DataSource>>;
   struct Entry {
     // Declared first, destroyed last: the factory's code lives in the library.
     std::shared_ptr<const void> library;

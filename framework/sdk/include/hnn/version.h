@@ -9,11 +9,12 @@ inline constexpr const char* kVersion = "0.1.0";
 
 // Version of the binary contract between hnn-host and plugins: the layout of
 // PluginDescriptor and the virtual interfaces (Model, System, Optimizer, Integrator,
-// Registry). Bump it whenever any of them changes; the host refuses a plugin built for
+// DataSource, Registry). Bump it whenever any of them changes; the host refuses a plugin built for
 // another ABI version before it touches any of its C++ symbols.
 // 2: Model::edge_activations, Registry::add_symbolic_function.
 // 3: symbolic functions registered as SymbolicFunctionDefinition (a formula, no GiNaC).
-inline constexpr int kPluginAbiVersion = 3;
+// 4: the fifth plugin kind: DataSource, Registry::add_data_source.
+inline constexpr int kPluginAbiVersion = 4;
 
 }  // namespace hnn
 
