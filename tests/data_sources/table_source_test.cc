@@ -19,6 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kFixtures = fs::path(HNN_SOURCE_DIR) / "tests" / "data_sources" / "fixtures";
+// The real pendulum of the HNN paper's Task 3, as the repository keeps it (data/lipson).
+const fs::path kRealData = fs::path(HNN_SOURCE_DIR) / "data" / "lipson";
 
 TrajectorySet load(const TableSourceSettings& settings, const fs::path& base = kFixtures) {
   DataSourceContext context;
@@ -74,7 +76,7 @@ TEST_CASE("the real pendulum by the names of its '%o v' header (format schmidt_l
   settings.trajectory = "trial";
   settings.positions = {"o"};
   settings.momenta = {"v"};
-  const TrajectorySet set = load(settings);
+  const TrajectorySet set = load(settings, kRealData);
   CHECK(set.coordinate_names == std::vector<std::string>{"o", "v"});
   check_real_pendulum(set);
 }
@@ -86,7 +88,7 @@ TEST_CASE("the real pendulum by column index (format text by its extension)") {
   settings.time = "1";
   settings.positions = {"2"};
   settings.momenta = {"3"};
-  const TrajectorySet set = load(settings);
+  const TrajectorySet set = load(settings, kRealData);
   CHECK(set.coordinate_names == std::vector<std::string>{"q", "p"});
   REQUIRE(set.trajectories.size() == 1);
   CHECK(set.trajectories[0].label == "real_pend_h_1.txt column 0 0");
@@ -225,7 +227,7 @@ TEST_CASE("the bundled plugin registers `table` and loads through the registry")
                                 {"momenta", std::vector<std::string>{"v"}}}));
   CHECK_FALSE(source->needs_system());
   DataSourceContext context;
-  context.base_directory = kFixtures;
+  context.base_directory = kRealData;
   check_real_pendulum(source->load(context));
 }
 
