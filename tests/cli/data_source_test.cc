@@ -106,6 +106,10 @@ TEST_CASE("a source without derivatives: estimated, split, and checked by --chec
   CHECK(check.status == 0);
   CHECK(contains(check.out, "  source:\n    plugin: \"fixture_samples\"\n"));
   CHECK_FALSE(contains(check.out, "trajectories: 50"));  // the simulation's keys are left out
+  // The resolved pipeline is a pipeline that resolves to itself.
+  const auto again = host("--check '" + pipeline("forward_resolved", check.out) + "'");
+  CHECK(again.status == 0);
+  CHECK(again.out == check.out);
   CHECK(data_rows(run(forward)) == std::pair<int, int>{28, 29});
   // Central differences keep every sample; whole trajectories held out.
   const std::string by_trajectory = pipeline(
