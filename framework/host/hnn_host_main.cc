@@ -218,6 +218,7 @@ int describe(std::ostream& out, const hnn::Registry& registry, const std::string
     found = true;
     out << "pipeline section '" << name << "' (read by hnn-host)\noptions:\n";
     print_schema(out, *schema);
+    out << hnn::host_section_notes(name);
   }
   if (!found) {
     std::vector<std::string> all = hnn::host_section_names();
@@ -282,7 +283,8 @@ int main(int argc, char** argv) {
       ("check", "validate the pipeline and print it resolved (defaults filled in); run nothing")
       ("list-plugins", "list every registered plugin by kind, with its file")
       ("describe", po::value<std::string>(&command.describe)->value_name("NAME"),
-       "print the options of a plugin or pipeline section (data, training, evaluation, output)")
+       "print the options of a plugin or pipeline section (data, derivatives, training, "
+       "evaluation, output, symbolic)")
       ("set", po::value<std::vector<std::string>>(&command.overrides)->value_name("KEY.PATH=VALUE"),
        "override a pipeline value (repeatable), validated like the file, "
        "e.g. --set training.optimizer.epochs=100")

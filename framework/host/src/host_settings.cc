@@ -1,5 +1,7 @@
 #include "hnn/host/host_settings.h"
 
+#include "hnn/derivative_estimation.h"
+
 namespace hnn {
 
 const OptionBinding<DataSettings>& DataSettings::binding() {
@@ -23,16 +25,27 @@ const OptionBinding<DataSettings>& DataSettings::binding() {
         "random stream: numpy replays NumPy's legacy np.random (MT19937) exactly; "
         "mt19937_64 is the C++ 64-bit Mersenne Twister");
     b.bind("train_fraction", &S::train_fraction,
-           "fraction of the rows used for training; the first rows (trajectories) train")
+           "fraction of the rows (trajectories with split trajectory, blocks with time_block) "
+           "used for training")
         .greater_than(0.0)
         .less_than(1.0);
     b.bind_choice("split", &S::split,
-                  {{"train_first", DataSplit::kTrainFirst}, {"test_first", DataSplit::kTestFirst}},
-                  "train_first: the first rows train (spring, pendulum); test_first: the "
-                  "first rows test (the original orbit tasks)");
+                  {{"train_first", DataSplit::kTrainFirst},
+                   {"test_first", DataSplit::kTestFirst},
+                   {"trajectory", DataSplit::kTrajectory},
+                   {"time_block", DataSplit::kTimeBlock},
+                   {"random", DataSplit::kRandom}},
+                  "train_first: the first rows train (spring, pendulum, the real pendulum); "
+                  "test_first: the first rows test (the original orbit tasks); trajectory: "
+                  "the first trajectories train, the others are held out; time_block: every "
+                  "trajectory cut into `blocks` contiguous blocks, the last ones held out; "
+                  "random: rows drawn with the data stream after the source loaded");
     b.bind("draw_zero_noise", &S::draw_zero_noise,
            "draw the noise even when noise_std is 0, advancing the random stream as "
            "the original spring and pendulum code; false as the orbit generators");
+    b.bind("blocks", &S::blocks, "split time_block: contiguous blocks per trajectory")
+        .at_least(2)
+        .at_most(1000000);
     return b;
   }();
   return binding;
@@ -192,13 +205,21 @@ std::string to_string(SymbolicSamples samples) {
   return "all";
 }
 
+const std::vector<std::string>& simulation_keys() {
+  static const std::vector<std::string> keys = {"trajectories", "time_span", "points", "noise_std",
+                                                "draw_zero_noise"};
+  return keys;
+}
+
 const OptionSchema* host_section_schema(const std::string& section) {
   static const OptionSchema data = DataSettings::binding().schema();
+  static const OptionSchema derivatives = DerivativeSettings::binding().schema();
   static const OptionSchema training = TrainingSettings::binding().schema();
   static const OptionSchema evaluation = EvaluationSettings::binding().schema();
   static const OptionSchema output = OutputSettings::binding().schema();
   static const OptionSchema symbolic = SymbolicSettings::binding().schema();
   if (section == "data") return &data;
+  if (section == "derivatives") return &derivatives;
   if (section == "training") return &training;
   if (section == "evaluation") return &evaluation;
   if (section == "output") return &output;
@@ -207,9 +228,29 @@ const OptionSchema* host_section_schema(const std::string& section) {
 }
 
 const std::vector<std::string>& host_section_names() {
-  static const std::vector<std::string> names = {"data", "training", "evaluation", "output",
-                                                 "symbolic"};
+  static const std::vector<std::string> names = {"data",       "derivatives", "training",
+                                                 "evaluation", "output",      "symbolic"};
   return names;
+}
+
+std::string host_section_notes(const std::string& section) {
+  if (section == "data") {
+    return "nested sections:\n"
+           "  source       {plugin: <data source>, <its options>}: where the trajectories come\n"
+           "               from (--list-plugins: data sources). Default: the simulation of\n"
+           "               `system:`, whose options are the keys trajectories, time_span,\n"
+           "               points, noise_std, draw_zero_noise above (or, instead, in\n"
+           "               source: {plugin: simulation, ...}). With another source (table:\n"
+           "               a file) those keys are not allowed.\n"
+           "  integrator   {plugin: rk45, ...}: the simulation's integrator\n"
+           "  derivatives  {method: savitzky_golay, window: 15, degree: 4}: how derivatives\n"
+           "               a source does not give are estimated (--describe derivatives)\n";
+  }
+  if (section == "derivatives") {
+    return "the section data.derivatives; forward_difference drops the last sample of every\n"
+           "trajectory (the original HNN code's), the others keep every sample\n";
+  }
+  return "";
 }
 
 }  // namespace hnn

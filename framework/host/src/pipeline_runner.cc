@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "data_assembly.h"
 #include "hnn/atomic_file.h"
 #include "hnn/baseline_objective.h"
 #include "hnn/error.h"
@@ -46,28 +47,18 @@ fs::path prepare_run_directory(const PipelineConfig& config, const RunSettings& 
   return directory;
 }
 
-std::unique_ptr<RandomSource> make_random_source(const DataSettings& data) {
-  const auto seed = data.seed;
-  if (data.rng == DataRandomStream::kNumpy)
-    return std::make_unique<NumpyLegacyRandom>(std::uint32_t(seed));
-  return std::make_unique<Mt19937Random>(std::uint64_t(seed));
-}
-
+// The run's data: the source's trajectories, derivatives estimated where missing, split
+// (data_assembly.h). A problem of the source's trajectories is a ConfigError (validation
+// checks a file source the same way; a third-party simulating source is checked here).
 TrajectoryDataset make_dataset(const PipelineConfig& config, const Registry& registry,
-                               const System& system) {
-  const auto integrator =
-      registry.create_integrator(config.data_integrator.plugin, config.data_integrator.options);
-  const DataSettings& data = config.data;
-  TrajectoryDatasetOptions options;
-  options.trajectories = int(data.trajectories);
-  options.time_span = {data.time_span[0], data.time_span[1]};
-  options.points = int(data.points);
-  options.noise_std = data.noise_std;
-  options.train_fraction = data.train_fraction;
-  options.test_first = data.split == DataSplit::kTestFirst;
-  options.draw_zero_noise = data.draw_zero_noise;
-  const auto random = make_random_source(data);
-  return generate_trajectory_dataset(system, *integrator, *random, options);
+                               const System* system) {
+  const auto random = make_random_source(config.data);
+  const TrajectorySet set = load_data_source(config, registry, system, *random);
+  const std::string problem = trajectory_set_problem(set, system, config.derivatives);
+  if (!problem.empty()) {
+    throw Error("data source '" + config.data_source.plugin + "': " + problem);
+  }
+  return assemble_dataset(set, config, *random);
 }
 
 // The summary of one model: what it is, how it was trained and, when `evaluated`, how its
@@ -138,7 +129,7 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
     throw Error("run_pipeline: the pipeline was not validated (no system was built)");
   }
   const System* system = config.system_object.get();
-  const TrajectoryDataset dataset = make_dataset(config, registry, *system);
+  const TrajectoryDataset dataset = make_dataset(config, registry, system);
   write_data_csv(directory / "data.csv", dataset);
   const double data_seconds = seconds_since(data_started);
   log << "data: " << dataset.train.size() << " train and " << dataset.test.size()

@@ -72,8 +72,8 @@ void validate_names(const ConfigNode& root, const fs::path& pipeline_file, Pipel
   config.description = top.contains("description") ? top.string("description") : "";
 }
 
-// system: validated, then built, so that what only the plugin can check (a formula, say)
-// is reported with the rest, and --check catches it. The built system is kept.
+// system (when present): validated, then built, so that what only the plugin can check (a formula,
+// say) is reported with the rest, and --check catches it. The built system is kept.
 void validate_system(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
                      Diagnostics& diagnostics) {
   if (const ConfigNode* system = root.find("system")) {
@@ -90,25 +90,17 @@ void validate_system(const ConfigNode& root, const Registry& registry, PipelineC
                         "(registered: " +
                             join(registry.names(PluginKind::kSystem)) + ")");
     }
-  } else {
-    diagnostics.error(root.location(), "system",
-                      "missing required section; expected a map with the key 'plugin' "
-                      "(registered systems: " +
-                          join(registry.names(PluginKind::kSystem)) + ")");
   }
 }
 
-void validate_data(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
-                   Diagnostics& diagnostics) {
-  const ConfigNode section = section_or_empty(root, "data");
-  const ConfigNode* m = expect_map(section, "data", diagnostics);
-  const ConfigNode map = m ? *m : ConfigNode::map(section.location());
-  config.data = decode_settings<DataSettings>(validate_options(
-      map, *host_section_schema("data"), "data", "the data section", {"integrator"}, diagnostics));
-  config.data_integrator = validate_integrator(
-      map, "integrator", "data",
-      default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-10"}, {"atol", "1e-6"}}),
-      registry, diagnostics);
+// Every pipeline has a system for now: the models' sizes and the evaluation come from it
+// (evaluation against measurements without a system, issue 13 item 5, is still to come).
+void require_system(const ConfigNode& root, const Registry& registry, Diagnostics& diagnostics) {
+  if (root.find("system") != nullptr) return;
+  diagnostics.error(root.location(), "system",
+                    "missing required section; expected a map with the key 'plugin' "
+                    "(registered systems: " +
+                        join(registry.names(PluginKind::kSystem)) + ")");
 }
 
 void validate_evaluation(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
@@ -181,6 +173,7 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
   config.plugin_paths = read_plugin_paths(root, pipeline_file, diagnostics);
   validate_system(root, registry, config, diagnostics);
   validate_data(root, registry, config, diagnostics);
+  require_system(root, registry, diagnostics);
   const ConfigNode training = section_or_empty(root, "training");
   config.training_defaults = validate_training(training, "training", registry, diagnostics);
   config.models =

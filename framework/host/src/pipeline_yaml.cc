@@ -1,14 +1,17 @@
 #include "hnn/host/pipeline_yaml.h"
 
+#include <algorithm>
+
 namespace hnn {
 namespace {
 
-void emit_options(std::string& out, const Options& options, const OptionSchema* schema,
-                  int indent) {
+void emit_options(std::string& out, const Options& options, const OptionSchema* schema, int indent,
+                  const std::vector<std::string>& skip = {}) {
   const std::string pad(indent, ' ');
   if (schema != nullptr) {
     for (const auto& option : schema->options()) {
       if (!options.contains(option.key())) continue;
+      if (std::find(skip.begin(), skip.end(), option.key()) != skip.end()) continue;
       out += pad + option.key() + ": " + format_option_value(options.value(option.key())) + "\n";
     }
     return;
@@ -20,16 +23,26 @@ void emit_options(std::string& out, const Options& options, const OptionSchema* 
 
 // A host section's settings, in the order of its binding.
 template <class Settings>
-void emit_settings(std::string& out, const Settings& settings, int indent) {
+void emit_settings(std::string& out, const Settings& settings, int indent,
+                   const std::vector<std::string>& skip = {}) {
   const OptionBinding<Settings>& binding = Settings::binding();
   const OptionSchema schema = binding.schema();
-  emit_options(out, binding.encode(settings), &schema, indent);
+  emit_options(out, binding.encode(settings), &schema, indent, skip);
 }
 
 void emit_plugin(std::string& out, const std::string& key, const PluginChoice& choice, int indent) {
   const std::string pad(indent, ' ');
   out += pad + key + ":\n";
   out += pad + "  plugin: " + format_option_value(choice.plugin) + "\n";
+  emit_options(out, choice.options, nullptr, indent + 2);
+}
+
+// data.source: the simulation's options are the data section's keys, written there.
+void emit_data_source(std::string& out, const PluginChoice& choice, int indent) {
+  const std::string pad(indent, ' ');
+  out += pad + "source:\n";
+  out += pad + "  plugin: " + format_option_value(choice.plugin) + "\n";
+  if (choice.plugin == "simulation") return;
   emit_options(out, choice.options, nullptr, indent + 2);
 }
 
@@ -63,8 +76,13 @@ std::string to_yaml(const PipelineConfig& config) {
   out += "system:\n";
   emit_plugin_options(out, config.system, 2);
   out += "data:\n";
-  emit_settings(out, config.data, 2);
+  // The simulation's keys only for the simulation (another source refuses them).
+  const bool simulated = config.data_source.plugin == "simulation";
+  emit_settings(out, config.data, 2, simulated ? std::vector<std::string>{} : simulation_keys());
   emit_plugin(out, "integrator", config.data_integrator, 2);
+  emit_data_source(out, config.data_source, 2);
+  out += "  derivatives:\n";
+  emit_settings(out, config.derivatives, 4);
   out += "training:\n";
   emit_training(out, config.training_defaults, 2);
   out += "models:\n";

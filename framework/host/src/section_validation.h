@@ -28,6 +28,11 @@ PluginChoice validate_integrator(const ConfigNode& section, const std::string& k
                                  const std::string& path, const ConfigNode& default_node,
                                  const Registry& registry, Diagnostics& diagnostics);
 
+// The data section (data_section.cc): options, integrator, derivatives and source; a source
+// that needs no system is loaded and checked.
+void validate_data(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
+                   Diagnostics& diagnostics);
+
 // One training stage of `map` ({optimizer: {...}}; lbfgs when absent).
 TrainingStage validate_stage(const ConfigNode& map, const std::string& path,
                              const Registry& registry, Diagnostics& diagnostics);

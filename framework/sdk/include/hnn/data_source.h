@@ -6,9 +6,9 @@
 // samples into training and test sets (hnn/dataset_split.h) and builds the
 // TrajectoryDataset the objectives train on.
 //
-// The bundled sources are `simulation` (the default: trajectories of the pipeline's
-// system, spec/hnn.md section 3) and `table` (CSV, whitespace-separated text, NumPy
-// .npy/.npz). A lab adds a loader for its own format as a plugin:
+// The bundled sources are `simulation` (the default; plugins/data_sources/simulation)
+// and `table` (CSV, whitespace-separated text, NumPy .npy/.npz), chosen with `data:
+// {source: {plugin: NAME, ...}}`. A lab adds a loader for its own format as a plugin:
 //
 //   struct LabFileSettings {
 //     std::string file;
@@ -77,7 +77,7 @@ class DataSource {
   // Loads the trajectories. Throws hnn::ConfigError with located ConfigProblems for a bad
   // file (file:line:column for text, the array's name and index for .npy/.npz: what was
   // found and what was expected), hnn::Error for anything else. `hnn-host --check` calls
-  // it too, so a file a run would refuse is refused by --check.
+  // it for a source that needs no system (a file); the host checks shapes, times, values.
   virtual TrajectorySet load(const DataSourceContext& context) const = 0;
 
   // Whether the source needs the pipeline's system (the simulation does; files do not).

@@ -29,10 +29,15 @@ namespace hnn {
 
 // The random stream of the data: NumPy's legacy np.random, or std::mt19937_64.
 enum class DataRandomStream { kNumpy, kMt19937_64 };
-// Which rows of the data train: the first ones (train_first) or the last (test_first).
-enum class DataSplit { kTrainFirst, kTestFirst };
+// How the samples are split (hnn/dataset_split.h): the first rows train (train_first) or
+// the last (test_first), whole trajectories (trajectory), contiguous time blocks of every
+// trajectory (time_block), or samples at random (random).
+enum class DataSplit { kTrainFirst, kTestFirst, kTrajectory, kTimeBlock, kRandom };
 
-// data: how the trajectories of the system are sampled and split.
+// data: where the trajectories come from and how they are split. trajectories, time_span,
+// points, noise_std and draw_zero_noise are the options of the `simulation` source (the
+// default source); the nested sections `source`, `integrator` and `derivatives` are read
+// beside them (PipelineConfig).
 struct DataSettings {
   std::int64_t trajectories = 50;
   std::array<double, 2> time_span = {0.0, 3.0};
@@ -43,6 +48,7 @@ struct DataSettings {
   double train_fraction = 0.5;
   DataSplit split = DataSplit::kTrainFirst;
   bool draw_zero_noise = true;
+  std::int64_t blocks = 5;  // time_block: blocks per trajectory
 
   static const OptionBinding<DataSettings>& binding();
 };
@@ -128,12 +134,19 @@ struct SymbolicSettings {
 // "train", "test" or "all", as written in the pipeline and the summary.
 std::string to_string(SymbolicSamples samples);
 
-// The schema of a host section by name ("data", "training", "evaluation", "output",
-// "symbolic"), or nullptr. The schemas live as long as the program.
+// The keys of the data section that are the `simulation` source's options.
+const std::vector<std::string>& simulation_keys();
+
+// The schema of a host section by name ("data", "derivatives" (data.derivatives),
+// "training", "evaluation", "output", "symbolic"), or nullptr. The schemas live as long as the
+// program.
 const OptionSchema* host_section_schema(const std::string& section);
 
 // The names host_section_schema() knows, in the order --describe lists them.
 const std::vector<std::string>& host_section_names();
+
+// What --describe prints after a host section's options: its nested sections, or "".
+std::string host_section_notes(const std::string& section);
 
 }  // namespace hnn
 

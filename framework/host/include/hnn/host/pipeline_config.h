@@ -7,7 +7,9 @@
 //   description: "..."
 //   plugins: [../my_plugins]      # extra plugin files or folders, relative to this file
 //   system:     {plugin: spring_mass, <system options>}
-//   data:       {<data options>, integrator: {plugin: rk45, <integrator options>}}
+//   data:       {<data options>, integrator: {plugin: rk45, <integrator options>},
+//                source: {plugin: simulation|table|..., <source options>},
+//                derivatives: {method: savitzky_golay, window: 15, degree: 4}}
 //   training:   {<training options>, optimizer: {plugin: lbfgs, <optimizer options>}}
 //               or, in stages run one after the other on the same parameters:
 //               {<training options>, stages: [{optimizer: {plugin: adam, ...}},
@@ -35,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "hnn/derivative_estimation.h"
 #include "hnn/host/checkpoint.h"
 #include "hnn/host/host_settings.h"
 #include "hnn/options.h"
@@ -109,6 +112,10 @@ struct PipelineConfig {
   PluginChoice system;
   DataSettings data;
   PluginChoice data_integrator;
+  // data.source (default: simulation, with the data section's simulation keys as options).
+  PluginChoice data_source;
+  // data.derivatives: for trajectories whose source gives no derivatives.
+  DerivativeSettings derivatives;
   TrainingConfig training_defaults;  // the top-level training section, resolved
   std::vector<ModelConfig> models;
   EvaluationSettings evaluation;
