@@ -5,6 +5,7 @@
 #ifndef HNN_HOST_DIAGNOSTICS_H_
 #define HNN_HOST_DIAGNOSTICS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,28 @@ struct Diagnostic {
   std::string format() const;
 };
 
+// Problems are counted per file; the first kMaxKeptProblemsPerFile of each are kept and
+// the first kMaxReportedProblemsPerFile (input_limits.h) of each, in file order, reported,
+// followed by "file: error: and N more problems": a file with a million mistakes costs
+// neither a million lines nor their memory.
 class Diagnostics {
  public:
+  // Problems kept per file (counted beyond), for sorting before the first are reported.
+  static constexpr std::size_t kMaxKeptProblemsPerFile = 1000;
+
   void error(SourceLocation location, std::string path, std::string message);
   bool empty() const { return diagnostics_.empty(); }
-  std::size_t size() const { return diagnostics_.size(); }
+  // Every problem found, kept or only counted.
+  std::size_t size() const { return total_; }
+  // The problems kept (at most kMaxKeptProblemsPerFile per file), in the order found.
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
-  // Every diagnostic on its own line, in file order.
+  // The diagnostics reported, in file order: at most kMaxReportedProblemsPerFile per
+  // file, then per such file one "and N more problems" (at line 0: the file).
+  std::vector<Diagnostic> reported() const;
+  // Every reported diagnostic on its own line.
   std::string format() const;
-  // Throws ConfigError with format() as its message and every diagnostic as a problem,
-  // when there is any diagnostic.
+  // Throws ConfigError with format() as its message and every reported diagnostic as a
+  // problem, when there is any diagnostic.
   void throw_if_any() const;
   // Every problem of `error`; an error without problems (a message only) is added as one
   // diagnostic at `fallback`, with its message.
@@ -40,6 +53,8 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> diagnostics_;
+  std::map<std::string, std::size_t> per_file_;  // every problem, kept or not
+  std::size_t total_ = 0;
 };
 
 }  // namespace hnn
