@@ -135,6 +135,30 @@ TEST_CASE("a model name with byte 0xff is refused by --check, located") {
                  "byte 2 of \"m\\xff\""));
 }
 
+TEST_CASE("names that become file names and labels: from --set and from the file name") {
+  const auto pipeline = write(
+      "valid_names.yaml", "system: {plugin: spring_mass}\nmodels: {m: {plugin: mlp}}\n" + kRest);
+  auto result = limited_host("--check '" + pipeline.string() +
+                             "' --set 'models.a\xff"
+                             "b.plugin=mlp'");
+  CHECK(result.status == 2);
+  CHECK(contains(result.err,
+                 "--set 'models.a\\xffb.plugin=mlp':1:1: error: models.a\\xffb: "
+                 "expected a model name of UTF-8 text"));
+  result = limited_host("--check '" + pipeline.string() +
+                        "' --set 'models.a\x01"
+                        "b.plugin=mlp'");
+  CHECK(result.status == 2);
+  CHECK(contains(result.err, "found 'a\\x01b'"));
+  const auto unnamed =
+      write("t\xff.yaml", "system: {plugin: spring_mass}\nmodels: {m: {plugin: mlp}}\n" + kRest);
+  result = check(unnamed);
+  CHECK(result.status == 2);
+  CHECK(contains(result.err,
+                 "error: name: expected a run name of UTF-8 text without control "
+                 "characters, found 't\\xff' (the pipeline file's name; set name:)"));
+}
+
 TEST_CASE(
     "plugin folders: a symlink loop is skipped, an empty .so named, a world-writable "
     "folder warned about") {
