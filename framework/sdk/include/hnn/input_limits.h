@@ -38,6 +38,10 @@ inline constexpr std::size_t kMaxSymbolicNetworkEdges = 10000;
 // Problems shown for one file; the rest are counted ("and 12 more problems").
 inline constexpr std::size_t kMaxReportedProblemsPerFile = 50;
 
+// Problems kept per file (the rest only counted), from which the shown ones are sorted:
+// what bounds the memory of a file with millions of mistakes.
+inline constexpr std::size_t kMaxKeptProblemsPerFile = 1000;
+
 // Longest text of a value quoted back in a message; longer ones are cut with a count.
 inline constexpr std::size_t kMaxQuotedValueLength = 120;
 

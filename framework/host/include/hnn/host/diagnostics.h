@@ -12,6 +12,7 @@
 #include "hnn/config_tree.h"
 #include "hnn/did_you_mean.h"
 #include "hnn/error.h"
+#include "hnn/input_limits.h"
 
 namespace hnn {
 
@@ -24,14 +25,11 @@ struct Diagnostic {
 };
 
 // Problems are counted per file; the first kMaxKeptProblemsPerFile of each are kept and
-// the first kMaxReportedProblemsPerFile (input_limits.h) of each, in file order, reported,
+// the first kMaxReportedProblemsPerFile of each (input_limits.h), in file order, reported,
 // followed by "file: error: and N more problems": a file with a million mistakes costs
 // neither a million lines nor their memory.
 class Diagnostics {
  public:
-  // Problems kept per file (counted beyond), for sorting before the first are reported.
-  static constexpr std::size_t kMaxKeptProblemsPerFile = 1000;
-
   void error(SourceLocation location, std::string path, std::string message);
   bool empty() const { return diagnostics_.empty(); }
   // Every problem found, kept or only counted.
