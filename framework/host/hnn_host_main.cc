@@ -138,6 +138,7 @@ std::vector<std::string> split_path_list(const char* text) {
 // anywhere (which of the two registrations should win cannot be guessed). Any other
 // problem of a library in HNN_PLUGIN_PATH or the bundled folder is reported and skipped.
 bool is_error(const hnn::PluginProblem& problem, bool required) {
+  if (hnn::is_warning_only(problem.kind)) return false;
   return required || problem.kind == hnn::PluginProblemKind::kDuplicateName;
 }
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <unordered_map>
 
 namespace hnn::internal {
 namespace fs = std::filesystem;
@@ -199,18 +200,16 @@ std::optional<OptionValue> decode_option(const ConfigNode& node, const Option& o
 }
 
 void check_duplicates(const ConfigNode& map, const std::string& path, Diagnostics& diagnostics) {
-  for (std::size_t i = 0; i < map.entries().size(); ++i) {
-    const auto& entry = map.entries()[i];
-    for (std::size_t j = 0; j < i; ++j) {
-      const auto& earlier = map.entries()[j];
-      if (earlier.key == entry.key) {
-        diagnostics.error(entry.key_location, child_path(path, entry.key),
-                          "duplicate key; it is already set at line " +
-                              std::to_string(earlier.key_location.line) + ", column " +
-                              std::to_string(earlier.key_location.column));
-        break;
-      }
-    }
+  // Each key's first entry, found in one pass: linear in the number of entries.
+  std::unordered_map<std::string, const ConfigNode::Entry*> first;
+  for (const auto& entry : map.entries()) {
+    const auto [found, inserted] = first.try_emplace(entry.key, &entry);
+    if (inserted) continue;
+    const auto& earlier = *found->second;
+    diagnostics.error(entry.key_location, child_path(path, entry.key),
+                      "duplicate key; it is already set at line " +
+                          std::to_string(earlier.key_location.line) + ", column " +
+                          std::to_string(earlier.key_location.column));
   }
 }
 

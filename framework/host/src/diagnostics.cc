@@ -1,8 +1,10 @@
 #include "hnn/host/diagnostics.h"
 
 #include <algorithm>
+#include <map>
 
 #include "hnn/error.h"
+#include "hnn/input_limits.h"
 
 namespace hnn {
 
@@ -11,6 +13,10 @@ std::string Diagnostic::format() const {
 }
 
 void Diagnostics::error(SourceLocation location, std::string path, std::string message) {
+  ++total_;
+  std::size_t& count = per_file_[location.file];
+  ++count;
+  if (count > kMaxKeptProblemsPerFile) return;  // counted only: memory stays bounded
   diagnostics_.push_back(Diagnostic{std::move(location), std::move(path), std::move(message)});
 }
 
@@ -35,11 +41,33 @@ std::vector<const Diagnostic*> sorted(const std::vector<Diagnostic>& diagnostics
 
 }  // namespace
 
+std::vector<Diagnostic> Diagnostics::reported() const {
+  std::vector<Diagnostic> shown;
+  std::map<std::string, std::size_t> shown_per_file;
+  std::vector<std::string> files;  // in the order of their first problem
+  for (const auto* diagnostic : sorted(diagnostics_)) {
+    std::size_t& count = shown_per_file[diagnostic->location.file];
+    if (count == 0) files.push_back(diagnostic->location.file);
+    if (++count <= kMaxReportedProblemsPerFile) shown.push_back(*diagnostic);
+  }
+  for (const auto& file : files) {
+    const std::size_t total = per_file_.at(file);
+    if (total > kMaxReportedProblemsPerFile) {
+      shown.push_back(Diagnostic{SourceLocation{file, 0, 0}, "",
+                                 "and " + std::to_string(total - kMaxReportedProblemsPerFile) +
+                                     " more problems (only the first " +
+                                     std::to_string(kMaxReportedProblemsPerFile) +
+                                     " of a file are shown)"});
+    }
+  }
+  return shown;
+}
+
 std::string Diagnostics::format() const {
   std::string text;
-  for (const auto* diagnostic : sorted(diagnostics_)) {
+  for (const auto& diagnostic : reported()) {
     if (!text.empty()) text += '\n';
-    text += diagnostic->format();
+    text += diagnostic.format();
   }
   return text;
 }
@@ -47,9 +75,9 @@ std::string Diagnostics::format() const {
 void Diagnostics::throw_if_any() const {
   if (empty()) return;
   std::vector<ConfigProblem> problems;
-  for (const auto* d : sorted(diagnostics_)) {
+  for (const auto& d : reported()) {
     problems.push_back(
-        ConfigProblem{d->location.file, d->location.line, d->location.column, d->path, d->message});
+        ConfigProblem{d.location.file, d.location.line, d.location.column, d.path, d.message});
   }
   throw ConfigError(std::move(problems));
 }

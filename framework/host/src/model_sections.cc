@@ -1,10 +1,12 @@
 // Validation of the `models` section: per model, its plugin, its training (the training
 // section merged with the model's overrides), its checkpoint path and its symbolic stage;
 // then the model built and checked (model_checks.cc).
+#include <algorithm>
 #include <functional>
 #include <set>
 
 #include "config_decoding.h"
+#include "hnn/utf8.h"
 #include "section_validation.h"
 
 namespace hnn::internal {
@@ -34,9 +36,16 @@ std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNod
       ModelConfig model;
       model.name = entry.key;
       const std::size_t problems_before = diagnostics.size();
-      if (entry.key.empty() || entry.key.find_first_of("/\\ ") != std::string::npos) {
-        diagnostics.error(entry.key_location, path,
-                          "expected a model name without spaces or '/', found '" + entry.key + "'");
+      // The name becomes file names (checkpoints/<name>.yaml) and labels of the report.
+      const bool control = std::any_of(entry.key.begin(), entry.key.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      });
+      if (entry.key.empty() || entry.key.find_first_of("/\\ ") != std::string::npos || control ||
+          find_invalid_utf8(entry.key)) {
+        diagnostics.error(entry.key_location, "models." + escape_for_message(entry.key),
+                          "expected a model name of UTF-8 text without spaces, '/', '\\' or "
+                          "control characters, found '" +
+                              escape_for_message(entry.key) + "'");
       }
       const ConfigNode* m = expect_map(entry.value, path, diagnostics);
       if (m == nullptr) {

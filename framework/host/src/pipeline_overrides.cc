@@ -4,11 +4,12 @@
 #include <vector>
 
 #include "hnn/error.h"
+#include "hnn/utf8.h"
 
 namespace hnn {
 
 void apply_override(ConfigNode& root, const std::string& assignment) {
-  const std::string source = "--set '" + assignment + "'";
+  const std::string source = "--set '" + escape_for_message(assignment) + "'";
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0) {
     throw ConfigError(source +

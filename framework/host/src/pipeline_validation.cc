@@ -7,6 +7,7 @@
 
 #include "config_decoding.h"
 #include "hnn/error.h"
+#include "hnn/utf8.h"
 #include "section_validation.h"
 
 namespace hnn {
@@ -68,6 +69,16 @@ void validate_names(const ConfigNode& root, const fs::path& pipeline_file, Pipel
   if (config.name.find('/') != std::string::npos || config.name == "." || config.name == "..") {
     diagnostics.error(root.find("name") ? root.find("name")->location() : root.location(), "name",
                       "expected a run name without '/', found '" + config.name + "'");
+  }
+  // The name (by default the file's) becomes a folder name and the report's title.
+  const bool control = std::any_of(config.name.begin(), config.name.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (control || find_invalid_utf8(config.name)) {
+    diagnostics.error(root.find("name") ? root.find("name")->location() : root.location(), "name",
+                      "expected a run name of UTF-8 text without control characters, found '" +
+                          escape_for_message(config.name) +
+                          (root.find("name") ? "'" : "' (the pipeline file's name; set name:)"));
   }
   config.description = top.contains("description") ? top.string("description") : "";
 }

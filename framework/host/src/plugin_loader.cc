@@ -1,10 +1,10 @@
 #include "hnn/host/plugin_loader.h"
 
 #include <algorithm>
-#include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <cstring>
 
+#include "elf_symbols.h"
 #include "hnn/build_tag.h"
 #include "hnn/error.h"
 #include "hnn/installation.h"
@@ -23,14 +23,14 @@ bool is_shared_library(const fs::path& file) {
   return file.extension() == ".so" || file.filename().string().find(".so.") != std::string::npos;
 }
 
-// True when the file exports the plugin entry in its section, read without loading it.
+// True when the file exports the plugin entry in its section, read without loading it
+// (elf_symbols.h: safe on any byte content).
 bool exports_plugin_entry(const fs::path& file, std::string* problem) {
   try {
-    boost::dll::library_info info(file, /*throw_if_not_native=*/true);
-    const auto symbols = info.symbols(kEntrySection);
+    const auto symbols = internal::elf_section_symbols(file, kEntrySection);
     return std::find(symbols.begin(), symbols.end(), kEntrySymbol) != symbols.end();
   } catch (const std::exception& error) {
-    *problem = std::string("it is not a shared library this host can read (") + error.what() + ")";
+    *problem = std::string("it is not a shared library this host can read: ") + error.what();
     return false;
   }
 }
@@ -61,6 +61,10 @@ std::string to_string(PluginProblemKind kind) {
       return "registration failed";
     case PluginProblemKind::kDuplicateName:
       return "duplicate name";
+    case PluginProblemKind::kUnreadableEntry:
+      return "unreadable folder entry";
+    case PluginProblemKind::kWorldWritableFolder:
+      return "world-writable folder";
   }
   return "unknown";
 }
@@ -76,7 +80,11 @@ void PluginLoader::load_library(const fs::path& file) {
   const std::string name = file.string();
   std::error_code error_code;
   if (!fs::is_regular_file(file, error_code)) {
-    fail(name, PluginProblemKind::kNoSuchFile, "plugin " + name + ": no such file");
+    fail(name, PluginProblemKind::kNoSuchFile,
+         "plugin " + name + ": " +
+             (error_code && error_code != std::errc::no_such_file_or_directory
+                  ? "cannot be read (" + error_code.message() + ")"
+                  : std::string("no such file")));
   }
   std::string problem;
   if (!exports_plugin_entry(file, &problem)) {
@@ -155,17 +163,45 @@ void PluginLoader::load_library(const fs::path& file) {
 }
 
 std::vector<PluginProblem> PluginLoader::load_directory(const fs::path& directory) {
+  const std::string folder = directory.string();
   std::error_code error_code;
   if (!fs::is_directory(directory, error_code)) {
-    return {PluginProblem{PluginProblemKind::kNoSuchFolder, directory.string(),
-                          "plugin folder " + directory.string() + ": no such folder"}};
+    return {PluginProblem{PluginProblemKind::kNoSuchFolder, folder,
+                          "plugin folder " + folder + ": no such folder"}};
   }
+  std::vector<PluginProblem> problems;
+  const fs::perms permissions = fs::status(directory, error_code).permissions();
+  if (!error_code && (permissions & fs::perms::others_write) != fs::perms::none) {
+    problems.push_back(PluginProblem{
+        PluginProblemKind::kWorldWritableFolder, folder,
+        "plugin folder " + folder +
+            " is world-writable: any user can put a library there that this host would run "
+            "(chmod o-w " +
+            folder + ")"});
+  }
+  // Every call with an error_code: an entry that cannot be inspected (a symlink loop, a
+  // dangling link, no permission) is skipped with a warning, never an exception.
   std::vector<fs::path> files;
-  for (const auto& item : fs::directory_iterator(directory, error_code)) {
-    if (item.is_regular_file() && is_shared_library(item.path())) files.push_back(item.path());
+  fs::directory_iterator item(directory, error_code);
+  for (; !error_code && item != fs::directory_iterator(); item.increment(error_code)) {
+    if (!is_shared_library(item->path())) continue;
+    std::error_code status_error;
+    const bool regular = item->is_regular_file(status_error);
+    if (status_error) {
+      const std::string entry = item->path().string();
+      problems.push_back(PluginProblem{
+          PluginProblemKind::kUnreadableEntry, entry,
+          "plugin folder " + folder + ": skipped " + entry + ": " + status_error.message()});
+    } else if (regular) {
+      files.push_back(item->path());
+    }
+  }
+  if (error_code) {
+    problems.push_back(PluginProblem{
+        PluginProblemKind::kNoSuchFolder, folder,
+        "plugin folder " + folder + ": cannot be listed (" + error_code.message() + ")"});
   }
   std::sort(files.begin(), files.end());
-  std::vector<PluginProblem> problems;
   for (const auto& file : files) {
     try {
       load_library(file);
@@ -178,13 +214,21 @@ std::vector<PluginProblem> PluginLoader::load_directory(const fs::path& director
 
 std::vector<PluginProblem> PluginLoader::load_path(const fs::path& path) {
   std::error_code error_code;
-  if (fs::is_directory(path, error_code)) return load_directory(path);
   try {
+    if (fs::is_directory(path, error_code)) return load_directory(path);
     load_library(path);
   } catch (const PluginLoadError& error) {
     return {error.problem()};
+  } catch (const std::exception& error) {  // e.g. bad_alloc: still a problem of this path
+    return {PluginProblem{PluginProblemKind::kNotAPlugin, path.string(),
+                          "plugin " + path.string() + " cannot be read: " + error.what()}};
   }
   return {};
+}
+
+bool is_warning_only(PluginProblemKind kind) {
+  return kind == PluginProblemKind::kUnreadableEntry ||
+         kind == PluginProblemKind::kWorldWritableFolder;
 }
 
 fs::path bundled_plugin_directory() {

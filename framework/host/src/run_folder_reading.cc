@@ -7,7 +7,10 @@
 #include <limits>
 #include <sstream>
 
+#include "hnn/config_tree.h"
+#include "hnn/error.h"
 #include "hnn/host/run_folder_error.h"
+#include "hnn/input_limits.h"
 
 namespace hnn {
 
@@ -64,6 +67,13 @@ std::string found(const YAML::Node& node) {
 }  // namespace
 
 YamlDocument::YamlDocument(const std::filesystem::path& file) : file_(file) {
+  std::error_code error_code;
+  if (std::filesystem::is_regular_file(file, error_code) &&
+      std::filesystem::file_size(file, error_code) > kMaxYamlFileBytes) {
+    throw RunFolderError(file.string() + ": error: the file is larger than " +
+                         describe_byte_count(kMaxYamlFileBytes) +
+                         ", the limit for a YAML file hnn reads");
+  }
   const std::string text = read_file_text(file);
   try {
     root_ = YAML::Load(text);
@@ -71,6 +81,13 @@ YamlDocument::YamlDocument(const std::filesystem::path& file) : file_(file) {
     throw RunFolderError(file.string() + ":" + std::to_string(error.mark.line + 1) + ":" +
                          std::to_string(error.mark.column + 1) +
                          ": error: not valid YAML: " + error.msg);
+  }
+  // yaml-cpp's graph shares aliased nodes and may hold cycles: the same limits as every
+  // other YAML file hnn reads (nesting, aliases, no cycles, UTF-8), before anything walks it.
+  try {
+    (void)parse_yaml_tree(text, file.string());
+  } catch (const ConfigError& error) {
+    throw RunFolderError(error.what());
   }
 }
 

@@ -2,6 +2,8 @@
 // edge assignments and the refine stage. What needs the model (an edge network, edges
 // that exist) is checked with the model (model_checks.cc).
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "config_decoding.h"
 #include "hnn/symbolic/function_library.h"
@@ -69,6 +71,7 @@ SymbolicConfig validate_symbolic(const ConfigNode& section, const std::string& p
           edges->location(), child_path(path, "edges"),
           "expected a list of {layer, input, output, function}, found " + edges->describe());
     } else {
+      std::map<std::tuple<int, int, int>, SourceLocation> first_assignment;
       for (std::size_t k = 0; k < edges->items().size(); ++k) {
         const std::string item_path = child_path(path, "edges") + "[" + std::to_string(k) + "]";
         const ConfigNode& item = edges->items()[k];
@@ -101,14 +104,15 @@ SymbolicConfig validate_symbolic(const ConfigNode& section, const std::string& p
           choice.function = function->text();
           check_function(*function, choice.function, child_path(item_path, "function"));
         }
-        for (const auto& earlier : symbolic.edges) {
-          if (earlier.layer == choice.layer && earlier.input == choice.input &&
-              earlier.output == choice.output && choice.layer >= 0) {
-            diagnostics.error(item.location(), item_path,
-                              "this edge (layer " + std::to_string(choice.layer) + ", input " +
-                                  std::to_string(choice.input) + ", output " +
-                                  std::to_string(choice.output) + ") is assigned twice");
-          }
+        // Each edge's first assignment: a duplicate is reported once, naming it.
+        const auto [first, inserted] = first_assignment.try_emplace(
+            std::tuple{choice.layer, choice.input, choice.output}, item.location());
+        if (!inserted && choice.layer >= 0) {
+          diagnostics.error(
+              item.location(), item_path,
+              "this edge (layer " + std::to_string(choice.layer) + ", input " +
+                  std::to_string(choice.input) + ", output " + std::to_string(choice.output) +
+                  ") is assigned twice; first at line " + std::to_string(first->second.line));
         }
         symbolic.edges.push_back(std::move(choice));
       }

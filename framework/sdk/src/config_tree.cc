@@ -1,11 +1,7 @@
 #include "hnn/config_tree.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include <fstream>
-#include <sstream>
-
-#include "hnn/error.h"
+#include "hnn/input_limits.h"
+#include "hnn/utf8.h"
 
 namespace hnn {
 
@@ -81,89 +77,20 @@ std::string ConfigNode::describe() const {
   switch (kind_) {
     case Kind::kNull:
       return "nothing";
-    case Kind::kScalar:
-      return quoted_ ? "the string \"" + text_ + "\"" : "'" + text_ + "'";
+    case Kind::kScalar: {
+      // Quoted back safely: no raw invalid bytes, no control characters, no megabytes.
+      std::string text = escape_for_message(text_.substr(0, kMaxQuotedValueLength));
+      if (text_.size() > kMaxQuotedValueLength) {
+        text += "... (" + std::to_string(text_.size()) + " characters)";
+      }
+      return quoted_ ? "the string \"" + text + "\"" : "'" + text + "'";
+    }
     case Kind::kSequence:
       return "a list";
     case Kind::kMap:
       return "a map";
   }
   return "?";
-}
-
-namespace {
-
-SourceLocation location_of(const YAML::Mark& mark, const std::string& source) {
-  if (mark.line < 0) return SourceLocation{source, 0, 0};
-  return SourceLocation{source, mark.line + 1, mark.column + 1};
-}
-
-ConfigNode convert(const YAML::Node& node, const std::string& source) {
-  const SourceLocation location = location_of(node.Mark(), source);
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      return ConfigNode::null(location);
-    case YAML::NodeType::Scalar:
-      // yaml-cpp tags plain scalars "?" and quoted (non-plain) ones "!".
-      return ConfigNode::scalar(node.Scalar(), node.Tag() == "!", location);
-    case YAML::NodeType::Sequence: {
-      ConfigNode sequence = ConfigNode::sequence(location);
-      for (const auto& item : node) sequence.append(convert(item, source));
-      return sequence;
-    }
-    case YAML::NodeType::Map: {
-      ConfigNode map = ConfigNode::map(location);
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        const SourceLocation key_location = location_of(it->first.Mark(), source);
-        if (!it->first.IsScalar()) {
-          throw ConfigError(key_location.to_string() +
-                            ": error: malformed pipeline: a key must be a plain name, not " +
-                            (it->first.IsMap() ? "a map" : "a list"));
-        }
-        map.add(it->first.Scalar(), key_location, convert(it->second, source));
-      }
-      return map;
-    }
-  }
-  return ConfigNode::null(location);
-}
-
-}  // namespace
-
-ConfigNode parse_config(const std::string& text, const std::string& source) {
-  YAML::Node document;
-  try {
-    document = YAML::Load(text);
-  } catch (const YAML::ParserException& error) {
-    throw ConfigError(location_of(error.mark, source).to_string() +
-                      ": error: malformed YAML: " + error.msg);
-  } catch (const YAML::Exception& error) {
-    throw ConfigError(location_of(error.mark, source).to_string() +
-                      ": error: malformed YAML: " + error.msg);
-  }
-  if (!document.IsDefined() || document.IsNull()) {
-    throw ConfigError(source +
-                      ":1:1: error: the pipeline is empty; expected a map of sections "
-                      "(system, data, models, training, evaluation)");
-  }
-  ConfigNode root = convert(document, source);
-  if (!root.is_map()) {
-    throw ConfigError(root.location().to_string() +
-                      ": error: expected a map of sections at the top level, found " +
-                      root.describe());
-  }
-  return root;
-}
-
-ConfigNode load_config_file(const std::filesystem::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) {
-    throw ConfigError(file.string() + ": error: cannot read the pipeline file");
-  }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return parse_config(text.str(), file.string());
 }
 
 }  // namespace hnn

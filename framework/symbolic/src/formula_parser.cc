@@ -1,11 +1,14 @@
 #include "hnn/symbolic/formula_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string_view>
 
 #include "hnn/error.h"
+#include "hnn/input_limits.h"
 
 namespace hnn::symbolic {
 namespace {
@@ -68,7 +71,7 @@ class Reader {
  private:
   // A ConfigError about the option `label_`, at the character of the formula it concerns.
   [[noreturn]] void fail(std::size_t position, const std::string& problem) const {
-    const std::string message = "cannot parse \"" + text_ + "\": at character " +
+    const std::string message = "cannot parse " + quoted_formula(text_) + ": at character " +
                                 std::to_string(position + 1) + ": " + problem;
     throw ConfigError(label_ + ": " + message,
                       {ConfigProblem{"", 0, static_cast<int>(position + 1), label_, message}});
@@ -150,8 +153,17 @@ class Reader {
     }
   }
 
+  // Every nesting (parentheses, a function's argument, a sign, an exponent) passes through
+  // here, so counting here bounds the recursion of the reader and the depth of the
+  // expression that the derivatives and the compiler walk later.
   GiNaC::ex unary() {
     skip_space();
+    if (depth_ >= kMaxFormulaDepth) {
+      fail(position_, "the formula is nested deeper than " + std::to_string(kMaxFormulaDepth) +
+                          " levels (the limit; parentheses, function calls, signs and "
+                          "exponents each count one)");
+    }
+    const DepthLevel level(depth_);
     if (accept('-')) {
       const GiNaC::ex operand = unary();
       return -operand;
@@ -272,13 +284,89 @@ class Reader {
     return bound != names_.values.end() ? bound->second : GiNaC::ex(GiNaC::Pi);
   }
 
+  // One level of nesting while it lives.
+  class DepthLevel {
+   public:
+    explicit DepthLevel(int& depth) : depth_(depth) { ++depth_; }
+    ~DepthLevel() { --depth_; }
+    DepthLevel(const DepthLevel&) = delete;
+    DepthLevel& operator=(const DepthLevel&) = delete;
+
+   private:
+    int& depth_;
+  };
+
   const std::string& text_;
   const FormulaNames& names_;
   const std::string& label_;
   std::size_t position_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
+
+std::string quoted_formula(const std::string& text) {
+  // Built by appending (GCC 12 warns falsely about "\"" + std::string&&).
+  std::string quoted = "\"";
+  if (text.size() <= kMaxQuotedValueLength) return quoted.append(text).append("\"");
+  quoted.append(text, 0, kMaxQuotedValueLength).append("...\" (");
+  return quoted.append(std::to_string(text.size())).append(" characters)");
+}
+
+namespace {
+
+// The nesting of find_excess_nesting: its deepest level, and where it first passes the
+// limit.
+struct Nesting {
+  int deepest = 0;
+  std::optional<std::size_t> excess_at;
+};
+
+Nesting measure_nesting(const std::string& text) {
+  Nesting nesting;
+  // Per open parenthesis, the signs and exponents met at its level so far.
+  std::vector<int> chain = {0};
+  int depth = 0;                 // open parentheses + every count of `chain`
+  bool operand_expected = true;  // a sign here is unary
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at];
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (c == '(') {
+      chain.push_back(0);
+      ++depth;
+      operand_expected = true;
+    } else if (c == ')') {
+      if (chain.size() > 1) {
+        depth -= chain.back() + 1;
+        chain.pop_back();
+      }
+      operand_expected = false;
+    } else if (c == '^' || (c == '*' && at + 1 < text.size() && text[at + 1] == '*')) {
+      ++chain.back();
+      ++depth;
+      if (c == '*') ++at;
+      operand_expected = true;
+    } else if ((c == '-' || c == '+') && operand_expected) {
+      ++chain.back();
+      ++depth;
+    } else if (c == '*' || c == '/' || c == '-' || c == '+' || c == ',') {
+      operand_expected = true;
+    } else {
+      operand_expected = false;
+    }
+    nesting.deepest = std::max(nesting.deepest, depth);
+    if (depth > kMaxFormulaDepth && !nesting.excess_at) nesting.excess_at = at;
+  }
+  return nesting;
+}
+
+}  // namespace
+
+std::optional<std::size_t> find_excess_nesting(const std::string& text) {
+  return measure_nesting(text).excess_at;
+}
+
+int formula_nesting_depth(const std::string& text) { return measure_nesting(text).deepest; }
 
 GiNaC::ex parse_formula(const std::string& text, const FormulaNames& names,
                         const std::string& label) {

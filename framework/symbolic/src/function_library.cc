@@ -9,6 +9,8 @@
 
 #include "hnn/did_you_mean.h"
 #include "hnn/error.h"
+#include "hnn/input_limits.h"
+#include "hnn/symbolic/formula_parser.h"
 
 namespace hnn::symbolic {
 namespace {
@@ -164,12 +166,20 @@ std::function<GiNaC::ex(const GiNaC::ex&)> expression_of_formula(const std::stri
   const GiNaC::realsymbol x("x");
   GiNaC::symtab table;
   table["x"] = x;
+  // GiNaC's parser recurses once per level: its input is bounded first.
+  if (const auto excess = find_excess_nesting(formula)) {
+    throw Error("cannot read the formula " + quoted_formula(formula) +
+                " (a function of x): at character " + std::to_string(*excess + 1) +
+                ": the formula is nested deeper than " + std::to_string(kMaxFormulaDepth) +
+                " levels (the limit; parentheses, signs and exponents each count one)");
+  }
   GiNaC::parser reader(table, /*strict=*/true);
   GiNaC::ex parsed;
   try {
     parsed = reader(formula);
   } catch (const std::exception& error) {
-    throw Error("cannot read the formula \"" + formula + "\" (a function of x): " + error.what());
+    throw Error("cannot read the formula " + quoted_formula(formula) +
+                " (a function of x): " + error.what());
   }
   return [parsed, x](const GiNaC::ex& argument) { return parsed.subs(x == argument); };
 }

@@ -1,7 +1,9 @@
 #include "hnn/symbolic/network_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -9,9 +11,11 @@
 #include "hnn/atomic_file.h"
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
+#include "hnn/input_limits.h"
 #include "hnn/options.h"
 #include "hnn/symbolic/compiled_expression.h"
 #include "hnn/symbolic/formula.h"
+#include "hnn/symbolic/formula_parser.h"
 
 namespace hnn::symbolic {
 namespace {
@@ -95,7 +99,7 @@ SymbolicFunction function_from_text(const std::string& name, const std::string& 
   try {
     tape = std::make_shared<const CompiledExpression>(expression(x), std::vector<GiNaC::ex>{x});
   } catch (const Error& error) {
-    fail(node, path, "cannot evaluate the formula \"" + text + "\": " + error.what());
+    fail(node, path, "cannot evaluate the formula " + quoted_formula(text) + ": " + error.what());
   }
   const SymbolicFunctionLibrary builtin = SymbolicFunctionLibrary::pykan();
   const int complexity = builtin.contains(name) ? builtin.at(name).complexity : 3;
@@ -197,16 +201,21 @@ SymbolicNetworkFile load_symbolic_network(const std::filesystem::path& file) {
 
   const ConfigNode& functions = require(root, "functions", "");
   if (!functions.is_map()) fail(functions, "functions", "expected a map name: formula in x");
+  std::map<std::string, int> function_depth;  // each formula's nesting, for the limit below
   for (const auto& entry : functions.entries()) {
     const std::string path = "functions." + entry.key;
-    network.library.add(
-        function_from_text(entry.key, read_string(entry.value, path), entry.value, path));
+    const std::string text = read_string(entry.value, path);
+    network.library.add(function_from_text(entry.key, text, entry.value, path));
+    function_depth[entry.key] = formula_nesting_depth(text);
   }
 
   const ConfigNode& layers = require(root, "layers", "");
   const auto& layer_nodes = read_list(layers, "layers");
   if (layer_nodes.empty()) fail(layers, "layers", "expected at least one layer");
   int inputs = int(network.input_names.size());
+  // What the composed formula and its derivatives will be: bounded before anything is built.
+  std::size_t edge_count = 0;
+  int composed_depth = 0;
   for (std::size_t l = 0; l < layer_nodes.size(); ++l) {
     const std::string path = "layers[" + std::to_string(l) + "]";
     const ConfigNode& node = layer_nodes[l];
@@ -215,7 +224,14 @@ SymbolicNetworkFile load_symbolic_network(const std::filesystem::path& file) {
     if (inputs < 1 || bias_items.empty()) {
       fail(biases_node, path + ".biases", "expected a layer with at least one input and output");
     }
+    edge_count += std::size_t(inputs) * bias_items.size();
+    if (edge_count > kMaxSymbolicNetworkEdges) {
+      fail(biases_node, path + ".biases",
+           "the network has more than " + std::to_string(kMaxSymbolicNetworkEdges) +
+               " edges with this layer (the limit for a symbolic network)");
+    }
     SymbolicLayer layer(inputs, int(bias_items.size()));
+    int layer_depth = 1;  // c*f(a*x + b) + d around the deepest function of the layer
     for (std::size_t j = 0; j < bias_items.size(); ++j) {
       layer.bias(int(j)) = read_real(bias_items[j], path + ".biases[" + std::to_string(j) + "]");
     }
@@ -241,10 +257,21 @@ SymbolicNetworkFile load_symbolic_network(const std::filesystem::path& file) {
         fail(require(edge_node, "function", edge_path), edge_path + ".function",
              "the function '" + edge.function + "' is not in `functions`");
       }
+      if (const auto depth = function_depth.find(edge.function); depth != function_depth.end()) {
+        layer_depth = std::max(layer_depth, depth->second + 3);
+      }
       edge.a = read_real(require(edge_node, "a", edge_path), edge_path + ".a");
       edge.b = read_real(require(edge_node, "b", edge_path), edge_path + ".b");
       edge.c = read_real(require(edge_node, "c", edge_path), edge_path + ".c");
       edge.d = read_real(require(edge_node, "d", edge_path), edge_path + ".d");
+    }
+    composed_depth += layer_depth;
+    if (composed_depth > kMaxFormulaDepth) {
+      fail(node, path,
+           "the network's composed formula is nested deeper than " +
+               std::to_string(kMaxFormulaDepth) +
+               " levels with this layer (the limit; each layer adds its deepest function and "
+               "3 levels for c*f(a*x + b) + d)");
     }
     inputs = layer.outputs();
     network.layers.push_back(std::move(layer));

@@ -82,10 +82,23 @@ struct ConfigNode::Entry {
 // Parses YAML text. `source` names it in locations. Throws ConfigError, formatted
 // "source:line:column: error: malformed YAML: <what the parser says>", for a malformed
 // document, an empty one or one whose top level is not a map. Anchors and aliases are
-// expanded; tags other than the standard ones are ignored.
+// expanded; tags other than the standard ones are ignored. The limits of input_limits.h
+// hold (nesting depth, nodes copied by aliases; an alias inside the node it refers to is
+// refused), and every scalar and key must be valid UTF-8: each is a located ConfigError
+// naming the limit, met while reading, so that no input exhausts the stack or memory.
 ConfigNode parse_config(const std::string& text, const std::string& source);
 
-// Reads and parses a file. Throws ConfigError naming the file when it cannot be read.
+// parse_config for a document of any kind at the top level: a null node (located at
+// source:1:1) for an empty one.
+ConfigNode parse_yaml_tree(const std::string& text, const std::string& source);
+
+// The text of a file of at most kMaxYamlFileBytes (input_limits.h). Reads at most one
+// byte more, so that a pipe or /dev/zero is refused too. Throws ConfigError naming the
+// file when it cannot be read, is a folder or is larger than the limit.
+std::string read_config_text(const std::filesystem::path& file);
+
+// parse_config(read_config_text(file), file). Throws ConfigError naming the file when it
+// cannot be read.
 ConfigNode load_config_file(const std::filesystem::path& file);
 
 }  // namespace hnn

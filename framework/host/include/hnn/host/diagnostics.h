@@ -5,12 +5,14 @@
 #ifndef HNN_HOST_DIAGNOSTICS_H_
 #define HNN_HOST_DIAGNOSTICS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "hnn/config_tree.h"
 #include "hnn/did_you_mean.h"
 #include "hnn/error.h"
+#include "hnn/input_limits.h"
 
 namespace hnn {
 
@@ -22,16 +24,25 @@ struct Diagnostic {
   std::string format() const;
 };
 
+// Problems are counted per file; the first kMaxKeptProblemsPerFile of each are kept and
+// the first kMaxReportedProblemsPerFile of each (input_limits.h), in file order, reported,
+// followed by "file: error: and N more problems": a file with a million mistakes costs
+// neither a million lines nor their memory.
 class Diagnostics {
  public:
   void error(SourceLocation location, std::string path, std::string message);
   bool empty() const { return diagnostics_.empty(); }
-  std::size_t size() const { return diagnostics_.size(); }
+  // Every problem found, kept or only counted.
+  std::size_t size() const { return total_; }
+  // The problems kept (at most kMaxKeptProblemsPerFile per file), in the order found.
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
-  // Every diagnostic on its own line, in file order.
+  // The diagnostics reported, in file order: at most kMaxReportedProblemsPerFile per
+  // file, then per such file one "and N more problems" (at line 0: the file).
+  std::vector<Diagnostic> reported() const;
+  // Every reported diagnostic on its own line.
   std::string format() const;
-  // Throws ConfigError with format() as its message and every diagnostic as a problem,
-  // when there is any diagnostic.
+  // Throws ConfigError with format() as its message and every reported diagnostic as a
+  // problem, when there is any diagnostic.
   void throw_if_any() const;
   // Every problem of `error`; an error without problems (a message only) is added as one
   // diagnostic at `fallback`, with its message.
@@ -40,6 +51,8 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> diagnostics_;
+  std::map<std::string, std::size_t> per_file_;  // every problem, kept or not
+  std::size_t total_ = 0;
 };
 
 }  // namespace hnn

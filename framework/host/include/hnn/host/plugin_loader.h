@@ -21,16 +21,23 @@ namespace hnn {
 
 // Why a plugin library (or folder) could not be loaded.
 enum class PluginProblemKind {
-  kNoSuchFile,          // the file does not exist
-  kNoSuchFolder,        // a plugin folder does not exist
-  kNotAPlugin,          // not a shared library this host can read, or no `hnn_plugin` entry
-  kCannotLoad,          // the dynamic linker refused it (e.g. a missing dependency)
-  kAbiMismatch,         // built for another plugin ABI version
-  kBuildTagMismatch,    // built with another compiler, standard library or Eigen settings
-  kNoRegistration,      // its entry is null or has no registration function
-  kRegistrationFailed,  // its registration function threw
-  kDuplicateName,       // it registers a name that is taken (DuplicateNameError)
+  kNoSuchFile,           // the file does not exist
+  kNoSuchFolder,         // a plugin folder does not exist
+  kNotAPlugin,           // not a shared library this host can read, or no `hnn_plugin` entry
+  kCannotLoad,           // the dynamic linker refused it (e.g. a missing dependency)
+  kAbiMismatch,          // built for another plugin ABI version
+  kBuildTagMismatch,     // built with another compiler, standard library or Eigen settings
+  kNoRegistration,       // its entry is null or has no registration function
+  kRegistrationFailed,   // its registration function threw
+  kDuplicateName,        // it registers a name that is taken (DuplicateNameError)
+  kUnreadableEntry,      // a folder's *.so entry whose status cannot be read (a symlink
+                         // loop, a dangling link): skipped
+  kWorldWritableFolder,  // a plugin folder any user may write to: loaded, with a warning
 };
+
+// True for the kinds that never stop the host (is_warning_only: the entry is skipped or
+// the folder loaded all the same), wherever the path came from.
+bool is_warning_only(PluginProblemKind kind);
 
 // "no such file", "not a plugin", "ABI mismatch", ... (for logs and tests).
 std::string to_string(PluginProblemKind kind);
@@ -62,7 +69,9 @@ class PluginLoader {
 
   // Loads every shared library (*.so) in `directory`, in file-name order. Returns one
   // problem per library that failed; the others are loaded. A missing directory is a
-  // problem too (kNoSuchFolder).
+  // problem too (kNoSuchFolder); an entry whose status cannot be read is skipped
+  // (kUnreadableEntry) and a world-writable folder reported (kWorldWritableFolder).
+  // Never throws for what is in the folder.
   std::vector<PluginProblem> load_directory(const std::filesystem::path& directory);
 
   // Loads a file or every library of a directory; returns the problems as load_directory.

@@ -29,6 +29,7 @@
 #include "hnn/symbolic/ginac.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,8 +48,23 @@ struct FormulaNames {
 // where N is 1-based (N = text.size() + 1 is the end of the formula), e.g.
 //   hamiltonian: cannot parse "p^2/2 + cos(q": at character 14: expected ')' to close the
 //   '(' at character 12, found the end of the formula
+// A formula nested deeper than kMaxFormulaDepth (input_limits.h) is refused the same way,
+// at the character where the limit is passed.
 GiNaC::ex parse_formula(const std::string& text, const FormulaNames& names,
                         const std::string& label);
+
+// For a formula read by another parser (GiNaC's, for symbolic.yaml's functions): the
+// 0-based character where its nesting passes kMaxFormulaDepth, counting each unclosed
+// parenthesis and each sign and exponent ('^', '**') within them; nullopt when it stays
+// within the limit. Bounds the recursion of that parser and of what walks its result.
+std::optional<std::size_t> find_excess_nesting(const std::string& text);
+
+// The deepest nesting of the text as find_excess_nesting counts it (0 for "x").
+int formula_nesting_depth(const std::string& text);
+
+// The formula in double quotes for a message, cut after kMaxQuotedValueLength characters
+// ("..." and the length follow).
+std::string quoted_formula(const std::string& text);
 
 // True for a name a formula may bind: [A-Za-z_][A-Za-z0-9_]*, and not a function or pi.
 bool is_bindable_name(const std::string& name);
