@@ -7,6 +7,8 @@
 
 #include "config_decoding.h"
 #include "hnn/error.h"
+#include "hnn/parallelism.h"
+#include "resource_check.h"
 #include "section_validation.h"
 
 namespace hnn {
@@ -99,12 +101,17 @@ void validate_system(const ConfigNode& root, const Registry& registry, PipelineC
 }
 
 void validate_data(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
-                   Diagnostics& diagnostics) {
+                   ResourceBudget& budget, Diagnostics& diagnostics) {
   const ConfigNode section = section_or_empty(root, "data");
   const ConfigNode* m = expect_map(section, "data", diagnostics);
   const ConfigNode map = m ? *m : ConfigNode::map(section.location());
+  const std::size_t problems_before = diagnostics.size();
   config.data = decode_settings<DataSettings>(validate_options(
       map, *host_section_schema("data"), "data", "the data section", {"integrator"}, diagnostics));
+  budget.samples = config.data.trajectories * config.data.points;
+  if (diagnostics.size() == problems_before && config.system_object != nullptr) {
+    check_data_resources(map, config.data, budget, diagnostics);
+  }
   config.data_integrator = validate_integrator(
       map, "integrator", "data",
       default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-10"}, {"atol", "1e-6"}}),
@@ -112,7 +119,7 @@ void validate_data(const ConfigNode& root, const Registry& registry, PipelineCon
 }
 
 void validate_evaluation(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
-                         Diagnostics& diagnostics) {
+                         const ResourceBudget& budget, Diagnostics& diagnostics) {
   const ConfigNode section = section_or_empty(root, "evaluation");
   const ConfigNode* m = expect_map(section, "evaluation", diagnostics);
   const ConfigNode map = m ? *m : ConfigNode::map(section.location());
@@ -131,6 +138,7 @@ void validate_evaluation(const ConfigNode& root, const Registry& registry, Pipel
       registry, diagnostics);
   const System* system = config.system_object.get();
   if (system != nullptr && settings_valid) {
+    check_evaluation_resources(map, config.evaluation, config.models.size(), budget, diagnostics);
     const auto size = config.evaluation.initial_state.size();
     if (int(size) != system->state_dimension()) {
       const ConfigNode* node = map.find("initial_state");
@@ -168,7 +176,8 @@ std::vector<std::string> read_plugin_paths(const ConfigNode& root, const fs::pat
 }
 
 PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipeline_file,
-                                 const Registry& registry, Diagnostics& diagnostics) {
+                                 const Registry& registry, Diagnostics& diagnostics,
+                                 const ResourceLimits& limits) {
   PipelineConfig config;
   config.file = pipeline_file;
   check_duplicates(root, "", diagnostics);
@@ -180,12 +189,16 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
   validate_names(root, pipeline_file, config, diagnostics);
   config.plugin_paths = read_plugin_paths(root, pipeline_file, diagnostics);
   validate_system(root, registry, config, diagnostics);
-  validate_data(root, registry, config, diagnostics);
+  ResourceBudget budget;
+  budget.limit_bytes = limits.memory_bytes > 0 ? limits.memory_bytes : default_memory_limit();
+  budget.threads = available_threads();
+  if (config.system_object) budget.state_dimension = config.system_object->state_dimension();
+  validate_data(root, registry, config, budget, diagnostics);
   const ConfigNode training = section_or_empty(root, "training");
   config.training_defaults = validate_training(training, "training", registry, diagnostics);
   config.models =
-      validate_models(root, training, config.system_object.get(), registry, diagnostics);
-  validate_evaluation(root, registry, config, diagnostics);
+      validate_models(root, training, config.system_object.get(), registry, budget, diagnostics);
+  validate_evaluation(root, registry, config, budget, diagnostics);
   validate_output(root, config, diagnostics);
   return config;
 }
