@@ -32,6 +32,7 @@
 #include "hnn/host/pipeline_yaml.h"
 #include "hnn/host/plugin_loader.h"
 #include "hnn/host/progress.h"
+#include "hnn/host/resource_limits.h"
 #include "hnn/parallelism.h"
 #include "hnn/registry.h"
 #include "hnn/report/report.h"
@@ -119,7 +120,8 @@ struct CommandLine {
   bool quiet = false;
   bool force = false;
   bool no_report = false;
-  std::string report;  // --report RUN_DIR: report on an existing run folder, run nothing
+  std::string report;        // --report RUN_DIR: report on an existing run folder, run nothing
+  std::string memory_limit;  // --memory-limit SIZE; "" = the physical memory
 };
 
 std::vector<std::string> split_path_list(const char* text) {
@@ -292,6 +294,10 @@ int main(int argc, char** argv) {
       ("output,o", po::value<std::string>(&command.output)->value_name("DIR"),
        "run folder (default: output.directory, else runs/<pipeline name>)")
       ("force", "replace the files of an existing run folder")
+      ("memory-limit", po::value<std::string>(&command.memory_limit)->value_name("SIZE"),
+       "refuse (also with --check) a pipeline whose estimated memory for its data, one "
+       "model's training or its evaluation exceeds SIZE (bytes, or with K, M, G, T; "
+       "default: the physical memory)")
       ("plugin-dir", po::value<std::vector<std::string>>(&command.plugin_dirs)->value_name("DIR"),
        "load plugins from this folder or file first (repeatable)")
       ("quiet,q", "no live progress line; only periodic plain lines and results")
@@ -334,6 +340,17 @@ int main(int argc, char** argv) {
   command.quiet = variables.count("quiet") > 0;
   command.force = variables.count("force") > 0;
   command.no_report = variables.count("no-report") > 0;
+  hnn::ResourceLimits limits;
+  if (!command.memory_limit.empty()) {
+    const auto bytes = hnn::parse_byte_size(command.memory_limit);
+    if (!bytes) {
+      std::cerr << "hnn-host: error: --memory-limit: expected a size in bytes such as 512M, "
+                   "16G or 1e9, found '"
+                << command.memory_limit << "'\nTry 'hnn-host --help'.\n";
+      return kUsageError;
+    }
+    limits.memory_bytes = *bytes;
+  }
 
   if (variables.count("report")) {
     if (!command.pipeline.empty()) {
@@ -384,7 +401,7 @@ int main(int argc, char** argv) {
     const auto pipeline_paths = hnn::read_plugin_paths(root, command.pipeline, diagnostics);
     diagnostics.throw_if_any();
     if (!load_plugins(loader, command, pipeline_paths)) return kUsageError;
-    config = hnn::validate_pipeline(root, command.pipeline, registry, diagnostics);
+    config = hnn::validate_pipeline(root, command.pipeline, registry, diagnostics, limits);
     diagnostics.throw_if_any();
   } catch (...) {
     return exit_status_of_current_exception();

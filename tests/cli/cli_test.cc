@@ -63,8 +63,8 @@ TEST_CASE("config errors exit 2 with compiler-style messages on stderr") {
   auto set = host(kFixture + "--check " + kValid + " --set data.points=1");
   CHECK(set.status == 2);
   CHECK(contains(set.err,
-                 "--set 'data.points=1':1:13: error: data.points: expected an integer >= "
-                 "2, found '1'"));
+                 "--set 'data.points=1':1:13: error: data.points: expected an integer in "
+                 "[2, 2147483647], found '1'"));
   auto missing = host(kFixture + "--check /nonexistent.yaml");
   CHECK(missing.status == 2);
   CHECK(contains(missing.err, "/nonexistent.yaml: error: cannot read the pipeline file"));

@@ -105,7 +105,8 @@ TEST_CASE("an unknown key is reported with its location and a did-you-mean") {
 TEST_CASE("wrong types name what was expected and what was found, all errors together") {
   CHECK(errors_of("wrong_type.yaml") ==
         kFixtures +
-            "/wrong_type.yaml:3:17: error: data.trajectories: expected an integer >= 1, "
+            "/wrong_type.yaml:3:17: error: data.trajectories: expected an integer in [1, "
+            "2147483647], "
             "found the string \"50\"\n" +
             kFixtures +
             "/wrong_type.yaml:7:17: error: models.m.hidden[1]: expected an integer "
@@ -192,7 +193,8 @@ TEST_CASE("--set overrides are validated like the file") {
   CHECK(config.models[1].training.stages[0].optimizer.options.integer("epochs") == 7);
 
   CHECK(errors_of("valid.yaml", {"data.points=many"}) ==
-        "--set 'data.points=many':1:13: error: data.points: expected an integer >= 2, found "
+        "--set 'data.points=many':1:13: error: data.points: expected an integer in [2, "
+        "2147483647], found "
         "'many'");
   CHECK(
       errors_of("valid.yaml", {"models.quadratic.hiden=[4]"})
@@ -301,10 +303,10 @@ TEST_CASE("a symbolic section: options, edges and refinement validated, all erro
         std::string::npos);
   CHECK(errors.find(file + ":10:14: error: models.m.symbolic.top_k: ") != std::string::npos);
   // A constraint between keys (OptionBinding::require) is checked once every key is valid
-  // on its own, and reported at its section.
+  // on its own, and reported at the key its message starts with.
   CHECK(errors.find("a_range") == std::string::npos);
   CHECK(errors_of("symbolic.yaml", {"models.m.symbolic.top_k=1"})
-            .find(file + ":9:7: error: models.m.symbolic: a_range: expected [low, high] with "
+            .find(file + ":11:16: error: models.m.symbolic.a_range: expected [low, high] with "
                          "low < high, found [2.0, -2.0]") != std::string::npos);
   CHECK(errors.find(file + ":13:53: error: models.m.symbolic.edges[0].function: unknown "
                            "symbolic function 'x^22' (did you mean 'x^2'?)") != std::string::npos);

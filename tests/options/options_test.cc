@@ -336,7 +336,7 @@ TEST_CASE("require_finite refuses an infinite or NaN real that the ranges admit"
   reals.rate = 1.0;
   reals.weights[1] = -HUGE_VAL;
   CHECK_FALSE(binding.is_valid(reals, &error));
-  CHECK(error == "reals: weights = [1.0, -.inf] must be finite");
+  CHECK(error == "reals: weights = [1.0, -.inf] every element must be finite");
   // NaN is refused by every range already, also by none.
   reals.weights[1] = std::nan("");
   CHECK_FALSE(binding.is_valid(reals, &error));

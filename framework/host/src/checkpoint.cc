@@ -1,6 +1,7 @@
 #include "hnn/host/checkpoint.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 
@@ -48,12 +49,33 @@ std::vector<double> read_reals(const ConfigNode& node, const std::string& where)
     char* end = nullptr;
     errno = 0;
     const double value = item.is_scalar() ? std::strtod(item.text().c_str(), &end) : 0.0;
-    if (!item.is_scalar() || end != item.text().c_str() + item.text().size()) {
+    if (!item.is_scalar() || item.text().empty() ||
+        end != item.text().c_str() + item.text().size()) {
       fail(item.location(), where, "expected a real, found " + item.describe());
+    }
+    // strtod reads "nan", "inf" and 1e999 (as inf); no parameter is ever any of them.
+    if (!std::isfinite(value)) {
+      fail(item.location(), where, "expected a finite real, found " + item.describe());
     }
     values.push_back(value);
   }
   return values;
+}
+
+// The epochs a checkpoint's model was trained: an integer from 0 to 2^53 (a count that an
+// epoch counter summed over many runs can never wrap).
+long read_epochs(const ConfigNode& node) {
+  constexpr long kMaximum = 1L << 53;
+  const std::string& text = node.is_scalar() ? node.text() : std::string();
+  char* end = nullptr;
+  errno = 0;
+  const long value = text.empty() ? -1 : std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || value < 0 ||
+      value > kMaximum) {
+    fail(node.location(), "epochs",
+         "expected an integer in [0, " + std::to_string(kMaximum) + "], found " + node.describe());
+  }
+  return value;
 }
 
 const ConfigNode& require(const ConfigNode& root, const std::string& key) {
@@ -116,8 +138,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& file, const std::string&
     }
     checkpoint.options.set(key, value);
   }
-  const ConfigNode& epochs = require(root, "epochs");
-  checkpoint.epochs = std::strtol(epochs.text().c_str(), nullptr, 10);
+  checkpoint.epochs = read_epochs(require(root, "epochs"));
   const auto parameters = read_reals(require(root, "parameters"), "parameters");
   checkpoint.parameters =
       Eigen::Map<const Eigen::VectorXd>(parameters.data(), Eigen::Index(parameters.size()));

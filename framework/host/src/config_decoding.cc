@@ -40,6 +40,23 @@ std::string expected_text(const Option& option) {
 
 namespace {
 
+// What `option` expects, for a value `problem` refused: "a finite real > 0" when the value
+// was refused for being infinite (Option::check), else expected_text.
+std::string expected_text_for(const Option& option, const std::string& problem) {
+  std::string text = expected_text(option);
+  const std::string finite = "must be finite";
+  if (problem.size() < finite.size() ||
+      problem.compare(problem.size() - finite.size(), finite.size(), finite) != 0) {
+    return text;
+  }
+  for (const auto& [plain, qualified] :
+       {std::pair<std::string, std::string>{"a list of reals", "a list of finite reals"},
+        {"a real", "a finite real"}}) {
+    if (text.rfind(plain, 0) == 0) return qualified + text.substr(plain.size());
+  }
+  return text;
+}
+
 bool parse_boolean(const ConfigNode& node, bool* value) {
   if (!node.is_scalar() || node.quoted()) return false;
   const std::string& t = node.text();
@@ -146,8 +163,9 @@ std::optional<OptionValue> decode_option(const ConfigNode& node, const Option& o
     }
     const std::string problem = option.check(value);
     if (!problem.empty()) {
-      diagnostics.error(node.location(), path,
-                        "expected " + expected_text(option) + ", found " + node.describe());
+      diagnostics.error(
+          node.location(), path,
+          "expected " + expected_text_for(option, problem) + ", found " + node.describe());
       return std::nullopt;
     }
     return value;
@@ -186,8 +204,9 @@ std::optional<OptionValue> decode_option(const ConfigNode& node, const Option& o
   if (!problem.empty()) {
     if (bad < node.items().size()) {
       const ConfigNode& item = node.items()[bad];
-      diagnostics.error(item.location(), path + "[" + std::to_string(bad) + "]",
-                        "expected " + expected_text(option) + ", found " + item.describe());
+      diagnostics.error(
+          item.location(), path + "[" + std::to_string(bad) + "]",
+          "expected " + expected_text_for(option, problem) + ", found " + item.describe());
     } else {
       diagnostics.error(node.location(), path,
                         "expected " + expected_text(option) + ", found a list of " +
@@ -261,8 +280,17 @@ Options validate_options(const ConfigNode& section, const OptionSchema& schema,
       std::all_of(schema.options().begin(), schema.options().end(),
                   [&](const Option& option) { return options.contains(option.key()); });
   if (complete) {
+    // A problem that starts with one of the section's keys ("time_span: expected ...") is
+    // reported at that key's value; any other at the section.
     for (const auto& problem : schema.check_constraints(options)) {
-      diagnostics.error(section.location(), path, problem);
+      const auto colon = problem.find(": ");
+      const std::string key = colon == std::string::npos ? "" : problem.substr(0, colon);
+      const ConfigNode* node = key.empty() || !schema.find(key) ? nullptr : section.find(key);
+      if (node != nullptr) {
+        diagnostics.error(node->location(), child_path(path, key), problem.substr(colon + 2));
+      } else {
+        diagnostics.error(section.location(), path, problem);
+      }
     }
   }
   return options;

@@ -1,17 +1,44 @@
 #include "hnn/host/host_settings.h"
 
+#include <limits>
+
 #include "hnn/derivative_estimation.h"
 
 namespace hnn {
+namespace {
+
+constexpr double kIntMax = std::numeric_limits<int>::max();
+
+// "a_range: expected [low, high] with low < high, found [2.0, -2.0]", or "".
+std::string ordered_range_problem(const char* key, const std::array<double, 2>& range) {
+  if (range[0] < range[1]) return "";
+  return std::string(key) + ": expected [low, high] with low < high, found " +
+         format_option_value(std::vector<double>(range.begin(), range.end()));
+}
+
+// The run splits int(samples * train_fraction) samples off for training, the rest for
+// testing: both must keep at least one sample.
+std::string split_problem(const DataSettings& data) {
+  const std::int64_t samples = data.trajectories * data.points;
+  const auto train = std::int64_t(double(samples) * data.train_fraction);
+  if (train >= 1 && samples - train >= 1) return "";
+  return "train_fraction: " + format_option_value(data.train_fraction) + " of " +
+         std::to_string(samples) + " samples (trajectories " + std::to_string(data.trajectories) +
+         " x points " + std::to_string(data.points) + ") leaves the " +
+         (train < 1 ? "training" : "test") + " set empty; expected at least one sample in each";
+}
+
+}  // namespace
 
 const OptionBinding<DataSettings>& DataSettings::binding() {
   static const auto binding = [] {
     using S = DataSettings;
     OptionBinding<S> b("data");
-    b.bind("trajectories", &S::trajectories, "number of trajectories").at_least(1);
+    b.bind("trajectories", &S::trajectories, "number of trajectories").at_least(1).at_most(kIntMax);
     b.bind("time_span", &S::time_span, "start and end time of every trajectory");
     b.bind("points", &S::points, "samples per trajectory, equally spaced, ends included")
-        .at_least(2);
+        .at_least(2)
+        .at_most(kIntMax);
     b.bind("noise_std", &S::noise_std,
            "standard deviation of Gaussian noise added to q and p (not to the targets); "
            "drawn even when 0, as the original code")
@@ -46,6 +73,8 @@ const OptionBinding<DataSettings>& DataSettings::binding() {
     b.bind("blocks", &S::blocks, "split time_block: contiguous blocks per trajectory")
         .at_least(2)
         .at_most(1000000);
+    b.require([](const S& s) { return ordered_range_problem("time_span", s.time_span); });
+    b.require(split_problem);
     return b;
   }();
   return binding;
@@ -65,10 +94,13 @@ const OptionBinding<TrainingSettings>& TrainingSettings::binding() {
                    {"conservative", FieldType::kConservative},
                    {"both", FieldType::kBoth}},
                   "HNN field: solenoidal J grad(F_H); conservative grad(F_C); both: their sum");
+    // Below int's largest value: the objective holds an int, the model output + 1 outputs.
     b.bind("hamiltonian_output", &S::hamiltonian_output, "model output used as H (0-based)")
-        .at_least(0);
+        .at_least(0)
+        .at_most(kIntMax - 1);
     b.bind("conservative_output", &S::conservative_output, "model output of the conservative field")
-        .at_least(0);
+        .at_least(0)
+        .at_most(kIntMax - 1);
     b.bind("l1", &S::l1, "L1 penalty coefficient: adds l1 * sum |theta|").at_least(0.0);
     b.bind("l1_smoothing", &S::l1_smoothing,
            "0: the exact |theta|; s > 0: sqrt(theta^2 + s^2) - s, smooth, so that "
@@ -115,6 +147,9 @@ const OptionBinding<EvaluationSettings>& EvaluationSettings::binding() {
     b.bind("trial_seed", &S::trial_seed, "seed of the trials' initial states (NumPy's stream)")
         .at_least(0)
         .at_most(4294967295.0);
+    b.require([](const S& s) { return ordered_range_problem("time_span", s.time_span); });
+    b.require(
+        [](const S& s) { return ordered_range_problem("trial_time_span", s.trial_time_span); });
     return b;
   }();
   return binding;
@@ -132,17 +167,6 @@ const OptionBinding<OutputSettings>& OutputSettings::binding() {
   }();
   return binding;
 }
-
-namespace {
-
-// "a_range: expected [low, high] with low < high, found [2.0, -2.0]", or "".
-std::string ordered_range_problem(const char* key, const std::array<double, 2>& range) {
-  if (range[0] < range[1]) return "";
-  return std::string(key) + ": expected [low, high] with low < high, found " +
-         format_option_value(std::vector<double>(range.begin(), range.end()));
-}
-
-}  // namespace
 
 const OptionBinding<SymbolicSettings>& SymbolicSettings::binding() {
   static const auto binding = [] {

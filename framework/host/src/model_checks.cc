@@ -8,6 +8,8 @@
 #include "config_decoding.h"
 #include "hnn/host/checkpoint.h"
 #include "hnn/model.h"
+#include "pipeline_model.h"
+#include "resource_check.h"
 #include "section_validation.h"
 
 namespace hnn::internal {
@@ -134,14 +136,57 @@ void check_checkpoint(ModelConfig& model, const Model& built, const ConfigNode& 
   }
 }
 
+// The model's sizes fit the system and the objective: what the run's objective would refuse
+// (inputs other than the state dimension, too few outputs for hamiltonian_output, ...).
+// Returns false when they do not.
+bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& section,
+                      const ConfigNode& training, const std::string& path, const System& system,
+                      Diagnostics& diagnostics) {
+  const int d = system.state_dimension();
+  if (built.input_dimension() != d) {
+    diagnostics.error(located(section, {"inputs", "width", "plugin"}).location(), path,
+                      "expected a model with " + std::to_string(d) + " inputs (" +
+                          join(system.coordinate_names()) + "), found " + built.name() + " with " +
+                          std::to_string(built.input_dimension()));
+    return false;
+  }
+  // The run builds the objective of every model, trained or not (its losses are reported).
+  const TrainingSettings& settings = model.training.settings;
+  try {
+    // One sample at the origin: the objective checks its shapes and outputs on construction.
+    const Eigen::MatrixXd origin = Eigen::MatrixXd::Zero(d, 1);
+    make_objective(built, settings, origin, origin);
+  } catch (const Error& error) {
+    // At the training key that chooses the output, else at the model's sizes.
+    const bool hnn = settings.objective == ObjectiveKind::kHnn;
+    const std::vector<std::string> keys =
+        hnn ? std::vector<std::string>{"hamiltonian_output", "conservative_output", "field"}
+            : std::vector<std::string>{"objective"};
+    const ConfigNode* node = nullptr;
+    std::string key_path = path;
+    for (const std::string& key : keys) {
+      if (node == nullptr && (node = find_path(training, key)) != nullptr) {
+        key_path = path + ".training." + key;
+      }
+    }
+    if (node == nullptr) node = &located(section, {"outputs", "width", "plugin"});
+    diagnostics.error(node->location(), key_path,
+                      std::string("the training objective refuses the model: ") + error.what());
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode& training,
                  const std::string& path, const System& system, const Registry& registry,
-                 Diagnostics& diagnostics) {
+                 const ResourceBudget& budget, Diagnostics& diagnostics) {
   const PluginInfo* info = registry.find(PluginKind::kModel, model.model.plugin);
   if (info == nullptr) return;
   model.resolved_options = resolved_model_options(model, *info, system.state_dimension());
+  // A model too large for the machine is not built (its plugin's estimate, when it has one).
+  if (!check_model_estimate(model, section, path, registry, budget, diagnostics)) return;
   std::shared_ptr<Model> built;
   try {
     built = registry.create_model(model.model.plugin, model.resolved_options);
@@ -149,6 +194,11 @@ void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode
     diagnostics.error(section.location(), path,
                       "model '" + model.model.plugin + "' rejects its options: " + error.what());
     return;
+  }
+  if (!check_dimensions(model, *built, section, training, path, system, diagnostics)) return;
+  if (model.training.settings.enabled) {
+    check_training_resources(model, double(built->parameter_count()), section, training, path,
+                             registry, budget, diagnostics);
   }
   const auto& stages = model.training.stages;
   for (std::size_t i = 0; i < stages.size(); ++i) {

@@ -13,7 +13,7 @@ namespace hnn::internal {
 
 std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNode& training_section,
                                          const System* system, const Registry& registry,
-                                         Diagnostics& diagnostics) {
+                                         const ResourceBudget& budget, Diagnostics& diagnostics) {
   std::vector<ModelConfig> configs;
   const ConfigNode* models = root.find("models");
   if (models == nullptr || models->is_null()) {
@@ -109,7 +109,7 @@ std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNod
       // The model is built only when all it is built from is valid.
       if (system != nullptr && diagnostics.size() == problems_before &&
           training_diagnostics.empty() && !model.model.plugin.empty()) {
-        check_model(model, *m, training, path, *system, registry, diagnostics);
+        check_model(model, *m, training, path, *system, registry, budget, diagnostics);
       }
       configs.push_back(std::move(model));
     }

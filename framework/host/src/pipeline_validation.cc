@@ -7,7 +7,9 @@
 
 #include "config_decoding.h"
 #include "hnn/error.h"
+#include "hnn/parallelism.h"
 #include "hnn/utf8.h"
+#include "resource_check.h"
 #include "section_validation.h"
 
 namespace hnn {
@@ -115,7 +117,7 @@ void require_system(const ConfigNode& root, const Registry& registry, Diagnostic
 }
 
 void validate_evaluation(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
-                         Diagnostics& diagnostics) {
+                         const ResourceBudget& budget, Diagnostics& diagnostics) {
   const ConfigNode section = section_or_empty(root, "evaluation");
   const ConfigNode* m = expect_map(section, "evaluation", diagnostics);
   const ConfigNode map = m ? *m : ConfigNode::map(section.location());
@@ -134,6 +136,7 @@ void validate_evaluation(const ConfigNode& root, const Registry& registry, Pipel
       registry, diagnostics);
   const System* system = config.system_object.get();
   if (system != nullptr && settings_valid) {
+    check_evaluation_resources(map, config.evaluation, config.models.size(), budget, diagnostics);
     const auto size = config.evaluation.initial_state.size();
     if (int(size) != system->state_dimension()) {
       const ConfigNode* node = map.find("initial_state");
@@ -171,7 +174,8 @@ std::vector<std::string> read_plugin_paths(const ConfigNode& root, const fs::pat
 }
 
 PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipeline_file,
-                                 const Registry& registry, Diagnostics& diagnostics) {
+                                 const Registry& registry, Diagnostics& diagnostics,
+                                 const ResourceLimits& limits) {
   PipelineConfig config;
   config.file = pipeline_file;
   check_duplicates(root, "", diagnostics);
@@ -183,13 +187,17 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
   validate_names(root, pipeline_file, config, diagnostics);
   config.plugin_paths = read_plugin_paths(root, pipeline_file, diagnostics);
   validate_system(root, registry, config, diagnostics);
-  validate_data(root, registry, config, diagnostics);
+  ResourceBudget budget;
+  budget.limit_bytes = limits.memory_bytes > 0 ? limits.memory_bytes : default_memory_limit();
+  budget.threads = available_threads();
+  if (config.system_object) budget.state_dimension = config.system_object->state_dimension();
+  validate_data(root, registry, config, budget, diagnostics);
   require_system(root, registry, diagnostics);
   const ConfigNode training = section_or_empty(root, "training");
   config.training_defaults = validate_training(training, "training", registry, diagnostics);
   config.models =
-      validate_models(root, training, config.system_object.get(), registry, diagnostics);
-  validate_evaluation(root, registry, config, diagnostics);
+      validate_models(root, training, config.system_object.get(), registry, budget, diagnostics);
+  validate_evaluation(root, registry, config, budget, diagnostics);
   validate_output(root, config, diagnostics);
   return config;
 }

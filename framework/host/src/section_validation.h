@@ -12,6 +12,7 @@
 #include "hnn/host/diagnostics.h"
 #include "hnn/host/pipeline_config.h"
 #include "hnn/registry.h"
+#include "resource_check.h"
 
 namespace hnn::internal {
 
@@ -29,9 +30,10 @@ PluginChoice validate_integrator(const ConfigNode& section, const std::string& k
                                  const Registry& registry, Diagnostics& diagnostics);
 
 // The data section (data_section.cc): options, integrator, derivatives and source; a source
-// that needs no system is loaded and checked.
+// that needs no system is loaded and checked; the simulation's data are estimated against
+// `budget` (whose `samples` it sets for the models' estimates).
 void validate_data(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
-                   Diagnostics& diagnostics);
+                   ResourceBudget& budget, Diagnostics& diagnostics);
 
 // One training stage of `map` ({optimizer: {...}}; lbfgs when absent).
 TrainingStage validate_stage(const ConfigNode& map, const std::string& path,
@@ -49,18 +51,21 @@ SymbolicConfig validate_symbolic(const ConfigNode& section, const std::string& p
 // its overrides), checkpoint and symbolic stage. When `system` is given (it was built),
 // every model is also built with its resolved sizes and checked against what the pipeline
 // asks of it (model_checks.cc).
+// `budget`: the memory limit every model's estimate is checked against (resource_check.h).
 std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNode& training,
                                          const System* system, const Registry& registry,
-                                         Diagnostics& diagnostics);
+                                         const ResourceBudget& budget, Diagnostics& diagnostics);
 
 // Builds the model of `model` (from the model's map `section`, at `path`) with its
-// resolved sizes and checks it: its capabilities for the stages the pipeline asks of it
+// resolved sizes, unless its plugin's memory estimate exceeds the budget, and checks it:
+// its dimensions against the system and the objective, its training's memory, its
+// capabilities for the stages the pipeline asks of it
 // (symbolic: an edge network whose manual edges exist; update_grid: a grid) and its
 // checkpoint (read, compared with the options and the parameter count). Sets
 // model.resolved_options, model.loaded_checkpoint and model.symbolic.model.
 void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode& training,
                  const std::string& path, const System& system, const Registry& registry,
-                 Diagnostics& diagnostics);
+                 const ResourceBudget& budget, Diagnostics& diagnostics);
 
 // The struct of a host section from options validated against its schema (defaults when a
 // constraint failed: the diagnostics already say so).

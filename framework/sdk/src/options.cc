@@ -179,6 +179,15 @@ Option& Option::min_length(std::size_t size) {
   return *this;
 }
 
+Option& Option::allow_non_finite() {
+  if (type_ != OptionType::kReal && type_ != OptionType::kRealList) {
+    throw Error("option schema: '" + key_ + "' is a " + to_string(type_) +
+                "; only a real option can allow values that are not finite");
+  }
+  finite_only_ = false;
+  return *this;
+}
+
 Option& Option::file_path() {
   if (type_ != OptionType::kString) {
     throw Error("option schema: '" + key_ + "' is a " + to_string(type_) +
@@ -262,6 +271,11 @@ std::string Option::check(const OptionValue& value, std::size_t* bad_element) co
       // NaN is outside every range, also the empty one.
       return each + "must be " + (range.empty() ? "a number, not .nan" : range);
     }
+    const bool real = type_ == OptionType::kReal || type_ == OptionType::kRealList;
+    if (real && finite_only_ && std::isinf(number)) {
+      if (bad_element != nullptr && is_list(type_)) *bad_element = i;
+      return each + "must be finite";
+    }
   }
   if (!choices_.empty()) {
     for (std::size_t i = 0; i < texts.size(); ++i) {
@@ -300,6 +314,11 @@ OptionSchema& OptionSchema::add(Option option) {
 
 OptionSchema& OptionSchema::add_constraint(Constraint constraint) {
   constraints_.push_back(std::move(constraint));
+  return *this;
+}
+
+OptionSchema& OptionSchema::set_resource_estimator(ResourceEstimator estimator) {
+  resource_estimator_ = std::move(estimator);
   return *this;
 }
 

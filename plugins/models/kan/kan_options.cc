@@ -52,6 +52,26 @@ const OptionBinding<KolmogorovArnoldNetworkOptions>& KolmogorovArnoldNetworkOpti
     // The ranges above admit +inf; the initialisation and the regulariser need finite values.
     b.require_finite({"noise_scale", "noise_scale_base", "reg_lambda", "reg_l1", "reg_entropy",
                       "reg_coef", "reg_coefdiff"});
+    // Per edge G + k coefficients and three scales; the initialisation fits each edge's
+    // spline with a dense (G + 1) x (G + k) collocation matrix; per sample and edge the
+    // G + k basis values and their two derivatives.
+    b.estimate_resources([](const Settings& options, const ResourceContext& context) {
+      double edges = 0, nodes = 0;
+      std::string width;
+      for (std::size_t l = 0; l < options.width.size(); ++l) {
+        if (l + 1 < options.width.size()) edges += double(options.width[l]) * options.width[l + 1];
+        nodes += options.width[l];
+        width += (width.empty() ? "" : ", ") + std::to_string(options.width[l]);
+      }
+      const double basis = double(options.grid) + options.k;
+      const double parameters = edges * (basis + 3.0) + nodes;
+      const double collocation = 3.0 * (double(options.grid) + 1.0) * basis;
+      const double bytes = 8.0 * (parameters * (4.0 + context.threads) + collocation +
+                                  3.0 * edges * basis * double(context.samples));
+      return ResourceEstimate{bytes, parameters,
+                              "width [" + width + "], grid " + std::to_string(options.grid) +
+                                  ", k " + std::to_string(options.k)};
+    });
     return b;
   }();
   return binding;

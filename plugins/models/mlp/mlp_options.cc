@@ -57,6 +57,21 @@ const OptionBinding<MultilayerPerceptronOptions>& MultilayerPerceptronOptions::b
     b.bind("seed", &Settings::seed,
            "seed of the initialisation (std::mt19937_64; does not replay PyTorch)")
         .at_least(0);
+    // Parameters, and per sample the activations and their derivatives of every layer.
+    b.estimate_resources([](const Settings& options, const ResourceContext& context) {
+      double parameters = 0, units = 0, previous = options.inputs;
+      std::string hidden;
+      for (const int width : options.hidden) {
+        parameters += (previous + 1.0) * width;
+        units += width;
+        previous = width;
+        hidden += (hidden.empty() ? "" : ", ") + std::to_string(width);
+      }
+      parameters += previous * options.outputs + options.outputs;
+      const double bytes =
+          8.0 * (parameters * (4.0 + context.threads) + 8.0 * units * double(context.samples));
+      return ResourceEstimate{bytes, parameters, "hidden [" + hidden + "]"};
+    });
     return b;
   }();
   return binding;

@@ -179,6 +179,12 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
     b.bind("parameter_tolerance", &LbfgsOptions::parameter_tolerance,
            "converged when |step| <= this * (|parameters| + this); 0: off")
         .at_least(0.0);
+    // Ceres keeps `memory` pairs (s, y) of parameter-sized vectors, and a few more.
+    b.estimate_resources([](const LbfgsOptions& options, const ResourceContext& context) {
+      const double vectors = 2.0 * double(options.memory) + 6.0;
+      return ResourceEstimate{8.0 * vectors * double(context.parameters), -1,
+                              "memory " + std::to_string(options.memory)};
+    });
     return b;
   }();
   return binding;

@@ -34,6 +34,12 @@ const OptionBinding<LbfgsTorchOptions>& LbfgsTorchOptions::binding() {
         .at_least(1)
         .at_most(std::numeric_limits<int>::max() - 1);
     b.require_finite({"lr"});
+    // A ring of history_size + 1 pairs (s, y) of parameter-sized vectors, and a few more.
+    b.estimate_resources([](const Self& options, const ResourceContext& context) {
+      const double vectors = 2.0 * (double(options.history_size) + 1.0) + 6.0;
+      return ResourceEstimate{8.0 * vectors * double(context.parameters), -1,
+                              "history_size " + std::to_string(options.history_size)};
+    });
     return b;
   }();
   return binding;

@@ -10,7 +10,8 @@
 //
 // Defaults are the values of a default-constructed struct: write them once, as member
 // initialisers. Integer members narrower than 64 bits get the range of their type, so a
-// count can never wrap around ("epochs: 2147483648" is refused by validation).
+// count can never wrap around ("epochs: 2147483648" is refused by validation). Reals (and
+// lists of reals) must be finite unless the binding says `.allow_non_finite()` (options.h).
 //
 // Example:
 //
@@ -59,6 +60,7 @@
 
 #include "hnn/error.h"
 #include "hnn/options.h"
+#include "hnn/resource_estimate.h"
 
 namespace hnn {
 
@@ -248,8 +250,10 @@ class OptionBinding {
     constraints_.push_back(std::move(problem));
   }
 
-  // Requires the bound real (or list of reals) options `keys` to be finite, since a range
-  // such as "> 0" admits +inf: the first that is not gives "key = value must be finite".
+  // Requires the bound real (or list of reals) options `keys` to be finite: the first that
+  // is not gives "key = value must be finite". Every real option is finite by default
+  // (Option::allow_non_finite opts out), so this only restates that default; it is kept for
+  // plugins that call it.
   // Throws hnn::Error for a key not bound before or not of a real type (a programming error).
   void require_finite(const std::vector<std::string>& keys) {
     std::vector<std::pair<std::string, std::function<OptionValue(const Settings&)>>> values;
@@ -278,7 +282,15 @@ class OptionBinding {
     });
   }
 
-  // The schema of every bound key, in binding order, with the constraints.
+  // The plugin's memory estimate from its options (hnn/resource_estimate.h): asked by the
+  // host's validation before the plugin is built. Optional.
+  void estimate_resources(
+      std::function<ResourceEstimate(const Settings&, const ResourceContext&)> estimate) {
+    estimate_ = std::move(estimate);
+  }
+
+  // The schema of every bound key, in binding order, with the constraints and the resource
+  // estimate.
   OptionSchema schema() const {
     OptionSchema schema;
     for (const auto& entry : entries_) schema.add(entry.option);
@@ -286,6 +298,12 @@ class OptionBinding {
       schema.add_constraint([this_binding = *this, constraint](const Options& options) {
         return constraint(this_binding.decode_unchecked(options));
       });
+    }
+    if (estimate_) {
+      schema.set_resource_estimator(
+          [this_binding = *this](const Options& options, const ResourceContext& context) {
+            return this_binding.estimate_(this_binding.decode_unchecked(options), context);
+          });
     }
     return schema;
   }
@@ -423,6 +441,7 @@ class OptionBinding {
   Settings defaults_{};
   std::deque<Entry> entries_;  // a deque: references returned by bind stay valid
   std::vector<std::function<std::string(const Settings&)>> constraints_;
+  std::function<ResourceEstimate(const Settings&, const ResourceContext&)> estimate_;
 };
 
 }  // namespace hnn

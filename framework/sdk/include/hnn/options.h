@@ -27,6 +27,8 @@
 #include <variant>
 #include <vector>
 
+#include "hnn/resource_estimate.h"
+
 namespace hnn {
 
 enum class OptionType { kBoolean, kInteger, kReal, kString, kIntegerList, kRealList, kStringList };
@@ -45,7 +47,9 @@ OptionType type_of(const OptionValue& value);
 std::string format_option_value(const OptionValue& value);
 
 // One key of a plugin's options. Build it with a factory and narrow it with the range
-// modifiers; the modifiers apply to every element of a list.
+// modifiers; the modifiers apply to every element of a list. A real (or list of reals) must
+// be finite unless allow_non_finite() says otherwise: a range such as "> 0" admits +inf,
+// which no computation wants, so finiteness is the default no schema can forget.
 class Option {
  public:
   static Option boolean(std::string key, bool default_value, std::string doc);
@@ -70,6 +74,9 @@ class Option {
   // Strings only: the value names a file. The host resolves a relative path against the
   // folder of the pipeline file that sets it, so a pipeline runs from any directory.
   Option& file_path();
+  // Reals only (throws hnn::Error otherwise): +inf and -inf are values of the option (NaN never
+  // is). Without it a real that is not finite is refused with "must be finite".
+  Option& allow_non_finite();
 
   const std::string& key() const { return key_; }
   OptionType type() const { return type_; }
@@ -79,6 +86,7 @@ class Option {
   const OptionValue& default_value() const { return *default_value_; }
   const std::vector<std::string>& choices() const { return choices_; }
   bool is_file_path() const { return file_path_; }
+  bool allows_non_finite() const { return !finite_only_; }
 
   // The allowed range in words ("> 0", "in [0, 1]", "one of: tanh, relu", "3 elements",
   // several joined by "; "), or "" when any value of the type is allowed.
@@ -106,6 +114,7 @@ class Option {
   std::optional<std::size_t> min_length_;
   std::optional<std::size_t> max_length_;
   bool file_path_ = false;
+  bool finite_only_ = true;  // reals only
 };
 
 class Options;
@@ -132,9 +141,17 @@ class OptionSchema {
   // violated constraint, in the order they were added; empty when all hold.
   std::vector<std::string> check_constraints(const Options& options) const;
 
+  // The plugin's memory estimate for options validated against this schema
+  // (hnn/resource_estimate.h); optional, set by OptionBinding::estimate_resources.
+  using ResourceEstimator = std::function<ResourceEstimate(const Options&, const ResourceContext&)>;
+  OptionSchema& set_resource_estimator(ResourceEstimator estimator);
+  // Null when the plugin gives no estimate.
+  const ResourceEstimator& resource_estimator() const { return resource_estimator_; }
+
  private:
   std::vector<Option> options_;
   std::vector<Constraint> constraints_;
+  ResourceEstimator resource_estimator_;
 };
 
 // Validated option values: every key of the schema, defaults filled in. The typed getters

@@ -13,7 +13,9 @@ inline constexpr const char* kVersion = "0.1.0";
 // another ABI version before it touches any of its C++ symbols.
 // 2: Model::edge_activations, Registry::add_symbolic_function.
 // 3: symbolic functions registered as SymbolicFunctionDefinition (a formula, no GiNaC).
-// 4: the fifth plugin kind: DataSource, Registry::add_data_source.
+// 4: the fifth plugin kind (DataSource, Registry::add_data_source);
+//    OptionSchema::set_resource_estimator (hnn/resource_estimate.h), Option::allow_non_finite;
+//    Optimizer state (has_state, saved_state, restore_state) and L1 (handles_l1, set_l1).
 inline constexpr int kPluginAbiVersion = 4;
 
 }  // namespace hnn

@@ -15,6 +15,7 @@
 #include "hnn/config_tree.h"
 #include "hnn/host/diagnostics.h"
 #include "hnn/host/pipeline_config.h"
+#include "hnn/host/resource_limits.h"
 #include "hnn/registry.h"
 
 namespace hnn {
@@ -29,9 +30,12 @@ std::vector<std::string> read_plugin_paths(const ConfigNode& root,
 // Validates the whole tree; every problem goes to `diagnostics` (nothing is thrown for
 // them), located at the key it concerns (or at its section, for a constraint between
 // several keys). The result is meaningful only when diagnostics is empty; then it holds
-// the typed settings of every section and what validation built (PipelineConfig).
+// the typed settings of every section and what validation built (PipelineConfig). The
+// run's estimated memory, part by part, is checked against `limits`
+// (hnn/host/resource_limits.h).
 PipelineConfig validate_pipeline(const ConfigNode& root, const std::filesystem::path& pipeline_file,
-                                 const Registry& registry, Diagnostics& diagnostics);
+                                 const Registry& registry, Diagnostics& diagnostics,
+                                 const ResourceLimits& limits = {});
 
 }  // namespace hnn
 
