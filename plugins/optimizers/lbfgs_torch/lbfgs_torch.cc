@@ -161,8 +161,18 @@ OptimizerState LbfgsTorch::saved_state() const {
 }
 
 void LbfgsTorch::restore_state(const OptimizerState& state) {
-  if (state.values.size() < kOwnStateValues || state.epochs < 0 || state.epochs > options_.epochs ||
-      state.values[1] < 0 || state.values[1] > double(int(LbfgsTorchStepper::CallEnd::kFailed))) {
+  // The stepper's part: 9 scalars, then h pairs of 2 n + 1 values and 4 n values, with the
+  // history length h its third scalar; n follows, and must be a positive integer.
+  const std::size_t count = state.values.size();
+  const std::size_t scalars = kOwnStateValues + 9;
+  const double history = count >= scalars ? state.values[kOwnStateValues + 2] : -1.0;
+  const bool history_valid =
+      history >= 0 && history <= options_.history_size && history == std::floor(history);
+  const std::size_t h = history_valid ? std::size_t(history) : 0;
+  const std::size_t rest = count >= scalars ? count - scalars : 0;
+  const bool layout_valid = history_valid && rest > h && (rest - h) % (2 * h + 4) == 0;
+  if (!layout_valid || state.epochs < 0 || state.epochs > options_.epochs || state.values[1] < 0 ||
+      state.values[1] > double(int(LbfgsTorchStepper::CallEnd::kFailed))) {
     throw Error("lbfgs_torch: the saved state does not fit (" +
                 std::to_string(state.values.size()) + " values, " + std::to_string(state.epochs) +
                 " of at most " + std::to_string(options_.epochs) + " epochs)");
