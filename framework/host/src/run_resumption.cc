@@ -17,11 +17,12 @@ namespace {
   throw ConfigError(file.string() + ": error: " + message);
 }
 
-// The termination a summary names; kFailed for one this host does not know.
+// The termination a summary names; kFailed for one this host does not know. Every value of
+// the enum (an enum class: int underneath, so any int is a value) up to a bound is tried,
+// so that a termination added later is found without a list to keep up to date here.
 Termination termination_named(const std::string& name) {
-  for (const Termination termination : {Termination::kEpochs, Termination::kConverged,
-                                        Termination::kStopped, Termination::kFailed}) {
-    if (to_string(termination) == name) return termination;
+  for (int value = 0; value < 64; ++value) {
+    if (to_string(Termination(value)) == name) return Termination(value);
   }
   return Termination::kFailed;
 }
