@@ -1,7 +1,9 @@
 // hnn-host: runs a pipeline file with the plugins it names.
 //
 // Exit status: 0 success; 2 usage, configuration or plugin-loading error; 1 a run that
-// failed. Errors go to standard error. The status comes from the error's type, in one
+// failed; 128 + the signal's number (130 SIGINT, 143 SIGTERM) for a run that a signal
+// stopped (after writing its checkpoints and summary; a second signal exits at once with
+// the same status). Errors go to standard error. The status comes from the error's type, in one
 // place (exit_status_of_current_exception):
 //   usage errors (boost::program_options::error)   2  hnn-host: error: ... / Try '--help'
 //   hnn::ConfigError                                2  its message (file:line:col: error: ...)
@@ -15,6 +17,9 @@
 // error (load_plugins) gives status 2 after all are printed.
 #include <boost/program_options.hpp>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <iomanip>
@@ -100,13 +105,41 @@ int exit_status_of_current_exception() {
   }
 }
 
+// Raised by the first SIGINT or SIGTERM: the run stops at the next epoch boundary
+// (RunSettings::interrupt). Lock-free, so setting it is async-signal-safe.
 std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+volatile std::sig_atomic_t g_stop_signal = 0;  // the first signal's number
 
-extern "C" void on_interrupt(int) {
-  // First Ctrl-C: stop training after the epoch and write the results; a second one ends
-  // the process the default way.
+void write_to_stderr(const char* text, std::size_t size) {
+  [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, text, size);
+}
+
+// Only async-signal-safe calls. First signal: ask the run to stop after the epoch (it then
+// writes checkpoints with the optimizer's state and the summary). Second: exit at once.
+// Every file is written to a temporary file and renamed, so none is ever half written; a
+// temporary file left behind is removed by the next --force or --resume.
+extern "C" void on_stop_signal(int signal) {
+  if (g_stop_signal != 0) {
+    static const char message[] = "\nhnn-host: second signal: exiting now\n";
+    write_to_stderr(message, sizeof message - 1);
+    ::_exit(128 + signal);
+  }
+  g_stop_signal = signal;
   g_interrupted.store(true);
-  std::signal(SIGINT, SIG_DFL);
+  static const char message[] =
+      "\nhnn-host: stopping at the next epoch boundary to save the run "
+      "(a second signal exits at once)\n";
+  write_to_stderr(message, sizeof message - 1);
+}
+
+void install_stop_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
 struct CommandLine {
@@ -122,7 +155,24 @@ struct CommandLine {
   bool no_report = false;
   std::string report;        // --report RUN_DIR: report on an existing run folder, run nothing
   std::string memory_limit;  // --memory-limit SIZE; "" = the physical memory
+  std::string resume;        // --resume RUN_DIR: continue an interrupted run
+  // Hidden, for tests: "TERM:K" or "INT:K" raises that signal after the K-th training epoch
+  // of the run (twice with "TERM:K:2": the second exits at once).
+  std::string test_signal;
 };
+
+// Parses --test-signal-after-epochs; false when malformed.
+bool parse_test_signal(const std::string& text, int& signal, long& epochs, int& count) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) return false;
+  const std::string name = text.substr(0, colon);
+  signal = name == "INT" ? SIGINT : name == "TERM" ? SIGTERM : 0;
+  char* end = nullptr;
+  epochs = std::strtol(text.c_str() + colon + 1, &end, 10);
+  count = 1;
+  if (*end == ':') count = int(std::strtol(end + 1, &end, 10));
+  return signal != 0 && epochs >= 1 && *end == '\0' && count >= 1;
+}
 
 std::vector<std::string> split_path_list(const char* text) {
   std::vector<std::string> parts;
@@ -293,11 +343,13 @@ int main(int argc, char** argv) {
        "e.g. --set training.optimizer.epochs=100")
       ("output,o", po::value<std::string>(&command.output)->value_name("DIR"),
        "run folder (default: output.directory, else runs/<pipeline name>)")
-      ("force", "replace the files of an existing run folder")
+      ("force", "empty an existing run folder first (only a folder a run wrote)")
       ("memory-limit", po::value<std::string>(&command.memory_limit)->value_name("SIZE"),
        "refuse (also with --check) a pipeline whose estimated memory for its data, one "
        "model's training or its evaluation exceeds SIZE (bytes, or with K, M, G, T; "
        "default: the physical memory)")
+      ("resume", po::value<std::string>(&command.resume)->value_name("RUN_DIR"),
+       "continue a run that a signal interrupted, in its folder, with its pipeline.yaml")
       ("plugin-dir", po::value<std::vector<std::string>>(&command.plugin_dirs)->value_name("DIR"),
        "load plugins from this folder or file first (repeatable)")
       ("quiet,q", "no live progress line; only periodic plain lines and results")
@@ -306,7 +358,8 @@ int main(int argc, char** argv) {
        "(re)write the figures and report.html of an existing run folder; run nothing");
   // clang-format on
   po::options_description hidden;
-  hidden.add_options()("pipeline", po::value<std::string>(&command.pipeline));
+  hidden.add_options()("pipeline", po::value<std::string>(&command.pipeline))(
+      "test-signal-after-epochs", po::value<std::string>(&command.test_signal));
   po::options_description all;
   all.add(visible).add(hidden);
   po::positional_options_description positional;
@@ -325,8 +378,13 @@ int main(int argc, char** argv) {
         << visible
         << "\nAfter a run, hnn-host writes figures/*.svg, figures/*.png and report.html into\n"
            "the run folder (not with --no-report).\n"
+           "\nSIGINT (Ctrl-C) or SIGTERM stops the run at the next epoch boundary: checkpoints\n"
+           "(with the optimizer's state) and summary.yaml (interrupted: true) are written, later\n"
+           "models are not started; 'hnn-host --resume RUN_DIR' continues it. A second signal\n"
+           "exits at once.\n"
            "\nExit status: 0 success; 2 usage or configuration error, or (--report) a missing\n"
-           "or unreadable run folder; 1 the run or its report failed.\n";
+           "or unreadable run folder; 1 the run or its report failed; 130 (SIGINT) or 143\n"
+           "(SIGTERM) the run was interrupted.\n";
     return kSuccess;
   }
   if (variables.count("version")) {
@@ -388,6 +446,24 @@ int main(int argc, char** argv) {
     return loaded ? status : kUsageError;
   }
 
+  if (!command.resume.empty()) {
+    if (!command.pipeline.empty() || !command.overrides.empty() || command.force ||
+        !command.output.empty() || command.check) {
+      std::cerr << "hnn-host: error: --resume takes the run folder alone: the pipeline is its "
+                   "pipeline.yaml, unchanged (no PIPELINE, --set, --output, --force or --check)\n"
+                   "Try 'hnn-host --help'.\n";
+      return kUsageError;
+    }
+    const fs::path pipeline = fs::path(command.resume) / "pipeline.yaml";
+    std::error_code error_code;
+    if (!fs::is_regular_file(pipeline, error_code)) {
+      std::cerr << command.resume << ": error: not a run folder to resume: it has no "
+                << "pipeline.yaml\n";
+      return kUsageError;
+    }
+    command.pipeline = pipeline.string();
+    command.output = command.resume;
+  }
   if (command.pipeline.empty()) {
     std::cerr << "hnn-host: error: no pipeline file given\nTry 'hnn-host --help'.\n";
     return kUsageError;
@@ -418,9 +494,27 @@ int main(int argc, char** argv) {
   settings.live_progress = !command.quiet && hnn::ProgressReporter::stderr_is_terminal();
   settings.log = settings.live_progress ? &std::cerr : &std::cout;
   settings.interrupt = &g_interrupted;
-  std::signal(SIGINT, on_interrupt);
+  settings.resume = !command.resume.empty();
+  install_stop_signal_handlers();
+  if (!command.test_signal.empty()) {
+    int signal = 0, count = 1;
+    long epochs = 0;
+    if (!parse_test_signal(command.test_signal, signal, epochs, count)) {
+      std::cerr << "hnn-host: error: --test-signal-after-epochs takes INT:K or TERM:K[:2]\n";
+      return kUsageError;
+    }
+    settings.epoch_observer = [signal, epochs, count, seen = 0L]() mutable {
+      if (++seen != epochs) return;
+      for (int i = 0; i < count; ++i) std::raise(signal);
+    };
+  }
   try {
     run_validated_pipeline(config, registry, settings);
+    if (g_stop_signal != 0) {
+      // The interrupted run's checkpoints and summary are written; the report waits for
+      // the resumed run (or 'hnn-host --report').
+      return 128 + int(g_stop_signal);
+    }
     // The run's results are complete on disk; a failed report only costs the report.
     if (!command.no_report) {
       write_run_report(hnn::run_directory(config, settings), *settings.log, /*after_run=*/true);

@@ -255,3 +255,49 @@ TEST_CASE("hnn-host refuses a checkpoint with the wrong number of parameters") {
                    " values for fixture_quadratic, found " +
                    std::to_string(trained.parameters.size() + 1)) != std::string::npos);
 }
+
+TEST_CASE("an interrupted model's checkpoint keeps where it stopped and the optimizer's state") {
+  const fs::path file = scratch("interrupted") / "m.yaml";
+  const auto load = [&] { return hnn::load_checkpoint(file, "fixture_quadratic", initial(0.1)); };
+  // Without the section (every checkpoint of an uninterrupted run, older ones): not
+  // interrupted.
+  write(file, kValid);
+  CHECK_FALSE(load().interrupted_training.has_value());
+
+  hnn::Checkpoint saved = load();
+  saved.interrupted_training = hnn::InterruptedTraining{
+      2, 30, "adam", 45, hnn::OptimizerState{30, {1.0 / 3.0, -0.0, 1e-310}}};
+  hnn::save_checkpoint(saved, file);
+  CHECK(
+      read(file).find("interrupted_training:\n  stage: 2\n  stage_epochs: 30\n"
+                      "  optimizer: \"adam\"\n  minibatches: 45\n  optimizer_state_epochs: 30\n") !=
+      std::string::npos);
+  const auto interrupted = load().interrupted_training;
+  REQUIRE(interrupted.has_value());
+  CHECK(interrupted->stage == 2);
+  CHECK(interrupted->stage_epochs == 30);
+  CHECK(interrupted->optimizer == "adam");
+  CHECK(interrupted->minibatches == 45);
+  REQUIRE(interrupted->optimizer_state.has_value());
+  CHECK(interrupted->optimizer_state->epochs == 30);
+  REQUIRE(interrupted->optimizer_state->values.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(same_bits(interrupted->optimizer_state->values[i],
+                    saved.interrupted_training->optimizer_state->values[i]));
+  }
+  // An optimizer without state: no state keys.
+  saved.interrupted_training->optimizer_state.reset();
+  hnn::save_checkpoint(saved, file);
+  CHECK(read(file).find("optimizer_state") == std::string::npos);
+  CHECK_FALSE(load().interrupted_training->optimizer_state.has_value());
+
+  // A malformed section is located.
+  write(file, kValid +
+                  "interrupted_training:\n  stage: -1\n  stage_epochs: 3\n"
+                  "  optimizer: adam\n  minibatches: 0\n");
+  CHECK_THROWS_WITH_AS(load(),
+                       (file.string() + ":10:10: error: interrupted_training.stage: expected a "
+                                        "count (an integer >= 0), found '-1'")
+                           .c_str(),
+                       hnn::ConfigError);
+}

@@ -249,4 +249,60 @@ TEST_CASE("an exception thrown by the callback propagates out of every optimizer
   }
 }
 
+// Optimizer::has_state: a run stopped by the callback, saved, and continued by a new
+// optimizer object from the saved state gives the uninterrupted run's epochs, parameters and
+// summary bit for bit. One without state says so.
+TEST_CASE("an optimizer with state continues a stopped run bit for bit") {
+  for (const std::string& name : optimizer_names()) {
+    if (conformance_settings().count(name) == 0) continue;
+    INFO("optimizer: " << name);
+    // Few epochs of the Rosenbrock settings: the run is far from converged.
+    Overrides overrides = conformance_settings().at(name).rosenbrock;
+    for (auto& [key, value] : overrides) {
+      if (key == "epochs") value = std::int64_t{12};
+    }
+    const auto probe = plugins().optimizer(name, overrides);
+    if (!probe->has_state()) {
+      CHECK_THROWS_AS(probe->saved_state(), NotImplementedError);
+      CHECK_THROWS_AS(probe->restore_state(OptimizerState{}), NotImplementedError);
+      continue;
+    }
+    Rosenbrock whole_objective(4);
+    Eigen::VectorXd whole = whole_objective.standard_start();
+    EpochLog whole_log;
+    const OptimizationSummary whole_summary =
+        plugins()
+            .optimizer(name, overrides)
+            ->minimize(whole_objective, whole, whole_log.recorder());
+    REQUIRE(whole_summary.epochs == 12);
+    for (const int stop_after : {1, 5, 12}) {
+      INFO("stopped after epoch " << stop_after);
+      Rosenbrock objective(4);
+      Eigen::VectorXd parameters = objective.standard_start();
+      EpochLog log;
+      const auto first = plugins().optimizer(name, overrides);
+      REQUIRE(first->minimize(objective, parameters, log.recorder(stop_after)).termination ==
+              Termination::kStopped);
+      const OptimizerState state = first->saved_state();
+      CHECK(state.epochs == stop_after);
+      const auto second = plugins().optimizer(name, overrides);
+      second->restore_state(state);
+      const OptimizationSummary summary = second->minimize(objective, parameters, log.recorder());
+      CHECK(log.epochs == whole_log.epochs);
+      CHECK(log.objective_values == whole_log.objective_values);
+      CHECK(log.parameters == whole_log.parameters);
+      CHECK(parameters == whole);
+      CHECK(summary.termination == whole_summary.termination);
+      CHECK(summary.epochs == whole_summary.epochs);
+      CHECK(summary.message == whole_summary.message);
+      // The stopped call's last evaluation at its result is not part of the whole run.
+      CHECK(summary.objective_evaluations == whole_summary.objective_evaluations);
+      CHECK(summary.final_value == whole_summary.final_value);
+    }
+    // A state of the wrong shape is refused with a message.
+    auto wrong = plugins().optimizer(name, overrides);
+    CHECK_THROWS_AS(wrong->restore_state(OptimizerState{3, {1.0, 2.0, 3.0}}), Error);
+  }
+}
+
 }  // namespace hnn::testing

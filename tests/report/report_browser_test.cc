@@ -182,10 +182,15 @@ TEST_CASE(
   CHECK_FALSE(fs::exists(without_report / "report.html"));
   CHECK_FALSE(fs::exists(without_report / "figures"));
 
-  // figures/ is a file, so the report cannot be written: exit 1, the results stay.
+  // figures/ is a file, so the report cannot be written: exit 1, the results stay. (--force
+  // would empty the folder first; a resumed run writes into it as it is. The hidden
+  // --test-signal-after-epochs interrupts the first run after its first epoch.)
   const fs::path blocked = scratch / "blocked";
+  fs::remove_all(blocked);
+  REQUIRE(host(quick + "'" + blocked.string() + "' --test-signal-after-epochs TERM:1", scratch)
+              .status == 143);
   write_text(blocked / "figures", "not a folder");
-  const auto failed = host(quick + "'" + blocked.string() + "' --force", scratch);
+  const auto failed = host("--quiet --resume '" + blocked.string() + "'", scratch);
   CHECK(failed.status == 1);
   CHECK(contains(failed.err, "hnn-host: error: the report failed: "));
   CHECK(contains(failed.err, "figures"));

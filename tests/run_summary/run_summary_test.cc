@@ -247,3 +247,27 @@ TEST_CASE("docs/run_folder.md describes every key the writer writes") {
   CHECK(hnn::testing::undocumented_summary_keys("models: {m: {no_such_key: 1}}\n") ==
         std::vector<std::string>{"models.<m>.no_such_key"});
 }
+
+TEST_CASE("the interrupt's fields: written only when set, read back, documented") {
+  hnn::RunSummary summary = full_summary();
+  const std::string plain = hnn::format_run_summary(summary);
+  for (const char* key : {"interrupted", "not_started", "resumed"}) {
+    CHECK(plain.find(key) == std::string::npos);  // a summary without them: not interrupted
+  }
+  summary.interrupted = true;
+  summary.not_started = {"later", "last"};
+  summary.resumed = true;
+  summary.models[0].interrupted = true;
+  summary.models[0].resumed_without_optimizer_state = true;
+  const fs::path file = scratch_file("interrupted.yaml");
+  hnn::write_run_summary(summary, file);
+  const std::string text = read_text(file);
+  CHECK(text.find("interrupted: true\nnot_started: [\"later\", \"last\"]\nresumed: true\n") !=
+        std::string::npos);
+  CHECK(hnn::read_run_summary(file) == summary);
+  CHECK(hnn::testing::undocumented_summary_keys(text) == std::vector<std::string>{});
+  const hnn::RunSummary old = hnn::read_run_summary(kFixture);
+  CHECK_FALSE(old.interrupted);
+  CHECK(old.not_started.empty());
+  CHECK_FALSE(old.resumed);
+}

@@ -86,6 +86,38 @@ const ConfigNode& require(const ConfigNode& root, const std::string& key) {
   return *node;
 }
 
+// A count of the interrupted_training section: an integer in [0, 2^53].
+long read_count(const ConfigNode& section, const std::string& key) {
+  const ConfigNode& node = require(section, key);
+  const std::string path = "interrupted_training." + key;
+  char* end = nullptr;
+  errno = 0;
+  const long long value = node.is_scalar() ? std::strtoll(node.text().c_str(), &end, 10) : -1;
+  if (!node.is_scalar() || node.text().empty() || end != node.text().c_str() + node.text().size() ||
+      errno == ERANGE || value < 0 || value > (1LL << 53)) {
+    fail(node.location(), path, "expected a count (an integer >= 0), found " + node.describe());
+  }
+  return long(value);
+}
+
+InterruptedTraining read_interrupted_training(const ConfigNode& section) {
+  if (!section.is_map()) {
+    fail(section.location(), "interrupted_training", "expected a map, found " + section.describe());
+  }
+  InterruptedTraining interrupted;
+  interrupted.stage = read_count(section, "stage");
+  interrupted.stage_epochs = read_count(section, "stage_epochs");
+  interrupted.optimizer = require(section, "optimizer").text();
+  interrupted.minibatches = read_count(section, "minibatches");
+  if (const ConfigNode* values = section.find("optimizer_state")) {
+    OptimizerState state;
+    state.epochs = read_count(section, "optimizer_state_epochs");
+    state.values = read_reals(*values, "interrupted_training.optimizer_state");
+    interrupted.optimizer_state = std::move(state);
+  }
+  return interrupted;
+}
+
 }  // namespace
 
 void save_checkpoint(const Checkpoint& checkpoint, const std::filesystem::path& file) {
@@ -104,6 +136,18 @@ void save_checkpoint(const Checkpoint& checkpoint, const std::filesystem::path& 
           "\n";
   text += "auxiliary_state: " +
           format_reals(checkpoint.auxiliary_state.data(), checkpoint.auxiliary_state.size()) + "\n";
+  if (const auto& interrupted = checkpoint.interrupted_training) {
+    text += "interrupted_training:\n";
+    text += "  stage: " + std::to_string(interrupted->stage) + "\n";
+    text += "  stage_epochs: " + std::to_string(interrupted->stage_epochs) + "\n";
+    text += "  optimizer: " + format_option_value(interrupted->optimizer) + "\n";
+    text += "  minibatches: " + std::to_string(interrupted->minibatches) + "\n";
+    if (const auto& state = interrupted->optimizer_state) {
+      text += "  optimizer_state_epochs: " + std::to_string(state->epochs) + "\n";
+      text +=
+          "  optimizer_state: " + format_reals(state->values.data(), state->values.size()) + "\n";
+    }
+  }
   write_file_atomically(file, text);
 }
 
@@ -144,6 +188,9 @@ Checkpoint load_checkpoint(const std::filesystem::path& file, const std::string&
       Eigen::Map<const Eigen::VectorXd>(parameters.data(), Eigen::Index(parameters.size()));
   if (const ConfigNode* state = root.find("auxiliary_state")) {
     checkpoint.auxiliary_state = read_reals(*state, "auxiliary_state");
+  }
+  if (const ConfigNode* interrupted = root.find("interrupted_training")) {
+    checkpoint.interrupted_training = read_interrupted_training(*interrupted);
   }
   return checkpoint;
 }

@@ -7,6 +7,7 @@
 #include "hnn/host/checkpoint.h"
 #include "hnn/internal/objective_terms.h"
 #include "pipeline_model.h"
+#include "run_resumption.h"
 
 namespace hnn::internal {
 namespace fs = std::filesystem;
@@ -62,6 +63,10 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
                                                    std::uint64_t(training.batch_seed));
   }
   Objective& optimized = minibatches ? *minibatch_objective : *train_objective;
+  // --resume: what the interrupted run did is taken over, its stopped stage continued.
+  const TrainingResumption* resumption = result.resumption ? &*result.resumption : nullptr;
+  const InterruptedTraining* stopped =
+      resumption ? resume_training(result, minibatch_objective.get()) : nullptr;
 
   const auto training_started = Clock::now();
   if (training.enabled) {
@@ -72,27 +77,40 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
         total_epochs += long(stage.optimizer.options.integer("epochs"));
       }
     }
-    {
+    if (resumption == nullptr) {
       const auto [train_loss, penalty] = loss_at(*train_objective, parameters);
       const auto test_loss = loss_at(*test_objective, parameters).first;
       result.history.push_back({result.epochs_before, 0, train_loss, test_loss, penalty, 0.0});
     }
     progress.start(model_config.name + " (" + model.name() + ")", total_epochs);
     const bool penalty_from_model = model.has_penalty();
-    bool interrupted = false;
-    for (std::size_t s = 0; s < model_config.training.stages.size() && !interrupted; ++s) {
+    bool interrupted = resumption != nullptr && resumption->complete;
+    const std::size_t first_stage = stopped ? std::size_t(stopped->stage - 1) : 0;
+    for (std::size_t s = first_stage; s < model_config.training.stages.size() && !interrupted;
+         ++s) {
       const TrainingStage& stage = model_config.training.stages[s];
-      if (stage.update_grid) {
+      const bool resumed_stage = stopped != nullptr && s == first_stage;
+      if (stage.update_grid && !(resumed_stage && stopped->stage_epochs > 0)) {
         model.set_parameters(parameters);
         model.update_grid(dataset.train.inputs);
         model.get_parameters(parameters);
       }
-      const auto optimizer =
-          registry.create_optimizer(stage.optimizer.plugin, stage.optimizer.options);
+      // A resumed stage: its optimizer with the saved state (epochs numbered on), or one
+      // without state for the epochs left (epochs numbered from 1: offset by those done).
+      ResumedStage resumed;
+      if (resumed_stage) {
+        resumed = resume_stage(stage, *stopped, resumption->stopped_stage, registry);
+        result.resumed_without_optimizer_state = resumed.without_state;
+      }
+      const auto optimizer = resumed_stage ? resumed.optimizer
+                                           : registry.create_optimizer(stage.optimizer.plugin,
+                                                                       stage.optimizer.options);
+      const long stage_offset = resumed.epoch_offset;
+      long minibatches_at_stop = 0;
       const long epochs_before_stage = result.epochs_before + result.epochs_trained;
       EpochCallback on_epoch = [&](const EpochState& state) {
-        const long epoch = epochs_before_stage + state.epoch;
-        const bool record_test = state.epoch % test_every == 0;
+        const long epoch = epochs_before_stage + stage_offset + state.epoch;
+        const bool record_test = (stage_offset + state.epoch) % test_every == 0;
         std::optional<double> train_loss;
         double penalty =
             internal::add_l1_penalty(l1, *state.parameters, nullptr, training.l1_smoothing);
@@ -112,17 +130,31 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
         result.history.push_back(
             {epoch, long(s + 1), train_loss, test_loss, penalty, seconds_since(training_started)});
         progress.update(epoch - result.epochs_before, train_loss, test_loss);
+        if (settings.epoch_observer) settings.epoch_observer();
         interrupted = settings.interrupt && settings.interrupt->load();
+        if (interrupted && minibatches) minibatches_at_stop = minibatches_drawn(optimized);
         return !interrupted;
       };
       StageResult stage_result{stage.optimizer.plugin, stage.update_grid,
-                               optimizer->minimize(optimized, parameters, on_epoch)};
+                               resumed.nothing_left
+                                   ? resumed.finished
+                                   : optimizer->minimize(optimized, parameters, on_epoch)};
+      if (resumed_stage) add_epochs_before_resume(stage_result.summary, resumed);
+      if (interrupted) {
+        const bool stopped_here = stage_result.summary.termination == Termination::kStopped;
+        const long drawn = !minibatches   ? 0
+                           : stopped_here ? minibatches_at_stop
+                                          : minibatches_drawn(optimized);
+        result.interruption = interruption_point(model_config.training.stages, s,
+                                                 stage_result.summary, drawn, *optimizer);
+      }
       result.epochs_trained += stage_result.summary.epochs;
       result.stages.push_back(std::move(stage_result));
     }
     result.trained = true;
   }
-  result.training_seconds = seconds_since(training_started);
+  result.training_seconds =
+      seconds_since(training_started) + (resumption ? resumption->training_seconds : 0.0);
   model.set_parameters(parameters);
   std::tie(result.final_train_loss, result.final_penalty) = loss_at(*train_objective, parameters);
   result.final_test_loss = loss_at(*test_objective, parameters).first;
@@ -137,9 +169,10 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
 
 void save_model_checkpoint(const ModelResult& result, const fs::path& directory) {
   const ModelConfig& model_config = *result.config;
-  const Checkpoint checkpoint{model_config.name, model_config.model.plugin,
-                              result.options,    result.epochs_before + result.epochs_trained,
-                              result.parameters, result.model->auxiliary_state()};
+  const Checkpoint checkpoint{model_config.name,  model_config.model.plugin,
+                              result.options,     result.epochs_before + result.epochs_trained,
+                              result.parameters,  result.model->auxiliary_state(),
+                              result.interruption};
   save_checkpoint(checkpoint, directory / "checkpoints" / (model_config.name + ".yaml"));
 }
 

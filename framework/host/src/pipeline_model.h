@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "hnn/host/checkpoint.h"
 #include "hnn/host/pipeline_config.h"
 #include "hnn/host/pipeline_runner.h"
 #include "hnn/host/progress.h"
@@ -50,6 +51,18 @@ struct StageResult {
   OptimizationSummary summary;
 };
 
+// What an interrupted run had done for one model, for --resume (run_resumption.cc).
+struct TrainingResumption {
+  bool complete = false;            // training had finished: nothing is trained again
+  std::vector<StageResult> stages;  // the stages finished (all of them when complete)
+  long epochs_trained = 0;          // in those stages
+  // When !complete: where the stopped stage stopped, and that stage's summary then.
+  std::optional<InterruptedTraining> interrupted;
+  OptimizationSummary stopped_stage;
+  std::vector<HistoryRow> history;  // the model's rows of history.csv
+  double training_seconds = 0;
+};
+
 struct ModelResult {
   const ModelConfig* config = nullptr;
   Options options;  // the model's resolved options, sizes filled in
@@ -71,6 +84,11 @@ struct ModelResult {
   std::string rollout_error;
   std::vector<double> trial_energy_errors;  // per energy trial; NaN when the rollout failed
   std::optional<SymbolicSummary> symbolic;  // the symbolic stage's part of the summary
+  // Set when the run's interrupt stopped the training: where, with the optimizer's state
+  // (saved into the checkpoint for --resume).
+  std::optional<InterruptedTraining> interruption;
+  std::optional<TrainingResumption> resumption;  // --resume: set before train_model
+  bool resumed_without_optimizer_state = false;
 };
 
 // The objective for one model and one split, as the training settings say (hnn or
@@ -87,6 +105,10 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
 std::unique_ptr<Objective> make_minibatch_objective(Model& model, const TrainingSettings& settings,
                                                     const TrajectorySamples& samples,
                                                     Eigen::Index batch, std::uint64_t seed);
+// The minibatches a make_minibatch_objective objective has drawn (one per evaluation), and
+// drawing `count` more without evaluating (to continue a stream after --resume).
+long minibatches_drawn(const Objective& minibatch_objective);
+void skip_minibatches(Objective& minibatch_objective, long count);
 
 // Builds a model from the options validation resolved and gives it the checkpoint
 // validation read (validation checked both against the pipeline). (model_training.cc)
@@ -97,7 +119,9 @@ ModelResult build_model(const ModelConfig& model_config, const Registry& registr
 std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& at);
 
 // Trains result.model through its config's stages (when training is enabled), recording
-// every epoch in result.history, then sets the final losses and result.parameters.
+// every epoch in result.history, then sets the final losses and result.parameters. When
+// settings.interrupt is raised it stops after the epoch and sets result.interruption (with
+// the optimizer's state when it has one); with result.resumption it continues from there.
 void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Registry& registry,
                  const RunSettings& settings, ProgressReporter& progress);
 

@@ -22,6 +22,8 @@
 #include "model_evaluation.h"
 #include "pipeline_model.h"
 #include "pipeline_symbolic_stage.h"
+#include "run_folder_cleaning.h"
+#include "run_resumption.h"
 #include "run_tables.h"
 
 namespace hnn {
@@ -29,15 +31,24 @@ namespace fs = std::filesystem;
 
 namespace internal {
 
-// Refuses a non-empty run folder without --force, creates it, writes the resolved pipeline.
+// Refuses a non-empty run folder without --force (with it: empties a run folder, refuses
+// any other), creates it, writes the resolved pipeline. --resume: checks that the folder
+// holds an interrupted run and removes only the temporary files a killed run left.
 fs::path prepare_run_directory(const PipelineConfig& config, const RunSettings& settings) {
   const fs::path directory = run_directory(config, settings);
   std::error_code error_code;
-  if (fs::exists(directory, error_code) && !fs::is_empty(directory, error_code) &&
-      !settings.force) {
-    throw ConfigError(directory.string() +
-                      ": error: the run folder exists and is not empty; choose another with "
-                      "--output DIR or replace its files with --force");
+  if (settings.resume) {
+    check_resumable(directory);
+    remove_stale_temporary_files(directory);
+    return directory;
+  }
+  if (fs::exists(directory, error_code) && !fs::is_empty(directory, error_code)) {
+    if (!settings.force) {
+      throw ConfigError(directory.string() +
+                        ": error: the run folder exists and is not empty; choose another with "
+                        "--output DIR or replace its files with --force");
+    }
+    empty_run_folder(directory);
   }
   fs::create_directories(directory, error_code);
   if (error_code) {
@@ -85,6 +96,8 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
                                 long(stage.summary.objective_evaluations), stage.summary.message});
     }
   }
+  summary.interrupted = result.interruption.has_value();
+  summary.resumed_without_optimizer_state = result.resumed_without_optimizer_state;
   summary.final_train_loss = result.final_train_loss;
   summary.final_test_loss = result.final_test_loss;
   summary.final_penalty = result.final_penalty;
@@ -105,6 +118,23 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
   summary.checkpoint = "checkpoints/" + m.name + ".yaml";
   summary.symbolic = result.symbolic;
   return summary;
+}
+
+// What an interrupted run did not do, and how to continue it.
+void log_interruption(const std::vector<ModelResult>& results,
+                      const std::vector<std::string>& not_started, const fs::path& directory,
+                      std::ostream& log) {
+  log << "interrupted:";
+  for (const auto& result : results) {
+    if (const auto& point = result.interruption) {
+      log << " " << result.config->name << " stopped in stage " << point->stage << " after epoch "
+          << point->stage_epochs << " of it"
+          << (point->optimizer_state ? " (optimizer state saved);" : ";");
+    }
+  }
+  log << " not started: " << (not_started.empty() ? std::string("none") : "");
+  for (std::size_t i = 0; i < not_started.size(); ++i) log << (i ? ", " : "") << not_started[i];
+  log << "; no evaluation. Continue with: hnn-host --resume " << directory.string() << std::endl;
 }
 
 }  // namespace internal
@@ -142,12 +172,21 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
   for (const auto& model_config : config.models) {
     results.push_back(build_model(model_config, registry, log));
   }
+  if (settings.resume) load_resumption(results, directory, log);
+  // After a signal: no model is started, no symbolic stage or evaluation runs.
+  auto interrupt_raised = [&] { return settings.interrupt && settings.interrupt->load(); };
+  std::vector<std::string> not_started;
   SymbolicStage symbolic_stage{config,   dataset,  *system,   registry,
                                settings, progress, directory, log};
   std::vector<ModelResult> symbolic_results;
   for (auto& result : results) {
+    if (interrupt_raised()) {
+      not_started.push_back(result.config->name);
+      continue;
+    }
     train_model(result, dataset, registry, settings, progress);
     save_model_checkpoint(result, directory);
+    if (result.interruption || interrupt_raised()) continue;
     if (result.config->symbolic.enabled) {
       if (auto symbolic_result = symbolic_stage.run(result)) {
         save_model_checkpoint(*symbolic_result, directory);
@@ -159,19 +198,28 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
                           system->coordinate_names(), nullptr);
     }
   }
+  std::erase_if(results, [&](const ModelResult& result) {
+    return std::find(not_started.begin(), not_started.end(), result.config->name) !=
+           not_started.end();
+  });
   for (auto& symbolic_result : symbolic_results) results.push_back(std::move(symbolic_result));
   write_history_csv(directory / "history.csv", results);
+  const bool interrupted = interrupt_raised();
 
   RunSummary summary;
   summary.pipeline = config.name;
   summary.system = config.system.plugin;
   summary.exact_hamiltonian = system->exact_hamiltonian();
   summary.data = {long(dataset.train.size()), long(dataset.test.size()), data_seconds};
-  const bool evaluated = config.evaluation.enabled;
+  summary.interrupted = interrupted;
+  summary.not_started = not_started;
+  summary.resumed = settings.resume;
+  const bool evaluated = config.evaluation.enabled && !interrupted;
   if (evaluated) summary.truth = evaluate(config, registry, *system, results, directory, log);
   for (const auto& result : results) summary.models.push_back(model_summary(result, evaluated));
   write_run_summary(summary, directory / "summary.yaml");
   log << "results: " << (directory / "summary.yaml").string() << std::endl;
+  if (interrupted) log_interruption(results, not_started, directory, log);
 }
 
 }  // namespace hnn

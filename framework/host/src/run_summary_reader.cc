@@ -26,6 +26,12 @@ class SummaryReader {
       summary.data.test_samples = integer(data, "data", "test_samples", -1);
       summary.data.seconds = real(data, "data", "seconds");
     }
+    // Optional fields (files without them: false / none).
+    summary.interrupted = boolean(root, "", "interrupted");
+    if (child(root, "", "not_started").IsDefined()) {
+      summary.not_started = document_.texts(root, "not_started", "not_started");
+    }
+    summary.resumed = boolean(root, "", "resumed");
     if (const YAML::Node truth = child(root, "", "truth"); truth.IsDefined()) {
       summary.truth = read_truth(truth);
     }
@@ -210,6 +216,8 @@ class SummaryReader {
               [&](const YAML::Node& item, const std::string& item_path) {
                 model.stages.push_back(read_stage(item, item_path));
               });
+    model.interrupted = boolean(node, path, "interrupted");
+    model.resumed_without_optimizer_state = boolean(node, path, "resumed_without_optimizer_state");
     model.final_train_loss = real(node, path, "final_train_loss");
     model.final_test_loss = real(node, path, "final_test_loss");
     model.final_penalty = real(node, path, "final_penalty");

@@ -108,6 +108,10 @@ void write_model(std::ostream& out, const ModelSummary& model) {
           << ", message: " << text(stage.message) << "}\n";
     }
   }
+  if (model.interrupted) out << "    interrupted: true\n";
+  if (model.resumed_without_optimizer_state) {
+    out << "    resumed_without_optimizer_state: true\n";
+  }
   out << "    final_train_loss: " << real(model.final_train_loss) << "\n";
   out << "    final_test_loss: " << real(model.final_test_loss) << "\n";
   out << "    final_penalty: " << real(model.final_penalty) << "\n";
@@ -145,6 +149,11 @@ std::string format_run_summary(const RunSummary& summary) {
   out << "data: {train_samples: " << summary.data.train_samples
       << ", test_samples: " << summary.data.test_samples
       << ", seconds: " << real(summary.data.seconds) << "}\n";
+  if (summary.interrupted) {
+    out << "interrupted: true\n";
+    out << "not_started: " << format_option_value(summary.not_started) << "\n";
+  }
+  if (summary.resumed) out << "resumed: true\n";
   if (summary.truth) write_truth(out, *summary.truth);
   out << "models:\n";
   for (const auto& model : summary.models) write_model(out, model);

@@ -52,7 +52,25 @@ class MinibatchObjective final : public Objective {
   }
   int parameter_count() const override { return inner_->parameter_count(); }
   bool evaluate(const double* parameters, double* value, double* gradient) override {
-    // The first `batch` entries of a fresh partial Fisher-Yates shuffle.
+    draw();
+    if (auto* hnn = dynamic_cast<HamiltonianObjective*>(inner_.get())) {
+      hnn->set_samples(inputs_, targets_);
+    } else {
+      static_cast<BaselineObjective&>(*inner_).set_samples(inputs_, targets_);
+    }
+    return inner_->evaluate(parameters, value, gradient);
+  }
+  LossParts last_parts() const override { return inner_->last_parts(); }
+  long drawn() const { return drawn_; }
+  void skip(long count) {
+    for (long k = 0; k < count; ++k) draw();
+  }
+
+ private:
+  // The next minibatch into inputs_ and targets_: the first `batch` entries of a fresh
+  // partial Fisher-Yates shuffle.
+  void draw() {
+    ++drawn_;
     const Eigen::Index batch = inputs_.cols();
     for (Eigen::Index i = 0; i < batch; ++i) {
       const auto remaining = double(order_.size() - std::size_t(i));
@@ -62,21 +80,14 @@ class MinibatchObjective final : public Objective {
       inputs_.col(i) = samples_.inputs.col(order_[std::size_t(i)]);
       targets_.col(i) = samples_.targets.col(order_[std::size_t(i)]);
     }
-    if (auto* hnn = dynamic_cast<HamiltonianObjective*>(inner_.get())) {
-      hnn->set_samples(inputs_, targets_);
-    } else {
-      static_cast<BaselineObjective&>(*inner_).set_samples(inputs_, targets_);
-    }
-    return inner_->evaluate(parameters, value, gradient);
   }
-  LossParts last_parts() const override { return inner_->last_parts(); }
 
- private:
   const TrajectorySamples& samples_;
   Mt19937Random random_;
   std::vector<Eigen::Index> order_;
   Eigen::MatrixXd inputs_, targets_;
   std::unique_ptr<Objective> inner_;
+  long drawn_ = 0;
 };
 
 }  // namespace
@@ -85,6 +96,14 @@ std::unique_ptr<Objective> make_minibatch_objective(Model& model, const Training
                                                     const TrajectorySamples& samples,
                                                     Eigen::Index batch, std::uint64_t seed) {
   return std::make_unique<MinibatchObjective>(model, settings, samples, batch, seed);
+}
+
+long minibatches_drawn(const Objective& minibatch_objective) {
+  return static_cast<const MinibatchObjective&>(minibatch_objective).drawn();
+}
+
+void skip_minibatches(Objective& minibatch_objective, long count) {
+  static_cast<MinibatchObjective&>(minibatch_objective).skip(count);
 }
 
 }  // namespace hnn::internal

@@ -48,6 +48,14 @@ void Model::set_auxiliary_state(const std::vector<double>& state) {
   }
 }
 
+OptimizerState Optimizer::saved_state() const {
+  throw NotImplementedError("this optimizer cannot save its state (has_state() is false)");
+}
+
+void Optimizer::restore_state(const OptimizerState& /*state*/) {
+  throw NotImplementedError("this optimizer cannot restore a state (has_state() is false)");
+}
+
 std::string to_string(Termination termination) {
   switch (termination) {
     case Termination::kEpochs:

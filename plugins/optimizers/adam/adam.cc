@@ -53,20 +53,37 @@ OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parame
 
   // Allocated once; the epoch loop allocates nothing.
   Eigen::VectorXd gradient(size);
-  Eigen::VectorXd first_moment = Eigen::VectorXd::Zero(size);
-  Eigen::VectorXd second_moment = Eigen::VectorXd::Zero(size);
-  Eigen::VectorXd last_good_parameters(size);  // where the objective last evaluated finite
-  double last_good_value = kNotEvaluated;
-  bool have_last_good = false;
+  OptimizationSummary summary;
+  summary.final_value = kNotEvaluated;
+  int first_epoch = 1;
+  if (resume_) {
+    if (resume_->first_moment.size() != size) {
+      resume_.reset();
+      throw Error("adam: the restored state was saved for a different number of parameters");
+    }
+    first_epoch = resume_->epochs + 1;
+    summary.epochs = resume_->epochs;
+    summary.objective_evaluations = resume_->epochs;  // one per epoch
+    run_ = std::move(*resume_);
+    resume_.reset();
+  } else {
+    run_ = RunState{};
+    run_.first_moment = Eigen::VectorXd::Zero(size);
+    run_.second_moment = Eigen::VectorXd::Zero(size);
+    run_.last_good_parameters.resize(size);
+    run_.last_good_value = kNotEvaluated;
+  }
+  Eigen::VectorXd& first_moment = run_.first_moment;
+  Eigen::VectorXd& second_moment = run_.second_moment;
+  Eigen::VectorXd& last_good_parameters = run_.last_good_parameters;
+  double& last_good_value = run_.last_good_value;
+  bool& have_last_good = run_.have_last_good;
 
   const double beta1 = options_.beta1;
   const double beta2 = options_.beta2;
   const double one_minus_beta1 = 1.0 - beta1;
   const double one_minus_beta2 = 1.0 - beta2;
   const double weight_decay = options_.weight_decay;
-
-  OptimizationSummary summary;
-  summary.final_value = kNotEvaluated;
 
   auto fail = [&](int failing_epoch) {
     // The objective failed at the parameters after `failing_epoch` steps.
@@ -80,7 +97,7 @@ OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parame
                       (have_last_good ? epoch_name(failing_epoch - 1) : epoch_name(0));
   };
 
-  for (int epoch = 1; epoch <= options_.epochs; ++epoch) {
+  for (int epoch = first_epoch; epoch <= options_.epochs; ++epoch) {
     double value = 0.0;
     ++summary.objective_evaluations;
     // A non-finite value or gradient that the objective did not flag is a failure too.
@@ -114,6 +131,7 @@ OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parame
       parameters[i] = parameters[i] + -step_size * first_moment[i] / denominator;
     }
     summary.epochs = epoch;
+    run_.epochs = epoch;
 
     if (on_epoch) {
       const EpochState state{epoch, value, &parameters, /*value_at_parameters=*/false};
@@ -139,6 +157,42 @@ OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parame
   }
   summary.final_value = final_value;
   return summary;
+}
+
+// Layout of OptimizerState::values: the first moment, the second moment, the last
+// parameters at which the objective evaluated finite (n entries each), the objective there,
+// and 1 when those are set (0 before the first evaluation).
+OptimizerState Adam::saved_state() const {
+  OptimizerState state;
+  state.epochs = run_.epochs;
+  const Eigen::Index size = run_.first_moment.size();
+  state.values.reserve(std::size_t(3 * size + 2));
+  for (const Eigen::VectorXd* vector :
+       {&run_.first_moment, &run_.second_moment, &run_.last_good_parameters}) {
+    state.values.insert(state.values.end(), vector->data(), vector->data() + size);
+  }
+  state.values.push_back(run_.last_good_value);
+  state.values.push_back(run_.have_last_good ? 1.0 : 0.0);
+  return state;
+}
+
+void Adam::restore_state(const OptimizerState& state) {
+  const std::size_t count = state.values.size();
+  if (count < 2 || (count - 2) % 3 != 0 || state.epochs < 0 || state.epochs > options_.epochs) {
+    throw Error("adam: a saved state has 3 n + 2 values and at most epochs = " +
+                std::to_string(options_.epochs) + " epochs; this one has " + std::to_string(count) +
+                " values and " + std::to_string(state.epochs) + " epochs");
+  }
+  const auto size = Eigen::Index((count - 2) / 3);
+  RunState run;
+  run.epochs = int(state.epochs);
+  const double* values = state.values.data();
+  run.first_moment = Eigen::Map<const Eigen::VectorXd>(values, size);
+  run.second_moment = Eigen::Map<const Eigen::VectorXd>(values + size, size);
+  run.last_good_parameters = Eigen::Map<const Eigen::VectorXd>(values + 2 * size, size);
+  run.last_good_value = values[3 * size];
+  run.have_last_good = values[3 * size + 1] != 0.0;
+  resume_ = std::move(run);
 }
 
 }  // namespace hnn::optimizers

@@ -32,6 +32,11 @@
 // the start could be evaluated. summary.epochs counts the steps taken, including the one
 // that led to the failing point.
 //
+// State (Optimizer::has_state): the moments, the epoch count (for the bias corrections) and
+// the last good point are saved after a stopped run and restored before the next, which
+// then continues bit for bit as the uninterrupted run (objective_evaluations counts one per
+// restored epoch).
+//
 // No heap allocation per step: the moment and scratch vectors are allocated once per run.
 //
 // Example:
@@ -45,6 +50,7 @@
 #ifndef HNN_PLUGINS_ADAM_ADAM_H_
 #define HNN_PLUGINS_ADAM_ADAM_H_
 
+#include <optional>
 #include <string>
 
 #include "hnn/optimizer.h"
@@ -81,8 +87,24 @@ class Adam final : public Optimizer {
 
   const AdamOptions& options() const { return options_; }
 
+  bool has_state() const override { return true; }
+  // See Optimizer; the layout is documented in adam.cc.
+  OptimizerState saved_state() const override;
+  void restore_state(const OptimizerState& state) override;
+
  private:
+  // What one minimize() call carries from epoch to epoch.
+  struct RunState {
+    int epochs = 0;  // completed
+    Eigen::VectorXd first_moment, second_moment;
+    Eigen::VectorXd last_good_parameters;  // where the objective last evaluated finite
+    double last_good_value = 0.0;
+    bool have_last_good = false;
+  };
+
   AdamOptions options_;
+  RunState run_;                    // of the current or last minimize() call
+  std::optional<RunState> resume_;  // set by restore_state for the next minimize() call
 };
 
 }  // namespace hnn::optimizers

@@ -33,6 +33,11 @@
 //
 // Ceres' logging is off (logging_type SILENT): the optimizer prints nothing.
 //
+// No state (has_state() is false): Ceres keeps its L-BFGS memory inside one Solve() call and
+// offers no way to read or set it, so a run stopped by the callback cannot be continued
+// exactly. hnn-host --resume restarts such a stage from the saved parameters with a fresh
+// memory for its remaining epochs and says so (resumed_without_optimizer_state).
+//
 // Example:
 //
 //   hnn::optimizers::LbfgsOptions options;

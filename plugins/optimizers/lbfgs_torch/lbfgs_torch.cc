@@ -11,6 +11,8 @@ namespace hnn::optimizers {
 namespace {
 
 constexpr double kNotEvaluated = std::numeric_limits<double>::quiet_NaN();
+// OptimizerState::values: unchanged_since, unchanged_reason, then the stepper's state.
+constexpr std::size_t kOwnStateValues = 2;
 
 std::string counters(const LbfgsTorchStepper& stepper) {
   return "n_iter = " + std::to_string(stepper.n_iter()) +
@@ -45,8 +47,23 @@ OptimizationSummary LbfgsTorch::minimize(Objective& objective, Eigen::VectorXd& 
   summary.final_value = kNotEvaluated;
   // First epoch of the current run of epochs that did not change the parameters (0: the
   // last epoch changed them), and why the first of them did not.
-  int unchanged_since = 0;
-  LbfgsTorchStepper::CallEnd unchanged_reason = LbfgsTorchStepper::CallEnd::kFailed;
+  int& unchanged_since = unchanged_since_;
+  LbfgsTorchStepper::CallEnd& unchanged_reason = unchanged_reason_;
+  unchanged_since = 0;
+  unchanged_reason = LbfgsTorchStepper::CallEnd::kFailed;
+  epochs_done_ = 0;
+  int first_epoch = 1;
+  if (resume_) {
+    const OptimizerState state = std::move(*resume_);
+    resume_.reset();
+    stepper.restore(state.values.data() + kOwnStateValues, state.values.size() - kOwnStateValues);
+    unchanged_since = int(state.values[0]);
+    unchanged_reason = LbfgsTorchStepper::CallEnd(int(state.values[1]));
+    epochs_done_ = int(state.epochs);
+    first_epoch = epochs_done_ + 1;
+    summary.epochs = epochs_done_;
+    summary.objective_evaluations = stepper.func_evals();  // failed calls end a run
+  }
 
   auto fail = [&](int epoch) {
     summary.termination = Termination::kFailed;
@@ -63,7 +80,7 @@ OptimizationSummary LbfgsTorch::minimize(Objective& objective, Eigen::VectorXd& 
                       std::to_string(epoch) + "; " + restored + " (" + counters(stepper) + ")";
   };
 
-  for (int epoch = 1; epoch <= options_.epochs; ++epoch) {
+  for (int epoch = first_epoch; epoch <= options_.epochs; ++epoch) {
     LbfgsTorchStepper::CallResult call;
     try {
       call = stepper.step(objective, parameters);
@@ -78,6 +95,7 @@ OptimizationSummary LbfgsTorch::minimize(Objective& objective, Eigen::VectorXd& 
       return summary;
     }
     summary.epochs = epoch;
+    epochs_done_ = epoch;
     if (call.updated) {
       unchanged_since = 0;
     } else if (unchanged_since == 0) {
@@ -130,6 +148,36 @@ OptimizationSummary LbfgsTorch::minimize(Objective& objective, Eigen::VectorXd& 
   }
   summary.final_value = final_value;
   return summary;
+}
+
+OptimizerState LbfgsTorch::saved_state() const {
+  if (!stepper_) throw Error("lbfgs_torch: no state to save before the first minimize() call");
+  OptimizerState state;
+  state.epochs = epochs_done_;
+  state.values = {double(unchanged_since_), double(int(unchanged_reason_))};
+  const std::vector<double> stepper = stepper_->saved_state();
+  state.values.insert(state.values.end(), stepper.begin(), stepper.end());
+  return state;
+}
+
+void LbfgsTorch::restore_state(const OptimizerState& state) {
+  // The stepper's part: 9 scalars, then h pairs of 2 n + 1 values and 4 n values, with the
+  // history length h its third scalar; n follows, and must be a positive integer.
+  const std::size_t count = state.values.size();
+  const std::size_t scalars = kOwnStateValues + 9;
+  const double history = count >= scalars ? state.values[kOwnStateValues + 2] : -1.0;
+  const bool history_valid =
+      history >= 0 && history <= options_.history_size && history == std::floor(history);
+  const std::size_t h = history_valid ? std::size_t(history) : 0;
+  const std::size_t rest = count >= scalars ? count - scalars : 0;
+  const bool layout_valid = history_valid && rest > h && (rest - h) % (2 * h + 4) == 0;
+  if (!layout_valid || state.epochs < 0 || state.epochs > options_.epochs || state.values[1] < 0 ||
+      state.values[1] > double(int(LbfgsTorchStepper::CallEnd::kFailed))) {
+    throw Error("lbfgs_torch: the saved state does not fit (" +
+                std::to_string(state.values.size()) + " values, " + std::to_string(state.epochs) +
+                " of at most " + std::to_string(options_.epochs) + " epochs)");
+  }
+  resume_ = state;  // the stepper checks the rest when minimize() restores it
 }
 
 }  // namespace hnn::optimizers

@@ -39,6 +39,10 @@
 // Exceptions thrown by the objective or the callback propagate; the parameters are then the
 // last reported ones, or the start.
 //
+// State (Optimizer::has_state): the stepper's whole state and the epoch count are saved after
+// a stopped run and restored before the next, which then continues bit for bit as the
+// uninterrupted run, counters and message included.
+//
 // Not thread-safe: one minimize() call at a time per object (it keeps the run's state for
 // n_iter(), func_evals() and stepper()).
 //
@@ -56,6 +60,7 @@
 #define HNN_PLUGINS_LBFGS_TORCH_LBFGS_TORCH_H_
 
 #include <memory>
+#include <optional>
 
 #include "hnn/optimizer.h"
 #include "lbfgs_torch_options.h"
@@ -86,9 +91,20 @@ class LbfgsTorch final : public Optimizer {
   // The state of the current or last minimize() call; null before the first.
   const LbfgsTorchStepper* stepper() const { return stepper_.get(); }
 
+  bool has_state() const override { return true; }
+  // See Optimizer. Layout: the first epoch since which the parameters have not changed (0:
+  // they changed in the last one), why (a LbfgsTorchStepper::CallEnd), then the stepper's
+  // saved_state().
+  OptimizerState saved_state() const override;
+  void restore_state(const OptimizerState& state) override;
+
  private:
   LbfgsTorchOptions options_;
   std::unique_ptr<LbfgsTorchStepper> stepper_;
+  int epochs_done_ = 0;  // of the current or last minimize() call
+  int unchanged_since_ = 0;
+  LbfgsTorchStepper::CallEnd unchanged_reason_ = LbfgsTorchStepper::CallEnd::kFailed;
+  std::optional<OptimizerState> resume_;  // set by restore_state for the next minimize()
 };
 
 }  // namespace hnn::optimizers

@@ -120,6 +120,74 @@ void LbfgsTorchStepper::compute_direction() {
   }
 }
 
+namespace {
+constexpr std::size_t kStateScalars = 9;
+}  // namespace
+
+std::vector<double> LbfgsTorchStepper::saved_state() const {
+  const Eigen::Index n = gradient_.size();
+  std::vector<double> values{double(n_iter_),
+                             double(func_evals_),
+                             double(history_count_),
+                             h_diag_,
+                             step_length_,
+                             previous_loss_,
+                             last_good_value_,
+                             has_last_good_ ? 1.0 : 0.0,
+                             evaluated_at_result_ ? 1.0 : 0.0};
+  values.reserve(kStateScalars + std::size_t(history_count_ * (2 * n + 1) + 4 * n));
+  for (int i = 0; i < history_count_; ++i) values.push_back(rho_[column(i)]);
+  for (int i = 0; i < history_count_; ++i) {
+    values.insert(values.end(), old_dirs_.col(column(i)).data(),
+                  old_dirs_.col(column(i)).data() + n);
+  }
+  for (int i = 0; i < history_count_; ++i) {
+    values.insert(values.end(), old_steps_.col(column(i)).data(),
+                  old_steps_.col(column(i)).data() + n);
+  }
+  for (const Eigen::VectorXd* vector :
+       {&gradient_, &previous_gradient_, &direction_, &last_good_parameters_}) {
+    values.insert(values.end(), vector->data(), vector->data() + n);
+  }
+  return values;
+}
+
+void LbfgsTorchStepper::restore(const double* values, std::size_t count) {
+  const auto n = std::size_t(gradient_.size());
+  const double history = count >= kStateScalars ? values[2] : -1.0;
+  if (!(history >= 0 && history <= options_.history_size && history == std::floor(history)) ||
+      count != kStateScalars + std::size_t(history) * (2 * n + 1) + 4 * n) {
+    throw Error("lbfgs_torch: a saved state of " + std::to_string(count) +
+                " values does not fit an optimizer of history_size = " +
+                std::to_string(options_.history_size) + " and " + std::to_string(n) +
+                " parameters");
+  }
+  n_iter_ = long(values[0]);
+  func_evals_ = long(values[1]);
+  history_start_ = 0;
+  history_count_ = int(history);
+  h_diag_ = values[3];
+  step_length_ = values[4];
+  previous_loss_ = values[5];
+  last_good_value_ = values[6];
+  has_last_good_ = values[7] != 0.0;
+  evaluated_at_result_ = values[8] != 0.0;
+  const double* next = values + kStateScalars;
+  const auto length = Eigen::Index(n);
+  for (int i = 0; i < history_count_; ++i) rho_[i] = *next++;
+  for (int i = 0; i < history_count_; ++i, next += n) {
+    old_dirs_.col(i) = Eigen::Map<const Eigen::VectorXd>(next, length);
+  }
+  for (int i = 0; i < history_count_; ++i, next += n) {
+    old_steps_.col(i) = Eigen::Map<const Eigen::VectorXd>(next, length);
+  }
+  for (Eigen::VectorXd* vector :
+       {&gradient_, &previous_gradient_, &direction_, &last_good_parameters_}) {
+    *vector = Eigen::Map<const Eigen::VectorXd>(next, length);
+    next += n;
+  }
+}
+
 LbfgsTorchStepper::CallResult LbfgsTorchStepper::step(Objective& objective,
                                                       Eigen::VectorXd& parameters) {
   if (parameters.size() != gradient_.size()) {

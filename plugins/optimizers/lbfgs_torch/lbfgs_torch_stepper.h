@@ -54,6 +54,7 @@
 
 #include <Eigen/Core>
 #include <string>
+#include <vector>
 
 #include "hnn/objective.h"
 #include "lbfgs_torch_options.h"
@@ -90,6 +91,15 @@ class LbfgsTorchStepper {
 
   // Forgets everything (memory, counters, last good point): the next step() is the first.
   void reset();
+
+  // Everything step() carries from one call to the next, as reals (counters exact up to
+  // 2^53), in a layout that restore() reads back: the counters and scalars, then the memory
+  // oldest pair first, then g, g_prev, d and the last good point. Bit for bit: a restored
+  // stepper's next step() is the one the saved stepper would have made.
+  std::vector<double> saved_state() const;
+  // Restores saved_state() of a stepper with the same options and parameter count. Throws
+  // hnn::Error when `values` has the wrong size or an impossible history length.
+  void restore(const double* values, std::size_t count);
 
   // One step(closure) on `parameters` (parameter_count() entries, else hnn::Error). See the
   // file comment.

@@ -4,12 +4,20 @@
 // iteration; one Adam step on the full batch). After every epoch the optimizer calls the
 // EpochCallback with the current parameters; the callback records losses and may stop the
 // run by returning false.
+//
+// Optional capability (has_state() says whether it is there; the default methods throw
+// NotImplementedError naming the capability):
+//   has_state()/saved_state()/restore_state(state)   the state an optimizer carries from one
+//       epoch to the next (Adam's moments, an L-BFGS memory), so that a run the callback
+//       stopped continues later, in another process, as if it had never stopped (hnn-host
+//       --resume). An optimizer without it restarts from the parameters alone.
 #ifndef HNN_OPTIMIZER_H_
 #define HNN_OPTIMIZER_H_
 
 #include <Eigen/Core>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "hnn/objective.h"
 
@@ -49,6 +57,15 @@ struct OptimizationSummary {
   std::string message;  // the optimizer's own words about why it stopped
 };
 
+// What an optimizer needs, beside the parameters, to continue a minimize() call that its
+// callback stopped. `values` has the optimizer's own layout (documented by it); integers are
+// stored as doubles, exact up to 2^53. Saved by the host in a checkpoint with every real in
+// its shortest round-trip form, so a restored state is bit for bit the saved one.
+struct OptimizerState {
+  long epochs = 0;  // epochs the stopped minimize() call had completed
+  std::vector<double> values;
+};
+
 class Optimizer {
  public:
   virtual ~Optimizer();
@@ -57,6 +74,20 @@ class Optimizer {
   // is the last accepted iterate, also when the run stops early or fails.
   virtual OptimizationSummary minimize(Objective& objective, Eigen::VectorXd& parameters,
                                        const EpochCallback& on_epoch) = 0;
+
+  // Whether saved_state() and restore_state() are implemented. Default false.
+  virtual bool has_state() const { return false; }
+  // After minimize() returned Termination::kStopped: the state after the last epoch the
+  // callback saw (state.epochs = that epoch). Default: throws NotImplementedError.
+  virtual OptimizerState saved_state() const;
+  // Before minimize(): the next minimize() continues the stopped call that saved `state`
+  // (an optimizer of the same plugin and options, an objective of the same parameter count,
+  // started from the parameters that call returned). It runs epochs state.epochs + 1 to the
+  // last, reports them with those numbers, and its summary counts epochs and evaluations over
+  // both calls, so that the iterates, the callbacks and the summary are those of one
+  // uninterrupted call. Later minimize() calls start afresh. Throws hnn::Error when the state
+  // does not fit (wrong size or layout); default: throws NotImplementedError.
+  virtual void restore_state(const OptimizerState& state);
 };
 
 }  // namespace hnn

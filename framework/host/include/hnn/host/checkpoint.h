@@ -11,6 +11,17 @@
 //   epochs: 20000             # epochs trained so far, over all runs
 //   parameters: [...]         # parameter_count() reals, shortest round-trip form
 //   auxiliary_state: [...]    # Model::auxiliary_state(), e.g. KAN grids
+//   interrupted_training:     # only when a signal stopped the model's training:
+//     stage: 2                #   the stage that was stopped (1-based)
+//     stage_epochs: 30        #   its epochs completed
+//     optimizer: adam         #   its optimizer plugin
+//     minibatches: 0          #   minibatches drawn so far (minibatch training)
+//     optimizer_state_epochs: 30  # OptimizerState::epochs  } absent when the optimizer
+//     optimizer_state: [...]      # OptimizerState::values  } keeps no state
+//
+// `interrupted_training` is read by `hnn-host --resume` only; a pipeline that loads the
+// checkpoint with `checkpoint:` starts from its parameters and ignores it. A file without it
+// (every checkpoint of an uninterrupted run, and older ones) reads as not interrupted.
 //
 // Reals are written so that they read back bit for bit: a reloaded model has exactly the
 // saved parameters and gives the identical loss.
@@ -19,12 +30,23 @@
 
 #include <Eigen/Core>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "hnn/optimizer.h"
 #include "hnn/options.h"
 
 namespace hnn {
+
+// Where a signal stopped a model's training: what --resume continues from.
+struct InterruptedTraining {
+  long stage = 1;                                 // the stopped stage, 1-based
+  long stage_epochs = 0;                          // epochs of that stage completed
+  std::string optimizer;                          // that stage's optimizer plugin
+  long minibatches = 0;                           // minibatches drawn from the training set so far
+  std::optional<OptimizerState> optimizer_state;  // absent: the optimizer has no state
+};
 
 struct Checkpoint {
   std::string model;
@@ -33,6 +55,7 @@ struct Checkpoint {
   long epochs = 0;
   Eigen::VectorXd parameters;
   std::vector<double> auxiliary_state;
+  std::optional<InterruptedTraining> interrupted_training = std::nullopt;
 };
 
 // Writes atomically. Throws hnn::Error naming the file.

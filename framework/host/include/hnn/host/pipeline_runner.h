@@ -23,12 +23,14 @@
 // docs/run_folder.md describes every file and every field of summary.yaml.
 //
 // Every file is written atomically. A run folder that exists and is not empty is not
-// overwritten unless `force` is set.
+// overwritten unless `force` is set; then it is emptied first, and only when everything in
+// it is what a run writes (run_folder_cleaning.h).
 #ifndef HNN_HOST_PIPELINE_RUNNER_H_
 #define HNN_HOST_PIPELINE_RUNNER_H_
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 
 #include "hnn/host/pipeline_config.h"
@@ -41,9 +43,17 @@ struct RunSettings {
   bool force = false;                      // replace the files of an existing run folder
   bool live_progress = false;              // redraw a progress line (a terminal)
   std::ostream* log = nullptr;             // progress and summaries; null: silent
-  // Set (e.g. by a SIGINT handler) to stop training after the current epoch; the run then
-  // goes on with evaluation and writes its results. May be null.
+  // Set (by hnn-host's SIGINT and SIGTERM handler) to stop the run at the next epoch
+  // boundary: the model in training is checkpointed with its optimizer's state, later
+  // models are not started, no symbolic stage or evaluation runs, and summary.yaml says
+  // `interrupted: true` (with `not_started`). May be null.
   const std::atomic<bool>* interrupt = nullptr;
+  // Continue the interrupted run in output_directory (hnn-host --resume; run_resumption.h):
+  // the folder must hold an interrupted run of this pipeline.
+  bool resume = false;
+  // Called after every training epoch, before `interrupt` is read (hnn-host's hidden
+  // --test-signal-after-epochs raises a signal from it, to interrupt a run at a known epoch).
+  std::function<void()> epoch_observer;
 };
 
 // The folder a run will write to.

@@ -168,6 +168,13 @@ struct ModelSummary {
   std::optional<std::string> optimizer;
   std::optional<std::string> optimizer_message;
   std::vector<StageSummary> stages;  // empty when not trained
+  // A signal stopped its training (the run is `interrupted`); its checkpoint holds the
+  // optimizer's state for --resume. Written only when true.
+  bool interrupted = false;
+  // A resumed run continued its interrupted stage with an optimizer that cannot restore its
+  // state (Ceres' L-BFGS): that stage restarted its memory from the saved parameters, so the
+  // result differs from an uninterrupted run's. Written only when true.
+  bool resumed_without_optimizer_state = false;
   double final_train_loss = kMissing;
   double final_test_loss = kMissing;
   double final_penalty = kMissing;
@@ -192,6 +199,12 @@ struct RunSummary {
   std::string system;                              // the system plugin
   std::string exact_hamiltonian;                   // System::exact_hamiltonian(), may be ""
   DataSummary data;
+  // A signal (SIGINT, SIGTERM) stopped the run: models in `not_started` were not trained,
+  // nothing was evaluated; `hnn-host --resume <run folder>` continues it. Written only when
+  // true (a file without it: false).
+  bool interrupted = false;
+  std::vector<std::string> not_started;  // when interrupted: models not trained, in order
+  bool resumed = false;  // continued an interrupted run (--resume); written only when true
   std::optional<TruthSummary> truth;  // when the run was evaluated
   std::vector<ModelSummary> models;   // in the order of the file
 
