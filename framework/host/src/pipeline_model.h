@@ -48,6 +48,7 @@ struct StageResult {
   std::string optimizer;
   bool update_grid = false;
   OptimizationSummary summary;
+  bool exact_l1 = false;  // the optimizer minimised the L1 penalty itself (handles_l1)
 };
 
 struct ModelResult {
@@ -71,6 +72,10 @@ struct ModelResult {
   std::string rollout_error;
   std::vector<double> trial_energy_errors;  // per energy trial; NaN when the rollout failed
   std::optional<SymbolicSummary> symbolic;  // the symbolic stage's part of the summary
+  // Why training diverged (the last stage's termination is then kDiverged); empty if not.
+  std::string divergence;
+  // final_train_loss + l1 * sum |theta|, when the last stage's optimizer handled the L1.
+  std::optional<double> l1_objective;
 };
 
 // The objective for one model and one split, as the training settings say (hnn or

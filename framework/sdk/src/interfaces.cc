@@ -48,6 +48,13 @@ void Model::set_auxiliary_state(const std::vector<double>& state) {
   }
 }
 
+bool Optimizer::handles_l1() const { return false; }
+
+void Optimizer::set_l1(double l1) {
+  throw NotImplementedError("this optimizer cannot minimise an exact L1 penalty itself (l1 = " +
+                            std::to_string(l1) + "; handles_l1() is false)");
+}
+
 std::string to_string(Termination termination) {
   switch (termination) {
     case Termination::kEpochs:
@@ -58,6 +65,10 @@ std::string to_string(Termination termination) {
       return "stopped";
     case Termination::kFailed:
       return "failed";
+    case Termination::kStalled:
+      return "stalled";
+    case Termination::kDiverged:
+      return "diverged";
   }
   return "unknown";
 }

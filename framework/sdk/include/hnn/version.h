@@ -13,7 +13,8 @@ inline constexpr const char* kVersion = "0.1.0";
 // another ABI version before it touches any of its C++ symbols.
 // 2: Model::edge_activations, Registry::add_symbolic_function.
 // 3: symbolic functions registered as SymbolicFunctionDefinition (a formula, no GiNaC).
-inline constexpr int kPluginAbiVersion = 3;
+// 4: Optimizer::handles_l1/set_l1 (an exact L1 penalty); Termination kStalled, kDiverged.
+inline constexpr int kPluginAbiVersion = 4;
 
 }  // namespace hnn
 
