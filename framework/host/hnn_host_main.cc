@@ -10,6 +10,7 @@
 //   hnn::report::RunFolderError (--report)          2  its message (file: error: ...)
 //   hnn::PluginError, any other hnn::Error          2  hnn-host: error: ...
 //   hnn::RunError (a validated run failed)          1  hnn-host: error: the run failed: ...
+//   a model diverged (RunOutcome, after the report) 1  hnn-host: error: the run failed: <m>: ...
 //   ReportError (drawing or writing the report)     1  hnn-host: error: the report failed: ...
 //   any other exception                             1  hnn-host: error: ...
 // During the run, every failure but a ConfigError is a RunError (run_validated_pipeline).
@@ -305,10 +306,11 @@ void write_run_report(const fs::path& run_directory, std::ostream& log, bool aft
 
 // Runs a validated pipeline. A ConfigError keeps its type (the run refused the pipeline
 // for a configuration reason); any other failure becomes a RunError.
-void run_validated_pipeline(const hnn::PipelineConfig& config, const hnn::Registry& registry,
-                            const hnn::RunSettings& settings) {
+hnn::RunOutcome run_validated_pipeline(const hnn::PipelineConfig& config,
+                                       const hnn::Registry& registry,
+                                       const hnn::RunSettings& settings) {
   try {
-    hnn::run_pipeline(config, registry, settings);
+    return hnn::run_pipeline(config, registry, settings);
   } catch (const hnn::ConfigError&) {
     throw;
   } catch (const hnn::RunError&) {
@@ -509,7 +511,7 @@ int main(int argc, char** argv) {
     };
   }
   try {
-    run_validated_pipeline(config, registry, settings);
+    const hnn::RunOutcome outcome = run_validated_pipeline(config, registry, settings);
     if (g_stop_signal != 0) {
       // The interrupted run's checkpoints and summary are written; the report waits for
       // the resumed run (or 'hnn-host --report').
@@ -519,6 +521,11 @@ int main(int argc, char** argv) {
     if (!command.no_report) {
       write_run_report(hnn::run_directory(config, settings), *settings.log, /*after_run=*/true);
     }
+    // A model that diverged fails the run once everything else is written.
+    for (const std::string& failure : outcome.failures) {
+      std::cerr << "hnn-host: error: the run failed: " << failure << "\n";
+    }
+    if (!outcome.succeeded()) return kRunFailed;
   } catch (...) {
     return exit_status_of_current_exception();
   }

@@ -19,10 +19,12 @@ inline std::filesystem::path scratch(const std::string& name) {
   return dir;
 }
 
-// Runs `hnn-host <arguments> --quiet` through the shell (quote paths in `arguments`);
-// returns its exit status, or -1 when it did not exit normally.
-inline int host(const std::string& arguments) {
-  const std::string command = "HNN_PLUGIN_PATH= '" HNN_HOST "' " + arguments + " --quiet";
+// Runs `hnn-host <arguments> --quiet` through the shell (quote paths in `arguments`), with
+// the shell assignments `environment` (e.g. "OMP_NUM_THREADS=1") before it; returns its
+// exit status, or -1 when it did not exit normally.
+inline int host(const std::string& arguments, const std::string& environment = "") {
+  const std::string command =
+      environment + " HNN_PLUGIN_PATH= '" HNN_HOST "' " + arguments + " --quiet";
   const int raw = std::system(command.c_str());
   return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
 }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +27,30 @@ fs::path run(const std::string& config) {
   return dir;
 }
 
+// The exact L1 objective of the write-up's lambda at a checkpoint: loss + 1e-5 sum |theta|,
+// and the number of parameters that are exactly 0.
+struct L1Objective {
+  double value;
+  int zeros;
+};
+L1Objective l1_objective(const fs::path& dir, const std::string& model, double train_loss) {
+  const YAML::Node checkpoint = YAML::LoadFile((dir / "checkpoints" / (model + ".yaml")).string());
+  double sum = 0.0;
+  int zeros = 0;
+  for (const auto& value : checkpoint["parameters"]) {
+    sum += std::abs(value.as<double>());
+    zeros += value.as<double>() == 0.0 ? 1 : 0;
+  }
+  return {train_loss + 1e-5 * sum, zeros};
+}
+
+// loss + 1e-5 sum |theta| of the L1 KAN before OWL-QN (main 7d9dbcb, /work/runs/final2,
+// from summary.yaml and the checkpoints): the study's smoothed penalty (Ceres' L-BFGS,
+// l1_smoothing 1e-4, 748 epochs) and the write-up as published (pykan's L-BFGS, 20 000
+// epochs). OWL-QN must end below both.
+constexpr double kSmoothedL1Objective = 1.094971131149106e-4;
+constexpr double kAsPublishedL1Objective = 1.1010980565827619e-4;
+
 std::string text_of(const fs::path& file) {
   std::ifstream stream(file);
   std::stringstream text;
@@ -39,10 +64,28 @@ TEST_CASE("the study: a real MLP beats the KAN in loss and rollout; both KANs gi
   const fs::path dir = run("spring_study");
   const YAML::Node models = YAML::LoadFile((dir / "summary.yaml").string())["models"];
   const YAML::Node mlp = models["mlp"], kan = models["kan"], kan_l1 = models["kan_l1"];
-  for (const auto& model : {mlp, kan, kan_l1}) {
+  for (const auto& model : {mlp, kan}) {
     CHECK(model["termination"].as<std::string>() == "converged");
     CHECK(model["epochs"].as<int>() < 20000);
   }
+  // kan_l1: Ceres' L-BFGS on the smoothed penalty until it converges, then OWL-QN on the
+  // exact one for its 20 000 epochs.
+  REQUIRE(kan_l1["stages"].size() == 2);
+  CHECK(kan_l1["stages"][0]["termination"].as<std::string>() == "converged");
+  CHECK(kan_l1["stages"][0]["epochs"].as<int>() == 748);
+  CHECK(kan_l1["stages"][1]["optimizer"].as<std::string>() == "owlqn");
+  CHECK(kan_l1["stages"][1]["termination"].as<std::string>() == "epochs");
+  const double exact_l1 = kan_l1["l1_objective"].as<double>();
+  const L1Objective at_checkpoint =
+      l1_objective(dir, "kan_l1", kan_l1["final_train_loss"].as<double>());
+  CHECK(exact_l1 == doctest::Approx(at_checkpoint.value).epsilon(1e-12));
+  CHECK(exact_l1 < kSmoothedL1Objective);
+  CHECK(exact_l1 < kAsPublishedL1Objective);
+  CHECK(exact_l1 == doctest::Approx(1.0917230119371055e-4).epsilon(1e-6));
+  CHECK(at_checkpoint.zeros == 15);  // of 35, exactly 0; the smoothed penalty left 2
+  // The F1 edge is pruned by exact zeros: its strength is 0, not small.
+  CHECK(kan_l1["symbolic"]["edges"][2]["choice"].as<std::string>() == "pruned");
+  CHECK(kan_l1["symbolic"]["edges"][2]["scale"].as<double>() == 0.0);
   CHECK(mlp["final_test_loss"].as<double>() < 1e-9);
   CHECK(kan["final_test_loss"].as<double>() < 1e-8);
   CHECK(kan_l1["final_test_loss"].as<double>() < 2e-6);
@@ -72,6 +115,21 @@ TEST_CASE("the study: a real MLP beats the KAN in loss and rollout; both KANs gi
     CHECK(html.find("figures/" + figure + ".") != std::string::npos);
   }
   CHECK(html.find("1.00*q^2 + 1.00*p^2") != std::string::npos);
+}
+
+TEST_CASE("spring_kan: OWL-QN takes the L1 KAN below the smoothed and published objectives") {
+  const fs::path dir = run("spring_kan");
+  const YAML::Node kan_l1 = YAML::LoadFile((dir / "summary.yaml").string())["models"]["kan_l1"];
+  REQUIRE(kan_l1["stages"].size() == 2);
+  CHECK(kan_l1["stages"][1]["optimizer"].as<std::string>() == "owlqn");
+  const double exact_l1 = kan_l1["l1_objective"].as<double>();
+  const L1Objective at_checkpoint =
+      l1_objective(dir, "kan_l1", kan_l1["final_train_loss"].as<double>());
+  CHECK(exact_l1 == doctest::Approx(at_checkpoint.value).epsilon(1e-12));
+  CHECK(exact_l1 < kSmoothedL1Objective);
+  CHECK(exact_l1 < kAsPublishedL1Objective);
+  CHECK(exact_l1 == doctest::Approx(1.080814631224005e-4).epsilon(1e-6));
+  CHECK(at_checkpoint.zeros == 19);  // of 35; Ceres' L-BFGS left 2 (the fixed ones)
 }
 
 TEST_CASE("the write-up as published: its 'MLP' is the KAN run; its formulas come back") {

@@ -53,6 +53,13 @@ const std::map<std::string, ConformanceSettings>& conformance_settings() {
          {"tolerance_grad", 1e-13},
          {"tolerance_change", 0.0}},
         1e-8}},
+      // libLBFGS's L-BFGS (owlqn without an L1 weight): its gradient test is relative,
+      // |g| <= tolerance * max(1, |x|).
+      {"owlqn",
+       {{{"epochs", std::int64_t{200}}, {"gradient_tolerance", 1e-13}},
+        1e-8,
+        {{"epochs", std::int64_t{500}}, {"gradient_tolerance", 1e-13}},
+        1e-8}},
       // With a constant learning rate Adam ends jittering about the minimum at a scale that
       // depends on lr and the epoch count (not monotonically); these settings reach 1e-9.
       {"adam",
@@ -99,6 +106,7 @@ TEST_CASE("the bundled optimizer plugins load") {
   CHECK(std::find(names.begin(), names.end(), "lbfgs") != names.end());
   CHECK(std::find(names.begin(), names.end(), "adam") != names.end());
   CHECK(std::find(names.begin(), names.end(), "lbfgs_torch") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "owlqn") != names.end());
   for (const std::string& name : names) {
     INFO("optimizer: " << name);
     CHECK(conformance_settings().count(name) == 1);  // add settings for a new optimizer
@@ -303,6 +311,23 @@ TEST_CASE("an optimizer with state continues a stopped run bit for bit") {
     auto wrong = plugins().optimizer(name, overrides);
     CHECK_THROWS_AS(wrong->restore_state(OptimizerState{3, {1.0, 2.0, 3.0}}), Error);
   }
+}
+
+TEST_CASE("an optimizer either handles the L1 penalty or says it does not") {
+  for (const std::string& name : optimizer_names()) {
+    INFO("optimizer: " << name);
+    const auto optimizer = plugins().optimizer(name);
+    if (optimizer->handles_l1()) {
+      CHECK_NOTHROW(optimizer->set_l1(1e-3));
+      CHECK_THROWS_WITH_AS(optimizer->set_l1(-1.0), doctest::Contains("finite and >= 0"),
+                           hnn::Error);
+    } else {
+      CHECK_THROWS_WITH_AS(optimizer->set_l1(1e-3), doctest::Contains("handles_l1() is false"),
+                           hnn::NotImplementedError);
+    }
+  }
+  CHECK(plugins().optimizer("owlqn")->handles_l1());
+  CHECK_FALSE(plugins().optimizer("lbfgs")->handles_l1());
 }
 
 }  // namespace hnn::testing

@@ -104,7 +104,8 @@ const OptionBinding<TrainingSettings>& TrainingSettings::binding() {
     b.bind("l1", &S::l1, "L1 penalty coefficient: adds l1 * sum |theta|").at_least(0.0);
     b.bind("l1_smoothing", &S::l1_smoothing,
            "0: the exact |theta|; s > 0: sqrt(theta^2 + s^2) - s, smooth, so that "
-           "Ceres' L-BFGS does not stall at the kinks of the L1 penalty (hnn objective)")
+           "Ceres' L-BFGS does not stall at the kinks of the L1 penalty (hnn objective); "
+           "not used by an optimizer that minimises the exact L1 itself (owlqn)")
         .at_least(0.0);
     b.bind("test_every", &S::test_every, "record the test loss every this many epochs").at_least(1);
     b.bind("batch_size", &S::batch_size,

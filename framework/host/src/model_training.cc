@@ -1,8 +1,10 @@
 // Building, training and saving one model of a run (pipeline_model.h).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
 
+#include "divergence_guard.h"
 #include "hnn/error.h"
 #include "hnn/host/checkpoint.h"
 #include "hnn/internal/objective_terms.h"
@@ -67,6 +69,20 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
   const TrainingResumption* resumption = result.resumption ? &*result.resumption : nullptr;
   const InterruptedTraining* stopped =
       resumption ? resume_training(result, minibatch_objective.get()) : nullptr;
+  // For an optimizer that handles the L1 penalty itself (Optimizer::handles_l1): the same
+  // objective without its L1 term, made when first needed.
+  std::unique_ptr<Objective> optimized_without_l1;
+  auto objective_without_l1 = [&]() -> Objective& {
+    if (!optimized_without_l1) {
+      TrainingSettings without_l1 = training;
+      without_l1.l1 = 0.0;
+      optimized_without_l1 = minibatches
+                                 ? make_minibatch_objective(model, without_l1, dataset.train, batch,
+                                                            std::uint64_t(training.batch_seed))
+                                 : make_objective(model, without_l1, dataset.train);
+    }
+    return *optimized_without_l1;
+  };
 
   const auto training_started = Clock::now();
   if (training.enabled) {
@@ -77,17 +93,39 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
         total_epochs += long(stage.optimizer.options.integer("epochs"));
       }
     }
+    double start_objective = 0.0;
     if (resumption == nullptr) {
       const auto [train_loss, penalty] = loss_at(*train_objective, parameters);
       const auto test_loss = loss_at(*test_objective, parameters).first;
       result.history.push_back({result.epochs_before, 0, train_loss, test_loss, penalty, 0.0});
+      start_objective = train_loss + penalty;
     }
+    // Resumed: the start value is the interrupted run's (its history's first row), so that
+    // the divergence rule is the uninterrupted run's.
+    if (resumption != nullptr) {
+      for (const HistoryRow& row : result.history) {
+        if (row.stage == 0 && row.train_loss) {
+          start_objective = *row.train_loss + row.penalty;
+          break;
+        }
+      }
+    }
+    DivergenceGuard guard(parameters, start_objective, result.epochs_before);
+    guard.diverged_at_start();
     progress.start(model_config.name + " (" + model.name() + ")", total_epochs);
     const bool penalty_from_model = model.has_penalty();
     bool interrupted = resumption != nullptr && resumption->complete;
+    if (guard.diverged()) {
+      const TrainingStage& first = model_config.training.stages.front();
+      OptimizationSummary diverged;
+      diverged.termination = Termination::kDiverged;
+      diverged.final_value = start_objective;
+      diverged.message = guard.message();
+      result.stages.push_back({first.optimizer.plugin, first.update_grid, diverged});
+    }
     const std::size_t first_stage = stopped ? std::size_t(stopped->stage - 1) : 0;
-    for (std::size_t s = first_stage; s < model_config.training.stages.size() && !interrupted;
-         ++s) {
+    for (std::size_t s = first_stage;
+         s < model_config.training.stages.size() && !interrupted && !guard.diverged(); ++s) {
       const TrainingStage& stage = model_config.training.stages[s];
       const bool resumed_stage = stopped != nullptr && s == first_stage;
       if (stage.update_grid && !(resumed_stage && stopped->stage_epochs > 0)) {
@@ -108,12 +146,14 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
       const long stage_offset = resumed.epoch_offset;
       long minibatches_at_stop = 0;
       const long epochs_before_stage = result.epochs_before + result.epochs_trained;
+      const bool exact_l1 = l1 > 0.0 && optimizer->handles_l1();
+      if (exact_l1) optimizer->set_l1(l1);
       EpochCallback on_epoch = [&](const EpochState& state) {
         const long epoch = epochs_before_stage + stage_offset + state.epoch;
         const bool record_test = (stage_offset + state.epoch) % test_every == 0;
         std::optional<double> train_loss;
-        double penalty =
-            internal::add_l1_penalty(l1, *state.parameters, nullptr, training.l1_smoothing);
+        double penalty = internal::add_l1_penalty(l1, *state.parameters, nullptr,
+                                                  exact_l1 ? 0.0 : training.l1_smoothing);
         if (minibatches) {
           // The whole training set only when the test loss is recorded too.
           if (record_test) {
@@ -130,17 +170,38 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
         result.history.push_back(
             {epoch, long(s + 1), train_loss, test_loss, penalty, seconds_since(training_started)});
         progress.update(epoch - result.epochs_before, train_loss, test_loss);
+        // The objective at the reported parameters where it was evaluated there.
+        if (!guard.accept(epoch, train_loss ? *train_loss + penalty : state.objective_value,
+                          *state.parameters)) {
+          return false;
+        }
         if (settings.epoch_observer) settings.epoch_observer();
         interrupted = settings.interrupt && settings.interrupt->load();
         if (interrupted && minibatches) minibatches_at_stop = minibatches_drawn(optimized);
         return !interrupted;
       };
-      StageResult stage_result{stage.optimizer.plugin, stage.update_grid,
-                               resumed.nothing_left
-                                   ? resumed.finished
-                                   : optimizer->minimize(optimized, parameters, on_epoch)};
+      StageResult stage_result{
+          stage.optimizer.plugin, stage.update_grid,
+          resumed.nothing_left ? resumed.finished
+                               : optimizer->minimize(exact_l1 ? objective_without_l1() : optimized,
+                                                     parameters, on_epoch),
+          exact_l1};
       if (resumed_stage) add_epochs_before_resume(stage_result.summary, resumed);
-      if (interrupted) {
+      // The parameters the stage returned, when they are not an epoch the guard saw (an
+      // optimizer that failed within its first epoch, or restored an earlier point).
+      if (!guard.diverged() && parameters != guard.last_finite_parameters()) {
+        const auto [train_loss, penalty] = loss_at(*train_objective, parameters);
+        guard.accept(epochs_before_stage + stage_result.summary.epochs, train_loss + penalty,
+                     parameters, "the parameters " + stage.optimizer.plugin + " returned");
+      }
+      if (guard.diverged()) {
+        OptimizationSummary& summary = stage_result.summary;
+        summary.termination = Termination::kDiverged;
+        summary.epochs = int(std::max(0L, guard.last_finite_epoch() - epochs_before_stage));
+        summary.message =
+            guard.message() + " (" + stage.optimizer.plugin + ": " + summary.message + ")";
+        parameters = guard.last_finite_parameters();
+      } else if (interrupted) {
         const bool stopped_here = stage_result.summary.termination == Termination::kStopped;
         const long drawn = !minibatches   ? 0
                            : stopped_here ? minibatches_at_stop
@@ -151,6 +212,7 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
       result.epochs_trained += stage_result.summary.epochs;
       result.stages.push_back(std::move(stage_result));
     }
+    result.divergence = guard.message();
     result.trained = true;
   }
   result.training_seconds =
@@ -158,6 +220,10 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
   model.set_parameters(parameters);
   std::tie(result.final_train_loss, result.final_penalty) = loss_at(*train_objective, parameters);
   result.final_test_loss = loss_at(*test_objective, parameters).first;
+  if (result.trained && result.stages.back().exact_l1) {
+    result.l1_objective =
+        result.final_train_loss + internal::add_l1_penalty(l1, parameters, nullptr, 0.0);
+  }
   model.set_parameters(parameters);
   if (result.trained) {
     progress.finish(model_config.name + ": " + std::to_string(result.epochs_trained) + " epochs (" +

@@ -49,6 +49,7 @@ struct StageResult {
   std::string optimizer;
   bool update_grid = false;
   OptimizationSummary summary;
+  bool exact_l1 = false;  // the optimizer minimised the L1 penalty itself (handles_l1)
 };
 
 // What an interrupted run had done for one model, for --resume (run_resumption.cc).
@@ -89,6 +90,10 @@ struct ModelResult {
   std::optional<InterruptedTraining> interruption;
   std::optional<TrainingResumption> resumption;  // --resume: set before train_model
   bool resumed_without_optimizer_state = false;
+  // Why training diverged (the last stage's termination is then kDiverged); empty if not.
+  std::string divergence;
+  // final_train_loss + l1 * sum |theta|, when the last stage's optimizer handled the L1.
+  std::optional<double> l1_objective;
 };
 
 // The objective for one model and one split, as the training settings say (hnn or

@@ -101,6 +101,7 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
   summary.final_train_loss = result.final_train_loss;
   summary.final_test_loss = result.final_test_loss;
   summary.final_penalty = result.final_penalty;
+  summary.l1_objective = result.l1_objective;
   summary.training_seconds = result.training_seconds;
   if (evaluated) {
     if (result.rollout_error.empty()) {
@@ -146,8 +147,8 @@ fs::path run_directory(const PipelineConfig& config, const RunSettings& settings
   return fs::path("runs") / config.name;
 }
 
-void run_pipeline(const PipelineConfig& config, const Registry& registry,
-                  const RunSettings& settings) {
+RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
+                        const RunSettings& settings) {
   using namespace internal;
   std::ostringstream null_stream;
   std::ostream& log = settings.log ? *settings.log : null_stream;
@@ -217,9 +218,16 @@ void run_pipeline(const PipelineConfig& config, const Registry& registry,
   const bool evaluated = config.evaluation.enabled && !interrupted;
   if (evaluated) summary.truth = evaluate(config, registry, *system, results, directory, log);
   for (const auto& result : results) summary.models.push_back(model_summary(result, evaluated));
+  RunOutcome outcome;
+  for (const auto& result : results) {
+    if (result.divergence.empty()) continue;
+    summary.diverged_models.push_back(result.config->name);
+    outcome.failures.push_back(result.config->name + ": " + result.divergence);
+  }
   write_run_summary(summary, directory / "summary.yaml");
   log << "results: " << (directory / "summary.yaml").string() << std::endl;
   if (interrupted) log_interruption(results, not_started, directory, log);
+  return outcome;
 }
 
 }  // namespace hnn

@@ -21,6 +21,15 @@ class SummaryReader {
     summary.pipeline = text(root, "", "pipeline");
     summary.system = text(root, "", "system");
     summary.exact_hamiltonian = text(root, "", "exact_hamiltonian");
+    if (const YAML::Node diverged = child(root, "", "diverged_models"); diverged.IsDefined()) {
+      if (!diverged.IsSequence()) document_.fail(diverged, "diverged_models", "expected a list");
+      for (std::size_t i = 0; i < diverged.size(); ++i) {
+        if (!diverged[i].IsScalar()) {
+          document_.fail(diverged[i], "diverged_models", "expected a model name");
+        }
+        summary.diverged_models.push_back(diverged[i].Scalar());
+      }
+    }
     if (const YAML::Node data = child(root, "", "data"); data.IsDefined()) {
       summary.data.train_samples = integer(data, "data", "train_samples", -1);
       summary.data.test_samples = integer(data, "data", "test_samples", -1);
@@ -221,6 +230,7 @@ class SummaryReader {
     model.final_train_loss = real(node, path, "final_train_loss");
     model.final_test_loss = real(node, path, "final_test_loss");
     model.final_penalty = real(node, path, "final_penalty");
+    model.l1_objective = optional_real(node, path, "l1_objective");
     model.training_seconds = real(node, path, "training_seconds");
     model.trajectory_mse = optional_errors(node, path, "trajectory_mse");
     model.trajectory_mse_vs_reference = optional_errors(node, path, "trajectory_mse_vs_reference");

@@ -115,6 +115,7 @@ void write_model(std::ostream& out, const ModelSummary& model) {
   out << "    final_train_loss: " << real(model.final_train_loss) << "\n";
   out << "    final_test_loss: " << real(model.final_test_loss) << "\n";
   out << "    final_penalty: " << real(model.final_penalty) << "\n";
+  if (model.l1_objective) out << "    l1_objective: " << real(*model.l1_objective) << "\n";
   out << "    training_seconds: " << real(model.training_seconds) << "\n";
   if (model.trajectory_mse) out << "    trajectory_mse: " << errors(*model.trajectory_mse) << "\n";
   if (model.trajectory_mse_vs_reference) {
@@ -146,6 +147,14 @@ std::string format_run_summary(const RunSummary& summary) {
   out << "pipeline: " << text(summary.pipeline) << "\n";
   out << "system: " << text(summary.system) << "\n";
   out << "exact_hamiltonian: " << text(summary.exact_hamiltonian) << "\n";
+  if (!summary.diverged_models.empty()) {
+    out << "status: \"failed\"\n";
+    out << "diverged_models: [";
+    for (std::size_t i = 0; i < summary.diverged_models.size(); ++i) {
+      out << (i == 0 ? "" : ", ") << text(summary.diverged_models[i]);
+    }
+    out << "]\n";
+  }
   out << "data: {train_samples: " << summary.data.train_samples
       << ", test_samples: " << summary.data.test_samples
       << ", seconds: " << real(summary.data.seconds) << "}\n";

@@ -56,6 +56,13 @@ void Optimizer::restore_state(const OptimizerState& /*state*/) {
   throw NotImplementedError("this optimizer cannot restore a state (has_state() is false)");
 }
 
+bool Optimizer::handles_l1() const { return false; }
+
+void Optimizer::set_l1(double l1) {
+  throw NotImplementedError("this optimizer cannot minimise an exact L1 penalty itself (l1 = " +
+                            std::to_string(l1) + "; handles_l1() is false)");
+}
+
 std::string to_string(Termination termination) {
   switch (termination) {
     case Termination::kEpochs:
@@ -66,6 +73,10 @@ std::string to_string(Termination termination) {
       return "stopped";
     case Termination::kFailed:
       return "failed";
+    case Termination::kStalled:
+      return "stalled";
+    case Termination::kDiverged:
+      return "diverged";
   }
   return "unknown";
 }

@@ -153,6 +153,15 @@ Termination to_termination(ceres::TerminationType type) {
   return Termination::kFailed;
 }
 
+// Ceres reports a line search that returned a zero step as CONVERGENCE ("Parameter tolerance
+// reached. Relative step_norm: 0.000000e+00 <= ..."): with the tolerance at 0 (the default)
+// it is a stall, at a kink of the objective or below rounding, not a met tolerance.
+bool is_zero_step_stall(const ceres::GradientProblemSolver::Summary& summary) {
+  return summary.termination_type == ceres::CONVERGENCE &&
+         summary.message.rfind("Parameter tolerance reached.", 0) == 0 &&
+         summary.message.find("step_norm: 0.000000e+00 <=") != std::string::npos;
+}
+
 }  // namespace
 
 const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
@@ -219,10 +228,17 @@ OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& param
   summary.termination = to_termination(ceres_summary.termination_type);
   summary.epochs = ceres_summary.iterations.empty() ? 0 : ceres_summary.iterations.back().iteration;
   summary.message = ceres_summary.message;
+  if (is_zero_step_stall(ceres_summary)) {
+    summary.termination = Termination::kStalled;
+    summary.message = "stalled: the line search found no lower point (a zero step); Ceres: " +
+                      ceres_summary.message;
+  }
   if (ceres_summary.iterations.empty()) {
     // Converged at the start point, or the start failed to evaluate.
-    summary.final_value =
-        summary.termination == Termination::kConverged ? ceres_summary.initial_cost : kNotEvaluated;
+    summary.final_value = summary.termination == Termination::kConverged ||
+                                  summary.termination == Termination::kStalled
+                              ? ceres_summary.initial_cost
+                              : kNotEvaluated;
   } else {
     summary.final_value = ceres_summary.iterations.back().cost;
   }

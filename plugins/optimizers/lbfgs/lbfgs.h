@@ -12,8 +12,13 @@
 // own message, except for kStopped ("stopped by the epoch callback after epoch N").
 //   kEpochs     NO_CONVERGENCE: every requested epoch ran.
 //   kConverged  CONVERGENCE: a tolerance was met. With all three at 0 (the default) only
-//               when the gradient is exactly zero, the objective did not change at all over
-//               an epoch, or the step was exactly zero.
+//               when the gradient is exactly zero or the objective did not change at all
+//               over an epoch.
+//   kStalled    CONVERGENCE with a step of exactly zero ("Parameter tolerance reached.
+//               Relative step_norm: 0.000000e+00 <= ..."): the line search found no lower
+//               point although the gradient is not zero, typically at a kink of a
+//               non-smooth objective (the exact L1 penalty: use the owlqn optimizer) or
+//               below rounding. summary.message is "stalled: ...; Ceres: " + Ceres' message.
 //   kStopped    USER_SUCCESS: the callback returned false.
 //   kFailed     FAILURE: the line search found no point with sufficient decrease (often:
 //               the progress left is below rounding), the search direction broke down, or

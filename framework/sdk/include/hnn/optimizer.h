@@ -44,9 +44,15 @@ enum class Termination {
   kConverged,  // a convergence tolerance was met
   kStopped,    // the callback asked to stop
   kFailed,     // numerical failure (the parameters are the last good ones)
+  // The line search found no lower point although no tolerance was met (e.g. at a kink of a
+  // non-smooth objective, or below rounding): the parameters are the last accepted iterate.
+  kStalled,
+  // Set by the host, not by optimizers: the loss or the parameters became non-finite or
+  // exploded (docs/run_folder.md, "Divergence"); the parameters are the last finite ones.
+  kDiverged,
 };
 
-// "epochs", "converged", "stopped", "failed".
+// "epochs", "converged", "stopped", "failed", "stalled", "diverged".
 std::string to_string(Termination termination);
 
 struct OptimizationSummary {
@@ -88,6 +94,15 @@ class Optimizer {
   // uninterrupted call. Later minimize() calls start afresh. Throws hnn::Error when the state
   // does not fit (wrong size or layout); default: throws NotImplementedError.
   virtual void restore_state(const OptimizerState& state);
+  // Optional capability: an exact L1 penalty. An optimizer whose handles_l1() is true
+  // minimises objective(θ) + l1 · Σ_i |θ_i| itself, exactly (e.g. OWL-QN: no smoothing of
+  // the kinks). The host then builds the Objective without its L1 term and calls
+  // set_l1(training.l1) before minimize(); EpochState::objective_value and
+  // OptimizationSummary::final_value include the L1 term. The default handles_l1() is
+  // false, and the default set_l1 throws NotImplementedError naming the optimizer.
+  // set_l1 throws hnn::Error unless l1 is finite and >= 0.
+  virtual bool handles_l1() const;
+  virtual void set_l1(double l1);
 };
 
 }  // namespace hnn

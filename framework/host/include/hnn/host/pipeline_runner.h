@@ -32,6 +32,8 @@
 #include <filesystem>
 #include <functional>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "hnn/host/pipeline_config.h"
 #include "hnn/registry.h"
@@ -56,6 +58,14 @@ struct RunSettings {
   std::function<void()> epoch_observer;
 };
 
+// What a run that wrote its run folder reports back: the models that failed. A model whose
+// training diverged (termination "diverged", docs/run_folder.md) is trained no further and
+// evaluated with its last finite parameters; the other models go on; the run then fails.
+struct RunOutcome {
+  std::vector<std::string> failures;  // "<model>: <why>", one per diverged model
+  bool succeeded() const { return failures.empty(); }
+};
+
 // The folder a run will write to.
 std::filesystem::path run_directory(const PipelineConfig& config, const RunSettings& settings);
 
@@ -63,9 +73,10 @@ std::filesystem::path run_directory(const PipelineConfig& config, const RunSetti
 // validation built (the system, each model's resolved options and checkpoint) and checks
 // nothing validation checked. Throws ConfigError when the run folder exists without
 // `force`, and hnn::Error (PluginError, ...) when a step fails; the files written until
-// then are complete.
-void run_pipeline(const PipelineConfig& config, const Registry& registry,
-                  const RunSettings& settings);
+// then are complete. A model that diverged does not throw: every model is trained and
+// evaluated, the run folder is complete, and the outcome lists the failure.
+RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
+                        const RunSettings& settings);
 
 }  // namespace hnn
 

@@ -178,6 +178,9 @@ struct ModelSummary {
   double final_train_loss = kMissing;
   double final_test_loss = kMissing;
   double final_penalty = kMissing;
+  // final_train_loss + l1 * sum |theta|, the exact objective an optimizer that handles the
+  // L1 penalty itself (e.g. owlqn) minimised; present when the last stage's optimizer did.
+  std::optional<double> l1_objective;
   double training_seconds = kMissing;
   // When the run was evaluated and the rollout succeeded.
   std::optional<TrajectoryErrors> trajectory_mse;
@@ -207,6 +210,10 @@ struct RunSummary {
   bool resumed = false;  // continued an interrupted run (--resume); written only when true
   std::optional<TruthSummary> truth;  // when the run was evaluated
   std::vector<ModelSummary> models;   // in the order of the file
+  // The models whose training diverged (termination "diverged"), in the order of the file.
+  // When there are any the file says `status: "failed"` and lists them as `diverged_models`
+  // (hnn-host then exits with status 1); otherwise both keys are absent.
+  std::vector<std::string> diverged_models;
 
   bool evaluated() const { return truth.has_value(); }
   // The model named `name`, or null.
