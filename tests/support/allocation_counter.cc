@@ -4,6 +4,15 @@
 #include <execinfo.h>
 #include <unistd.h>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HNN_ASAN_BUILD 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(HNN_ASAN_BUILD)
+#include <sanitizer/allocator_interface.h>
+#endif
+
 #include <cstddef>
 #include <cstdlib>
 
@@ -40,6 +49,14 @@ void count() {
 
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__) || defined(HNN_ASAN_BUILD)
+// AddressSanitizer replaces the allocator itself (scripts/sanitize): count through its
+// hook, which sees every malloc, calloc, realloc, aligned allocation and operator new.
+namespace {
+[[maybe_unused]] const int hook_installed = __sanitizer_install_malloc_and_free_hooks(
+    [](const volatile void*, std::size_t) { count(); }, [](const volatile void*) {});
+}  // namespace
+#else
 extern "C" {
 void* malloc(std::size_t size) {
   count();
@@ -70,6 +87,7 @@ int posix_memalign(void** result, std::size_t alignment, std::size_t size) {
 }
 void free(void* pointer) { __libc_free(pointer); }
 }
+#endif
 
 // Every test binary that links the counter checks that it is the allocator in use.
 TEST_CASE("the allocation counter sees Eigen's allocations") {

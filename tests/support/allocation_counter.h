@@ -5,6 +5,8 @@
 // a plugin's, Eigen's and OpenMP's.
 //
 // Use:  allocations = 0; counting = true; work(); counting = false; CHECK(allocations == 0);
+// Under AddressSanitizer (scripts/sanitize), which has its own allocator, the count comes
+// from ASan's allocation hook instead, which sees the same allocations.
 // HNN_ALLOCATION_TRACE=1 prints a backtrace of every counted allocation to stderr.
 #ifndef HNN_TESTS_ALLOCATION_COUNTER_H_
 #define HNN_TESTS_ALLOCATION_COUNTER_H_

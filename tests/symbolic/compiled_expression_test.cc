@@ -217,3 +217,24 @@ TEST_CASE("a parsed formula compiles; parse errors give the character") {
   CHECK(hnn::symbolic::known_functions().rfind("sqrt, exp, log", 0) == 0);
   CHECK(hnn::symbolic::to_text(q * 2) == "2*q");
 }
+
+TEST_CASE("powers of exact numbers too large to compute are refused at the '^', with the limit") {
+  GiNaC::realsymbol q("q"), p("p");
+  const hnn::symbolic::FormulaNames names{{{"q", q}, {"p", p}}, {"coordinates: q, p"}};
+  // Found by fuzz/formula_fuzz.cc: GiNaC computed 2^(2888...) exactly and never finished.
+  CHECK_THROWS_WITH_AS(hnn::symbolic::parse_formula("q + 2^288888888888888888888", names, "h"),
+                       "h: cannot parse \"q + 2^288888888888888888888\": at character 6: the "
+                       "exponent 288888888888888888888 is too large (at most 10000 in magnitude)",
+                       hnn::Error);
+  CHECK_THROWS_WITH_AS(hnn::symbolic::parse_formula("(2*q)^-20000", names, "h"),
+                       "h: cannot parse \"(2*q)^-20000\": at character 6: the exponent -20000 is "
+                       "too large (at most 10000 in magnitude)",
+                       hnn::Error);
+  CHECK_THROWS_WITH_AS(hnn::symbolic::parse_formula("(2^9000)^9000", names, "h"),
+                       "h: cannot parse \"(2^9000)^9000\": at character 9: the power is too large "
+                       "to compute exactly (its numbers would have about 81009000 bits, at most "
+                       "1048576)",
+                       hnn::Error);
+  CHECK(hnn::symbolic::to_text(hnn::symbolic::parse_formula("2^-10000 + q^10000", names, "h")) ==
+        hnn::symbolic::to_text(GiNaC::pow(2, -10000) + GiNaC::pow(q, 10000)));
+}

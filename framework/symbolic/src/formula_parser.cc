@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <sstream>
@@ -12,6 +13,10 @@
 
 namespace hnn::symbolic {
 namespace {
+
+// Limits of a power (formula_parser.h).
+constexpr double kMaxExponent = 10000;
+constexpr double kMaxExactBits = 1 << 20;
 
 using Function = std::function<GiNaC::ex(const GiNaC::ex&)>;
 
@@ -187,7 +192,33 @@ class Reader {
     }
     if (!is_power) return base;
     const GiNaC::ex exponent = unary();
+    check_exact_power(at, base, exponent);
     return build(at, [&] { return GiNaC::pow(base, exponent); });
+  }
+
+  // GiNaC computes powers of exact numbers exactly, also inside a product ((2*q)^n has the
+  // factor 2^n): 2^(10^40) would never finish. Refuses an exponent beyond kMaxExponent and a
+  // power whose numbers would grow beyond kMaxExactBits.
+  void check_exact_power(std::size_t at, const GiNaC::ex& base, const GiNaC::ex& exponent) const {
+    if (!GiNaC::is_a<GiNaC::numeric>(exponent)) return;
+    const double magnitude = std::abs(GiNaC::ex_to<GiNaC::numeric>(exponent).to_double());
+    if (!(magnitude <= kMaxExponent)) {
+      fail(at, "the exponent " + to_text(exponent) + " is too large (at most " +
+                   std::to_string(int(kMaxExponent)) + " in magnitude)");
+    }
+    double bits = 1;  // of the largest exact number in the base
+    for (auto node = base.preorder_begin(); node != base.preorder_end(); ++node) {
+      if (!GiNaC::is_a<GiNaC::numeric>(*node)) continue;
+      const GiNaC::numeric& number = GiNaC::ex_to<GiNaC::numeric>(*node);
+      if (!number.is_rational()) continue;
+      bits = std::max(
+          {bits, double(number.numer().int_length()), double(number.denom().int_length())});
+    }
+    if (bits * magnitude > kMaxExactBits) {
+      fail(at, "the power is too large to compute exactly (its numbers would have about " +
+                   std::to_string(static_cast<long long>(bits * magnitude)) + " bits, at most " +
+                   std::to_string(static_cast<long long>(kMaxExactBits)) + ")");
+    }
   }
 
   GiNaC::ex number() {

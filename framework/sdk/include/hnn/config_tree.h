@@ -46,7 +46,7 @@ class ConfigNode {
 
   // Sequences.
   const std::vector<ConfigNode>& items() const { return items_; }
-  void append(ConfigNode item) { items_.push_back(std::move(item)); }
+  void append(ConfigNode item);
 
   // Maps, in file order, duplicates included.
   const std::vector<Entry>& entries() const { return entries_; }
@@ -78,6 +78,10 @@ struct ConfigNode::Entry {
   SourceLocation key_location;
   ConfigNode value;
 };
+
+// Defined after Entry: moving a ConfigNode moves its vector<Entry>, which clang (unlike
+// gcc) instantiates eagerly and refuses while Entry is incomplete.
+inline void ConfigNode::append(ConfigNode item) { items_.push_back(std::move(item)); }
 
 // Parses YAML text. `source` names it in locations. Throws ConfigError, formatted
 // "source:line:column: error: malformed YAML: <what the parser says>", for a malformed

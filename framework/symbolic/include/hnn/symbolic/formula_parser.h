@@ -9,7 +9,10 @@
 //   power   := primary (('^' | '**') unary)?           right-associative: a^b^c = a^(b^c)
 //   primary := number | name | function '(' sum ')' | '(' sum ')'
 //   number  := digits ['.' digits] [('e' | 'E') ['+' | '-'] digits]   (or '.' digits ...)
-// so -q^2 = -(q^2) and 2^-1 = 1/2. Numbers are read exactly (0.1 is the rational 1/10).
+// so -q^2 = -(q^2) and 2^-1 = 1/2. Numbers are read exactly (0.1 is the rational 1/10), so
+// powers of numbers are computed exactly: an exponent that is a number is at most 10 000 in
+// magnitude, and a power whose exact numbers would exceed 2^20 bits (2^(10^6), (2^100)^10^4)
+// is refused, both at the '^' with the limit in the message.
 // Functions: sqrt exp log sin cos tan asin acos atan sinh cosh tanh abs; constant: pi.
 // Every name of the formula must be bound (FormulaNames); the result compiles with
 // CompiledExpression (compiled_expression.h).
