@@ -137,11 +137,11 @@ void check_checkpoint(ModelConfig& model, const Model& built, const ConfigNode& 
 }  // namespace
 
 void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode& training,
-                 const std::string& path, const System& system, const Registry& registry,
+                 const std::string& path, int state_dimension, const Registry& registry,
                  Diagnostics& diagnostics) {
   const PluginInfo* info = registry.find(PluginKind::kModel, model.model.plugin);
   if (info == nullptr) return;
-  model.resolved_options = resolved_model_options(model, *info, system.state_dimension());
+  model.resolved_options = resolved_model_options(model, *info, state_dimension);
   std::shared_ptr<Model> built;
   try {
     built = registry.create_model(model.model.plugin, model.resolved_options);
