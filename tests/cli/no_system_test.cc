@@ -70,6 +70,10 @@ TEST_CASE("without a system: the models are sized by the data and evaluated agai
   CAPTURE(run.err);
   REQUIRE(run.status == 0);
   CHECK(fs::exists(folder / "report.html"));
+  // The report's figure of the rollouts against the measurements.
+  CHECK(fs::exists(folder / "figures" / "measured_rollouts.svg"));
+  CHECK(hnn_test::read(folder / "report.html").find("Rollouts against the measurements") !=
+        std::string::npos);
   CHECK(fs::exists(folder / "measured_trajectories.csv"));
   CHECK_FALSE(fs::exists(folder / "trajectories.csv"));
   const hnn::RunSummary summary = hnn::read_run_summary(folder / "summary.yaml");

@@ -32,6 +32,7 @@ RunFolder read_run_folder(const std::filesystem::path& directory) {
                           ".");
     }
   } else if (run.summary.measured) {
+    run.measured_trajectories = CsvTable::read(directory / "measured_trajectories.csv");
     // A pipeline without a system: rollouts against the held-out measurements.
     run.notes.push_back(
         "The run has no system: every model was rolled out from the first state of every "
