@@ -156,3 +156,28 @@ TEST_CASE("--check refuses what needs a system in a pipeline without one") {
                 "reference_beside_system.yaml:5:74: error: evaluation.reference_hamiltonian: a "
                 "reference Hamiltonian is for pipelines without a system");
 }
+
+TEST_CASE("--check refuses a split that leaves nothing to roll out from, as the run does") {
+  // With seed 2 the random split holds out samples 0 and 2 of 4: no two consecutive ones.
+  const std::string data =
+      "data: {seed: 2, split: random, source: {plugin: fixture_samples, trajectories: 1, "
+      "points: 4, with_derivatives: true}}\n";
+  const std::string message =
+      "isolated.yaml:4:13: error: evaluation.enabled: without a system the evaluation rolls "
+      "the models out from the held-out pieces of the data, and this split holds out no 2 "
+      "consecutive samples";
+  const std::string file =
+      pipeline("isolated", data + kTraining + "evaluation: {" + kIntegrator + "}\n");
+  check_refuses(file, message);
+  const fs::path folder = scratch() / "run_isolated";
+  fs::remove_all(folder);
+  const auto run = host("--quiet -o '" + folder.string() + "' '" + file + "'");
+  CHECK(run.status == 2);
+  CHECK(contains(run.err, message));
+  CHECK_FALSE(fs::exists(folder));
+  // Without evaluation the same data train.
+  const auto unevaluated = host(
+      "--check '" +
+      pipeline("isolated_unevaluated", data + kTraining + "evaluation: {enabled: false}\n") + "'");
+  CHECK(unevaluated.status == 0);
+}
