@@ -1,7 +1,8 @@
 // PipelineConfig: a pipeline file validated against the host's sections and the
 // registered plugins' schemas, with every default filled in.
 //
-// Layout of a pipeline file (every key but system.plugin and models is optional):
+// Layout of a pipeline file (every key but system.plugin and models is optional; system too
+// when the data come from a file source):
 //
 //   name: spring_mlp              # run name; default: the file name without extension
 //   description: "..."
