@@ -181,3 +181,12 @@ TEST_CASE("--check refuses a split that leaves nothing to roll out from, as the 
       pipeline("isolated_unevaluated", data + kTraining + "evaluation: {enabled: false}\n") + "'");
   CHECK(unevaluated.status == 0);
 }
+
+TEST_CASE("an unknown data source is reported as such, not also as a missing system") {
+  const auto check = host(
+      "--check '" +
+      pipeline("unknown_source", "data: {source: {plugin: no_such_source}}\n" + kTraining) + "'");
+  CHECK(check.status == 2);
+  CHECK(contains(check.err, "unknown data source 'no_such_source'"));
+  CHECK_FALSE(contains(check.err, "system: missing required section"));
+}

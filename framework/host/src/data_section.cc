@@ -86,6 +86,11 @@ void validate_data(const ConfigNode& root, const Registry& registry, PipelineCon
       source ? *source : default_section(map.location(), {{"plugin", kSimulation}});
   const ConfigNode* source_map = expect_map(source_node, "data.source", diagnostics);
   if (source_map == nullptr) return;
+  // Until the source is built, only the simulation is known to need a system: a source that
+  // is unknown or misconfigured is reported as such, not also as a missing system.
+  if (const ConfigNode* plugin = source_map->find("plugin"); plugin && plugin->is_scalar()) {
+    config.data_needs_system = plugin->text() == kSimulation;
+  }
   const std::size_t problems_before = diagnostics.size();
   config.data_source = validate_plugin_section(*source_map, PluginKind::kDataSource, "data.source",
                                                "", {}, registry, diagnostics);
