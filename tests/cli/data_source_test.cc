@@ -154,7 +154,7 @@ TEST_CASE("a source's trajectories must have the system's dimension") {
                  "wrong_dimension.yaml:2:16: error: data.source: data source "
                  "'fixture_samples': the source's trajectories have 2 coordinates, "
                  "the system has 4"));
-  // Every pipeline has a system (for now: the models and the evaluation need it).
+  // The simulation needs a system (only a file source makes `system:` optional).
   const auto no_system =
       host("--check '" + pipeline("no_system", "data: {trajectories: 2}\n" + kRest) + "'");
   CHECK(no_system.status == 2);

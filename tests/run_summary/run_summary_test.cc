@@ -130,6 +130,30 @@ TEST_CASE("a RunSummary written and read back is equal, field by field") {
   CHECK(hnn::format_run_summary(read) == read_text(file));
 }
 
+TEST_CASE("a summary without a system (evaluated against measurements) round-trips") {
+  hnn::RunSummary written = full_summary();
+  written.system = "";
+  written.exact_hamiltonian = "";
+  written.truth.reset();
+  written.measured = hnn::MeasuredSummary{"rk45", 1, 111, "12/5+omega^2-12/5*cos(theta)"};
+  for (auto& model : written.models) {
+    model.trajectory_mse.reset();
+    model.trajectory_mse_vs_reference.reset();
+    model.energy_drift_max.reset();
+    model.energy_trials.reset();
+    model.measured_mse = hnn::TrajectoryErrors{0.007, 0.025, 0.0125};
+    model.reference_energy_mse = hnn::ReferenceEnergyError{111, 0.0175, 0.00575};
+  }
+  const fs::path file = scratch_file("measured.yaml");
+  hnn::write_run_summary(written, file);
+  const hnn::RunSummary read = hnn::read_run_summary(file);
+  CHECK(read.evaluated());
+  CHECK(read.measured == written.measured);
+  CHECK(read == written);
+  CHECK(hnn::format_run_summary(read) == read_text(file));
+  CHECK(hnn::testing::undocumented_summary_keys(read_text(file)) == std::vector<std::string>{});
+}
+
 TEST_CASE("the writer's layout: schema_version first, absent parts left out, NaN kept") {
   hnn::RunSummary summary = full_summary();
   summary.truth.reset();

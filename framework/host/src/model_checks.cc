@@ -140,14 +140,13 @@ void check_checkpoint(ModelConfig& model, const Model& built, const ConfigNode& 
 // (inputs other than the state dimension, too few outputs for hamiltonian_output, ...).
 // Returns false when they do not.
 bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& section,
-                      const ConfigNode& training, const std::string& path, const System& system,
+                      const ConfigNode& training, const std::string& path, int d,
                       Diagnostics& diagnostics) {
-  const int d = system.state_dimension();
   if (built.input_dimension() != d) {
     diagnostics.error(located(section, {"inputs", "width", "plugin"}).location(), path,
-                      "expected a model with " + std::to_string(d) + " inputs (" +
-                          join(system.coordinate_names()) + "), found " + built.name() + " with " +
-                          std::to_string(built.input_dimension()));
+                      "expected a model with " + std::to_string(d) +
+                          " inputs (the dimension of the data's state), found " + built.name() +
+                          " with " + std::to_string(built.input_dimension()));
     return false;
   }
   // The run builds the objective of every model, trained or not (its losses are reported).
@@ -180,11 +179,11 @@ bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& 
 }  // namespace
 
 void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode& training,
-                 const std::string& path, const System& system, const Registry& registry,
+                 const std::string& path, int state_dimension, const Registry& registry,
                  const ResourceBudget& budget, Diagnostics& diagnostics) {
   const PluginInfo* info = registry.find(PluginKind::kModel, model.model.plugin);
   if (info == nullptr) return;
-  model.resolved_options = resolved_model_options(model, *info, system.state_dimension());
+  model.resolved_options = resolved_model_options(model, *info, state_dimension);
   // A model too large for the machine is not built (its plugin's estimate, when it has one).
   if (!check_model_estimate(model, section, path, registry, budget, diagnostics)) return;
   std::shared_ptr<Model> built;
@@ -195,7 +194,8 @@ void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode
                       "model '" + model.model.plugin + "' rejects its options: " + error.what());
     return;
   }
-  if (!check_dimensions(model, *built, section, training, path, system, diagnostics)) return;
+  if (!check_dimensions(model, *built, section, training, path, state_dimension, diagnostics))
+    return;
   if (model.training.settings.enabled) {
     check_training_resources(model, double(built->parameter_count()), section, training, path,
                              registry, budget, diagnostics);

@@ -44,38 +44,6 @@ double max_drift(const std::vector<double>& energy) {
   return drift;
 }
 
-// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, F(x) for a
-// baseline. The model must outlive the field.
-VectorField learned_field(Model& model, const ModelResult& result, int state_dimension) {
-  const TrainingSettings& training = result.config->training.settings;
-  const bool hnn = training.objective == ObjectiveKind::kHnn;
-  const int h_output = int(training.hamiltonian_output);
-  const int c_output = int(training.conservative_output);
-  const FieldType field_type = training.field;
-  // Workspaces shared by the calls of the returned field.
-  auto gradient = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
-  auto field = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
-  auto outputs = std::make_shared<Eigen::MatrixXd>(model.output_dimension(), 1);
-  return [=, &model](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
-    model.forward(x);
-    if (!hnn) {
-      model.outputs(*outputs);
-      dxdt = outputs->col(0).head(state_dimension);
-      return;
-    }
-    dxdt.setZero();
-    if (field_type != FieldType::kConservative) {
-      model.input_gradient(h_output, *gradient);
-      apply_symplectic_matrix(*gradient, *field);
-      dxdt += field->col(0);
-    }
-    if (field_type != FieldType::kSolenoidal) {
-      model.input_gradient(c_output, *gradient);
-      dxdt += gradient->col(0);
-    }
-  };
-}
-
 // Rolls a trained model out from x0 and compares it with the truth and the reference.
 void roll_out(ModelResult& result, const System& system, const Integrator& integrator,
               const Eigen::VectorXd& x0, const std::vector<double>& times,
@@ -150,6 +118,38 @@ void run_energy_trials(const EvaluationSettings& evaluation, const System& syste
 }
 
 }  // namespace
+
+// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, F(x) for a
+// baseline. The model must outlive the field.
+VectorField learned_field(Model& model, const ModelResult& result, int state_dimension) {
+  const TrainingSettings& training = result.config->training.settings;
+  const bool hnn = training.objective == ObjectiveKind::kHnn;
+  const int h_output = int(training.hamiltonian_output);
+  const int c_output = int(training.conservative_output);
+  const FieldType field_type = training.field;
+  // Workspaces shared by the calls of the returned field.
+  auto gradient = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
+  auto field = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
+  auto outputs = std::make_shared<Eigen::MatrixXd>(model.output_dimension(), 1);
+  return [=, &model](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    model.forward(x);
+    if (!hnn) {
+      model.outputs(*outputs);
+      dxdt = outputs->col(0).head(state_dimension);
+      return;
+    }
+    dxdt.setZero();
+    if (field_type != FieldType::kConservative) {
+      model.input_gradient(h_output, *gradient);
+      apply_symplectic_matrix(*gradient, *field);
+      dxdt += field->col(0);
+    }
+    if (field_type != FieldType::kSolenoidal) {
+      model.input_gradient(c_output, *gradient);
+      dxdt += gradient->col(0);
+    }
+  };
+}
 
 // Mean of the trials and the paper's error bar: the standard deviation of the means of 5
 // consecutive groups, over sqrt(5) (hnn.md 6.3).

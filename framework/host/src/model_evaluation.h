@@ -23,6 +23,10 @@ TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, co
                       std::vector<ModelResult>& results, const std::filesystem::path& directory,
                       std::ostream& log);
 
+// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, F(x) for a
+// baseline, as its training settings say. The model must outlive the field.
+VectorField learned_field(Model& model, const ModelResult& result, int state_dimension);
+
 // Mean of the trials and the paper's error bar: the standard deviation of the means of 5
 // consecutive groups, over sqrt(5) (hnn.md 6.3); NaN error with fewer than 5 trials.
 EnergyTrialsSummary summarize_energy_trials(const std::vector<double>& errors);

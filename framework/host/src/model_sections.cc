@@ -12,7 +12,7 @@
 namespace hnn::internal {
 
 std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNode& training_section,
-                                         const System* system, const Registry& registry,
+                                         int state_dimension, const Registry& registry,
                                          const ResourceBudget& budget, Diagnostics& diagnostics) {
   std::vector<ModelConfig> configs;
   const ConfigNode* models = root.find("models");
@@ -107,9 +107,9 @@ std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNod
         }
       }
       // The model is built only when all it is built from is valid.
-      if (system != nullptr && diagnostics.size() == problems_before &&
+      if (state_dimension > 0 && diagnostics.size() == problems_before &&
           training_diagnostics.empty() && !model.model.plugin.empty()) {
-        check_model(model, *m, training, path, *system, registry, budget, diagnostics);
+        check_model(model, *m, training, path, state_dimension, registry, budget, diagnostics);
       }
       configs.push_back(std::move(model));
     }

@@ -84,7 +84,11 @@ struct ModelResult {
   double energy_drift_max = 0;
   std::string rollout_error;
   std::vector<double> trial_energy_errors;  // per energy trial; NaN when the rollout failed
-  std::optional<SymbolicSummary> symbolic;  // the symbolic stage's part of the summary
+  // Without a system (measured_evaluation.h): against the held-out measurements.
+  std::optional<TrajectoryErrors> measured_mse;
+  std::optional<ReferenceEnergyError> reference_energy_mse;
+  std::vector<Eigen::MatrixXd> measured_rollouts;  // per held-out piece
+  std::optional<SymbolicSummary> symbolic;         // the symbolic stage's part of the summary
   // Set when the run's interrupt stopped the training: where, with the optimizer's state
   // (saved into the checkpoint for --resume).
   std::optional<InterruptedTraining> interruption;

@@ -19,6 +19,7 @@
 #include "hnn/internal/objective_terms.h"
 #include "hnn/random.h"
 #include "hnn/trajectory_dataset.h"
+#include "measured_evaluation.h"
 #include "model_evaluation.h"
 #include "pipeline_model.h"
 #include "pipeline_symbolic_stage.h"
@@ -61,15 +62,18 @@ fs::path prepare_run_directory(const PipelineConfig& config, const RunSettings& 
 // The run's data: the source's trajectories, derivatives estimated where missing, split
 // (data_assembly.h). A problem of the source's trajectories is a ConfigError (validation
 // checks a file source the same way; a third-party simulating source is checked here).
+// Without a system, `held_out` receives the held-out pieces the evaluation rolls out from.
 TrajectoryDataset make_dataset(const PipelineConfig& config, const Registry& registry,
-                               const System* system) {
+                               const System* system, std::vector<Trajectory>* held_out) {
   const auto random = make_random_source(config.data);
   const TrajectorySet set = load_data_source(config, registry, system, *random);
   const std::string problem = trajectory_set_problem(set, system, config.derivatives);
   if (!problem.empty()) {
     throw Error("data source '" + config.data_source.plugin + "': " + problem);
   }
-  return assemble_dataset(set, config, *random);
+  TrajectoryDataset dataset = assemble_dataset(set, config, *random);
+  if (held_out != nullptr) *held_out = held_out_pieces(set, dataset);
+  return dataset;
 }
 
 // The summary of one model: what it is, how it was trained and, when `evaluated`, how its
@@ -104,7 +108,10 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
   summary.l1_objective = result.l1_objective;
   summary.training_seconds = result.training_seconds;
   if (evaluated) {
-    if (result.rollout_error.empty()) {
+    if (result.rollout_error.empty() && result.measured_mse) {
+      summary.measured_mse = result.measured_mse;
+      summary.reference_energy_mse = result.reference_energy_mse;
+    } else if (result.rollout_error.empty()) {
       summary.trajectory_mse = result.versus_truth;
       summary.trajectory_mse_vs_reference = result.versus_reference;
       summary.energy_drift_max = result.energy_drift_max;
@@ -156,16 +163,20 @@ RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
   ProgressReporter progress(log, settings.live_progress, config.output.progress_seconds);
 
   const auto data_started = Clock::now();
-  if (config.system_object == nullptr) {
+  if (config.system_object == nullptr && config.data_needs_system) {
     throw Error("run_pipeline: the pipeline was not validated (no system was built)");
   }
+  // Null with a file source and no `system:`: the evaluation is against the measurements.
   const System* system = config.system_object.get();
-  const TrajectoryDataset dataset = make_dataset(config, registry, system);
+  std::vector<Trajectory> held_out;
+  const TrajectoryDataset dataset =
+      make_dataset(config, registry, system, system ? nullptr : &held_out);
   write_data_csv(directory / "data.csv", dataset);
   const double data_seconds = seconds_since(data_started);
   log << "data: " << dataset.train.size() << " train and " << dataset.test.size()
-      << " test samples of " << config.system.plugin << " (" << format_duration(data_seconds) << ")"
-      << std::endl;
+      << " test samples of "
+      << (system ? config.system.plugin : "data source '" + config.data_source.plugin + "'") << " ("
+      << format_duration(data_seconds) << ")" << std::endl;
 
   // Every model is built (with the checkpoint validation read) before any training.
   std::vector<ModelResult> results;
@@ -177,8 +188,12 @@ RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
   // After a signal: no model is started, no symbolic stage or evaluation runs.
   auto interrupt_raised = [&] { return settings.interrupt && settings.interrupt->load(); };
   std::vector<std::string> not_started;
-  SymbolicStage symbolic_stage{config,   dataset,  *system,   registry,
-                               settings, progress, directory, log};
+  // Validation refuses a symbolic stage without a system.
+  std::optional<SymbolicStage> symbolic_stage;
+  if (system != nullptr) {
+    symbolic_stage.emplace(
+        SymbolicStage{config, dataset, *system, registry, settings, progress, directory, log});
+  }
   std::vector<ModelResult> symbolic_results;
   for (auto& result : results) {
     if (interrupt_raised()) {
@@ -188,15 +203,15 @@ RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
     train_model(result, dataset, registry, settings, progress);
     save_model_checkpoint(result, directory);
     if (result.interruption || interrupt_raised()) continue;
-    if (result.config->symbolic.enabled) {
-      if (auto symbolic_result = symbolic_stage.run(result)) {
+    if (result.config->symbolic.enabled && symbolic_stage) {
+      if (auto symbolic_result = symbolic_stage->run(result)) {
         save_model_checkpoint(*symbolic_result, directory);
         symbolic_results.push_back(std::move(*symbolic_result));
       }
     } else if (result.model->has_edge_activations()) {
       write_network_files(directory, result.config->name,
                           result.model->edge_activations(dataset.test.inputs),
-                          system->coordinate_names(), nullptr);
+                          config.coordinate_names, nullptr);
     }
   }
   std::erase_if(results, [&](const ModelResult& result) {
@@ -210,13 +225,18 @@ RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
   RunSummary summary;
   summary.pipeline = config.name;
   summary.system = config.system.plugin;
-  summary.exact_hamiltonian = system->exact_hamiltonian();
+  summary.exact_hamiltonian = system ? system->exact_hamiltonian() : "";
   summary.data = {long(dataset.train.size()), long(dataset.test.size()), data_seconds};
   summary.interrupted = interrupted;
   summary.not_started = not_started;
   summary.resumed = settings.resume;
   const bool evaluated = config.evaluation.enabled && !interrupted;
-  if (evaluated) summary.truth = evaluate(config, registry, *system, results, directory, log);
+  if (evaluated && system != nullptr) {
+    summary.truth = evaluate(config, registry, *system, results, directory, log);
+  } else if (evaluated) {
+    summary.measured = evaluate_measurements(config, registry, held_out, config.coordinate_names,
+                                             results, directory, log);
+  }
   for (const auto& result : results) summary.models.push_back(model_summary(result, evaluated));
   RunOutcome outcome;
   for (const auto& result : results) {

@@ -25,8 +25,10 @@ const std::vector<std::string> kRootKeys = {"name",   "description", "plugins",
 // Builds the system to let it check what only it can. A rejected option it names with a
 // located problem (ConfigError::problems(): its key path and the character of its value)
 // is reported at that key's value, at that character; any other failure at the section.
+// `key` is the section's path ("system", "evaluation.reference_hamiltonian").
 std::shared_ptr<System> construct_system(const ConfigNode& section, const PluginChoice& choice,
-                                         const Registry& registry, Diagnostics& diagnostics) {
+                                         const Registry& registry, Diagnostics& diagnostics,
+                                         const std::string& key = "system") {
   const std::string rejects = "system '" + choice.plugin + "' rejects its options: ";
   try {
     return registry.create_system(choice.plugin, choice.options);
@@ -35,7 +37,7 @@ std::shared_ptr<System> construct_system(const ConfigNode& section, const Plugin
       const ConfigNode* node = find_path(section, problem.path);
       if (node == nullptr || problem.path.empty()) {
         diagnostics.error(
-            section.location(), "system",
+            section.location(), key,
             rejects + (problem.path.empty() ? "" : problem.path + ": ") + problem.message);
         continue;
       }
@@ -43,11 +45,11 @@ std::shared_ptr<System> construct_system(const ConfigNode& section, const Plugin
       if (problem.column > 0 && node->is_scalar()) {
         location.column += problem.column - 1 + (node->quoted() ? 1 : 0);
       }
-      diagnostics.error(location, "system." + problem.path, rejects + problem.message);
+      diagnostics.error(location, key + "." + problem.path, rejects + problem.message);
     }
-    if (error.problems().empty()) diagnostics.error(section.location(), "system", error.what());
+    if (error.problems().empty()) diagnostics.error(section.location(), key, error.what());
   } catch (const Error& error) {
-    diagnostics.error(section.location(), "system", error.what());
+    diagnostics.error(section.location(), key, error.what());
   }
   return nullptr;
 }
@@ -96,6 +98,8 @@ void validate_system(const ConfigNode& root, const Registry& registry, PipelineC
           validate_plugin_section(*m, PluginKind::kSystem, "system", "", {}, registry, diagnostics);
       if (diagnostics.size() == problems_before && !config.system.plugin.empty()) {
         config.system_object = construct_system(*m, config.system, registry, diagnostics);
+        if (config.system_object)
+          config.coordinate_names = config.system_object->coordinate_names();
       }
     } else if (system->is_null()) {
       diagnostics.error(system->location(), "system.plugin",
@@ -106,14 +110,67 @@ void validate_system(const ConfigNode& root, const Registry& registry, PipelineC
   }
 }
 
-// Every pipeline has a system for now: the models' sizes and the evaluation come from it
-// (evaluation against measurements without a system, issue 13 item 5, is still to come).
-void require_system(const ConfigNode& root, const Registry& registry, Diagnostics& diagnostics) {
-  if (root.find("system") != nullptr) return;
+// A pipeline whose data source needs a system (the simulation) must have one; with a file
+// source `system:` is optional (the models' sizes come from the file, the evaluation
+// compares with the held-out measurements).
+void require_system(const ConfigNode& root, const Registry& registry, const PipelineConfig& config,
+                    Diagnostics& diagnostics) {
+  if (root.find("system") != nullptr || !config.data_needs_system) return;
   diagnostics.error(root.location(), "system",
                     "missing required section; expected a map with the key 'plugin' "
                     "(registered systems: " +
                         join(registry.names(PluginKind::kSystem)) + ")");
+}
+
+// models.<m>.symbolic verifies the recovered field against the system's: it needs one.
+void refuse_symbolic_without_system(const ConfigNode& root, const PipelineConfig& config,
+                                    Diagnostics& diagnostics) {
+  const ConfigNode* models = root.find("models");
+  if (models == nullptr || !models->is_map()) return;
+  for (const ModelConfig& model : config.models) {
+    if (!model.symbolic.enabled) continue;
+    const ConfigNode* m = models->find(model.name);
+    const ConfigNode* symbolic = m && m->is_map() ? m->find("symbolic") : nullptr;
+    diagnostics.error(symbolic ? symbolic->location() : models->location(),
+                      "models." + model.name + ".symbolic",
+                      "the symbolic stage verifies the recovered field against the system's; this "
+                      "pipeline has no system");
+  }
+}
+
+// evaluation.reference_hamiltonian: a system plugin (e.g. expression) whose H is the
+// reference of the energy error against measurements; only without `system:` (with one,
+// the system's H is the reference), and with the data's coordinate count.
+void validate_reference_hamiltonian(const ConfigNode& root, const ConfigNode& evaluation,
+                                    const Registry& registry, PipelineConfig& config,
+                                    Diagnostics& diagnostics) {
+  const ConfigNode* node = evaluation.find("reference_hamiltonian");
+  if (node == nullptr) return;
+  const std::string key = "evaluation.reference_hamiltonian";
+  if (root.find("system") != nullptr) {
+    diagnostics.error(node->location(), key,
+                      "a reference Hamiltonian is for pipelines without a system (the energy "
+                      "error against measurements); with `system:` the system's H is the "
+                      "reference");
+    return;
+  }
+  const ConfigNode* m = expect_map(*node, key, diagnostics);
+  if (m == nullptr) return;
+  const std::size_t problems_before = diagnostics.size();
+  config.reference_hamiltonian =
+      validate_plugin_section(*m, PluginKind::kSystem, key, "", {}, registry, diagnostics);
+  if (diagnostics.size() != problems_before || config.reference_hamiltonian.plugin.empty()) return;
+  auto built = construct_system(*m, config.reference_hamiltonian, registry, diagnostics, key);
+  if (built == nullptr) return;
+  const auto dimension = config.coordinate_names.size();
+  if (dimension > 0 && std::size_t(built->state_dimension()) != dimension) {
+    diagnostics.error(m->location(), key,
+                      "the reference Hamiltonian has " + std::to_string(built->state_dimension()) +
+                          " coordinates (" + join(built->coordinate_names()) + "), the data have " +
+                          std::to_string(dimension) + " (" + join(config.coordinate_names) + ")");
+    return;
+  }
+  config.reference_hamiltonian_object = std::move(built);
 }
 
 void validate_evaluation(const ConfigNode& root, const Registry& registry, PipelineConfig& config,
@@ -124,7 +181,7 @@ void validate_evaluation(const ConfigNode& root, const Registry& registry, Pipel
   const std::size_t problems_before = diagnostics.size();
   config.evaluation = decode_settings<EvaluationSettings>(validate_options(
       map, *host_section_schema("evaluation"), "evaluation", "the evaluation section",
-      {"integrator", "reference_integrator"}, diagnostics));
+      {"integrator", "reference_integrator", "reference_hamiltonian"}, diagnostics));
   const bool settings_valid = diagnostics.size() == problems_before;
   config.evaluation_integrator = validate_integrator(
       map, "integrator", "evaluation",
@@ -134,6 +191,24 @@ void validate_evaluation(const ConfigNode& root, const Registry& registry, Pipel
       map, "reference_integrator", "evaluation",
       default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-12"}, {"atol", "1e-12"}}),
       registry, diagnostics);
+  validate_reference_hamiltonian(root, map, registry, config, diagnostics);
+  if (root.find("system") == nullptr && settings_valid && config.evaluation.energy_trials > 0) {
+    const ConfigNode* node = map.find("energy_trials");
+    diagnostics.error(node ? node->location() : map.location(), "evaluation.energy_trials",
+                      "the energy trials roll out the system from random initial states; this "
+                      "pipeline has no system (give 0, or evaluation.reference_hamiltonian for "
+                      "the energy error against the measurements)");
+  }
+  if (root.find("system") == nullptr && settings_valid && config.evaluation.enabled &&
+      config.held_out_pieces == 0) {
+    const ConfigNode* node = map.find("enabled");
+    diagnostics.error(node ? node->location() : map.location(), "evaluation.enabled",
+                      "without a system the evaluation rolls the models out from the held-out "
+                      "pieces of the data, and this split holds out no 2 consecutive samples "
+                      "(a random split holds out isolated samples); use data.split "
+                      "train_first, test_first, trajectory or time_block, or "
+                      "evaluation.enabled: false");
+  }
   const System* system = config.system_object.get();
   if (system != nullptr && settings_valid) {
     check_evaluation_resources(map, config.evaluation, config.models.size(), budget, diagnostics);
@@ -192,11 +267,13 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
   budget.threads = available_threads();
   if (config.system_object) budget.state_dimension = config.system_object->state_dimension();
   validate_data(root, registry, config, budget, diagnostics);
-  require_system(root, registry, diagnostics);
+  require_system(root, registry, config, diagnostics);
+  if (budget.state_dimension == 0) budget.state_dimension = int(config.coordinate_names.size());
   const ConfigNode training = section_or_empty(root, "training");
   config.training_defaults = validate_training(training, "training", registry, diagnostics);
-  config.models =
-      validate_models(root, training, config.system_object.get(), registry, budget, diagnostics);
+  config.models = validate_models(root, training, int(config.coordinate_names.size()), registry,
+                                  budget, diagnostics);
+  if (root.find("system") == nullptr) refuse_symbolic_without_system(root, config, diagnostics);
   validate_evaluation(root, registry, config, budget, diagnostics);
   validate_output(root, config, diagnostics);
   return config;

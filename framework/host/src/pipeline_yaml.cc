@@ -73,8 +73,10 @@ std::string to_yaml(const PipelineConfig& config) {
   out += "name: " + format_option_value(config.name) + "\n";
   out += "description: " + format_option_value(config.description) + "\n";
   out += "plugins: " + format_option_value(config.plugin_paths) + "\n";
-  out += "system:\n";
-  emit_plugin_options(out, config.system, 2);
+  if (!config.system.plugin.empty()) {  // optional with a file source
+    out += "system:\n";
+    emit_plugin_options(out, config.system, 2);
+  }
   out += "data:\n";
   // The simulation's keys only for the simulation (another source refuses them).
   const bool simulated = config.data_source.plugin == "simulation";
@@ -114,6 +116,9 @@ std::string to_yaml(const PipelineConfig& config) {
   emit_settings(out, config.evaluation, 2);
   emit_plugin(out, "integrator", config.evaluation_integrator, 2);
   emit_plugin(out, "reference_integrator", config.reference_integrator, 2);
+  if (!config.reference_hamiltonian.plugin.empty()) {
+    emit_plugin(out, "reference_hamiltonian", config.reference_hamiltonian, 2);
+  }
   out += "output:\n";
   emit_settings(out, config.output, 2);
   return out;

@@ -44,6 +44,12 @@ class SummaryReader {
     if (const YAML::Node truth = child(root, "", "truth"); truth.IsDefined()) {
       summary.truth = read_truth(truth);
     }
+    if (const YAML::Node measured = child(root, "", "measured"); measured.IsDefined()) {
+      summary.measured = MeasuredSummary{text(measured, "measured", "integrator"),
+                                         integer(measured, "measured", "pieces", -1),
+                                         integer(measured, "measured", "samples", -1),
+                                         text(measured, "measured", "reference_hamiltonian")};
+    }
     const YAML::Node models = child(root, "", "models");
     if (!models.IsDefined()) document_.fail(root, "models", "missing; expected a map of models");
     if (!models.IsMap()) document_.fail(models, "models", "expected a map of models");
@@ -240,6 +246,13 @@ class SummaryReader {
       model.energy_trials = EnergyTrialsSummary{integer(trials, trials_path, "trials", 0),
                                                 real(trials, trials_path, "mean"),
                                                 real(trials, trials_path, "error")};
+    }
+    model.measured_mse = optional_errors(node, path, "measured_mse");
+    if (const YAML::Node energy = child(node, path, "reference_energy_mse"); energy.IsDefined()) {
+      const std::string energy_path = join(path, "reference_energy_mse");
+      model.reference_energy_mse = ReferenceEnergyError{integer(energy, energy_path, "samples", -1),
+                                                        real(energy, energy_path, "mean"),
+                                                        real(energy, energy_path, "error")};
     }
     model.rollout_error = optional_text(node, path, "rollout_error");
     model.evaluation_seconds = optional_real(node, path, "evaluation_seconds");

@@ -130,6 +130,12 @@ void write_model(std::ostream& out, const ModelSummary& model) {
         << ", mean: " << real(model.energy_trials->mean)
         << ", error: " << real(model.energy_trials->error) << "}\n";
   }
+  if (model.measured_mse) out << "    measured_mse: " << errors(*model.measured_mse) << "\n";
+  if (model.reference_energy_mse) {
+    out << "    reference_energy_mse: {samples: " << model.reference_energy_mse->samples
+        << ", mean: " << real(model.reference_energy_mse->mean)
+        << ", error: " << real(model.reference_energy_mse->error) << "}\n";
+  }
   if (model.rollout_error) out << "    rollout_error: " << text(*model.rollout_error) << "\n";
   if (model.evaluation_seconds) {
     out << "    evaluation_seconds: " << real(*model.evaluation_seconds) << "\n";
@@ -164,6 +170,11 @@ std::string format_run_summary(const RunSummary& summary) {
   }
   if (summary.resumed) out << "resumed: true\n";
   if (summary.truth) write_truth(out, *summary.truth);
+  if (summary.measured) {
+    out << "measured: {integrator: " << text(summary.measured->integrator)
+        << ", pieces: " << summary.measured->pieces << ", samples: " << summary.measured->samples
+        << ", reference_hamiltonian: " << text(summary.measured->reference_hamiltonian) << "}\n";
+  }
   out << "models:\n";
   for (const auto& model : summary.models) write_model(out, model);
   return out.str();

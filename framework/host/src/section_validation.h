@@ -48,12 +48,12 @@ SymbolicConfig validate_symbolic(const ConfigNode& section, const std::string& p
                                  const Registry& registry, Diagnostics& diagnostics);
 
 // The `models` section: each model's plugin, training (the training section merged with
-// its overrides), checkpoint and symbolic stage. When `system` is given (it was built),
-// every model is also built with its resolved sizes and checked against what the pipeline
-// asks of it (model_checks.cc).
+// its overrides), checkpoint and symbolic stage. When `state_dimension` is known (> 0: the
+// system, or a file source, was loaded), every model is also built with its resolved sizes
+// and checked against what the pipeline asks of it (model_checks.cc).
 // `budget`: the memory limit every model's estimate is checked against (resource_check.h).
 std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNode& training,
-                                         const System* system, const Registry& registry,
+                                         int state_dimension, const Registry& registry,
                                          const ResourceBudget& budget, Diagnostics& diagnostics);
 
 // Builds the model of `model` (from the model's map `section`, at `path`) with its
@@ -64,7 +64,7 @@ std::vector<ModelConfig> validate_models(const ConfigNode& root, const ConfigNod
 // checkpoint (read, compared with the options and the parameter count). Sets
 // model.resolved_options, model.loaded_checkpoint and model.symbolic.model.
 void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode& training,
-                 const std::string& path, const System& system, const Registry& registry,
+                 const std::string& path, int state_dimension, const Registry& registry,
                  const ResourceBudget& budget, Diagnostics& diagnostics);
 
 // The struct of a host section from options validated against its schema (defaults when a

@@ -45,6 +45,9 @@ std::optional<FigurePlan> plan_penalty(const RunFolder& run, std::string& reason
 std::optional<FigurePlan> plan_trajectories_phase_space(const RunFolder& run, std::string& reason);
 std::optional<FigurePlan> plan_trajectory_error(const RunFolder& run, std::string& reason);
 std::optional<FigurePlan> plan_energy(const RunFolder& run, std::string& reason);
+// A run without a system only (drawn when it has measured_trajectories.csv): the held-out
+// measurements of the first coordinate against time and every model's rollouts.
+std::optional<FigurePlan> plan_measured_rollouts(const RunFolder& run, std::string& reason);
 FigurePlan plan_network_diagram(const EdgeNetwork& network);
 
 // Draws `plan` into <run_directory>/figures/<name>.svg and .png. PLplot writes a scratch

@@ -127,6 +127,15 @@ FigureSet write_figures(const RunFolder& run, const FigureOptions& options) {
       set.skipped.push_back(reason);
     }
   }
+  // Only in a run without a system, which has none of the truth's rollout figures.
+  if (run.measured_trajectories) {
+    std::string reason;
+    if (auto plan = internal::plan_measured_rollouts(run, reason)) {
+      plans.push_back(std::move(*plan));
+    } else {
+      set.skipped.push_back(reason);
+    }
+  }
   for (const auto& network : run.networks) plans.push_back(internal::plan_network_diagram(network));
   for (const auto& plan : plans) {
     set.figures.push_back(internal::render_figure(plan, run.directory, options));

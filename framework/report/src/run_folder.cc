@@ -21,7 +21,7 @@ RunFolder read_run_folder(const std::filesystem::path& directory) {
   run.history = read_training_history(directory / "history.csv");
   run.dataset = read_dataset_table(directory / "data.csv");
   const auto names = run.summary.model_names();
-  if (run.summary.evaluated()) {
+  if (run.summary.truth) {
     std::vector<std::string> missing;
     run.trajectories = read_trajectory_table(directory / "trajectories.csv", names, &missing);
     for (const auto& model : missing) {
@@ -31,6 +31,13 @@ RunFolder read_run_folder(const std::filesystem::path& directory) {
                                                              : std::string()) +
                           ".");
     }
+  } else if (run.summary.measured) {
+    run.measured_trajectories = CsvTable::read(directory / "measured_trajectories.csv");
+    // A pipeline without a system: rollouts against the held-out measurements.
+    run.notes.push_back(
+        "The run has no system: every model was rolled out from the first state of every "
+        "held-out piece of the data and compared with the measurements "
+        "(measured_trajectories.csv; summary.yaml: measured_mse, reference_energy_mse).");
   } else {
     run.notes.push_back(
         "The run was not evaluated (evaluation.enabled: false): no rollout figures.");

@@ -1,7 +1,8 @@
 // PipelineConfig: a pipeline file validated against the host's sections and the
 // registered plugins' schemas, with every default filled in.
 //
-// Layout of a pipeline file (every key but system.plugin and models is optional):
+// Layout of a pipeline file (every key but system.plugin and models is optional; system too
+// when the data come from a file source):
 //
 //   name: spring_mlp              # run name; default: the file name without extension
 //   description: "..."
@@ -19,7 +20,10 @@
 //                    training: {<overrides of the training section>},
 //                    symbolic: {<symbolic options>, edges: [{layer: 0, input: 0, output: 0,
 //                               function: "x^2"}, ...], refine: {optimizer: {...}}}}
-//   evaluation: {<evaluation options>, integrator: {...}, reference_integrator: {...}}
+//   evaluation: {<evaluation options>, integrator: {...}, reference_integrator: {...},
+//                reference_hamiltonian: {plugin: expression, hamiltonian: "...", ...}}
+//   (system is optional with a file source: evaluation then compares rollouts with the
+//    held-out measurements; docs/data.md)
 //   output:     {directory: runs/spring_mlp}
 //
 // `hnn-host --describe data` (training, evaluation, output, symbolic) prints the host
@@ -122,9 +126,21 @@ struct PipelineConfig {
   PluginChoice evaluation_integrator;
   PluginChoice reference_integrator;
   OutputSettings output;
-  // The system as validation built it from `system` (null when validation failed). Its
-  // methods are const; the run uses it instead of building another.
+  // The system as validation built it from `system` (null when validation failed or the
+  // pipeline has none). Its methods are const; the run uses it instead of building another.
   std::shared_ptr<const System> system_object;
+  // Set by validation: whether the data source needs `system:` (the simulation does; a file
+  // source does not, and then `system:` is optional), and the state's coordinate names (the
+  // system's, else the file source's), whose count sizes the models.
+  bool data_needs_system = true;
+  std::vector<std::string> coordinate_names;
+  // Set by validation for a file source: how many held-out pieces the evaluation without a
+  // system can roll out from (hnn::held_out_pieces); -1 when not loaded.
+  long held_out_pieces = -1;
+  // evaluation.reference_hamiltonian (a system plugin, e.g. expression; plugin "" when not
+  // given): the H of the energy metric against measurements, built by validation.
+  PluginChoice reference_hamiltonian;
+  std::shared_ptr<const System> reference_hamiltonian_object;
 };
 
 }  // namespace hnn

@@ -60,6 +60,27 @@ struct TruthSummary {
   bool operator==(const TruthSummary&) const = default;
 };
 
+// `measured:` the evaluation of a pipeline without a system: every model rolled out from
+// the first state of every held-out piece of the data over its measured times
+// (hnn::held_out_pieces), compared with the measurements.
+struct MeasuredSummary {
+  std::string integrator;             // the evaluation integrator plugin
+  long pieces = -1;                   // held-out pieces rolled out
+  long samples = -1;                  // measured states compared, over all pieces
+  std::string reference_hamiltonian;  // the reference H (its formula), "" when none
+  bool operator==(const MeasuredSummary&) const = default;
+};
+
+// `reference_energy_mse:` the HNN paper's energy error against measurements: the mean over
+// the measured times of (H_ref(measured) - H_ref(rollout))^2, with the paper's error bar
+// (the standard deviation of the means of 5 consecutive equal groups of times, / sqrt(5)).
+struct ReferenceEnergyError {
+  long samples = -1;
+  double mean = kMissing;
+  double error = kMissing;  // NaN with fewer than 5 samples
+  bool operator==(const ReferenceEnergyError&) const = default;
+};
+
 // One optimizer stage of a model's training (`stages:` items).
 struct StageSummary {
   std::string optimizer;  // the optimizer plugin
@@ -187,6 +208,11 @@ struct ModelSummary {
   std::optional<TrajectoryErrors> trajectory_mse_vs_reference;
   std::optional<double> energy_drift_max;            // max_t |H(x(t)) - H(x(0))| of the true H
   std::optional<EnergyTrialsSummary> energy_trials;  // when evaluation.energy_trials > 0
+  // Without a system, when the run was evaluated and the rollouts succeeded: the mean
+  // squared difference from the measurements at each measured time (all pieces, in order),
+  // and the energy error when the pipeline gives a reference Hamiltonian.
+  std::optional<TrajectoryErrors> measured_mse;
+  std::optional<ReferenceEnergyError> reference_energy_mse;
   // When the run was evaluated and the rollout failed: why.
   std::optional<std::string> rollout_error;
   std::optional<double> evaluation_seconds;  // when the run was evaluated
@@ -208,14 +234,15 @@ struct RunSummary {
   bool interrupted = false;
   std::vector<std::string> not_started;  // when interrupted: models not trained, in order
   bool resumed = false;  // continued an interrupted run (--resume); written only when true
-  std::optional<TruthSummary> truth;  // when the run was evaluated
-  std::vector<ModelSummary> models;   // in the order of the file
+  std::optional<TruthSummary> truth;        // when the run was evaluated (with a system)
+  std::optional<MeasuredSummary> measured;  // when the run was evaluated (without a system)
+  std::vector<ModelSummary> models;         // in the order of the file
   // The models whose training diverged (termination "diverged"), in the order of the file.
   // When there are any the file says `status: "failed"` and lists them as `diverged_models`
   // (hnn-host then exits with status 1); otherwise both keys are absent.
   std::vector<std::string> diverged_models;
 
-  bool evaluated() const { return truth.has_value(); }
+  bool evaluated() const { return truth.has_value() || measured.has_value(); }
   // The model named `name`, or null.
   const ModelSummary* find(const std::string& name) const;
   std::vector<std::string> model_names() const;

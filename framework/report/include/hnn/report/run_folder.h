@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hnn/host/run_summary.h"
+#include "hnn/report/csv_table.h"
 #include "hnn/report/dataset_table.h"
 #include "hnn/report/edge_network.h"
 #include "hnn/report/training_history.h"
@@ -23,6 +24,9 @@ struct RunFolder {
   DatasetTable dataset;
   // Absent when the run did not evaluate (evaluation.enabled: false): no trajectories.csv.
   std::optional<TrajectoryTable> trajectories;
+  // A run without a system, evaluated: measured_trajectories.csv (columns piece, t, the
+  // measured coordinates, then <model>_<coordinate> per rolled-out model).
+  std::optional<CsvTable> measured_trajectories;
   // One per model with a network/<model>.yaml, in the order of summary.models.
   std::vector<EdgeNetwork> networks;
   // What the report should mention but is not an error, e.g. a model without rollout.
