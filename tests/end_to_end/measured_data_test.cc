@@ -108,6 +108,12 @@ TEST_CASE("both models train briefly on the real pendulum, without a system") {
     CHECK(std::isfinite(model.reference_energy_mse->mean));
     CHECK(std::isfinite(model.reference_energy_mse->error));
   }
+  // The run folder's pipeline.yaml names the data file by its absolute path, so it checks
+  // (and runs, or resumes) from the run folder too.
+  CHECK(
+      read_text(run / "pipeline.yaml").find(fs::path(kPendulumFile).lexically_normal().string()) !=
+      std::string::npos);
+  CHECK(host("--check '" + (run / "pipeline.yaml").string() + "' > /dev/null") == 0);
 }
 
 TEST_CASE("broken copies of the real pendulum: refused located by --check and by the run") {

@@ -294,7 +294,8 @@ TEST_CASE("Options: typed reads name the key; a schema refuses duplicates and ba
                        doctest::Contains("the key 'epochs' is declared twice"), hnn::Error);
   CHECK_THROWS_AS(schema.add(hnn::Option::real("rate", -1, "").greater_than(0)), hnn::Error);
   CHECK_THROWS_WITH_AS(hnn::Option::integer("n", 1, "").file_path(),
-                       doctest::Contains("only a string option can name a file"), hnn::Error);
+                       doctest::Contains("only a string or a list of strings can name files"),
+                       hnn::Error);
   CHECK(hnn::to_string(hnn::OptionType::kIntegerList) == "list of integers");
   CHECK(hnn::type_of(hnn::OptionValue(std::vector<std::string>{})) == hnn::OptionType::kStringList);
 }

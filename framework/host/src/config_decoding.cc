@@ -261,7 +261,12 @@ Options validate_options(const ConfigNode& section, const OptionSchema& schema,
     if (options.contains(entry.key)) continue;  // duplicate, reported above
     auto value = decode_option(entry.value, *option, child_path(path, entry.key), diagnostics);
     if (value && option->is_file_path()) {
-      *value = resolve_path(std::get<std::string>(*value), entry.value.location().file);
+      const fs::path& written_in = entry.value.location().file;
+      if (auto* single = std::get_if<std::string>(&*value)) {
+        *single = resolve_path(*single, written_in);
+      } else if (auto* several = std::get_if<std::vector<std::string>>(&*value)) {
+        for (std::string& path : *several) path = resolve_path(path, written_in);
+      }
     }
     if (value) options.set(entry.key, std::move(*value));
   }

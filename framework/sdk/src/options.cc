@@ -189,9 +189,9 @@ Option& Option::allow_non_finite() {
 }
 
 Option& Option::file_path() {
-  if (type_ != OptionType::kString) {
+  if (type_ != OptionType::kString && type_ != OptionType::kStringList) {
     throw Error("option schema: '" + key_ + "' is a " + to_string(type_) +
-                "; only a string option can name a file");
+                "; only a string or a list of strings can name files");
   }
   file_path_ = true;
   return *this;

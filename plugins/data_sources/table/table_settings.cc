@@ -23,10 +23,11 @@ const OptionBinding<TableSourceSettings>& TableSourceSettings::binding() {
   using S = TableSourceSettings;
   static const OptionBinding<S> binding = [] {
     OptionBinding<S> b("table");
-    b.bind("file", &S::file, "the data file (relative to the pipeline's folder)");
+    b.bind("file", &S::file, "the data file (relative to the pipeline's folder)").file_path();
     b.bind("files", &S::files,
            "several data files, instead of file: one trajectory each, or "
-           "several told apart by the trajectory column");
+           "several told apart by the trajectory column")
+        .file_path();
     b.bind_choice("format", &S::format,
                   {{"auto", TableFormat::kAuto},
                    {"csv", TableFormat::kCsv},

@@ -71,8 +71,10 @@ class Option {
   Option& one_of(std::vector<std::string> choices);
   Option& length(std::size_t size);      // lists only: exactly this many elements
   Option& min_length(std::size_t size);  // lists only: at least this many elements
-  // Strings only: the value names a file. The host resolves a relative path against the
-  // folder of the pipeline file that sets it, so a pipeline runs from any directory.
+  // Strings and lists of strings only: the value names a file (each element names one).
+  // The host resolves a relative path against the folder of the pipeline file that sets
+  // it, so a pipeline runs from any directory and its run folder's pipeline.yaml (which
+  // holds the absolute paths) runs again from there, e.g. with --resume.
   Option& file_path();
   // Reals only (throws hnn::Error otherwise): +inf and -inf are values of the option (NaN never
   // is). Without it a real that is not finite is refused with "must be finite".
