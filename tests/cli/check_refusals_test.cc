@@ -189,7 +189,8 @@ const std::vector<Refusal> kRefusals = {
      {{14, "  m: {plugin: mlp, hidden: [8], inputs: 3}"}},
      "3}",
      "models.m",
-     "expected a model with 2 inputs (the dimension of the data's state), found mlp 3-8-2 tanh with 3",
+     "expected a model with 2 inputs (the dimension of the data's state), found mlp 3-8-2 tanh "
+     "with 3",
      "HamiltonianObjective(mlp 3-8-2 tanh): the states are 2 x 20, expected 3 x N"},
     {"kan_width",
      {{14, "  m: {plugin: kan, width: [3, 1, 2]}"}},
