@@ -31,5 +31,23 @@ grep -q 'system: "quartic_oscillator"' "$work/run/summary.yaml" || { echo "FAIL:
 loss=$(sed -n 's/^    final_test_loss: //p' "$work/run/summary.yaml")
 awk -v loss="$loss" 'BEGIN { exit !(loss < 1e-3) }' \
   || { echo "FAIL: the example's MLP did not learn (test loss $loss)"; exit 1; }
-echo "install_sdk_test: installed host ran the out-of-tree plugin; test loss $loss"
+
+# The data-source example: a lab's file format as a plugin, built the same way, trained
+# without a system and evaluated against its held-out frames.
+cp -r "$source/examples/lab_tracker" "$work/lab"
+cmake -S "$work/lab" -B "$work/lab/build" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/lab/build" -j2 >/dev/null
+cd "$work/lab"
+"$host" pipeline.yaml --quiet -o "$work/lab_run"
+grep -q 'pieces: 1' "$work/lab_run/summary.yaml" || { echo "FAIL: no measured evaluation"; exit 1; }
+lab_loss=$(sed -n 's/^    final_test_loss: //p' "$work/lab_run/summary.yaml")
+awk -v loss="$lab_loss" 'BEGIN { exit !(loss < 1e-2) }' \
+  || { echo "FAIL: the lab example's MLP did not learn (test loss $lab_loss)"; exit 1; }
+# A broken frame is refused with its line and column, exit 2.
+sed -i '5s/x=/y=/' frames.txt
+if "$host" pipeline.yaml --check 2>"$work/lab_check.err"; then echo "FAIL: broken frame accepted"; exit 1; fi
+grep -q 'frames.txt:5:8: error:' "$work/lab_check.err" \
+  || { echo "FAIL: the broken frame is not located"; cat "$work/lab_check.err"; exit 1; }
+echo "install_sdk_test: installed host ran the out-of-tree plugins; test losses $loss, $lab_loss"
 echo "1 passed, 0 failed"
