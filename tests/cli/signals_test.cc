@@ -137,7 +137,11 @@ fs::path uninterrupted() {
 
 TEST_CASE("SIGTERM and SIGINT stop at an epoch boundary, save the run and exit 143 / 130") {
   const fs::path pipeline = write_pipeline("signals.yaml", kPipeline);
-  for (const auto& [signal, status] : {std::pair{"TERM", 143}, std::pair{"INT", 130}}) {
+  for (const auto& [signal_name, expected_status] :
+       {std::pair{"TERM", 143}, std::pair{"INT", 130}}) {
+    // Plain copies: clang 14 cannot capture structured bindings in INFO's lambda.
+    const std::string signal = signal_name;
+    const int status = expected_status;
     INFO("SIG" << signal);
     const fs::path folder = scratch_dir() / (std::string("stopped_") + signal);
     fs::remove_all(folder);
