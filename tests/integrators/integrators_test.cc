@@ -253,8 +253,9 @@ TEST_CASE("failures are reported as hnn::Error with what went wrong") {
   // Infinite values are in range but refused by the schema (every real is finite unless its
   // option allows otherwise), and by the factory when they reach it unchecked.
   const double infinity = std::numeric_limits<double>::infinity();
-  for (const auto& [name, key] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [integrator, key] : std::vector<std::pair<std::string, std::string>>{
            {"rk4", "step"}, {"gauss_legendre", "step"}, {"rk45", "atol"}}) {
+    const std::string& name = integrator;  // clang 14 cannot capture a structured binding
     CAPTURE(name);
     const hnn::PluginInfo* info = plugins().registry().find(hnn::PluginKind::kIntegrator, name);
     REQUIRE(info != nullptr);
