@@ -15,13 +15,30 @@ namespace fs = std::filesystem;
 
 const std::string kFixtures = HNN_HOSTILE_FIXTURES;
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HNN_TEST_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define HNN_TEST_ADDRESS_SANITIZER 1
+#endif
+// The address-space limit: AddressSanitizer reserves terabytes of shadow address space at
+// start, so an instrumented host runs under the time limit only (the memory bound is what
+// the uninstrumented suite checks).
+#ifdef HNN_TEST_ADDRESS_SANITIZER
+const char* const kAddressSpaceLimit = "";
+#else
+const char* const kAddressSpaceLimit = "ulimit -v 2000000\n";
+#endif
+
 // hnn-host under 2 GB of address space and 30 s, HNN_PLUGIN_PATH set to `plugin_path`;
 // status -1 for a signal (124 for the time limit).
 hnn_test::Result limited_host(const std::string& arguments, const std::string& plugin_path = "") {
   const fs::path dir = hnn_test::scratch("hostile");
   const fs::path script = dir / "run.sh", out = dir / "stdout.txt", err = dir / "stderr.txt";
   std::ofstream(script, std::ios::trunc)
-      << "ulimit -v 2000000\nHNN_PLUGIN_PATH='" << plugin_path << "' exec timeout 30 '" HNN_HOST
+      << kAddressSpaceLimit << "HNN_PLUGIN_PATH='" << plugin_path << "' exec timeout 30 '" HNN_HOST
       << "' " << arguments << " >'" << out.string() << "' 2>'" << err.string() << "'\n";
   const int raw = std::system(("sh '" + script.string() + "'").c_str());
   return hnn_test::Result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, hnn_test::read(out),
