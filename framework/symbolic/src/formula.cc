@@ -8,6 +8,7 @@
 
 #include "hnn/did_you_mean.h"
 #include "hnn/error.h"
+#include "hnn/input_limits.h"
 #include "hnn/number_format.h"
 #include "hnn/symbolic/formula_printer.h"
 
@@ -50,6 +51,51 @@ void check_digits(int digits) {
     throw Error("formula digits must be between 0 and 15 (or kFull), found " +
                 std::to_string(digits));
   }
+}
+
+// What expanding an expression with expand_function_args would produce, bounded from above
+// before doing it: `terms` of the expanded expression, and `work`, the terms of every
+// function argument expanded along the way. Doubles saturate instead of overflowing.
+struct ExpansionSize {
+  double terms = 1;
+  double work = 0;
+};
+
+// The number of ways to choose `count` items out of `kinds` with repetition, C(count + kinds
+// - 1, count): the terms of a sum of `kinds` terms raised to the power `count`.
+double multiset_count(double kinds, double count) {
+  double result = 1;
+  for (double i = 1; i <= count && result < 1e300; ++i) result *= (kinds - 1 + i) / i;
+  return result;
+}
+
+ExpansionSize expansion_size(const ex& e) {
+  ExpansionSize size;
+  if (is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e)) {
+    const bool sum = is_a<GiNaC::add>(e);
+    size.terms = sum ? 0 : 1;
+    for (std::size_t k = 0; k < e.nops(); ++k) {
+      const ExpansionSize part = expansion_size(e.op(k));
+      size.terms = sum ? size.terms + part.terms : size.terms * part.terms;
+      size.work += part.work;
+    }
+  } else if (is_a<GiNaC::power>(e)) {
+    const ExpansionSize base = expansion_size(e.op(0));
+    const ex exponent = e.op(1);
+    if (is_a<numeric>(exponent) && ex_to<numeric>(exponent).is_pos_integer()) {
+      const double count = ex_to<numeric>(exponent).to_double();
+      size.terms = multiset_count(base.terms, count);
+      size.work = base.work;
+    } else {  // not expanded: the base is, as it stands
+      size.work = base.work + base.terms + expansion_size(exponent).work;
+    }
+  } else if (is_a<GiNaC::function>(e)) {
+    for (std::size_t k = 0; k < e.nops(); ++k) {
+      const ExpansionSize argument = expansion_size(e.op(k));
+      size.work += argument.work + argument.terms;
+    }
+  }
+  return size;
 }
 
 }  // namespace
@@ -112,6 +158,14 @@ SymbolicFormula::SymbolicFormula(const std::vector<SymbolicLayer>& layers,
         const numeric c = exact_number(edge.c, edge_name + ": c");
         const numeric d = exact_number(edge.d, edge_name + ": d");
         node += c * function->expression(a * nodes[static_cast<std::size_t>(i)] + b) + d;
+      }
+      const ExpansionSize size = expansion_size(node);
+      if (size.terms + size.work > kMaxExpandedFormulaTerms) {
+        throw Error(
+            where + " output " + std::to_string(j) + ": the composed formula would grow to about " +
+            shortest_decimal(std::round(size.terms + size.work)) +
+            " terms when expanded, more than the " + shortest_decimal(kMaxExpandedFormulaTerms) +
+            " allowed (input_limits.h); use fewer layers or functions of lower degree");
       }
       next.push_back(node.expand(expansion));
     }

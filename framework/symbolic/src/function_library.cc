@@ -4,7 +4,9 @@
 // grid search bit for bit where its summation order allows.
 #include "hnn/symbolic/function_library.h"
 
+#include <cctype>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "hnn/did_you_mean.h"
@@ -162,6 +164,30 @@ SymbolicFunctionLibrary SymbolicFunctionLibrary::subset(
   return result;
 }
 
+namespace {
+
+bool is_name_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+// The 0-based character of the '(' of a call without arguments ("exp()", "sin( )"), which
+// GiNaC's parser accepts for any of its functions and then dereferences a null pointer
+// evaluating (GiNaC 1.8.6; found by the network fuzzer); nullopt when there is none.
+std::optional<std::size_t> find_call_without_arguments(const std::string& text) {
+  for (std::size_t open = text.find('('); open != std::string::npos;
+       open = text.find('(', open + 1)) {
+    std::size_t before = open;
+    while (before > 0 && std::isspace(static_cast<unsigned char>(text[before - 1]))) --before;
+    if (before == 0 || !is_name_character(text[before - 1])) continue;
+    std::size_t after = open + 1;
+    while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+    if (after < text.size() && text[after] == ')') return open;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::function<GiNaC::ex(const GiNaC::ex&)> expression_of_formula(const std::string& formula) {
   const GiNaC::realsymbol x("x");
   GiNaC::symtab table;
@@ -172,6 +198,11 @@ std::function<GiNaC::ex(const GiNaC::ex&)> expression_of_formula(const std::stri
                 " (a function of x): at character " + std::to_string(*excess + 1) +
                 ": the formula is nested deeper than " + std::to_string(kMaxFormulaDepth) +
                 " levels (the limit; parentheses, signs and exponents each count one)");
+  }
+  if (const auto call = find_call_without_arguments(formula)) {
+    throw Error("cannot read the formula " + quoted_formula(formula) +
+                " (a function of x): at character " + std::to_string(*call + 1) +
+                ": a function call without an argument");
   }
   GiNaC::parser reader(table, /*strict=*/true);
   GiNaC::ex parsed;

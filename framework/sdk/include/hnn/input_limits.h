@@ -35,6 +35,14 @@ inline constexpr int kMaxFormulaDepth = 256;
 // deepest function plus 3 (for c*f(a*x + b) + d).
 inline constexpr std::size_t kMaxSymbolicNetworkEdges = 10000;
 
+// Most terms the composed formula of a symbolic network may grow to when it is expanded
+// (estimated before expanding, each layer's outputs together with the expanded arguments
+// of their functions): what stops a few edges like exp(-(a·x + b)^8) of a 13-term sum
+// (126 000 terms, 2.7 s to expand) from taking minutes and gigabytes. A KAN's formula has
+// far fewer: 7 terms for the spring study's, 20 at most in the tests; a [4, 10, 1] network
+// with x^2 on its first layer and x^4 on its second would estimate about 5 000.
+inline constexpr double kMaxExpandedFormulaTerms = 30000;
+
 // Problems shown for one file; the rest are counted ("and 12 more problems").
 inline constexpr std::size_t kMaxReportedProblemsPerFile = 50;
 
