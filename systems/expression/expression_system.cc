@@ -8,6 +8,7 @@
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
 #include "hnn/number_format.h"
+#include "hnn/random.h"
 #include "hnn/symbolic/formula_parser.h"
 
 namespace hnn::systems {
@@ -42,6 +43,37 @@ symbolic::CompiledExpression compile(const std::vector<GiNaC::realsymbol>& symbo
       formulas, variables, {.order = symbolic::EvaluationOrder::kAsStored, .label = "hamiltonian"});
 }
 
+// The formulas of the option `key` (damping or forcing), each read with `names`; the binding
+// checked their number. An empty formula is refused like an empty H.
+std::vector<GiNaC::ex> read_momentum_formulas(const std::string& key,
+                                              const std::vector<std::string>& texts,
+                                              const FormulaNames& names) {
+  std::vector<GiNaC::ex> formulas;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string label = key + "[" + std::to_string(i) + "]";
+    if (texts[i].empty()) reject(label, "the formula is empty");
+    formulas.push_back(parse_formula(texts[i], names, label));
+  }
+  return formulas;
+}
+
+// The damping or forcing formulas compiled over `variables` (none: no program).
+std::optional<symbolic::CompiledExpression> compile_momentum_formulas(
+    const std::vector<GiNaC::ex>& formulas, const std::vector<GiNaC::ex>& variables,
+    const std::string& label) {
+  if (formulas.empty()) return std::nullopt;
+  return symbolic::CompiledExpression(formulas, variables, {.label = label});
+}
+
+// "q = 0.5, p = 0.2": a state for a message.
+std::string describe_state(const std::vector<std::string>& names, const double* x) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i == 0 ? "" : ", ") + names[i] + " = " + shortest_decimal(x[i]);
+  }
+  return text;
+}
+
 }  // namespace
 
 // Everything GiNaC: built once, used by the constructor, then dropped.
@@ -49,6 +81,9 @@ struct ExpressionSystem::SymbolicForm {
   std::vector<GiNaC::realsymbol> symbols;
   GiNaC::ex hamiltonian;
   std::vector<GiNaC::ex> gradient;
+  GiNaC::realsymbol time{"t"};     // the variable of the forcing formulas
+  std::vector<GiNaC::ex> damping;  // of the coordinates, parameters substituted
+  std::vector<GiNaC::ex> forcing;  // of the time, parameters substituted
 };
 
 ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
@@ -111,6 +146,14 @@ ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
     parameter_names.push_back(name);
   }
   names.kinds = {"coordinates: " + join(coordinates), "parameters: " + join(parameter_names)};
+  // The forcing formulas see the time and the parameters, not the coordinates.
+  FormulaNames time_names;
+  for (const auto& name : parameter_names) time_names.values.emplace(name, names.values.at(name));
+  if (!options.forcing.empty() && time_names.values.count("t") != 0) {
+    reject("forcing", "'t' is the time in the forcing formulas; rename the parameter t");
+  }
+  time_names.values.emplace("t", form.time);
+  time_names.kinds = {"time: t", "parameters: " + join(parameter_names)};
 
   if (options.hamiltonian.empty()) reject("hamiltonian", "the formula is empty");
   form.hamiltonian = parse_formula(options.hamiltonian, names, "hamiltonian");
@@ -122,6 +165,17 @@ ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
                                 " with respect to " + symbol.get_name() + ": " + error.what());
     }
   }
+  form.damping = read_momentum_formulas("damping", options.damping, names);
+  for (std::size_t i = 0; i < form.damping.size(); ++i) {
+    const GiNaC::ex value = form.damping[i].evalf();
+    if (GiNaC::is_a<GiNaC::numeric>(value) && GiNaC::ex_to<GiNaC::numeric>(value).is_real() &&
+        GiNaC::ex_to<GiNaC::numeric>(value).is_negative()) {
+      reject("damping[" + std::to_string(i) + "]",
+             "the coefficient " + to_text(form.damping[i]) +
+                 " is negative; a damping coefficient must be >= 0");
+    }
+  }
+  form.forcing = read_momentum_formulas("forcing", options.forcing, time_names);
   return form;
 }
 
@@ -142,6 +196,27 @@ const OptionBinding<ExpressionSystemOptions>& ExpressionSystemOptions::binding()
            "[min, max] of the phase-space radius |x| of sampled initial states (uniform), as "
            "spring_mass")
         .at_least(0.0);
+    b.bind("damping", &Self::damping,
+           "friction on the momenta, each formula >= 0 in the coordinate and parameter names: "
+           "none, 1 (every momentum) or n (one per momentum); dp_i/dt gains -d_i dH/dp_i, "
+           "e.g. [\"0.1\"]");
+    b.bind("forcing", &Self::forcing,
+           "external force on the momenta, formulas in the time t and the parameter names: "
+           "none, 1 (every momentum) or n (one per momentum); dp_i/dt gains f_i(t), "
+           "e.g. [\"0.3*cos(1.2*t)\"]");
+    b.require([](const Self& options) -> std::string {
+      const std::size_t n = options.coordinates.size() / 2;
+      for (const auto& [key, formulas] :
+           {std::pair{"damping", &options.damping}, std::pair{"forcing", &options.forcing}}) {
+        const std::size_t count = formulas->size();
+        if (count > 1 && count != n) {
+          return std::string(key) + ": " + std::to_string(count) +
+                 " formulas given; expected none, 1 (for every momentum) or n = " +
+                 std::to_string(n) + " (one per momentum)";
+        }
+      }
+      return "";
+    });
     b.require([](const Self& options) -> std::string {
       const std::size_t count = options.coordinates.size();
       if (count == 0 || count % 2 != 0) {
@@ -172,8 +247,15 @@ ExpressionSystem::ExpressionSystem(const ExpressionSystemOptions& options, const
       minimum_radius_(options.radius[0]),
       maximum_radius_(options.radius[1]),
       exact_hamiltonian_(to_text(form.hamiltonian)),
-      program_(compile(form.symbols, form.hamiltonian, form.gradient)) {
+      program_(compile(form.symbols, form.hamiltonian, form.gradient)),
+      damping_program_(compile_momentum_formulas(
+          form.damping, std::vector<GiNaC::ex>(form.symbols.begin(), form.symbols.end()),
+          "damping")),
+      forcing_program_(compile_momentum_formulas(form.forcing, {form.time}, "forcing")) {
   for (const auto& derivative : form.gradient) gradient_formulas_.push_back(to_text(derivative));
+  for (const auto& formula : form.damping) damping_formulas_.push_back(to_text(formula));
+  for (const auto& formula : form.forcing) forcing_formulas_.push_back(to_text(formula));
+  check_damping_at_samples();
 }
 
 void ExpressionSystem::check_size(const char* method, Eigen::Index size) const {
@@ -217,6 +299,75 @@ void ExpressionSystem::sample_initial_state(RandomSource& random,
   check_size("sample_initial_state", x.size());
   // The order of the draws is the contract documented in the header.
   sample_state_at_radius(random, minimum_radius_, maximum_radius_, x);
+}
+
+void ExpressionSystem::damping_coefficients(const double* x, double* values) const {
+  if (damping_formulas_.size() == 1) {
+    values[0] = damping_program_->value(x);
+  } else {
+    damping_program_->values(x, values);
+  }
+}
+
+void ExpressionSystem::check_damping_at_samples() const {
+  if (!has_damping()) return;
+  constexpr int kSamples = 100;
+  NumpyLegacyRandom random(0);
+  Eigen::VectorXd x(state_dimension());
+  std::vector<double> values(damping_formulas_.size());
+  for (int sample = 0; sample < kSamples; ++sample) {
+    sample_initial_state(random, x);
+    damping_coefficients(x.data(), values.data());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i] < 0.0) {
+        reject("damping[" + std::to_string(i) + "]",
+               "the coefficient " + damping_formulas_[i] + " is negative (" +
+                   shortest_decimal(values[i]) + ") at " + describe_state(coordinates_, x.data()) +
+                   ", a state drawn by the sampler; a damping coefficient must be >= 0 "
+                   "everywhere");
+      }
+    }
+  }
+}
+
+void ExpressionSystem::damping(const Eigen::Ref<const Eigen::VectorXd>& x,
+                               Eigen::Ref<Eigen::MatrixXd> damping) const {
+  check_size("damping", x.size());
+  const int n = degrees_of_freedom_;
+  if (damping.rows() != 2 * n || damping.cols() != 2 * n) {
+    throw Error("expression: damping needs a " + std::to_string(2 * n) + "x" +
+                std::to_string(2 * n) + " matrix, got " + std::to_string(damping.rows()) + "x" +
+                std::to_string(damping.cols()));
+  }
+  damping.setZero();
+  if (!has_damping()) return;
+  const Eigen::VectorXd state = x;
+  Eigen::VectorXd values(static_cast<Eigen::Index>(damping_formulas_.size()));
+  damping_coefficients(state.data(), values.data());
+  for (Eigen::Index i = 0; i < values.size(); ++i) {
+    if (values[i] < 0.0) {
+      throw Error("expression: the damping coefficient " +
+                  damping_formulas_[static_cast<std::size_t>(i)] + " is negative (" +
+                  shortest_decimal(values[i]) + ") at " +
+                  describe_state(coordinates_, state.data()) +
+                  "; a damping coefficient must be >= 0 everywhere");
+    }
+  }
+  for (int i = 0; i < n; ++i) damping(n + i, n + i) = values.size() == 1 ? values[0] : values[i];
+}
+
+void ExpressionSystem::forcing(double t, Eigen::Ref<Eigen::VectorXd> force) const {
+  check_size("forcing", force.size());
+  force.setZero();
+  if (!has_forcing()) return;
+  const int n = degrees_of_freedom_;
+  Eigen::VectorXd values(static_cast<Eigen::Index>(forcing_formulas_.size()));
+  if (values.size() == 1) {
+    values[0] = forcing_program_->value(&t);
+  } else {
+    forcing_program_->values(&t, values.data());
+  }
+  for (int i = 0; i < n; ++i) force[n + i] = values.size() == 1 ? values[0] : values[i];
 }
 
 }  // namespace hnn::systems

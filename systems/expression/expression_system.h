@@ -19,6 +19,27 @@
 //                itself a formula of numbers (e.g. "g=9.81", "w=2*pi/3").
 //   radius       (list of 2 reals, [0.1, 1.0], >= 0, min <= max < inf) [min, max] of the
 //                phase-space radius of sampled initial states.
+//   damping      (list of strings, []) the friction on the momenta, R = [[0, 0], [0, D(x)]]
+//                with D = diag(d_1(x), ..., d_n(x)): no formula (no damping), one (d_i = d for
+//                every momentum) or n (one per momentum), each in the coordinate and parameter
+//                names. dp_i/dt gains -d_i(x) dH/dp_i. A coefficient must be >= 0 (R positive
+//                semidefinite), which is enforced where it can be: a formula that is a number
+//                is refused when negative; every formula is evaluated at 100 states drawn by
+//                the sampler below from seed 0 (not the pipeline's stream) and refused when
+//                negative at one of them (so --check refuses "-0.1*p^2" or "q"); and
+//                damping() throws hnn::Error, naming the formula and the state, where a
+//                coefficient is negative along a trajectory (the run stops, exit status 1).
+//   forcing      (list of strings, []) the external force on the momenta, F(t) = (0, f(t)):
+//                no formula (no forcing), one (the same force on every momentum) or n (one per
+//                momentum), each in the time t and the parameter names (no coordinates; a
+//                parameter named t is refused). dp_i/dt gains f_i(t).
+// The damping and forcing formulas are compiled as H is (CompiledExpression, in its kCanonical
+// order: the same values in every process). Their errors are located like H's, e.g.
+//   damping[0]: cannot parse "0.1*q^2 + ": at character 10: ...
+//   forcing[0]: cannot parse "cos(w*q)": at character 7: unknown name 'q' (constants: pi;
+//   time: t; parameters: w)
+//   damping[0]: the coefficient -1/10*q is negative (-0.05) at q = 0.5, p = 0.2, a state
+//   drawn by the sampler; a damping coefficient must be >= 0 everywhere
 //
 // Initial states, in this order (2n + 1 uniforms per call):
 //   1. 2n uniforms u_i in state order:  y_i = 2 u_i - 1
@@ -37,6 +58,7 @@
 #define HNN_SYSTEMS_EXPRESSION_EXPRESSION_SYSTEM_H_
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +73,8 @@ struct ExpressionSystemOptions {
   std::vector<std::string> coordinates{"q", "p"};  // 2n distinct names
   std::vector<std::string> parameters;             // "name=value"
   std::array<double, 2> radius{0.1, 1.0};          // 0 <= min <= max < inf
+  std::vector<std::string> damping;                // none, 1 or n formulas of x, each >= 0
+  std::vector<std::string> forcing;                // none, 1 or n formulas of t
 
   // The keys, ranges and meanings of the `expression` plugin's options (the header comment);
   // binding().is_valid(options, &error) checks a struct built in C++.
@@ -74,8 +98,21 @@ class ExpressionSystem final : public System {
   // readable by GiNaC's parser and by this plugin's.
   std::string exact_hamiltonian() const override { return exact_hamiltonian_; }
 
+  // Whether the damping option has formulas. damping(x, R) writes R = [[0, 0], [0, D(x)]]
+  // and throws hnn::Error where a coefficient is negative (see the header comment).
+  bool has_damping() const override { return damping_program_.has_value(); }
+  void damping(const Eigen::Ref<const Eigen::VectorXd>& x,
+               Eigen::Ref<Eigen::MatrixXd> damping) const override;
+  // Whether the forcing option has formulas. forcing(t, F) writes F(t) = (0, f(t)).
+  bool has_forcing() const override { return forcing_program_.has_value(); }
+  void forcing(double t, Eigen::Ref<Eigen::VectorXd> force) const override;
+
   // The symbolic derivatives dH/dx_i as printed by GiNaC, in state order (for diagnostics).
   const std::vector<std::string>& gradient_formulas() const { return gradient_formulas_; }
+  // The damping and forcing formulas after substituting the parameters, as GiNaC prints them,
+  // one per formula of the options (empty without damping or forcing).
+  const std::vector<std::string>& damping_formulas() const { return damping_formulas_; }
+  const std::vector<std::string>& forcing_formulas() const { return forcing_formulas_; }
 
  private:
   struct SymbolicForm;  // H and its gradient as GiNaC expressions (expression_system.cc)
@@ -84,6 +121,11 @@ class ExpressionSystem final : public System {
   ExpressionSystem(const ExpressionSystemOptions& options, const SymbolicForm& form);
 
   void check_size(const char* method, Eigen::Index size) const;
+  // The damping coefficients at x (one per damping formula) in `values`.
+  void damping_coefficients(const double* x, double* values) const;
+  // Refuses a damping formula that is negative at one of 100 states the sampler draws from
+  // seed 0 (a ConfigError at damping[i]).
+  void check_damping_at_samples() const;
 
   int degrees_of_freedom_ = 0;
   std::vector<std::string> coordinates_;
@@ -92,6 +134,10 @@ class ExpressionSystem final : public System {
   std::string exact_hamiltonian_;
   std::vector<std::string> gradient_formulas_;
   symbolic::CompiledExpression program_;  // outputs: H, dH/dx_0, ..., dH/dx_{2n-1}
+  std::vector<std::string> damping_formulas_;
+  std::vector<std::string> forcing_formulas_;
+  std::optional<symbolic::CompiledExpression> damping_program_;  // of x: d_1 (, ..., d_n)
+  std::optional<symbolic::CompiledExpression> forcing_program_;  // of t: f_1 (, ..., f_n)
 };
 
 }  // namespace hnn::systems

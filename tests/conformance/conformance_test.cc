@@ -1,8 +1,11 @@
 // Conformance of every bundled model and system, loaded through the registry: gradients
-// against finite differences (relative error <= 1e-6), energy conservation of the true flow.
+// against finite differences (relative error <= 1e-6), energy conservation of the true flow
+// (for a system with damping or forcing: the energy balance dH/dt = -grad H^T R grad H +
+// grad H^T F along it, and R symmetric positive semidefinite).
 // A new bundled plugin must get an entry in the tables below, or this suite fails.
 #include <doctest/doctest.h>
 
+#include <Eigen/Eigenvalues>
 #include <map>
 
 #include "hnn/baseline_objective.h"
@@ -47,8 +50,10 @@ const std::map<std::string, std::map<std::string, hnn::OptionValue>> kModelSetti
 
 // Time over which each system's true flow is integrated for the conservation check.
 const std::map<std::string, double> kSystemHorizon = {
-    {"spring_mass", 10.0},  {"pendulum", 10.0},        {"two_body", 10.0},   {"three_body", 2.0},
-    {"henon_heiles", 50.0}, {"double_pendulum", 10.0}, {"expression", 10.0},
+    {"spring_mass", 10.0}, {"pendulum", 10.0},      {"two_body", 10.0},
+    {"three_body", 2.0},   {"henon_heiles", 50.0},  {"double_pendulum", 10.0},
+    {"expression", 10.0},  {"damped_spring", 10.0}, {"damped_pendulum", 10.0},
+    {"duffing", 10.0},
 };
 // Options of systems whose schema has required keys (the rest take their defaults).
 const std::map<std::string, std::map<std::string, hnn::OptionValue>> kSystemSettings = {
@@ -72,6 +77,41 @@ Eigen::MatrixXd random_matrix(int rows, int cols, std::uint32_t seed) {
   for (int c = 0; c < cols; ++c)
     for (int r = 0; r < rows; ++r) m(r, c) = 2.0 * random.uniform() - 1.0;
   return m;
+}
+
+// R(x) of a system with damping at x is symmetric and positive semidefinite (eigenvalues
+// >= -1e-12 times the largest magnitude).
+void check_damping_matrix(const hnn::System& system, const Eigen::VectorXd& x) {
+  const int d = system.state_dimension();
+  Eigen::MatrixXd damping = Eigen::MatrixXd::Zero(d, d);
+  system.damping(x, damping);
+  CHECK(damping.allFinite());
+  CHECK((damping - damping.transpose()).lpNorm<Eigen::Infinity>() <=
+        1e-14 * std::max(1.0, damping.lpNorm<Eigen::Infinity>()));
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(damping);
+  CHECK(eigen.eigenvalues().minCoeff() >=
+        -1e-12 * std::max(1.0, eigen.eigenvalues().cwiseAbs().maxCoeff()));
+}
+
+// |H(x(t1)) - H(x(t0)) - W(t1)| along the true flow from x, W the integrated power balance
+// (one more coordinate of the same integration), relative to max(1, |H(x(t0))|).
+double energy_balance_error(const hnn::System& system, const hnn::Integrator& integrator,
+                            const Eigen::VectorXd& x, double horizon) {
+  const Eigen::Index d = x.size();
+  const hnn::VectorField augmented = [&](double t, const Eigen::VectorXd& y,
+                                         Eigen::VectorXd& dydt) {
+    const Eigen::VectorXd state = y.head(d);
+    Eigen::VectorXd field(d);
+    hnn::true_field(system, t, state, field);
+    dydt.head(d) = field;
+    dydt[d] = hnn::power_balance(system, t, state).rate();
+  };
+  Eigen::VectorXd y(d + 1);
+  y << x, 0.0;
+  const Eigen::MatrixXd path = integrator.integrate(augmented, y, {0.0, horizon});
+  const double energy = system.hamiltonian(x);
+  const double change = system.hamiltonian(path.col(1).head(d)) - energy;
+  return std::abs(change - path(d, 1)) / std::max(1.0, std::abs(energy));
 }
 
 }  // namespace
@@ -99,11 +139,16 @@ TEST_CASE("every bundled system: gradient against finite differences, energy con
       system->sample_initial_state(random, x);
       const auto result = hnn::check_system_gradient(*system, x);
       CHECK_MESSAGE(result.passed(kTolerance), result.report());
+      if (system->has_damping()) check_damping_matrix(*system, x);
     }
-    const hnn::VectorField field = [&](double, const Eigen::VectorXd& s, Eigen::VectorXd& dsdt) {
-      hnn::hamiltonian_field(*system, s, dsdt);
-    };
     const double horizon = kSystemHorizon.at(info->name);
+    if (!system->is_conservative()) {
+      CHECK(energy_balance_error(*system, *integrator, x, horizon) <= 1e-9);
+      continue;
+    }
+    const hnn::VectorField field = [&](double t, const Eigen::VectorXd& s, Eigen::VectorXd& dsdt) {
+      hnn::true_field(*system, t, s, dsdt);
+    };
     const Eigen::MatrixXd path = integrator->integrate(field, x, {0.0, horizon / 2, horizon});
     const double energy = system->hamiltonian(path.col(0));
     CHECK(std::abs(system->hamiltonian(path.col(2)) - energy) <=

@@ -1,6 +1,7 @@
 // The `simulation` data source: its trajectories, split in order as the host does, are
 // generate_trajectory_dataset's dataset bit for bit (the default source changes no run),
-// for both orders of the split and for a system whose sampler draws differently.
+// for both orders of the split and for a system whose sampler draws differently; for a driven
+// damped system its derivatives are the true field at each sample's time.
 #include <doctest/doctest.h>
 
 #include "bundled_plugins.h"
@@ -15,7 +16,7 @@ using hnn::testing::BundledPlugins;
 
 const BundledPlugins& plugins() {
   static const BundledPlugins instance(
-      {"spring_mass", "pendulum", "odeint_integrators", "simulation_source"});
+      {"spring_mass", "pendulum", "duffing", "odeint_integrators", "simulation_source"});
   return instance;
 }
 
@@ -29,7 +30,7 @@ void check_equal(const hnn::TrajectorySamples& a, const hnn::TrajectorySamples& 
 }  // namespace
 
 TEST_CASE("the simulation source split in order is generate_trajectory_dataset, bit for bit") {
-  for (const char* system_name : {"spring_mass", "pendulum"}) {
+  for (const char* system_name : {"spring_mass", "pendulum", "duffing"}) {
     for (const bool test_first : {false, true}) {
       CAPTURE(system_name);
       CAPTURE(test_first);
@@ -66,6 +67,34 @@ TEST_CASE("the simulation source split in order is generate_trajectory_dataset, 
       check_equal(through_source.train, direct.train);
       check_equal(through_source.test, direct.test);
       CHECK(through_source.coordinate_names == direct.coordinate_names);
+    }
+  }
+}
+
+TEST_CASE("the simulation source's derivatives of a driven damped system: the true field at t") {
+  const auto system = plugins().system("duffing");
+  const auto integrator = plugins().integrator("rk45", {{"rtol", 1e-10}, {"atol", 1e-6}});
+  const BundledPlugins::Overrides settings = {{"trajectories", std::int64_t{3}},
+                                              {"points", std::int64_t{11}},
+                                              {"time_span", std::vector<double>{4.0, 9.0}},
+                                              {"noise_std", 0.0}};
+  const auto source = plugins().registry().create_data_source(
+      "simulation", plugins().options(hnn::PluginKind::kDataSource, "simulation", settings));
+  hnn::NumpyLegacyRandom random(2);
+  hnn::DataSourceContext context;
+  context.system = system.get();
+  context.integrator = integrator.get();
+  context.random = &random;
+  const hnn::TrajectorySet set = source->load(context);
+  REQUIRE(set.trajectories.size() == 3);
+  Eigen::VectorXd field(2);
+  for (const auto& trajectory : set.trajectories) {
+    REQUIRE(trajectory.times.size() == 11);
+    CHECK(trajectory.times.front() == 4.0);
+    CHECK(trajectory.times.back() == 9.0);
+    for (std::size_t i = 0; i < trajectory.times.size(); ++i) {
+      hnn::true_field(*system, trajectory.times[i], trajectory.states.col(Eigen::Index(i)), field);
+      CHECK(trajectory.derivatives.col(Eigen::Index(i)) == field);  // exactly
     }
   }
 }

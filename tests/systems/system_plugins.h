@@ -26,16 +26,17 @@ namespace hnn::testing {
 using SystemPlugins = BundledPlugins;
 
 inline const SystemPlugins& plugins() {
-  static const SystemPlugins instance({"pendulum", "two_body", "three_body", "henon_heiles",
-                                       "double_pendulum", "expression", "spring_mass",
-                                       "odeint_integrators"});
+  static const SystemPlugins instance(
+      {"pendulum", "two_body", "three_body", "henon_heiles", "double_pendulum", "expression",
+       "spring_mass", "damped_spring", "damped_pendulum", "duffing", "odeint_integrators"});
   return instance;
 }
 
-// The true flow dx/dt = J grad H of a system.
+// The true flow dx/dt = (J - R) grad H + F(t) of a system (hnn::true_field; J grad H for a
+// conservative one).
 inline VectorField true_field(const System& system) {
-  return [&system](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
-    hamiltonian_field(system, x, dxdt);
+  return [&system](double t, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    hnn::true_field(system, t, x, dxdt);
   };
 }
 
@@ -67,6 +68,41 @@ inline double energy_error(const System& system, const Eigen::MatrixXd& path) {
     worst = std::max(worst, std::abs(system.hamiltonian(path.col(i)) - initial));
   }
   return worst;
+}
+
+// The energy balance along a trajectory of the true flow: the state is integrated together
+// with the work W(t) = integral from t0 to t of dH/dt = power_balance(s, x(s)).rate() ds
+// (one more coordinate of the same integration), so that H(x(t)) - H(x(t0)) = W(t) holds to
+// the integrator's accuracy. `times` start at the time of x0.
+struct EnergyBalance {
+  double worst_mismatch = 0.0;  // max_t |H(x(t)) - H(x(t0)) - W(t)|
+  double largest_change = 0.0;  // max_t |H(x(t)) - H(x(t0))|
+  double final_change = 0.0;    // H(x(t1)) - H(x(t0))
+};
+
+inline EnergyBalance energy_balance(const System& system, const Integrator& integrator,
+                                    const Eigen::VectorXd& x0, const std::vector<double>& times) {
+  const Eigen::Index d = x0.size();
+  const VectorField augmented = [&system, d](double t, const Eigen::VectorXd& y,
+                                             Eigen::VectorXd& dydt) {
+    const Eigen::VectorXd x = y.head(d);
+    Eigen::VectorXd dxdt(d);
+    hnn::true_field(system, t, x, dxdt);
+    dydt.head(d) = dxdt;
+    dydt[d] = power_balance(system, t, x).rate();
+  };
+  Eigen::VectorXd y0(d + 1);
+  y0 << x0, 0.0;
+  const Eigen::MatrixXd path = integrator.integrate(augmented, y0, times);
+  EnergyBalance balance;
+  const double initial = system.hamiltonian(x0);
+  for (Eigen::Index i = 0; i < path.cols(); ++i) {
+    const double change = system.hamiltonian(path.col(i).head(d)) - initial;
+    balance.worst_mismatch = std::max(balance.worst_mismatch, std::abs(change - path(d, i)));
+    balance.largest_change = std::max(balance.largest_change, std::abs(change));
+    balance.final_change = change;
+  }
+  return balance;
 }
 
 }  // namespace hnn::testing

@@ -83,8 +83,8 @@ void run_energy_trials(const EvaluationSettings& evaluation, const System& syste
   const auto seed = std::uint32_t(evaluation.trial_seed);
   const bool box = evaluation.trial_initial_states == TrialInitialStates::kBox;
   NumpyLegacyRandom box_random(seed);
-  const VectorField true_field = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
-    hamiltonian_field(system, x, dxdt);
+  const VectorField true_dynamics = [&](double t, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    true_field(system, t, x, dxdt);
   };
   Eigen::VectorXd x0(system.state_dimension());
   for (long trial = 0; trial < trials; ++trial) {
@@ -98,7 +98,8 @@ void run_energy_trials(const EvaluationSettings& evaluation, const System& syste
       NumpyLegacyRandom random(seed + std::uint32_t(trial));
       system.sample_initial_state(random, x0);
     }
-    const std::vector<double> truth = energies(system, integrator.integrate(true_field, x0, times));
+    const std::vector<double> truth =
+        energies(system, integrator.integrate(true_dynamics, x0, times));
     for (auto& result : results) {
       double error = std::nan("");
       try {
@@ -192,11 +193,11 @@ TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, co
                                                      config.evaluation_integrator.options);
   const auto reference_integrator = registry.create_integrator(config.reference_integrator.plugin,
                                                                config.reference_integrator.options);
-  const VectorField true_field = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
-    hamiltonian_field(system, x, dxdt);
+  const VectorField true_dynamics = [&](double t, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    true_field(system, t, x, dxdt);
   };
-  const Eigen::MatrixXd truth = integrator->integrate(true_field, x0, times);
-  const Eigen::MatrixXd reference = reference_integrator->integrate(true_field, x0, times);
+  const Eigen::MatrixXd truth = integrator->integrate(true_dynamics, x0, times);
+  const Eigen::MatrixXd reference = reference_integrator->integrate(true_dynamics, x0, times);
   const auto truth_energy = energies(system, truth);
   const auto reference_energy = energies(system, reference);
   for (auto& result : results) {

@@ -74,9 +74,8 @@ TrajectoryDataset generate_trajectory_dataset(const System& system, const Integr
 
   Eigen::MatrixXd inputs(dimension, total);
   Eigen::MatrixXd targets(dimension, total);
-  const VectorField field = [&system](double /*t*/, const Eigen::VectorXd& x,
-                                      Eigen::VectorXd& dxdt) {
-    hamiltonian_field(system, x, dxdt);
+  const VectorField field = [&system](double t, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
+    true_field(system, t, x, dxdt);
   };
 
   Eigen::VectorXd initial_state(dimension);
@@ -96,7 +95,7 @@ TrajectoryDataset generate_trajectory_dataset(const System& system, const Integr
     }
     const Eigen::Index first = static_cast<Eigen::Index>(k) * points;
     for (Eigen::Index i = 0; i < points; ++i) {
-      hamiltonian_field(system, states.col(i), derivative);
+      true_field(system, times[static_cast<std::size_t>(i)], states.col(i), derivative);
       targets.col(first + i) = derivative;
     }
     // Noise, coordinate by coordinate, all time points of one coordinate first.

@@ -4,8 +4,9 @@
 // For each trajectory k = 0 .. trajectories-1, in order:
 //   1. x0 = system.sample_initial_state(random)                  (the system's draws)
 //   2. states at times = linspace(t0, t1, points) (NumPy's formula: t_i = i (t1-t0)/(points-1)
-//      + t0, the last one exactly t1), integrated along the true field hamiltonian_field()
-//   3. targets = hamiltonian_field(state) at the integrated states, before any noise
+//      + t0, the last one exactly t1), integrated along the true field true_field() (system.h:
+//      (J - R) dH/dx + F(t), the time passed on; J dH/dx for a conservative system)
+//   3. targets = true_field(t_i, state) at the integrated states, before any noise
 //   4. noise: for each coordinate c = 0 .. 2n-1 in state order, for each time point i in
 //      order: state[c, i] += noise_std * random.normal(). The draws happen even when
 //      noise_std = 0 (they advance the stream), as in the original spring and pendulum code;
@@ -60,7 +61,7 @@ struct TrajectoryDatasetOptions {
 // trajectory[j] and time[j] say where column j comes from.
 struct TrajectorySamples {
   Eigen::MatrixXd inputs;   // noisy states (the model inputs)
-  Eigen::MatrixXd targets;  // noise-free dx/dt = J dH/dx at the integrated states
+  Eigen::MatrixXd targets;  // noise-free true dx/dt (true_field) at the integrated states
   std::vector<int> trajectory;
   std::vector<double> time;
 

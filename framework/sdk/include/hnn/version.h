@@ -16,7 +16,8 @@ inline constexpr const char* kVersion = "0.1.0";
 // 4: the fifth plugin kind (DataSource, Registry::add_data_source);
 //    OptionSchema::set_resource_estimator (hnn/resource_estimate.h), Option::allow_non_finite;
 //    Optimizer state (has_state, saved_state, restore_state) and L1 (handles_l1, set_l1).
-inline constexpr int kPluginAbiVersion = 4;
+// 5: System damping and forcing (has_damping, damping, has_forcing, forcing).
+inline constexpr int kPluginAbiVersion = 5;
 
 }  // namespace hnn
 
