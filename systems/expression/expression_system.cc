@@ -81,9 +81,9 @@ struct ExpressionSystem::SymbolicForm {
   std::vector<GiNaC::realsymbol> symbols;
   GiNaC::ex hamiltonian;
   std::vector<GiNaC::ex> gradient;
-  GiNaC::realsymbol time{"t"};     // the variable of the forcing formulas
-  std::vector<GiNaC::ex> damping;  // of the coordinates, parameters substituted
-  std::vector<GiNaC::ex> forcing;  // of the time, parameters substituted
+  std::optional<GiNaC::realsymbol> time;  // the variable of the forcing formulas, if any
+  std::vector<GiNaC::ex> damping;         // of the coordinates, parameters substituted
+  std::vector<GiNaC::ex> forcing;         // of the time, parameters substituted
 };
 
 ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
@@ -146,14 +146,6 @@ ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
     parameter_names.push_back(name);
   }
   names.kinds = {"coordinates: " + join(coordinates), "parameters: " + join(parameter_names)};
-  // The forcing formulas see the time and the parameters, not the coordinates.
-  FormulaNames time_names;
-  for (const auto& name : parameter_names) time_names.values.emplace(name, names.values.at(name));
-  if (!options.forcing.empty() && time_names.values.count("t") != 0) {
-    reject("forcing", "'t' is the time in the forcing formulas; rename the parameter t");
-  }
-  time_names.values.emplace("t", form.time);
-  time_names.kinds = {"time: t", "parameters: " + join(parameter_names)};
 
   if (options.hamiltonian.empty()) reject("hamiltonian", "the formula is empty");
   form.hamiltonian = parse_formula(options.hamiltonian, names, "hamiltonian");
@@ -175,6 +167,19 @@ ExpressionSystem::SymbolicForm ExpressionSystem::symbolic_form(
                  " is negative; a damping coefficient must be >= 0");
     }
   }
+  if (options.forcing.empty()) return form;
+  // The forcing formulas see the time and the parameters, not the coordinates. The symbol t
+  // is made last, and only for forcing: GiNaC orders the terms of a sum by hashes that depend
+  // on the order in which symbols are made, so a symbol made before the coordinates could
+  // change H's printed form and its kAsStored evaluation order from what they always were.
+  FormulaNames time_names;
+  for (const auto& name : parameter_names) time_names.values.emplace(name, names.values.at(name));
+  if (time_names.values.count("t") != 0) {
+    reject("forcing", "'t' is the time in the forcing formulas; rename the parameter t");
+  }
+  form.time = GiNaC::realsymbol("t");
+  time_names.values.emplace("t", *form.time);
+  time_names.kinds = {"time: t", "parameters: " + join(parameter_names)};
   form.forcing = read_momentum_formulas("forcing", options.forcing, time_names);
   return form;
 }
@@ -251,7 +256,8 @@ ExpressionSystem::ExpressionSystem(const ExpressionSystemOptions& options, const
       damping_program_(compile_momentum_formulas(
           form.damping, std::vector<GiNaC::ex>(form.symbols.begin(), form.symbols.end()),
           "damping")),
-      forcing_program_(compile_momentum_formulas(form.forcing, {form.time}, "forcing")) {
+      forcing_program_(form.time ? compile_momentum_formulas(form.forcing, {*form.time}, "forcing")
+                                 : std::nullopt) {
   for (const auto& derivative : form.gradient) gradient_formulas_.push_back(to_text(derivative));
   for (const auto& formula : form.damping) damping_formulas_.push_back(to_text(formula));
   for (const auto& formula : form.forcing) forcing_formulas_.push_back(to_text(formula));
