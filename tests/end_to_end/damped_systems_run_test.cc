@@ -1,6 +1,7 @@
 // Systems with damping and forcing through hnn-host (issue 14): a small pipeline per new
 // system passes --check, and the conservative MLP-HNN trains on a damped spring and is
-// rolled out against the damped truth without breaking (it cannot fit the damping).
+// rolled out against the damped truth without breaking (it cannot fit the damping); a damping
+// formula that turns negative along the run stops it (exit status 1), naming the state.
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -95,4 +97,23 @@ TEST_CASE("the conservative HNN on a damped spring: the run works, the truth dec
   }
   CHECK(damped < 0.1);
   CHECK(undamped > 0.15);
+}
+
+TEST_CASE("a damping formula negative where only the run goes stops it with exit status 1") {
+  // 1 - q^2/4 >= 0.75 at every state the sampler draws (radius <= 1.5), so --check passes;
+  // the truth rollout from q = 3 makes it negative.
+  const std::string settings =
+      " --set 'system.damping=[\"1 - q^2/4\"]' --set 'evaluation.initial_state=[3, 0]'";
+  const fs::path check = scratch("negative_damping_check");
+  CHECK(host("--check " + quoted_pipeline("expression_damped_small") + settings + " > '" +
+             check.string() + ".txt'") == 0);
+  const fs::path run = scratch("negative_damping_run");
+  const fs::path log = scratch("negative_damping_run.txt");
+  CHECK(host(quoted_pipeline("expression_damped_small") + settings + " -o '" + run.string() +
+             "' 2> '" + log.string() + "'") == 1);
+  std::ifstream stream(log);
+  const std::string message((std::istreambuf_iterator<char>(stream)),
+                            std::istreambuf_iterator<char>());
+  CHECK(message.find("the damping coefficient 1-1/4*q^2 is negative (-1.25) at q = 3, p = 0") !=
+        std::string::npos);
 }

@@ -19,6 +19,15 @@
 // `energy` receives pointers to the n positions and the n momenta. It must be a pure
 // function of them, written with operations Ceres' Jet supports (+ - * /, sin, cos, exp,
 // log, sqrt, pow, ...).
+//
+// Damping and forcing (system.h) are added by overriding has_damping()/damping() and
+// has_forcing()/forcing() in the derived class, e.g. friction gamma on the momenta:
+//
+//     bool has_damping() const override { return gamma_ != 0.0; }
+//     void damping(const Eigen::Ref<const Eigen::VectorXd>&,
+//                  Eigen::Ref<Eigen::MatrixXd> r) const override {
+//       hnn::set_momentum_damping(gamma_, r);
+//     }
 #ifndef HNN_HAMILTONIAN_SYSTEM_H_
 #define HNN_HAMILTONIAN_SYSTEM_H_
 
