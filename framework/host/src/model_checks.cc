@@ -169,6 +169,14 @@ bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& 
   }
   // The run builds the objective of every model, trained or not (its losses are reported).
   const TrainingSettings& settings = model.training.settings;
+  if (settings.objective != ObjectiveKind::kHnn && settings.dissipation.active()) {
+    const ConfigNode* node = find_path(training, "dissipation");
+    diagnostics.error(node ? node->location() : section.location(), path + ".training.dissipation",
+                      "a learned damping or forcing acts on the Hamiltonian's gradient: "
+                      "expected objective hnn, found " +
+                          to_string(settings.objective));
+    return false;
+  }
   try {
     // One sample at the origin: the objective checks its shapes and outputs on construction.
     const Eigen::MatrixXd origin = Eigen::MatrixXd::Zero(d, 1);

@@ -84,13 +84,6 @@ TrainingConfig validate_training(const ConfigNode& section, const std::string& p
       training.settings.dissipation = decode_settings<DissipationSettings>(
           validate_options(*block, *host_section_schema("dissipation"), dissipation_path,
                            "the dissipation section", {}, diagnostics));
-      if (training.settings.dissipation.active() &&
-          training.settings.objective != ObjectiveKind::kHnn) {
-        diagnostics.error(block->location(), dissipation_path,
-                          "a learned damping or forcing acts on the Hamiltonian's gradient: "
-                          "expected objective hnn, found " +
-                              to_string(training.settings.objective));
-      }
     }
   }
   const ConfigNode* stages = map.find("stages");
