@@ -250,3 +250,30 @@ TEST_CASE("--check refuses a dissipation it cannot learn, located at the block")
     CHECK(out.find(c.message) != std::string::npos);
   }
 }
+
+TEST_CASE("--resume continues the learned dissipation to the uninterrupted result") {
+  std::string text = kPipeline;
+  // One model, trained with Adam (its state is saved), 30 epochs.
+  text = text.substr(0, text.find("  damped:"));
+  text.replace(text.find("{plugin: lbfgs, epochs: 400}"),
+               std::string("{plugin: lbfgs, epochs: 400}").size(),
+               "{plugin: adam, epochs: 30, lr: 0.01}");
+  const Scenario whole = prepare("dissipation_uninterrupted", text);
+  REQUIRE(host("'" + whole.pipeline.string() + "' --no-report -o '" + whole.run.string() + "'") ==
+          0);
+  const Scenario parts = prepare("dissipation_resumed", text);
+  REQUIRE(host("'" + parts.pipeline.string() + "' --no-report -o '" + parts.run.string() +
+               "' --test-signal-after-epochs TERM:12 2> /dev/null") == 143);
+  const std::string stopped = read(parts.run / "checkpoints" / "driven.yaml");
+  CHECK(stopped.find("dissipation_parameters: [") != std::string::npos);
+  CHECK(stopped.find("interrupted_training:") != std::string::npos);
+  REQUIRE(host("--no-report --resume '" + parts.run.string() + "'") == 0);
+  const YAML::Node expected = YAML::LoadFile((whole.run / "summary.yaml").string())["models"];
+  const YAML::Node resumed = YAML::LoadFile((parts.run / "summary.yaml").string())["models"];
+  CHECK(resumed["driven"]["final_train_loss"].as<std::string>() ==
+        expected["driven"]["final_train_loss"].as<std::string>());
+  CHECK(YAML::Dump(resumed["driven"]["dissipation"]) ==
+        YAML::Dump(expected["driven"]["dissipation"]));
+  CHECK(read(parts.run / "checkpoints" / "driven.yaml") ==
+        read(whole.run / "checkpoints" / "driven.yaml"));
+}
