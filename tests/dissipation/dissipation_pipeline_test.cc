@@ -277,3 +277,38 @@ TEST_CASE("--resume continues the learned dissipation to the uninterrupted resul
   CHECK(read(parts.run / "checkpoints" / "driven.yaml") ==
         read(whole.run / "checkpoints" / "driven.yaml"));
 }
+
+TEST_CASE("the symbolic stage fits H of a KAN trained with learned damping, which it keeps") {
+  // The conservative spring H = q^2 + p^2: the learned damping must stay near 0.
+  const Scenario s = prepare("dissipation_symbolic", R"(name: damped_kan
+system: {plugin: spring_mass}
+data: {trajectories: 20, time_span: [0, 3], points: 20, seed: 1390, rng: numpy}
+training:
+  dissipation: {damping: constant}
+  optimizer: {plugin: lbfgs, epochs: 300}
+models:
+  kan:
+    plugin: kan
+    width: [2, 1, 2]
+    symbolic:
+      edges:
+        - {layer: 0, input: 0, output: 0, function: "x^2"}
+        - {layer: 0, input: 1, output: 0, function: "x^2"}
+        - {layer: 1, input: 0, output: 0, function: "x"}
+        - {layer: 1, input: 0, output: 1, function: "x"}
+      refine:
+        optimizer: {plugin: lbfgs, epochs: 100}
+evaluation: {initial_state: [1, 0], time_span: [0, 5], points: 50}
+)");
+  REQUIRE(host("'" + s.pipeline.string() + "' --no-report -o '" + s.run.string() + "'") == 0);
+  const YAML::Node models = YAML::LoadFile((s.run / "summary.yaml").string())["models"];
+  const double rate = models["kan"]["dissipation"]["damping_rate"].as<double>();
+  CAPTURE(rate);
+  CHECK(std::abs(rate) < 1e-3);
+  CHECK(models["kan"]["symbolic"]["verification"]["exact"].as<bool>());
+  // <m>_symbolic starts from the trained damping and refines it with its formula.
+  CHECK(models["kan_symbolic"]["dissipation"]["damping"].as<std::string>() == "constant");
+  CHECK(std::abs(models["kan_symbolic"]["dissipation"]["damping_rate"].as<double>()) < 1e-3);
+  CHECK(read(s.run / "checkpoints" / "kan_symbolic.yaml").find("dissipation_parameters") !=
+        std::string::npos);
+}
