@@ -189,7 +189,8 @@ bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& 
             : std::vector<std::string>{"objective"};
     // A message about the dissipation is located at its block (its damping_output when
     // given): the output count it needs, or the field it needs.
-    if (hnn && std::string(error.what()).find("dissipation") != std::string::npos) {
+    if (hnn && settings.dissipation.active() &&
+        std::string(error.what()).find("dissipation") != std::string::npos) {
       keys.insert(keys.begin(),
                   {"dissipation.damping_output", "dissipation.damping", "dissipation"});
       if (std::string(error.what()).find("needs field") != std::string::npos) {

@@ -114,7 +114,7 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
                                           const Eigen::VectorXd& times);
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const TrajectorySamples& samples);
-// The samples' times as a vector.
+// The samples' times as a vector; empty when the samples carry none.
 Eigen::VectorXd sample_times(const TrajectorySamples& samples);
 
 // What the objective optimises: result.parameters then result.dissipation; and back.

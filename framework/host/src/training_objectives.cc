@@ -30,7 +30,8 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
 }
 
 Eigen::VectorXd sample_times(const TrajectorySamples& samples) {
-  return Eigen::Map<const Eigen::VectorXd>(samples.time.data(), Eigen::Index(samples.time.size()));
+  if (Eigen::Index(samples.time.size()) != samples.size()) return {};
+  return Eigen::Map<const Eigen::VectorXd>(samples.time.data(), samples.size());
 }
 
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
@@ -52,6 +53,12 @@ void set_objective_parameters(ModelResult& result, const Eigen::VectorXd& all) {
 
 namespace {
 
+// The times of the first `batch` samples; empty when the samples carry none.
+Eigen::VectorXd first_times(const TrajectorySamples& samples, Eigen::Index batch) {
+  const Eigen::VectorXd all = sample_times(samples);
+  return all.size() > 0 ? Eigen::VectorXd(all.head(batch)) : all;
+}
+
 // The objective on a fresh random subset of `batch` samples at every evaluation, as the
 // original orbit tasks train (a new torch.randperm(N)[:batch] each step): meant for Adam,
 // where one evaluation is one step. Draws from its own seeded stream; allocates nothing per
@@ -65,7 +72,7 @@ class MinibatchObjective final : public Objective {
         order_(std::size_t(samples.size())),
         inputs_(samples.inputs.leftCols(batch)),
         targets_(samples.targets.leftCols(batch)),
-        times_(sample_times(samples).head(batch)),
+        times_(first_times(samples, batch)),
         inner_(make_objective(model, settings, inputs_, targets_, times_)) {
     for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = Eigen::Index(i);
   }
@@ -98,7 +105,7 @@ class MinibatchObjective final : public Objective {
       std::swap(order_[std::size_t(i)], order_[j]);
       inputs_.col(i) = samples_.inputs.col(order_[std::size_t(i)]);
       targets_.col(i) = samples_.targets.col(order_[std::size_t(i)]);
-      times_[i] = samples_.time[std::size_t(order_[std::size_t(i)])];
+      if (times_.size() > 0) times_[i] = samples_.time[std::size_t(order_[std::size_t(i)])];
     }
   }
 
