@@ -191,3 +191,42 @@ TEST_CASE("an MLP-HNN with constant damping recovers the damped spring's gamma =
   CHECK(loss < 1e-5);
   CHECK(std::abs(learned - kGamma) <= 0.05 * kGamma);
 }
+
+TEST_CASE("the D-HNN form (field both) learns the damped spring's divergence -gamma") {
+  // f = J grad F_H + grad F_C: the split is unique only up to a harmonic part, but the
+  // divergence of f, the Laplacian of F_C, is the damping's: div f = -gamma.
+  constexpr double kGamma = 0.1;
+  Eigen::MatrixXd states, derivatives;
+  Eigen::VectorXd times;
+  damped_spring(kGamma, 8, 40, 10.0, states, derivatives, times);
+  const auto model = mlp(2, 2, {16, 16});
+  hnn::HamiltonianObjectiveOptions options;
+  options.field_type = hnn::FieldType::kBoth;
+  hnn::HamiltonianObjective objective(*model, states, derivatives, options);
+  Eigen::VectorXd parameters(objective.parameter_count());
+  model->get_parameters(parameters);
+  const auto optimizer = plugins().registry().create_optimizer(
+      "lbfgs",
+      plugins().options(hnn::PluginKind::kOptimizer, "lbfgs", {{"epochs", std::int64_t{500}}}));
+  optimizer->minimize(objective, parameters, [](const hnn::EpochState&) { return true; });
+  double loss = 0;
+  REQUIRE(objective.evaluate(parameters.data(), &loss, nullptr));
+  // The Laplacian of F_C (output 0) by central differences of its gradient, over the data.
+  const double h = 1e-4;
+  Eigen::MatrixXd plus(2, states.cols()), minus(2, states.cols());
+  double divergence = 0;
+  for (int i = 0; i < 2; ++i) {
+    Eigen::MatrixXd shifted = states;
+    shifted.row(i).array() += h;
+    model->forward(shifted);
+    model->input_gradient(0, plus);
+    shifted.row(i).array() -= 2 * h;
+    model->forward(shifted);
+    model->input_gradient(0, minus);
+    divergence += (plus.row(i) - minus.row(i)).mean() / (2 * h);
+  }
+  CAPTURE(loss);
+  CAPTURE(divergence);
+  CHECK(loss < 1e-5);
+  CHECK(std::abs(divergence + kGamma) <= 0.05 * kGamma);
+}
