@@ -312,3 +312,17 @@ evaluation: {initial_state: [1, 0], time_span: [0, 5], points: 50}
   CHECK(read(s.run / "checkpoints" / "kan_symbolic.yaml").find("dissipation_parameters") !=
         std::string::npos);
 }
+
+TEST_CASE("a model that chooses the baseline objective does not inherit the dissipation") {
+  std::string text = kPipeline;
+  text.replace(text.find("  damped:\n"), std::string("  damped:\n").size(),
+               "  baseline:\n    plugin: mlp\n    training: {objective: baseline}\n  damped:\n");
+  const Scenario s = prepare("dissipation_with_baseline", text);
+  const fs::path resolved = s.folder / "resolved.yaml";
+  REQUIRE(host("'" + s.pipeline.string() + "' --check > '" + resolved.string() + "'") == 0);
+  const YAML::Node models = YAML::LoadFile(resolved.string())["models"];
+  CHECK_FALSE(models["baseline"]["training"]["dissipation"].IsDefined());
+  CHECK(models["driven"]["training"]["dissipation"]["damping"].as<std::string>() == "constant");
+  // The resolved pipeline validates as it stands.
+  CHECK(host("'" + resolved.string() + "' --check > /dev/null") == 0);
+}

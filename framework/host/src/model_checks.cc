@@ -230,6 +230,14 @@ void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode
                       "model '" + model.model.plugin + "' rejects its options: " + error.what());
     return;
   }
+  // A model that chooses the baseline objective itself does not inherit the training
+  // section's dissipation (it applies to the HNN models); one that sets its own, or a
+  // section that sets both, is refused (check_dimensions).
+  TrainingSettings& settings = model.training.settings;
+  if (settings.objective != ObjectiveKind::kHnn && settings.dissipation.active() &&
+      find_path(section, "training.objective") && !find_path(section, "training.dissipation")) {
+    settings.dissipation = DissipationSettings{};
+  }
   if (!check_dimensions(model, *built, section, training, path, state_dimension, diagnostics))
     return;
   if (model.training.settings.enabled) {
