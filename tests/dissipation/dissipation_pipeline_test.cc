@@ -326,3 +326,31 @@ TEST_CASE("a model that chooses the baseline objective does not inherit the diss
   // The resolved pipeline validates as it stands.
   CHECK(host("'" + resolved.string() + "' --check > /dev/null") == 0);
 }
+
+TEST_CASE("owlqn and lbfgs_torch train the dissipation with the model, unchanged") {
+  // (lbfgs is the trained run's optimizer, adam the resumed one's.)
+  std::string text = kPipeline;
+  text = text.substr(0, text.find("models:"));
+  text += R"(models:
+  owlqn:
+    plugin: mlp
+    hidden: [16, 16]
+    training: {l1: 1.0e-7, optimizer: {plugin: owlqn, epochs: 400}}
+  torch: {plugin: mlp, hidden: [16, 16], training: {optimizer: {plugin: lbfgs_torch, epochs: 400}}}
+)";
+  const Scenario s = prepare("dissipation_optimizers", text);
+  REQUIRE(host("'" + s.pipeline.string() + "' --no-report -o '" + s.run.string() + "'") == 0);
+  const YAML::Node models = YAML::LoadFile((s.run / "summary.yaml").string())["models"];
+  for (const char* name : {"owlqn", "torch"}) {
+    CAPTURE(name);
+    const YAML::Node dissipation = models[name]["dissipation"];
+    const double rate = dissipation["damping_rate"].as<double>();
+    const double cosine = dissipation["forcing_cosine"][0].as<double>();
+    CAPTURE(rate);
+    CAPTURE(cosine);
+    CHECK(std::abs(rate - kGamma) <= 0.05 * kGamma);
+    CHECK(std::abs(cosine - kAmplitude) <= 0.05 * kAmplitude);
+  }
+  // OWL-QN's exact L1 covers the dissipation's parameters too, as the objective's does.
+  CHECK(models["owlqn"]["l1_objective"].IsDefined());
+}
