@@ -339,7 +339,7 @@ int main(int argc, char** argv) {
       ("list-plugins", "list every registered plugin by kind, with its file")
       ("describe", po::value<std::string>(&command.describe)->value_name("NAME"),
        "print the options of a plugin or pipeline section (data, derivatives, training, "
-       "evaluation, output, symbolic)")
+       "dissipation, evaluation, output, symbolic)")
       ("set", po::value<std::vector<std::string>>(&command.overrides)->value_name("KEY.PATH=VALUE"),
        "override a pipeline value (repeatable), validated like the file, "
        "e.g. --set training.optimizer.epochs=100")

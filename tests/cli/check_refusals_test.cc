@@ -211,6 +211,21 @@ const std::vector<Refusal> kRefusals = {
      "models.m.training.hamiltonian_output",
      "the training objective refuses the model: HamiltonianObjective(kan",
      "the same, after generating the data"},
+    {"dissipation_state_outputs",
+     {{11, "  dissipation: {damping: state}"}, {14, "  m: {plugin: mlp, hidden: [8], outputs: 2}"}},
+     "state}",
+     "models.m.training.dissipation.damping",
+     "the training objective refuses the model: HamiltonianObjective(mlp 2-8-2 tanh): "
+     "dissipation damping 'state' reads L(x)'s 1 entries from outputs 2 to 2 (damping_output = "
+     "2): the model needs at least 3 outputs, it has 2",
+     "the same, after generating the data"},
+    {"dissipation_baseline",
+     {{11, "  dissipation: {damping: constant}"}, {10, "  objective: baseline"}},
+     "{damping: constant}",
+     "models.m.training.dissipation",
+     "a learned damping or forcing acts on the Hamiltonian's gradient: expected objective hnn, "
+     "found baseline",
+     "(silently ignored by the baseline objective)"},
     {"update_grid_mlp",
      {{11, "  update_grid: true"}},
      "true",

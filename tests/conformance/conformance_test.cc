@@ -200,3 +200,84 @@ TEST_CASE("every bundled model: input, mixed and output gradients and both objec
     CHECK_MESSAGE(result.passed(kTolerance), result.report());
   }
 }
+
+namespace {
+
+// mlp or kan with `inputs` inputs and `outputs` outputs, at the suite's small sizes.
+std::shared_ptr<hnn::Model> sized_model(const std::string& name, int inputs, int outputs) {
+  const auto* info = registry().find(hnn::PluginKind::kModel, name);
+  REQUIRE(info != nullptr);
+  auto settings = kModelSettings.at(name);
+  if (name == "kan") {
+    settings["width"] = std::vector<std::int64_t>{inputs, 3, outputs};
+  } else {
+    settings["inputs"] = std::int64_t(inputs);
+    settings["outputs"] = std::int64_t(outputs);
+  }
+  return registry().create_model(name, plugin_options(*info, settings));
+}
+
+}  // namespace
+
+// The learned dissipation (hnn/learned_dissipation.h) in the HNN objective: every form's
+// parameter gradient, the model's and the dissipation's parameters together, against finite
+// differences, on a state of two degrees of freedom (so that L has an off-diagonal entry).
+TEST_CASE("mlp and kan: the HNN objective with learned damping, forcing and the D-HNN form") {
+  const int d = 4, n = 10;
+  const Eigen::MatrixXd inputs = random_matrix(d, n, 11);
+  const Eigen::MatrixXd targets = random_matrix(d, n, 12);
+  Eigen::VectorXd times(n);
+  for (int s = 0; s < n; ++s) times[s] = 0.5 * s;
+  struct Form {
+    const char* name;
+    hnn::FieldType field;
+    hnn::DampingForm damping;
+    std::vector<double> frequencies;
+  };
+  const std::vector<Form> forms = {
+      {"D-HNN (field both)", hnn::FieldType::kBoth, hnn::DampingForm::kNone, {}},
+      {"constant damping", hnn::FieldType::kSolenoidal, hnn::DampingForm::kConstant, {}},
+      {"state-dependent damping",
+       hnn::FieldType::kSolenoidal,
+       hnn::DampingForm::kStateDependent,
+       {}},
+      {"forcing", hnn::FieldType::kSolenoidal, hnn::DampingForm::kNone, {1.0, 2.5}},
+      {"D-HNN with constant damping and forcing",
+       hnn::FieldType::kBoth,
+       hnn::DampingForm::kConstant,
+       {0.7}},
+      {"D-HNN with state-dependent damping and forcing",
+       hnn::FieldType::kBoth,
+       hnn::DampingForm::kStateDependent,
+       {0.7}},
+  };
+  for (const std::string model_name : {"mlp", "kan"}) {
+    CAPTURE(model_name);
+    for (const Form& form : forms) {
+      const std::string form_name = form.name;
+      CAPTURE(form_name);
+      hnn::HamiltonianObjectiveOptions options;
+      options.field_type = form.field;
+      // Smoothed L1: the wider networks have parameters near the kink at 0.
+      options.l1 = 1e-3;
+      options.l1_smoothing = 0.1;
+      options.dissipation.damping = form.damping;
+      options.dissipation.forcing_frequencies = form.frequencies;
+      const hnn::LearnedDissipation dissipation(options.dissipation, d / 2);
+      const auto model = sized_model(model_name, d, std::max(2, dissipation.outputs_needed()));
+      hnn::HamiltonianObjective objective(*model, inputs, targets, times, options);
+      REQUIRE(objective.parameter_count() ==
+              model->parameter_count() + dissipation.parameter_count());
+      // The model's parameters, then the dissipation's away from their start (L with
+      // off-diagonal entries, amplitudes not 0), away from the L1 kink at 0.
+      Eigen::VectorXd parameters(objective.parameter_count());
+      model->get_parameters(parameters.head(model->parameter_count()));
+      const Eigen::MatrixXd extra = random_matrix(dissipation.parameter_count(), 1, 13);
+      for (int i = 0; i < dissipation.parameter_count(); ++i) {
+        parameters[model->parameter_count() + i] = 0.3 + 0.5 * std::abs(extra(i, 0));
+      }
+      auto result = hnn::check_objective_gradient(objective, parameters);
+      CHECK_MESSAGE(result.passed(kTolerance), result.report());
+    }
+  }
+}

@@ -1,5 +1,6 @@
 // The allocation checks every model's test makes: after a warm-up call, evaluating the HNN
-// objective (solenoidal and, with L1, both fields; with and without gradient) and the
+// objective (solenoidal and, with L1, both fields; with and without gradient; with learned
+// constant damping and forcing, and state-dependent damping from output 0) and the
 // baseline objective allocates nothing. Needs the hnn_allocation_counter object library.
 #ifndef HNN_TESTS_SUPPORT_OBJECTIVE_ALLOCATIONS_H_
 #define HNN_TESTS_SUPPORT_OBJECTIVE_ALLOCATIONS_H_
@@ -28,6 +29,31 @@ inline void check_objectives_do_not_allocate(Model& model, const Eigen::MatrixXd
   HamiltonianObjective hnn_objective(model, x, dxdt);
   CHECK(allocations_per_evaluations(hnn_objective, theta, true) == 0);
   CHECK(allocations_per_evaluations(hnn_objective, theta, false) == 0);
+  Eigen::VectorXd times(x.cols());
+  for (Eigen::Index s = 0; s < times.size(); ++s) times[s] = 0.1 * double(s);
+  HamiltonianObjectiveOptions dissipative;
+  dissipative.l1 = 1e-5;
+  dissipative.dissipation.damping = DampingForm::kConstant;
+  dissipative.dissipation.forcing_frequencies = {1.0, 2.0};
+  HamiltonianObjective damped(model, x, dxdt, times, dissipative);
+  Eigen::VectorXd damped_theta(damped.parameter_count());
+  damped_theta.head(theta.size()) = theta;
+  damped_theta.tail(damped.dissipation().parameter_count()) =
+      damped.dissipation().initial_parameters();
+  CHECK(allocations_per_evaluations(damped, damped_theta, true) == 0);
+  CHECK(allocations_per_evaluations(damped, damped_theta, false) == 0);
+  // State-dependent damping from output 0 (the field's H is output 1), when the model has
+  // the outputs for L(x).
+  dissipative.dissipation.damping = DampingForm::kStateDependent;
+  dissipative.dissipation.damping_output = 0;
+  const LearnedDissipation state_form(dissipative.dissipation, int(x.rows() / 2));
+  if (state_form.outputs_needed() <= model.output_dimension()) {
+    HamiltonianObjective state(model, x, dxdt, times, dissipative);
+    Eigen::VectorXd state_theta(state.parameter_count());
+    state_theta.head(theta.size()) = theta;
+    state_theta.tail(state.dissipation().parameter_count()).setZero();
+    CHECK(allocations_per_evaluations(state, state_theta, true) == 0);
+  }
   BaselineObjective baseline(model, x, dxdt, 1e-5);
   CHECK(allocations_per_evaluations(baseline, theta, true) == 0);
 }

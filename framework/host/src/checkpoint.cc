@@ -136,6 +136,13 @@ void save_checkpoint(const Checkpoint& checkpoint, const std::filesystem::path& 
           "\n";
   text += "auxiliary_state: " +
           format_reals(checkpoint.auxiliary_state.data(), checkpoint.auxiliary_state.size()) + "\n";
+  // Only with a learned dissipation: a conservative model's file is unchanged.
+  if (checkpoint.dissipation_parameters.size() > 0) {
+    text += "dissipation_parameters: " +
+            format_reals(checkpoint.dissipation_parameters.data(),
+                         std::size_t(checkpoint.dissipation_parameters.size())) +
+            "\n";
+  }
   if (const auto& interrupted = checkpoint.interrupted_training) {
     text += "interrupted_training:\n";
     text += "  stage: " + std::to_string(interrupted->stage) + "\n";
@@ -188,6 +195,11 @@ Checkpoint load_checkpoint(const std::filesystem::path& file, const std::string&
       Eigen::Map<const Eigen::VectorXd>(parameters.data(), Eigen::Index(parameters.size()));
   if (const ConfigNode* state = root.find("auxiliary_state")) {
     checkpoint.auxiliary_state = read_reals(*state, "auxiliary_state");
+  }
+  if (const ConfigNode* dissipation = root.find("dissipation_parameters")) {
+    const auto values = read_reals(*dissipation, "dissipation_parameters");
+    checkpoint.dissipation_parameters =
+        Eigen::Map<const Eigen::VectorXd>(values.data(), Eigen::Index(values.size()));
   }
   if (const ConfigNode* interrupted = root.find("interrupted_training")) {
     checkpoint.interrupted_training = read_interrupted_training(*interrupted);

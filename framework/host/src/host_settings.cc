@@ -93,7 +93,9 @@ const OptionBinding<TrainingSettings>& TrainingSettings::binding() {
                   {{"solenoidal", FieldType::kSolenoidal},
                    {"conservative", FieldType::kConservative},
                    {"both", FieldType::kBoth}},
-                  "HNN field: solenoidal J grad(F_H); conservative grad(F_C); both: their sum");
+                  "HNN field: solenoidal J grad(F_H); conservative grad(F_C); both: their sum, "
+                  "the Helmholtz split of the dissipative HNN (D-HNN, Sosanya & Greydanus "
+                  "2022); learned damping and forcing: the nested block `dissipation`");
     // Below int's largest value: the objective holds an int, the model output + 1 outputs.
     b.bind("hamiltonian_output", &S::hamiltonian_output, "model output used as H (0-based)")
         .at_least(0)
@@ -119,6 +121,55 @@ const OptionBinding<TrainingSettings>& TrainingSettings::binding() {
     return b;
   }();
   return binding;
+}
+
+const OptionBinding<DissipationSettings>& DissipationSettings::binding() {
+  static const auto binding = [] {
+    using S = DissipationSettings;
+    OptionBinding<S> b("dissipation");
+    b.bind_choice("damping", &S::damping,
+                  {{"none", DampingForm::kNone},
+                   {"constant", DampingForm::kConstant},
+                   {"state", DampingForm::kStateDependent}},
+                  "learned damping D = L L^T on the momenta, dx/dt = (J - R) grad H, R = "
+                  "[[0, 0], [0, D]] (positive semi-definite by construction): constant: L a "
+                  "learned lower-triangular matrix; state: L(x) from the model's outputs "
+                  "damping_output .. damping_output + n(n+1)/2 - 1; none: no damping");
+    b.bind("initial_rate", &S::initial_rate,
+           "damping constant: D starts at initial_rate * I (L = sqrt(initial_rate) I; not 0, "
+           "where D = L L^T has no gradient)")
+        .greater_than(0.0);
+    b.bind("damping_output", &S::damping_output,
+           "damping state: the first model output holding L(x)'s lower triangle, row by row; "
+           "the model's outputs are sized for it when `outputs` is 0")
+        .at_least(0)
+        .at_most(kIntMax - 1);
+    b.bind("forcing_frequencies", &S::forcing_frequencies,
+           "learned forcing on the momenta, F_i(t) = sum_k a_ik cos(w_k t) + b_ik sin(w_k t): "
+           "the fixed angular frequencies w_k > 0 (the amplitudes are learned, from 0); "
+           "empty: no forcing");
+    b.require([](const S& s) -> std::string {
+      for (std::size_t k = 0; k < s.forcing_frequencies.size(); ++k) {
+        if (!(s.forcing_frequencies[k] > 0.0)) {
+          return "forcing_frequencies[" + std::to_string(k) + "]: expected > 0, found " +
+                 format_option_value(s.forcing_frequencies[k]) +
+                 " (a constant force is a linear term of H)";
+        }
+      }
+      return "";
+    });
+    return b;
+  }();
+  return binding;
+}
+
+DissipationOptions DissipationSettings::options() const {
+  DissipationOptions options;
+  options.damping = damping;
+  options.initial_rate = initial_rate;
+  options.damping_output = int(damping_output);
+  options.forcing_frequencies = forcing_frequencies;
+  return options;
 }
 
 std::string to_string(ObjectiveKind objective) {
@@ -240,12 +291,14 @@ const OptionSchema* host_section_schema(const std::string& section) {
   static const OptionSchema data = DataSettings::binding().schema();
   static const OptionSchema derivatives = DerivativeSettings::binding().schema();
   static const OptionSchema training = TrainingSettings::binding().schema();
+  static const OptionSchema dissipation = DissipationSettings::binding().schema();
   static const OptionSchema evaluation = EvaluationSettings::binding().schema();
   static const OptionSchema output = OutputSettings::binding().schema();
   static const OptionSchema symbolic = SymbolicSettings::binding().schema();
   if (section == "data") return &data;
   if (section == "derivatives") return &derivatives;
   if (section == "training") return &training;
+  if (section == "dissipation") return &dissipation;
   if (section == "evaluation") return &evaluation;
   if (section == "output") return &output;
   if (section == "symbolic") return &symbolic;
@@ -253,8 +306,8 @@ const OptionSchema* host_section_schema(const std::string& section) {
 }
 
 const std::vector<std::string>& host_section_names() {
-  static const std::vector<std::string> names = {"data",       "derivatives", "training",
-                                                 "evaluation", "output",      "symbolic"};
+  static const std::vector<std::string> names = {
+      "data", "derivatives", "training", "dissipation", "evaluation", "output", "symbolic"};
   return names;
 }
 
@@ -270,6 +323,16 @@ std::string host_section_notes(const std::string& section) {
            "  integrator   {plugin: rk45, ...}: the simulation's integrator\n"
            "  derivatives  {method: savitzky_golay, window: 15, degree: 4}: how derivatives\n"
            "               a source does not give are estimated (--describe derivatives)\n";
+  }
+  if (section == "training") {
+    return "nested sections:\n"
+           "  dissipation  {damping: constant, forcing_frequencies: [1.0]}: learned damping and\n"
+           "               forcing beside H (--describe dissipation)\n";
+  }
+  if (section == "dissipation") {
+    return "the section training.dissipation (or models.<m>.training.dissipation); the learned\n"
+           "damping and forcing amplitudes are optimised with the model's parameters, saved in\n"
+           "its checkpoint (dissipation_parameters) and reported in summary.yaml\n";
   }
   if (section == "derivatives") {
     return "the section data.derivatives; forward_difference drops the last sample of every\n"

@@ -29,6 +29,11 @@ Options resolved_model_options(const ModelConfig& config, const PluginInfo& info
     if (training.objective == ObjectiveKind::kHnn) {
       outputs = std::max<std::int64_t>(
           2, std::max(training.hamiltonian_output, training.conservative_output) + 1);
+      // A state-dependent damping reads L(x) from outputs after these.
+      if (training.dissipation.damping == DampingForm::kStateDependent) {
+        const std::int64_t n = state_dimension / 2;
+        outputs = std::max(outputs, training.dissipation.damping_output + n * (n + 1) / 2);
+      }
     }
     options.set("outputs", outputs);
   }
@@ -130,6 +135,19 @@ void check_checkpoint(ModelConfig& model, const Model& built, const ConfigNode& 
                             std::to_string(checkpoint.parameters.size()));
       return;
     }
+    // A checkpoint without dissipation parameters starts the pipeline's from their start.
+    const Eigen::Index dissipation = checkpoint.dissipation_parameters.size();
+    const Eigen::Index expected = initial_dissipation(model.training.settings, built).size();
+    if (dissipation > 0 && dissipation != expected) {
+      diagnostics.error(
+          node.location(), path + ".checkpoint",
+          model.checkpoint + ": dissipation_parameters: expected " + std::to_string(expected) +
+              " values for the training's dissipation (damping " +
+              to_string(model.training.settings.dissipation.damping) + ", " +
+              std::to_string(model.training.settings.dissipation.forcing_frequencies.size()) +
+              " forcing frequencies), found " + std::to_string(dissipation));
+      return;
+    }
     model.loaded_checkpoint = std::make_shared<const Checkpoint>(std::move(checkpoint));
   } catch (const ConfigError& error) {
     diagnostics.add(error, node.location(), path + ".checkpoint");
@@ -151,16 +169,34 @@ bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& 
   }
   // The run builds the objective of every model, trained or not (its losses are reported).
   const TrainingSettings& settings = model.training.settings;
+  if (settings.objective != ObjectiveKind::kHnn && settings.dissipation.active()) {
+    const ConfigNode* node = find_path(training, "dissipation");
+    diagnostics.error(node ? node->location() : section.location(), path + ".training.dissipation",
+                      "a learned damping or forcing acts on the Hamiltonian's gradient: "
+                      "expected objective hnn, found " +
+                          to_string(settings.objective));
+    return false;
+  }
   try {
     // One sample at the origin: the objective checks its shapes and outputs on construction.
     const Eigen::MatrixXd origin = Eigen::MatrixXd::Zero(d, 1);
-    make_objective(built, settings, origin, origin);
+    make_objective(built, settings, origin, origin, Eigen::VectorXd::Zero(1));
   } catch (const Error& error) {
     // At the training key that chooses the output, else at the model's sizes.
     const bool hnn = settings.objective == ObjectiveKind::kHnn;
-    const std::vector<std::string> keys =
+    std::vector<std::string> keys =
         hnn ? std::vector<std::string>{"hamiltonian_output", "conservative_output", "field"}
             : std::vector<std::string>{"objective"};
+    // A message about the dissipation is located at its block (its damping_output when
+    // given): the output count it needs, or the field it needs.
+    if (hnn && settings.dissipation.active() &&
+        std::string(error.what()).find("dissipation") != std::string::npos) {
+      keys.insert(keys.begin(),
+                  {"dissipation.damping_output", "dissipation.damping", "dissipation"});
+      if (std::string(error.what()).find("needs field") != std::string::npos) {
+        keys.insert(keys.begin(), "field");
+      }
+    }
     const ConfigNode* node = nullptr;
     std::string key_path = path;
     for (const std::string& key : keys) {
@@ -193,6 +229,14 @@ void check_model(ModelConfig& model, const ConfigNode& section, const ConfigNode
     diagnostics.error(section.location(), path,
                       "model '" + model.model.plugin + "' rejects its options: " + error.what());
     return;
+  }
+  // A model that chooses the baseline objective itself does not inherit the training
+  // section's dissipation (it applies to the HNN models); one that sets its own, or a
+  // section that sets both, is refused (check_dimensions).
+  TrainingSettings& settings = model.training.settings;
+  if (settings.objective != ObjectiveKind::kHnn && settings.dissipation.active() &&
+      find_path(section, "training.objective") && !find_path(section, "training.dissipation")) {
+    settings.dissipation = DissipationSettings{};
   }
   if (!check_dimensions(model, *built, section, training, path, state_dimension, diagnostics))
     return;

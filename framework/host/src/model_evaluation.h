@@ -23,8 +23,10 @@ TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, co
                       std::vector<ModelResult>& results, const std::filesystem::path& directory,
                       std::ostream& log);
 
-// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, F(x) for a
-// baseline, as its training settings say. The model must outlive the field.
+// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, with its
+// learned damping and forcing, (J - R) dF_H/dx + [0; F(t)], when it has them
+// (result.dissipation), F(x) for a baseline, as its training settings say. The model must
+// outlive the field.
 VectorField learned_field(Model& model, const ModelResult& result, int state_dimension);
 
 // Mean of the trials and the paper's error bar: the standard deviation of the means of 5

@@ -8,11 +8,19 @@
 #include "hnn/error.h"
 #include "hnn/host/checkpoint.h"
 #include "hnn/internal/objective_terms.h"
+#include "hnn/learned_dissipation.h"
 #include "pipeline_model.h"
 #include "run_resumption.h"
 
 namespace hnn::internal {
 namespace fs = std::filesystem;
+
+Eigen::VectorXd initial_dissipation(const TrainingSettings& settings, const Model& model) {
+  if (settings.objective != ObjectiveKind::kHnn || !settings.dissipation.active()) return {};
+  const LearnedDissipation dissipation(settings.dissipation.options(),
+                                       std::max(1, model.input_dimension() / 2));
+  return dissipation.initial_parameters();
+}
 
 // Builds a model from the options validation resolved and gives it the checkpoint
 // validation read (validation checked both against the pipeline).
@@ -26,9 +34,14 @@ ModelResult build_model(const ModelConfig& model_config, const Registry& registr
   result.objective = to_string(model_config.training.settings.objective);
   result.parameters.resize(model.parameter_count());
   model.get_parameters(result.parameters);
+  result.dissipation = initial_dissipation(model_config.training.settings, model);
   if (const Checkpoint* checkpoint = model_config.loaded_checkpoint.get()) {
     model.set_auxiliary_state(checkpoint->auxiliary_state);
     result.parameters = checkpoint->parameters;
+    // Validation checked their count against the pipeline's dissipation.
+    if (checkpoint->dissipation_parameters.size() > 0) {
+      result.dissipation = checkpoint->dissipation_parameters;
+    }
     model.set_parameters(result.parameters);
     result.epochs_before = checkpoint->epochs;
     log << model_config.name << ": loaded " << model_config.checkpoint << " (" << checkpoint->epochs
@@ -50,7 +63,9 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
                  const RunSettings& settings, ProgressReporter& progress) {
   const ModelConfig& model_config = *result.config;
   Model& model = *result.model;
-  Eigen::VectorXd& parameters = result.parameters;
+  // What the optimizers see: the model's parameters, then the learned dissipation's.
+  Eigen::VectorXd parameters = objective_parameters(result);
+  const Eigen::Index model_parameters = result.parameters.size();
   const TrainingSettings& training = model_config.training.settings;
   auto train_objective = make_objective(model, training, dataset.train);
   auto test_objective = make_objective(model, training, dataset.test);
@@ -129,9 +144,9 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
       const TrainingStage& stage = model_config.training.stages[s];
       const bool resumed_stage = stopped != nullptr && s == first_stage;
       if (stage.update_grid && !(resumed_stage && stopped->stage_epochs > 0)) {
-        model.set_parameters(parameters);
+        model.set_parameters(parameters.head(model_parameters));
         model.update_grid(dataset.train.inputs);
-        model.get_parameters(parameters);
+        model.get_parameters(parameters.head(model_parameters));
       }
       // A resumed stage: its optimizer with the saved state (epochs numbered on), or one
       // without state for the epochs left (epochs numbered from 1: offset by those done).
@@ -217,14 +232,16 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
   }
   result.training_seconds =
       seconds_since(training_started) + (resumption ? resumption->training_seconds : 0.0);
-  model.set_parameters(parameters);
+  set_objective_parameters(result, parameters);
+  model.set_parameters(result.parameters);
   std::tie(result.final_train_loss, result.final_penalty) = loss_at(*train_objective, parameters);
   result.final_test_loss = loss_at(*test_objective, parameters).first;
   if (result.trained && result.stages.back().exact_l1) {
     result.l1_objective =
         result.final_train_loss + internal::add_l1_penalty(l1, parameters, nullptr, 0.0);
   }
-  model.set_parameters(parameters);
+  result.dissipation_summary = summarize_dissipation(result, dataset.train.inputs);
+  model.set_parameters(result.parameters);
   if (result.trained) {
     progress.finish(model_config.name + ": " + std::to_string(result.epochs_trained) + " epochs (" +
                     to_string(result.stages.back().summary.termination) + "), train " +
@@ -235,10 +252,11 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
 
 void save_model_checkpoint(const ModelResult& result, const fs::path& directory) {
   const ModelConfig& model_config = *result.config;
-  const Checkpoint checkpoint{model_config.name,  model_config.model.plugin,
-                              result.options,     result.epochs_before + result.epochs_trained,
-                              result.parameters,  result.model->auxiliary_state(),
-                              result.interruption};
+  Checkpoint checkpoint{model_config.name,  model_config.model.plugin,
+                        result.options,     result.epochs_before + result.epochs_trained,
+                        result.parameters,  result.model->auxiliary_state(),
+                        result.interruption};
+  checkpoint.dissipation_parameters = result.dissipation;
   save_checkpoint(checkpoint, directory / "checkpoints" / (model_config.name + ".yaml"));
 }
 

@@ -68,7 +68,10 @@ struct ModelResult {
   const ModelConfig* config = nullptr;
   Options options;  // the model's resolved options, sizes filled in
   std::shared_ptr<Model> model;
-  Eigen::VectorXd parameters;
+  Eigen::VectorXd parameters;  // the model's
+  // The learned damping and forcing's parameters (hnn/learned_dissipation.h), empty
+  // without them: the objective's parameters are `parameters` followed by these.
+  Eigen::VectorXd dissipation;
   std::string objective;    // "hnn" or "baseline" (config->training.settings.objective)
   long epochs_before = 0;   // from the checkpoint
   long epochs_trained = 0;  // in this run, over all stages
@@ -94,6 +97,8 @@ struct ModelResult {
   std::optional<InterruptedTraining> interruption;
   std::optional<TrainingResumption> resumption;  // --resume: set before train_model
   bool resumed_without_optimizer_state = false;
+  // With a learned damping or forcing: what it learned, for the summary (train_model).
+  std::optional<DissipationSummary> dissipation_summary;
   // Why training diverged (the last stage's termination is then kDiverged); empty if not.
   std::string divergence;
   // final_train_loss + l1 * sum |theta|, when the last stage's optimizer handled the L1.
@@ -101,12 +106,20 @@ struct ModelResult {
 };
 
 // The objective for one model and one split, as the training settings say (hnn or
-// baseline, field, outputs, l1).
+// baseline, field, outputs, l1, dissipation); times: one per sample (a learned forcing's t).
+// Its parameters are the model's followed by the dissipation's (objective_parameters).
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const Eigen::MatrixXd& inputs,
-                                          const Eigen::MatrixXd& targets);
+                                          const Eigen::MatrixXd& targets,
+                                          const Eigen::VectorXd& times);
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const TrajectorySamples& samples);
+// The samples' times as a vector; empty when the samples carry none.
+Eigen::VectorXd sample_times(const TrajectorySamples& samples);
+
+// What the objective optimises: result.parameters then result.dissipation; and back.
+Eigen::VectorXd objective_parameters(const ModelResult& result);
+void set_objective_parameters(ModelResult& result, const Eigen::VectorXd& all);
 
 // The objective on a fresh random subset of `batch` of the samples at every evaluation
 // (one Adam step each), drawn from its own stream seeded with `seed`; 0 < batch <
@@ -118,6 +131,10 @@ std::unique_ptr<Objective> make_minibatch_objective(Model& model, const Training
 // drawing `count` more without evaluating (to continue a stream after --resume).
 long minibatches_drawn(const Objective& minibatch_objective);
 void skip_minibatches(Objective& minibatch_objective, long count);
+
+// The starting parameters of the training's learned dissipation for `model` (empty for a
+// baseline or without dissipation). (model_training.cc)
+Eigen::VectorXd initial_dissipation(const TrainingSettings& settings, const Model& model);
 
 // Builds a model from the options validation resolved and gives it the checkpoint
 // validation read (validation checked both against the pipeline). (model_training.cc)
@@ -133,6 +150,12 @@ std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& a
 // the optimizer's state when it has one); with result.resumption it continues from there.
 void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Registry& registry,
                  const RunSettings& settings, ProgressReporter& progress);
+
+// The summary's `dissipation:` block of a trained model (its result.parameters and
+// result.dissipation), the state-dependent damping averaged over `inputs`; nullopt without
+// a learned dissipation. Runs the model forward. (dissipation_summary.cc)
+std::optional<DissipationSummary> summarize_dissipation(const ModelResult& result,
+                                                        const Eigen::MatrixXd& inputs);
 
 // checkpoints/<model>.yaml in `directory`.
 void save_model_checkpoint(const ModelResult& result, const std::filesystem::path& directory);

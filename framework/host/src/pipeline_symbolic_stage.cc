@@ -169,11 +169,14 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   symbolic_result.objective = result.objective;
   symbolic_result.parameters.resize(network->parameter_count());
   network->get_parameters(symbolic_result.parameters);
+  // The formula is H (and the model's other outputs); the learned damping and forcing are
+  // the trained model's, refined with it.
+  symbolic_result.dissipation = result.dissipation;
   const bool hnn = training.objective == ObjectiveKind::kHnn;
   double loss_before = std::nan("");
   if (hnn) {
     auto objective = make_objective(*network, symbolic_config.training.settings, dataset.train);
-    loss_before = loss_at(*objective, symbolic_result.parameters).first;
+    loss_before = loss_at(*objective, objective_parameters(symbolic_result)).first;
   }
   const int h = int(training.hamiltonian_output);
   const bool verified = hnn && training.field != FieldType::kConservative;
@@ -269,8 +272,8 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
     auto train = make_objective(*rounded, symbolic_config.training.settings, dataset.train);
     auto test = make_objective(*rounded, symbolic_config.training.settings, dataset.test);
     std::tie(symbolic_result.final_train_loss, symbolic_result.final_penalty) =
-        loss_at(*train, symbolic_result.parameters);
-    symbolic_result.final_test_loss = loss_at(*test, symbolic_result.parameters).first;
+        loss_at(*train, objective_parameters(symbolic_result));
+    symbolic_result.final_test_loss = loss_at(*test, objective_parameters(symbolic_result)).first;
   }
   return symbolic_result;
 }

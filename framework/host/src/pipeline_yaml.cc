@@ -52,6 +52,11 @@ void emit_training(std::string& out, const TrainingConfig& training, int indent)
   TrainingSettings settings = training.settings;
   settings.update_grid = false;
   emit_settings(out, settings, indent);
+  // Only when there is something to learn: a conservative pipeline's file is unchanged.
+  if (settings.dissipation.active()) {
+    out += pad + "dissipation:\n";
+    emit_settings(out, settings.dissipation, indent + 2);
+  }
   out += pad + "stages:\n";
   for (const auto& stage : training.stages) {
     out += pad + "  - update_grid: " + (stage.update_grid ? "true" : "false") + "\n";

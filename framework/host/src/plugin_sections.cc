@@ -77,7 +77,15 @@ TrainingConfig validate_training(const ConfigNode& section, const std::string& p
   }
   training.settings = decode_settings<TrainingSettings>(
       validate_options(map, *host_section_schema("training"), path, "the training section",
-                       {"optimizer", "stages"}, diagnostics));
+                       {"optimizer", "stages", "dissipation"}, diagnostics));
+  if (const ConfigNode* dissipation = map.find("dissipation")) {
+    const std::string dissipation_path = child_path(path, "dissipation");
+    if (const ConfigNode* block = expect_map(*dissipation, dissipation_path, diagnostics)) {
+      training.settings.dissipation = decode_settings<DissipationSettings>(
+          validate_options(*block, *host_section_schema("dissipation"), dissipation_path,
+                           "the dissipation section", {}, diagnostics));
+    }
+  }
   const ConfigNode* stages = map.find("stages");
   if (stages == nullptr) {
     training.stages.push_back(validate_stage(map, path, registry, diagnostics));

@@ -169,6 +169,23 @@ std::vector<long> YamlDocument::integers(const YAML::Node& map, const std::strin
   return result;
 }
 
+std::vector<double> YamlDocument::reals(const YAML::Node& map, const std::string& key,
+                                        const std::string& path) const {
+  const YAML::Node value = child(map, key, path);
+  if (!value.IsDefined()) fail(map, path, "missing; expected a list of reals");
+  if (!value.IsSequence()) fail(value, path, "expected a list of reals, found " + found(value));
+  std::vector<double> result;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    double element = 0;
+    if (!value[i].IsScalar() || !parse_real(value[i].Scalar(), element)) {
+      fail(value[i], path + "[" + std::to_string(i) + "]",
+           "expected a real, found " + found(value[i]));
+    }
+    result.push_back(element);
+  }
+  return result;
+}
+
 std::vector<std::string> YamlDocument::texts(const YAML::Node& map, const std::string& key,
                                              const std::string& path) const {
   const YAML::Node value = child(map, key, path);

@@ -104,6 +104,12 @@ void load_resumption(std::vector<ModelResult>& results, const fs::path& director
     result.model->set_auxiliary_state(checkpoint.auxiliary_state);
     result.parameters = checkpoint.parameters;
     result.model->set_parameters(result.parameters);
+    if (checkpoint.dissipation_parameters.size() != result.dissipation.size()) {
+      refuse(file, "has " + std::to_string(checkpoint.dissipation_parameters.size()) +
+                       " dissipation parameters; the training's dissipation has " +
+                       std::to_string(result.dissipation.size()));
+    }
+    result.dissipation = checkpoint.dissipation_parameters;
 
     TrainingResumption resumption;
     resumption.history = std::move(history[config.name]);

@@ -238,6 +238,20 @@ class SummaryReader {
     model.final_penalty = real(node, path, "final_penalty");
     model.l1_objective = optional_real(node, path, "l1_objective");
     model.training_seconds = real(node, path, "training_seconds");
+    if (const YAML::Node d = child(node, path, "dissipation"); d.IsDefined()) {
+      const std::string d_path = join(path, "dissipation");
+      DissipationSummary& dissipation = model.dissipation.emplace();
+      dissipation.damping = text(d, d_path, "damping");
+      dissipation.degrees_of_freedom = integer(d, d_path, "degrees_of_freedom", 0);
+      dissipation.damping_matrix =
+          document_.reals(d, "damping_matrix", join(d_path, "damping_matrix"));
+      dissipation.damping_rate = real(d, d_path, "damping_rate");
+      dissipation.forcing_frequencies =
+          document_.reals(d, "forcing_frequencies", join(d_path, "forcing_frequencies"));
+      dissipation.forcing_cosine =
+          document_.reals(d, "forcing_cosine", join(d_path, "forcing_cosine"));
+      dissipation.forcing_sine = document_.reals(d, "forcing_sine", join(d_path, "forcing_sine"));
+    }
     model.trajectory_mse = optional_errors(node, path, "trajectory_mse");
     model.trajectory_mse_vs_reference = optional_errors(node, path, "trajectory_mse_vs_reference");
     model.energy_drift_max = optional_real(node, path, "energy_drift_max");

@@ -117,6 +117,16 @@ void write_model(std::ostream& out, const ModelSummary& model) {
   out << "    final_penalty: " << real(model.final_penalty) << "\n";
   if (model.l1_objective) out << "    l1_objective: " << real(*model.l1_objective) << "\n";
   out << "    training_seconds: " << real(model.training_seconds) << "\n";
+  if (const auto& d = model.dissipation) {
+    out << "    dissipation:\n";
+    out << "      damping: " << text(d->damping) << "\n";
+    out << "      degrees_of_freedom: " << d->degrees_of_freedom << "\n";
+    out << "      damping_matrix: " << format_option_value(d->damping_matrix) << "\n";
+    out << "      damping_rate: " << real(d->damping_rate) << "\n";
+    out << "      forcing_frequencies: " << format_option_value(d->forcing_frequencies) << "\n";
+    out << "      forcing_cosine: " << format_option_value(d->forcing_cosine) << "\n";
+    out << "      forcing_sine: " << format_option_value(d->forcing_sine) << "\n";
+  }
   if (model.trajectory_mse) out << "    trajectory_mse: " << errors(*model.trajectory_mse) << "\n";
   if (model.trajectory_mse_vs_reference) {
     out << "    trajectory_mse_vs_reference: " << errors(*model.trajectory_mse_vs_reference)

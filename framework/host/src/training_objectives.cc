@@ -14,7 +14,8 @@ namespace hnn::internal {
 // Objective for one model and one split, as the training settings say.
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const Eigen::MatrixXd& inputs,
-                                          const Eigen::MatrixXd& targets) {
+                                          const Eigen::MatrixXd& targets,
+                                          const Eigen::VectorXd& times) {
   if (settings.objective == ObjectiveKind::kBaseline) {
     return std::make_unique<BaselineObjective>(model, inputs, targets, settings.l1);
   }
@@ -24,15 +25,39 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
   options.field_type = settings.field;
   options.l1 = settings.l1;
   options.l1_smoothing = settings.l1_smoothing;
-  return std::make_unique<HamiltonianObjective>(model, inputs, targets, options);
+  options.dissipation = settings.dissipation.options();
+  return std::make_unique<HamiltonianObjective>(model, inputs, targets, times, options);
+}
+
+Eigen::VectorXd sample_times(const TrajectorySamples& samples) {
+  if (Eigen::Index(samples.time.size()) != samples.size()) return {};
+  return Eigen::Map<const Eigen::VectorXd>(samples.time.data(), samples.size());
 }
 
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const TrajectorySamples& samples) {
-  return make_objective(model, settings, samples.inputs, samples.targets);
+  return make_objective(model, settings, samples.inputs, samples.targets, sample_times(samples));
+}
+
+Eigen::VectorXd objective_parameters(const ModelResult& result) {
+  Eigen::VectorXd all(result.parameters.size() + result.dissipation.size());
+  all << result.parameters, result.dissipation;
+  return all;
+}
+
+void set_objective_parameters(ModelResult& result, const Eigen::VectorXd& all) {
+  const Eigen::Index p = result.parameters.size();
+  result.parameters = all.head(p);
+  result.dissipation = all.tail(all.size() - p);
 }
 
 namespace {
+
+// The times of the first `batch` samples; empty when the samples carry none.
+Eigen::VectorXd first_times(const TrajectorySamples& samples, Eigen::Index batch) {
+  const Eigen::VectorXd all = sample_times(samples);
+  return all.size() > 0 ? Eigen::VectorXd(all.head(batch)) : all;
+}
 
 // The objective on a fresh random subset of `batch` samples at every evaluation, as the
 // original orbit tasks train (a new torch.randperm(N)[:batch] each step): meant for Adam,
@@ -47,14 +72,15 @@ class MinibatchObjective final : public Objective {
         order_(std::size_t(samples.size())),
         inputs_(samples.inputs.leftCols(batch)),
         targets_(samples.targets.leftCols(batch)),
-        inner_(make_objective(model, settings, inputs_, targets_)) {
+        times_(first_times(samples, batch)),
+        inner_(make_objective(model, settings, inputs_, targets_, times_)) {
     for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = Eigen::Index(i);
   }
   int parameter_count() const override { return inner_->parameter_count(); }
   bool evaluate(const double* parameters, double* value, double* gradient) override {
     draw();
     if (auto* hnn = dynamic_cast<HamiltonianObjective*>(inner_.get())) {
-      hnn->set_samples(inputs_, targets_);
+      hnn->set_samples(inputs_, targets_, times_);
     } else {
       static_cast<BaselineObjective&>(*inner_).set_samples(inputs_, targets_);
     }
@@ -79,6 +105,7 @@ class MinibatchObjective final : public Objective {
       std::swap(order_[std::size_t(i)], order_[j]);
       inputs_.col(i) = samples_.inputs.col(order_[std::size_t(i)]);
       targets_.col(i) = samples_.targets.col(order_[std::size_t(i)]);
+      if (times_.size() > 0) times_[i] = samples_.time[std::size_t(order_[std::size_t(i)])];
     }
   }
 
@@ -86,6 +113,7 @@ class MinibatchObjective final : public Objective {
   Mt19937Random random_;
   std::vector<Eigen::Index> order_;
   Eigen::MatrixXd inputs_, targets_;
+  Eigen::VectorXd times_;
   std::unique_ptr<Objective> inner_;
   long drawn_ = 0;
 };

@@ -11,6 +11,9 @@
 //   epochs: 20000             # epochs trained so far, over all runs
 //   parameters: [...]         # parameter_count() reals, shortest round-trip form
 //   auxiliary_state: [...]    # Model::auxiliary_state(), e.g. KAN grids
+//   dissipation_parameters: [...]  # only with a learned damping or forcing
+//                             # (hnn/learned_dissipation.h): its parameters, which follow
+//                             # the model's in the HNN objective
 //   interrupted_training:     # only when a signal stopped the model's training:
 //     stage: 2                #   the stage that was stopped (1-based)
 //     stage_epochs: 30        #   its epochs completed
@@ -56,6 +59,9 @@ struct Checkpoint {
   Eigen::VectorXd parameters;
   std::vector<double> auxiliary_state;
   std::optional<InterruptedTraining> interrupted_training = std::nullopt;
+  // The learned dissipation's parameters; empty when the model has none (and in files
+  // without the key).
+  Eigen::VectorXd dissipation_parameters = Eigen::VectorXd();
 };
 
 // Writes atomically. Throws hnn::Error naming the file.

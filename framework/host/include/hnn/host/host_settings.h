@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "hnn/hamiltonian_objective.h"
+#include "hnn/learned_dissipation.h"
 #include "hnn/option_binding.h"
 #include "hnn/options.h"
 #include "hnn/symbolic/affine_fit.h"
@@ -53,6 +54,22 @@ struct DataSettings {
   static const OptionBinding<DataSettings>& binding();
 };
 
+// training.dissipation: the damping and forcing an HNN learns beside H
+// (hnn/learned_dissipation.h): dx/dt = (J - R) dH/dx + [0; F(t)], R = [[0, 0], [0, L L^T]].
+// A nested block of the training section (and of a model's training overrides); absent or
+// damping none with no frequencies: the conservative HNN, as before.
+struct DissipationSettings {
+  DampingForm damping = DampingForm::kNone;
+  double initial_rate = 0.01;
+  std::int64_t damping_output = 2;
+  std::vector<double> forcing_frequencies;
+
+  static const OptionBinding<DissipationSettings>& binding();
+  // The objective's options from these.
+  DissipationOptions options() const;
+  bool active() const { return options().active(); }
+};
+
 // What a model is fitted to: the Hamiltonian (symplectic) field of one of its outputs, or
 // dx/dt directly.
 enum class ObjectiveKind { kHnn, kBaseline };
@@ -71,6 +88,8 @@ struct TrainingSettings {
   std::int64_t batch_size = 0;
   std::int64_t batch_seed = 0;
   bool update_grid = false;
+  // The nested block `dissipation`, decoded beside the binding's keys (validate_training).
+  DissipationSettings dissipation;
 
   static const OptionBinding<TrainingSettings>& binding();
 };
@@ -138,7 +157,8 @@ std::string to_string(SymbolicSamples samples);
 const std::vector<std::string>& simulation_keys();
 
 // The schema of a host section by name ("data", "derivatives" (data.derivatives),
-// "training", "evaluation", "output", "symbolic"), or nullptr. The schemas live as long as the
+// "training", "dissipation" (training.dissipation), "evaluation", "output", "symbolic"), or
+// nullptr. The schemas live as long as the
 // program.
 const OptionSchema* host_section_schema(const std::string& section);
 

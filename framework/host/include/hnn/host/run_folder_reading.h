@@ -53,6 +53,8 @@ class YamlDocument {
                              const std::string& path) const;
   std::vector<std::string> texts(const YAML::Node& map, const std::string& key,
                                  const std::string& path) const;
+  std::vector<double> reals(const YAML::Node& map, const std::string& key,
+                            const std::string& path) const;
 
   // `map[key]` when present and not null, else an undefined node (check with IsDefined).
   YAML::Node child(const YAML::Node& map, const std::string& key, const std::string& path) const;

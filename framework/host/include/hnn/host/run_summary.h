@@ -100,6 +100,21 @@ struct EnergyTrialsSummary {
   bool operator==(const EnergyTrialsSummary&) const = default;
 };
 
+// `dissipation:` what an HNN learned beside H (hnn/learned_dissipation.h): present only
+// for a model trained with training.dissipation.
+struct DissipationSummary {
+  std::string damping;                      // "none", "constant" or "state"
+  long degrees_of_freedom = 0;              // n
+  std::vector<double> damping_matrix;       // D, n x n row by row: the learned one (constant) or
+                                            // its mean over the training inputs (state)
+  double damping_rate = kMissing;           // trace(D) / n: for one degree of freedom, gamma in
+                                            // dp/dt = ... - gamma dH/dp
+  std::vector<double> forcing_frequencies;  // w_k
+  std::vector<double> forcing_cosine;       // a(i, k) at k n + i: F_i(t) = sum_k a_ik cos(w_k t)
+  std::vector<double> forcing_sine;         // b(i, k) at k n + i:           + b_ik sin(w_k t)
+  bool operator==(const DissipationSummary&) const = default;
+};
+
 // One of the best-fitting functions of an edge (`suggestions:` items).
 struct SymbolicSuggestion {
   std::string function;
@@ -203,6 +218,7 @@ struct ModelSummary {
   // L1 penalty itself (e.g. owlqn) minimised; present when the last stage's optimizer did.
   std::optional<double> l1_objective;
   double training_seconds = kMissing;
+  std::optional<DissipationSummary> dissipation;  // with a learned damping or forcing
   // When the run was evaluated and the rollout succeeded.
   std::optional<TrajectoryErrors> trajectory_mse;
   std::optional<TrajectoryErrors> trajectory_mse_vs_reference;
