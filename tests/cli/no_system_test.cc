@@ -95,11 +95,12 @@ TEST_CASE("without a system: the models are sized by the data and evaluated agai
   CHECK(std::isfinite(m.reference_energy_mse->mean));
   CHECK(std::isfinite(m.reference_energy_mse->error));
   CHECK_FALSE(m.trajectory_mse);
-  // The measured table: piece, t, the two coordinates, the model's two; 20 rows.
+  // The measured table: piece, t, the two coordinates and their reference H, the model's
+  // two, the reference H along its rollout and its own H (issue 14's energy flow); 20 rows.
   std::ifstream csv(folder / "measured_trajectories.csv");
   std::string header;
   std::getline(csv, header);
-  CHECK(header == "piece,t,q,p,m_q,m_p");
+  CHECK(header == "piece,t,q,p,measured_energy,m_q,m_p,m_energy,m_H");
   int rows = 0;
   for (std::string line; std::getline(csv, line);) ++rows;
   CHECK(rows == 20);

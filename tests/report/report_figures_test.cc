@@ -3,8 +3,11 @@
 #include <doctest/doctest.h>
 #include <plplot.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "figure_plan.h"
 #include "hnn/error.h"
@@ -297,4 +300,130 @@ TEST_CASE("the trajectory error shows the reference integrator's error in grey")
   const auto plan = hnn::report::internal::plan_trajectory_error(folder, reason);
   REQUIRE(plan);
   CHECK(contains(plan->caption, "Grey: the same error of the reference rollout"));
+}
+
+namespace {
+
+// The fixture run as if its system had a damping 0.1 (H = q^2 + p^2: dissipated power
+// 0.4 p^2 along the truth) and `kan` a learned one (0.25 p^2), with kan's energy-loss ratio.
+fs::path damped_fixture_run(const std::string& name) {
+  const fs::path run = copy_fixture_run(name);
+  std::istringstream lines(read_text(run / "trajectories.csv"));
+  std::ostringstream csv;
+  csv.precision(17);
+  std::string line;
+  std::getline(lines, line);
+  // t,truth_q,truth_p,truth_energy,... : the power columns after truth_energy and at the end.
+  const auto after_energy = line.find("truth_energy") + std::string("truth_energy").size();
+  csv << line.substr(0, after_energy) << ",truth_dissipated_power,truth_supplied_power"
+      << line.substr(after_energy) << ",kan_dissipated_power,kan_supplied_power\n";
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    const double truth_p = std::stod(cells[2]);
+    const double kan_p = std::stod(cells[8]);  // t, truth q p E, reference q p E, kan q p
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      csv << (c ? "," : "") << cells[c];
+      if (c == 3) csv << ',' << 0.4 * truth_p * truth_p << ",0.0";
+    }
+    csv << ',' << 0.25 * kan_p * kan_p << ",0.0\n";
+  }
+  write_text(run / "trajectories.csv", csv.str());
+  std::string summary = read_text(run / "summary.yaml");
+  summary.insert(summary.find("  kan:\n") + 7, "    energy_loss_ratio: 0.96875\n");
+  write_text(run / "summary.yaml", summary);
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a run that dissipates: the dissipated power figure, the ratios in the energy's caption") {
+  const fs::path run = damped_fixture_run("dissipated_power");
+  const hnn::report::RunFolder folder = hnn::report::read_run_folder(run);
+  REQUIRE(folder.trajectories);
+  // The power columns are not coordinates.
+  CHECK(folder.trajectories->coordinate_names == std::vector<std::string>{"q", "p"});
+  const auto& truth = folder.trajectories->truth;
+  REQUIRE(truth.dissipated_power.size() == folder.trajectories->times.size());
+  for (std::size_t k = 0; k < truth.dissipated_power.size(); ++k) {
+    CHECK(truth.dissipated_power[k] ==
+          doctest::Approx(0.4 * truth.coordinates[1][k] * truth.coordinates[1][k]));
+  }
+  REQUIRE(folder.trajectories->models.size() == 2);
+  CHECK(folder.trajectories->models[0].rollout.dissipated_power.size() == truth.energy.size());
+  CHECK(folder.trajectories->models[1].rollout.dissipated_power.empty());  // kan_l1
+
+  std::string reason;
+  const auto energy = hnn::report::internal::plan_energy(folder, reason);
+  REQUIRE(energy);
+  CHECK(contains(energy->caption, "The system has damping or forcing"));
+  CHECK(contains(energy->caption,
+                 "Energy-loss ratios (model over truth, H over the first quarter "
+                 "of the span minus H over its last): kan 0.969."));
+  const auto power = hnn::report::internal::plan_dissipated_power(folder, reason);
+  REQUIRE(power);
+  CHECK(contains(power->caption,
+                 "along the truth with the system's H and R (black), and along "
+                 "the rollout of every model with a learned damping"));
+
+  const auto result = hnn::report::write_report(run, hnn::report::ReportOptions{});
+  CHECK(figure_names(result) == std::vector<std::string>{"data_phase_portrait", "losses", "penalty",
+                                                         "trajectories_phase_space",
+                                                         "trajectory_error", "energy",
+                                                         "dissipated_power", "network_kan"});
+  CHECK(result.skipped.empty());
+  CHECK(is_svg(run / "figures" / "dissipated_power.svg"));
+  CHECK(is_png(run / "figures" / "dissipated_power.png"));
+}
+
+TEST_CASE("a conservative run has no dissipated power figure and keeps its energy caption") {
+  const fs::path run = copy_fixture_run("conservative_energy");
+  const hnn::report::RunFolder folder = hnn::report::read_run_folder(run);
+  std::string reason;
+  CHECK_FALSE(hnn::report::internal::plan_dissipated_power(folder, reason));
+  CHECK(reason == "dissipated_power: neither the system nor a model dissipates");
+  CHECK_FALSE(hnn::report::internal::plan_measured_energy(folder, reason));
+  const auto energy = hnn::report::internal::plan_energy(folder, reason);
+  REQUIRE(energy);
+  CHECK(contains(energy->caption,
+                 "The exact flow keeps H constant; the spread of a model's "
+                 "curve is its energy error."));
+  CHECK_FALSE(contains(energy->caption, "Energy-loss ratios"));
+}
+
+TEST_CASE("a measured run with a reference H gets the measured energy figure") {
+  const fs::path run = copy_fixture_run("measured_energy");
+  fs::remove(run / "trajectories.csv");
+  std::string summary = read_text(run / "summary.yaml");
+  const auto truth = summary.find("truth:");
+  summary.replace(truth, summary.find('\n', truth) - truth,
+                  "measured: {integrator: \"rk45\", pieces: 2, samples: 6, "
+                  "reference_hamiltonian: \"q^2 + p^2\", energy_losses: [0.5, 0.25]}");
+  summary.insert(summary.find("  kan:\n") + 7,
+                 "    energy_loss_ratio: 0.96875\n    energy_loss_ratios: [1.0, 0.9375]\n");
+  write_text(run / "summary.yaml", summary);
+  write_text(run / "measured_trajectories.csv",
+             "piece,t,q,p,measured_energy,kan_q,kan_p,kan_energy,kan_H\n"
+             "0,0.0,1.0,0.0,1.0,1.0,0.0,1.0,3.0\n"
+             "0,0.5,0.8,-0.4,0.8,0.8,-0.4,0.8,2.8\n"
+             "0,1.0,0.6,-0.5,0.61,0.6,-0.5,0.61,2.61\n"
+             "1,5.0,-0.5,0.3,0.34,-0.5,0.3,0.34,2.34\n"
+             "1,5.5,-0.3,0.4,0.25,-0.3,0.4,0.25,2.25\n"
+             "1,6.0,-0.1,0.4,0.17,-0.1,0.4,0.17,2.17\n");
+  const hnn::report::RunFolder folder = hnn::report::read_run_folder(run);
+  std::string reason;
+  const auto plan = hnn::report::internal::plan_measured_energy(folder, reason);
+  REQUIRE(plan);
+  CHECK(contains(plan->caption,
+                 "reference Hamiltonian H_ref = q^2 + p^2 evaluated on the held-out "
+                 "measurements"));
+  CHECK(contains(plan->caption, "mean over the pieces): kan 0.969."));
+  const auto result = hnn::report::write_report(run, hnn::report::ReportOptions{});
+  const auto names = figure_names(result);
+  CHECK(std::find(names.begin(), names.end(), "measured_rollouts") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "measured_energy") != names.end());
+  CHECK(is_svg(run / "figures" / "measured_energy.svg"));
+  CHECK(fs::file_size(run / "figures" / "measured_energy.png") > 1000);
 }

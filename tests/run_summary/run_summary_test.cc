@@ -45,7 +45,8 @@ hnn::RunSummary full_summary() {
   summary.system = "spring_mass";
   summary.exact_hamiltonian = "q^2 + p^2";
   summary.data = {750, 250, 0.125};
-  summary.truth = hnn::TruthSummary{"rk45", 2.5e-05, "dop853", 3.25e-11, {1e-11, 6e-11, 5e-11}};
+  summary.truth = hnn::TruthSummary{
+      "rk45", 2.5e-05, "dop853", 3.25e-11, {1e-11, 6e-11, 5e-11}, {{0.0625, 0.03125}}, 0.4375};
 
   hnn::ModelSummary kan;
   kan.name = "kan";
@@ -69,6 +70,8 @@ hnn::RunSummary full_summary() {
   kan.trajectory_mse_vs_reference = hnn::TrajectoryErrors{3.9e-06, 9.8e-06, 9.7e-06};
   kan.energy_drift_max = 3.14e-05;
   kan.energy_trials = hnn::EnergyTrialsSummary{25, 0.0125, 0.0025};
+  kan.energy_loss_ratio = 0.96875;
+  kan.learned_power = hnn::PowerSummary{0.0546875, 0.015625};
   kan.evaluation_seconds = 0.0005;
   kan.checkpoint = "checkpoints/kan.yaml";
   hnn::SymbolicSummary symbolic;
@@ -135,7 +138,8 @@ TEST_CASE("a summary without a system (evaluated against measurements) round-tri
   written.system = "";
   written.exact_hamiltonian = "";
   written.truth.reset();
-  written.measured = hnn::MeasuredSummary{"rk45", 1, 111, "12/5+omega^2-12/5*cos(theta)"};
+  written.measured =
+      hnn::MeasuredSummary{"rk45", 2, 111, "12/5+omega^2-12/5*cos(theta)", {0.8125, 0.6875}};
   for (auto& model : written.models) {
     model.trajectory_mse.reset();
     model.trajectory_mse_vs_reference.reset();
@@ -143,6 +147,8 @@ TEST_CASE("a summary without a system (evaluated against measurements) round-tri
     model.energy_trials.reset();
     model.measured_mse = hnn::TrajectoryErrors{0.007, 0.025, 0.0125};
     model.reference_energy_mse = hnn::ReferenceEnergyError{111, 0.0175, 0.00575};
+    model.energy_loss_ratio = 1.0625;
+    model.energy_loss_ratios = {1.125, 1.0};
   }
   const fs::path file = scratch_file("measured.yaml");
   hnn::write_run_summary(written, file);

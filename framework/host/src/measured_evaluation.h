@@ -23,10 +23,15 @@ namespace hnn::internal {
 // the coordinates at each measured time, all pieces in order: mean, max, and the value at
 // the last time of the last piece), reference_energy_mse (when the config has a reference
 // Hamiltonian: mean over those times of (H_ref(measured) - H_ref(rollout))^2, error bar of
-// summarize_energy_trials) and measured_rollouts, or rollout_error when a rollout fails.
-// Writes measured_trajectories.csv into `directory` (columns piece, t, the measured
-// coordinates, then every rolled-out model's coordinates as <model>_<name>) and returns the
-// summary's `measured:` part. Throws hnn::RunError when there is no piece to roll out.
+// summarize_energy_trials), measured_rollouts and the energy flow of each piece (H_ref
+// along the rollout and the energy-loss ratios with their mean, with a reference H; the
+// model's own H for an HNN; the learned dissipation's power: energy_flow.h), or
+// rollout_error when a rollout fails. Writes measured_trajectories.csv into `directory`
+// (columns piece, t, the measured coordinates, measured_energy with a reference H, then per
+// rolled-out model <model>_<name> for each coordinate and <model>_energy, <model>_H,
+// <model>_dissipated_power, <model>_supplied_power where it has them) and returns the
+// summary's `measured:` part (with the energy each piece loses, with a reference H).
+// Throws hnn::RunError when there is no piece to roll out.
 MeasuredSummary evaluate_measurements(const PipelineConfig& config, const Registry& registry,
                                       const std::vector<Trajectory>& pieces,
                                       const std::vector<std::string>& coordinate_names,

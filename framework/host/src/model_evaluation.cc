@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "energy_flow.h"
 #include "hnn/error.h"
 #include "hnn/hamiltonian_objective.h"
 #include "hnn/learned_dissipation.h"
@@ -48,7 +49,8 @@ double max_drift(const std::vector<double>& energy) {
 // Rolls a trained model out from x0 and compares it with the truth and the reference.
 void roll_out(ModelResult& result, const System& system, const Integrator& integrator,
               const Eigen::VectorXd& x0, const std::vector<double>& times,
-              const Eigen::MatrixXd& truth, const Eigen::MatrixXd& reference, std::ostream& log) {
+              const Eigen::MatrixXd& truth, const Eigen::MatrixXd& reference,
+              const std::vector<double>& truth_energy, std::ostream& log) {
   const auto started = Clock::now();
   Model& model = *result.model;
   try {
@@ -66,6 +68,11 @@ void roll_out(ModelResult& result, const System& system, const Integrator& integ
       model.outputs(outputs);
       const Eigen::RowVectorXd h = outputs.row(h_output);
       result.learned_hamiltonian.assign(h.data(), h.data() + h.size());
+    }
+    // Energy flow: the learned dissipation's power, the energy lost against the truth's.
+    result.learned_power = learned_power(result, times, result.rollout);
+    if (!system.is_conservative()) {
+      result.energy_loss_ratio = energy_loss_ratio(times, result.energy, truth_energy);
     }
   } catch (const Error& error) {
     result.rollout_error = error.what();
@@ -216,16 +223,27 @@ TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, co
   const auto truth_energy = energies(system, truth);
   const auto reference_energy = energies(system, reference);
   for (auto& result : results) {
-    roll_out(result, system, *integrator, x0, times, truth, reference, log);
+    roll_out(result, system, *integrator, x0, times, truth, reference, truth_energy, log);
   }
   if (config.evaluation.energy_trials > 0) {
     run_energy_trials(config.evaluation, system, *integrator, results);
   }
+  TruthSummary summary;
+  summary.integrator = config.evaluation_integrator.plugin;
+  summary.energy_drift_max = max_drift(truth_energy);
+  summary.reference_integrator = config.reference_integrator.plugin;
+  summary.reference_energy_drift_max = max_drift(reference_energy);
+  summary.truth_vs_reference_mse = compare(truth, reference);
+  // The true power balance and energy loss of a system with damping or forcing.
+  PowerSeries truth_power;
+  if (!system.is_conservative()) {
+    truth_power = true_power(system, times, truth);
+    summary.power = mean_power({&truth_power});
+    summary.energy_loss = energy_quarters(times, truth_energy).loss();
+  }
   write_trajectories_csv(directory / "trajectories.csv", system.coordinate_names(), times, truth,
-                         truth_energy, reference, reference_energy, results);
-  return {config.evaluation_integrator.plugin, max_drift(truth_energy),
-          config.reference_integrator.plugin, max_drift(reference_energy),
-          compare(truth, reference)};
+                         truth_energy, truth_power, reference, reference_energy, results);
+  return summary;
 }
 
 }  // namespace hnn::internal

@@ -64,6 +64,14 @@ struct TrainingResumption {
   double training_seconds = 0;
 };
 
+// The power balance dH/dt = supplied - dissipated at every time of a trajectory
+// (energy_flow.h computes it).
+struct PowerSeries {
+  std::vector<double> dissipated;  // dH/dx^T R dH/dx, >= 0
+  std::vector<double> supplied;    // dH/dx^T F(t)
+  bool empty() const { return dissipated.empty(); }
+};
+
 struct ModelResult {
   const ModelConfig* config = nullptr;
   Options options;  // the model's resolved options, sizes filled in
@@ -91,7 +99,19 @@ struct ModelResult {
   std::optional<TrajectoryErrors> measured_mse;
   std::optional<ReferenceEnergyError> reference_energy_mse;
   std::vector<Eigen::MatrixXd> measured_rollouts;  // per held-out piece
-  std::optional<SymbolicSummary> symbolic;         // the symbolic stage's part of the summary
+  // Energy flow (energy_flow.h). With a system: the learned dissipation's power along
+  // `rollout` (empty without one) and, for a system with damping or forcing, the
+  // energy-loss ratio against the truth. Without a system, per held-out piece: H_ref along
+  // the rollout (empty without a reference H), the model's own H (empty for a baseline),
+  // the learned dissipation's power (empty without one) and the energy-loss ratios
+  // (empty without a reference H), with their mean in energy_loss_ratio.
+  PowerSeries learned_power;
+  std::optional<double> energy_loss_ratio;
+  std::vector<std::vector<double>> measured_energy;
+  std::vector<std::vector<double>> measured_learned_hamiltonian;
+  std::vector<PowerSeries> measured_power;
+  std::vector<double> energy_loss_ratios;
+  std::optional<SymbolicSummary> symbolic;  // the symbolic stage's part of the summary
   // Set when the run's interrupt stopped the training: where, with the optimizer's state
   // (saved into the checkpoint for --resume).
   std::optional<InterruptedTraining> interruption;

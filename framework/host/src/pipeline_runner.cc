@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "data_assembly.h"
+#include "energy_flow.h"
 #include "hnn/atomic_file.h"
 #include "hnn/baseline_objective.h"
 #include "hnn/error.h"
@@ -112,10 +113,20 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
     if (result.rollout_error.empty() && result.measured_mse) {
       summary.measured_mse = result.measured_mse;
       summary.reference_energy_mse = result.reference_energy_mse;
+      summary.energy_loss_ratio = result.energy_loss_ratio;
+      summary.energy_loss_ratios = result.energy_loss_ratios;
+      if (!result.measured_power.empty()) {
+        std::vector<const PowerSeries*> pieces;
+        for (const auto& piece : result.measured_power) pieces.push_back(&piece);
+        summary.learned_power = mean_power(pieces);
+      }
     } else if (result.rollout_error.empty()) {
       summary.trajectory_mse = result.versus_truth;
       summary.trajectory_mse_vs_reference = result.versus_reference;
       summary.energy_drift_max = result.energy_drift_max;
+      summary.energy_loss_ratio = result.energy_loss_ratio;
+      if (!result.learned_power.empty())
+        summary.learned_power = mean_power({&result.learned_power});
       if (!result.trial_energy_errors.empty()) {
         summary.energy_trials = summarize_energy_trials(result.trial_energy_errors);
       }

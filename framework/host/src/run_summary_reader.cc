@@ -45,10 +45,15 @@ class SummaryReader {
       summary.truth = read_truth(truth);
     }
     if (const YAML::Node measured = child(root, "", "measured"); measured.IsDefined()) {
-      summary.measured = MeasuredSummary{text(measured, "measured", "integrator"),
-                                         integer(measured, "measured", "pieces", -1),
-                                         integer(measured, "measured", "samples", -1),
-                                         text(measured, "measured", "reference_hamiltonian")};
+      MeasuredSummary& measured_summary = summary.measured.emplace();
+      measured_summary.integrator = text(measured, "measured", "integrator");
+      measured_summary.pieces = integer(measured, "measured", "pieces", -1);
+      measured_summary.samples = integer(measured, "measured", "samples", -1);
+      measured_summary.reference_hamiltonian = text(measured, "measured", "reference_hamiltonian");
+      if (child(measured, "measured", "energy_losses").IsDefined()) {
+        measured_summary.energy_losses =
+            document_.reals(measured, "energy_losses", join("measured", "energy_losses"));
+      }
     }
     const YAML::Node models = child(root, "", "models");
     if (!models.IsDefined()) document_.fail(root, "models", "missing; expected a map of models");
@@ -113,6 +118,14 @@ class SummaryReader {
     return read_errors(node, join(path, key));
   }
 
+  std::optional<PowerSummary> optional_power(const YAML::Node& map, const std::string& path,
+                                             const std::string& key) const {
+    const YAML::Node node = child(map, path, key);
+    if (!node.IsDefined()) return std::nullopt;
+    const std::string power_path = join(path, key);
+    return PowerSummary{real(node, power_path, "dissipated"), real(node, power_path, "supplied")};
+  }
+
   TruthSummary read_truth(const YAML::Node& node) const {
     TruthSummary truth;
     truth.integrator = text(node, "truth", "integrator");
@@ -121,6 +134,8 @@ class SummaryReader {
     truth.reference_energy_drift_max = real(node, "truth", "reference_energy_drift_max");
     truth.truth_vs_reference_mse =
         optional_errors(node, "truth", "truth_vs_reference_mse").value_or(TrajectoryErrors{});
+    truth.power = optional_power(node, "truth", "power");
+    truth.energy_loss = optional_real(node, "truth", "energy_loss");
     return truth;
   }
 
@@ -268,6 +283,12 @@ class SummaryReader {
                                                         real(energy, energy_path, "mean"),
                                                         real(energy, energy_path, "error")};
     }
+    model.energy_loss_ratio = optional_real(node, path, "energy_loss_ratio");
+    if (child(node, path, "energy_loss_ratios").IsDefined()) {
+      model.energy_loss_ratios =
+          document_.reals(node, "energy_loss_ratios", join(path, "energy_loss_ratios"));
+    }
+    model.learned_power = optional_power(node, path, "learned_power");
     model.rollout_error = optional_text(node, path, "rollout_error");
     model.evaluation_seconds = optional_real(node, path, "evaluation_seconds");
     model.checkpoint = text(node, path, "checkpoint");

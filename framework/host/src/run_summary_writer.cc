@@ -14,6 +14,10 @@ std::string real(double value) { return format_option_value(value); }
 std::string text(const std::string& value) { return format_option_value(value); }
 std::string boolean(bool value) { return value ? "true" : "false"; }
 
+std::string power(const PowerSummary& power) {
+  return "{dissipated: " + real(power.dissipated) + ", supplied: " + real(power.supplied) + "}";
+}
+
 std::string errors(const TrajectoryErrors& errors) {
   return "{mean: " + real(errors.mean) + ", max: " + real(errors.max) +
          ", final: " + real(errors.final) + "}";
@@ -24,7 +28,10 @@ void write_truth(std::ostream& out, const TruthSummary& truth) {
       << ", energy_drift_max: " << real(truth.energy_drift_max)
       << ", reference_integrator: " << text(truth.reference_integrator)
       << ", reference_energy_drift_max: " << real(truth.reference_energy_drift_max)
-      << ", truth_vs_reference_mse: " << errors(truth.truth_vs_reference_mse) << "}\n";
+      << ", truth_vs_reference_mse: " << errors(truth.truth_vs_reference_mse);
+  if (truth.power) out << ", power: " << power(*truth.power);
+  if (truth.energy_loss) out << ", energy_loss: " << real(*truth.energy_loss);
+  out << "}\n";
 }
 
 void write_edge(std::ostream& out, const SymbolicEdgeSummary& edge) {
@@ -146,6 +153,13 @@ void write_model(std::ostream& out, const ModelSummary& model) {
         << ", mean: " << real(model.reference_energy_mse->mean)
         << ", error: " << real(model.reference_energy_mse->error) << "}\n";
   }
+  if (model.energy_loss_ratio) {
+    out << "    energy_loss_ratio: " << real(*model.energy_loss_ratio) << "\n";
+  }
+  if (!model.energy_loss_ratios.empty()) {
+    out << "    energy_loss_ratios: " << format_option_value(model.energy_loss_ratios) << "\n";
+  }
+  if (model.learned_power) out << "    learned_power: " << power(*model.learned_power) << "\n";
   if (model.rollout_error) out << "    rollout_error: " << text(*model.rollout_error) << "\n";
   if (model.evaluation_seconds) {
     out << "    evaluation_seconds: " << real(*model.evaluation_seconds) << "\n";
@@ -183,7 +197,11 @@ std::string format_run_summary(const RunSummary& summary) {
   if (summary.measured) {
     out << "measured: {integrator: " << text(summary.measured->integrator)
         << ", pieces: " << summary.measured->pieces << ", samples: " << summary.measured->samples
-        << ", reference_hamiltonian: " << text(summary.measured->reference_hamiltonian) << "}\n";
+        << ", reference_hamiltonian: " << text(summary.measured->reference_hamiltonian);
+    if (!summary.measured->energy_losses.empty()) {
+      out << ", energy_losses: " << format_option_value(summary.measured->energy_losses);
+    }
+    out << "}\n";
   }
   out << "models:\n";
   for (const auto& model : summary.models) write_model(out, model);

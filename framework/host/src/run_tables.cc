@@ -53,19 +53,24 @@ void write_history_csv(const fs::path& file, const std::vector<ModelResult>& res
 
 void write_trajectories_csv(const fs::path& file, const std::vector<std::string>& names,
                             const std::vector<double>& times, const Eigen::MatrixXd& truth,
-                            const std::vector<double>& truth_energy,
+                            const std::vector<double>& truth_energy, const PowerSeries& truth_power,
                             const Eigen::MatrixXd& reference,
                             const std::vector<double>& reference_energy,
                             const std::vector<ModelResult>& results) {
   const Eigen::Index d = truth.rows();
   std::ostringstream csv;
-  csv << "t" << csv_header_states("truth_", names) << ",truth_energy"
-      << csv_header_states("reference_", names) << ",reference_energy";
+  csv << "t" << csv_header_states("truth_", names) << ",truth_energy";
+  if (!truth_power.empty()) csv << ",truth_dissipated_power,truth_supplied_power";
+  csv << csv_header_states("reference_", names) << ",reference_energy";
   for (const auto& result : results) {
     if (!result.rollout_error.empty()) continue;
     csv << csv_header_states(result.config->name + "_", names) << "," << result.config->name
         << "_energy";
     if (!result.learned_hamiltonian.empty()) csv << "," << result.config->name << "_H";
+    if (!result.learned_power.empty()) {
+      csv << "," << result.config->name << "_dissipated_power," << result.config->name
+          << "_supplied_power";
+    }
   }
   csv << "\n";
   for (std::size_t k = 0; k < times.size(); ++k) {
@@ -73,6 +78,9 @@ void write_trajectories_csv(const fs::path& file, const std::vector<std::string>
     csv << real(times[k]);
     for (Eigen::Index r = 0; r < d; ++r) csv << ',' << real(truth(r, c));
     csv << ',' << real(truth_energy[k]);
+    if (!truth_power.empty()) {
+      csv << ',' << real(truth_power.dissipated[k]) << ',' << real(truth_power.supplied[k]);
+    }
     for (Eigen::Index r = 0; r < d; ++r) csv << ',' << real(reference(r, c));
     csv << ',' << real(reference_energy[k]);
     for (const auto& result : results) {
@@ -80,6 +88,10 @@ void write_trajectories_csv(const fs::path& file, const std::vector<std::string>
       for (Eigen::Index r = 0; r < d; ++r) csv << ',' << real(result.rollout(r, c));
       csv << ',' << real(result.energy[k]);
       if (!result.learned_hamiltonian.empty()) csv << ',' << real(result.learned_hamiltonian[k]);
+      if (!result.learned_power.empty()) {
+        csv << ',' << real(result.learned_power.dissipated[k]) << ','
+            << real(result.learned_power.supplied[k]);
+      }
     }
     csv << '\n';
   }

@@ -22,11 +22,13 @@ void write_history_csv(const std::filesystem::path& file, const std::vector<Mode
 
 // trajectories.csv: t, then the states and energy of the truth, the reference and every
 // model whose rollout succeeded (and its learned H when it has one). `truth` and
-// `reference` have one column per time.
+// `reference` have one column per time. The power columns follow the truth's energy when
+// `truth_power` is not empty (a system with damping or forcing) and a model's H when its
+// result.learned_power is not empty (a learned dissipation).
 void write_trajectories_csv(const std::filesystem::path& file,
                             const std::vector<std::string>& names, const std::vector<double>& times,
                             const Eigen::MatrixXd& truth, const std::vector<double>& truth_energy,
-                            const Eigen::MatrixXd& reference,
+                            const PowerSeries& truth_power, const Eigen::MatrixXd& reference,
                             const std::vector<double>& reference_energy,
                             const std::vector<ModelResult>& results);
 

@@ -48,6 +48,16 @@ std::optional<FigurePlan> plan_energy(const RunFolder& run, std::string& reason)
 // A run without a system only (drawn when it has measured_trajectories.csv): the held-out
 // measurements of the first coordinate against time and every model's rollouts.
 std::optional<FigurePlan> plan_measured_rollouts(const RunFolder& run, std::string& reason);
+// A run without a system with a reference Hamiltonian (measured_trajectories.csv has
+// measured_energy): H_ref on the held-out measurements and on every model's rollouts
+// against time, the energy-loss ratios in the caption.
+std::optional<FigurePlan> plan_measured_energy(const RunFolder& run, std::string& reason);
+// A run with a system with damping or forcing, or a model with a learned dissipation
+// (trajectories.csv has power columns): the power dissipated along the truth (the system's
+// R) and along every such model's rollout (its learned D, its own H) against time.
+std::optional<FigurePlan> plan_dissipated_power(const RunFolder& run, std::string& reason);
+// A real with 3 significant digits, for captions ("0.982").
+std::string three_digits(double value);
 FigurePlan plan_network_diagram(const EdgeNetwork& network);
 
 // Draws `plan` into <run_directory>/figures/<name>.svg and .png. PLplot writes a scratch

@@ -127,6 +127,10 @@ FigureSet write_figures(const RunFolder& run, const FigureOptions& options) {
       set.skipped.push_back(reason);
     }
   }
+  // Only when something dissipates (a conservative run's report stays as it was).
+  if (std::string reason; auto plan = internal::plan_dissipated_power(run, reason)) {
+    plans.push_back(std::move(*plan));
+  }
   // Only in a run without a system, which has none of the truth's rollout figures.
   if (run.measured_trajectories) {
     std::string reason;
@@ -135,6 +139,8 @@ FigureSet write_figures(const RunFolder& run, const FigureOptions& options) {
     } else {
       set.skipped.push_back(reason);
     }
+    // With a reference Hamiltonian only.
+    if (auto plan = internal::plan_measured_energy(run, reason)) plans.push_back(std::move(*plan));
   }
   for (const auto& network : run.networks) plans.push_back(internal::plan_network_diagram(network));
   for (const auto& plan : plans) {

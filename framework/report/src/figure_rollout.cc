@@ -131,9 +131,30 @@ std::optional<FigurePlan> plan_energy(const RunFolder& run, std::string& reason)
   plan.caption =
       "The true Hamiltonian H evaluated along the truth (black) and along every "
       "model's rollout, " +
-      time_span(*table) +
-      ", in the system's energy units. The exact flow keeps H constant; the spread "
-      "of a model's curve is its energy error.";
+      time_span(*table) + ", in the system's energy units.";
+  if (table->truth.dissipated_power.empty()) {
+    plan.caption +=
+        " The exact flow keeps H constant; the spread of a model's curve is its "
+        "energy error.";
+  } else {
+    // A system with damping or forcing: H follows the power balance along the truth.
+    plan.caption +=
+        " The system has damping or forcing: H changes along the truth by "
+        "dH/dt = dH/dx^T F - dH/dx^T R dH/dx; a model that learned the flow "
+        "follows the truth's curve.";
+    std::string ratios;
+    for (const auto& model : table->models) {
+      const ModelSummary* summary = run.summary.find(model.model);
+      if (summary == nullptr || !summary->energy_loss_ratio) continue;
+      ratios += std::string(ratios.empty() ? "" : ", ") + model.model + " " +
+                three_digits(*summary->energy_loss_ratio);
+    }
+    append_sentence(plan.caption, ratios.empty()
+                                      ? ""
+                                      : "Energy-loss ratios (model over truth, H over the first "
+                                        "quarter of the span minus H over its last): " +
+                                            ratios + ".");
+  }
   plan.draw = [table, &summary = run.summary](PlotCanvas& canvas) {
     std::vector<const std::vector<double>*> series{&table->truth.energy};
     const Range truth = data_range(series, false).value_or(Range{});

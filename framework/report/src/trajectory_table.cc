@@ -22,6 +22,11 @@ Rollout read_rollout(const CsvTable& table, const std::string& prefix,
   for (const auto& name : coordinates) rollout.coordinates.push_back(table.reals(prefix + name));
   rollout.energy = table.reals(prefix + "energy");
   if (table.has_column(prefix + "H")) rollout.learned_hamiltonian = table.reals(prefix + "H");
+  if (table.has_column(prefix + "dissipated_power") &&
+      table.has_column(prefix + "supplied_power")) {
+    rollout.dissipated_power = table.reals(prefix + "dissipated_power");
+    rollout.supplied_power = table.reals(prefix + "supplied_power");
+  }
   return rollout;
 }
 
@@ -55,7 +60,8 @@ TrajectoryTable read_trajectory_table(const std::filesystem::path& file,
   const CsvTable table = CsvTable::read(file);
   TrajectoryTable trajectories;
   for (const auto& column : table.header()) {
-    if (starts_with(column, kTruth) && column != kTruth + "energy") {
+    if (starts_with(column, kTruth) && column != kTruth + "energy" &&
+        column != kTruth + "dissipated_power" && column != kTruth + "supplied_power") {
       trajectories.coordinate_names.push_back(column.substr(kTruth.size()));
     }
   }

@@ -49,6 +49,14 @@ struct DataSummary {
   bool operator==(const DataSummary&) const = default;
 };
 
+// The mean power along a rollout (issue 14): dH/dt = supplied - dissipated, each averaged
+// over the rollout's times.
+struct PowerSummary {
+  double dissipated = kMissing;  // mean of dH/dx^T R dH/dx (>= 0)
+  double supplied = kMissing;    // mean of dH/dx^T F(t)
+  bool operator==(const PowerSummary&) const = default;
+};
+
 // `truth:` the true system rolled out from the evaluation's initial state, with the
 // evaluation integrator and with the reference integrator.
 struct TruthSummary {
@@ -57,6 +65,11 @@ struct TruthSummary {
   std::string reference_integrator;
   double reference_energy_drift_max = kMissing;
   TrajectoryErrors truth_vs_reference_mse;
+  // A system with damping or forcing only: the true power balance along the truth, and the
+  // energy it loses, E(start) - E(end), means of H over the first and last quarter of the
+  // evaluation's time span (the denominator of every model's energy_loss_ratio).
+  std::optional<PowerSummary> power;
+  std::optional<double> energy_loss;
   bool operator==(const TruthSummary&) const = default;
 };
 
@@ -68,6 +81,9 @@ struct MeasuredSummary {
   long pieces = -1;                   // held-out pieces rolled out
   long samples = -1;                  // measured states compared, over all pieces
   std::string reference_hamiltonian;  // the reference H (its formula), "" when none
+  // With a reference H: per piece, the energy the measurements lose over it, E(start) -
+  // E(end), means of H_ref over the first and last quarter of the piece's time span.
+  std::vector<double> energy_losses;
   bool operator==(const MeasuredSummary&) const = default;
 };
 
@@ -229,6 +245,17 @@ struct ModelSummary {
   // and the energy error when the pipeline gives a reference Hamiltonian.
   std::optional<TrajectoryErrors> measured_mse;
   std::optional<ReferenceEnergyError> reference_energy_mse;
+  // Energy flow (issue 14), when the rollouts succeeded. The energy-loss ratio
+  // (E_model(start) - E_model(end)) / (E_true(start) - E_true(end)), E the system's H (or the
+  // reference H) on the model's rollout and on the truth (or the measurements), start and
+  // end the means over the first and last quarter of the span: with a system with damping
+  // or forcing, against the truth; without a system, with a reference H, the mean over the
+  // held-out pieces of their ratios (energy_loss_ratios, in piece order).
+  std::optional<double> energy_loss_ratio;
+  std::vector<double> energy_loss_ratios;
+  // With a learned damping or forcing: its power along the model's rollout(s), with the
+  // model's own H (dissipated (dH/dp)^T D dH/dp, supplied (dH/dp)^T F(t)).
+  std::optional<PowerSummary> learned_power;
   // When the run was evaluated and the rollout failed: why.
   std::optional<std::string> rollout_error;
   std::optional<double> evaluation_seconds;  // when the run was evaluated

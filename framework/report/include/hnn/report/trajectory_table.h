@@ -9,12 +9,15 @@
 namespace hnn::report {
 
 // A rollout: one vector per coordinate (in the order of TrajectoryTable::coordinate_names),
-// the true H along it, and the learned H when the model has one (else empty). Every vector
-// has one value per time.
+// the true H along it, the learned H when the model has one (else empty), and the power
+// dissipated and supplied along it (the truth's of a system with damping or forcing, a
+// model's of its learned dissipation; else empty). Every vector has one value per time.
 struct Rollout {
   std::vector<std::vector<double>> coordinates;
   std::vector<double> energy;
   std::vector<double> learned_hamiltonian;
+  std::vector<double> dissipated_power;
+  std::vector<double> supplied_power;
 };
 
 struct ModelRollout {
@@ -23,7 +26,8 @@ struct ModelRollout {
 };
 
 // The columns of trajectories.csv: t, truth_<c>..., truth_energy, reference_<c>...,
-// reference_energy, then per model <m>_<c>..., <m>_energy and optionally <m>_H.
+// reference_energy, then per model <m>_<c>..., <m>_energy and optionally <m>_H; the truth
+// and a model may have <prefix>dissipated_power and <prefix>supplied_power.
 // Coordinate names come from the system: positions first, then their momenta
 // (coordinate_names.size() is even; the first pair is coordinate 0 and coordinate n/2).
 struct TrajectoryTable {
