@@ -5,10 +5,13 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "../end_to_end/host_run.h"
 #include "hnn/host/run_summary_reader.h"
@@ -154,6 +157,60 @@ TEST_CASE("the learned damping and forcing recover gamma and the drive; the roll
   CHECK(driven_mse < 1e-3);
   CHECK(driven_mse < 0.01 * conservative_mse);
   CHECK(driven_mse < models["damped"]["measured_mse"]["mean"].as<double>());
+}
+
+TEST_CASE("the learned power along the rollouts: the drive's and the damping's, balancing H") {
+  // measured_trajectories.csv: per held-out piece, driven's rollout, own H and power.
+  std::ifstream stream(trained().run / "measured_trajectories.csv");
+  std::string line;
+  std::getline(stream, line);
+  std::vector<std::string> header;
+  std::stringstream names(line);
+  for (std::string name; std::getline(names, name, ',');) header.push_back(name);
+  auto column = [&](const std::string& name) {
+    const auto found = std::find(header.begin(), header.end(), name);
+    REQUIRE_MESSAGE(found != header.end(), name);
+    return std::size_t(found - header.begin());
+  };
+  const std::size_t piece = column("piece"), t = column("t"), p = column("driven_p"),
+                    h = column("driven_H"), dissipated = column("driven_dissipated_power"),
+                    supplied = column("driven_supplied_power");
+  std::vector<std::vector<double>> rows;
+  while (std::getline(stream, line)) {
+    std::vector<double> row;
+    std::stringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) row.push_back(std::stod(cell));
+    rows.push_back(row);
+  }
+  REQUIRE(rows.size() > 10);
+  double worst_truth = 0, worst_balance = 0, peak = 0, mean_supplied = 0;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto& row = rows[k];
+    // The true flow along the rollout: dissipated gamma p^2, supplied A cos(w t) p.
+    worst_truth = std::max(worst_truth, std::abs(row[dissipated] - kGamma * row[p] * row[p]));
+    worst_truth = std::max(
+        worst_truth, std::abs(row[supplied] - kAmplitude * std::cos(kFrequency * row[t]) * row[p]));
+    peak = std::max(peak, std::abs(row[supplied] - row[dissipated]));
+    mean_supplied += row[supplied] / double(rows.size());
+    // dH/dt = supplied - dissipated along the model's own rollout (central differences
+    // within a piece, dt = 0.2).
+    if (k == 0 || k + 1 == rows.size() || rows[k - 1][piece] != row[piece] ||
+        rows[k + 1][piece] != row[piece]) {
+      continue;
+    }
+    const double rate = (rows[k + 1][h] - rows[k - 1][h]) / (rows[k + 1][t] - rows[k - 1][t]);
+    worst_balance = std::max(worst_balance, std::abs(rate - (row[supplied] - row[dissipated])));
+  }
+  CAPTURE(worst_truth);
+  CAPTURE(worst_balance);
+  CAPTURE(peak);
+  CHECK(peak > 0.2);
+  CHECK(worst_truth < 0.01);
+  CHECK(worst_balance < 0.05 * peak);
+  const YAML::Node power = YAML::LoadFile(
+      (trained().run / "summary.yaml").string())["models"]["driven"]["learned_power"];
+  CHECK(power["supplied"].as<double>() == doctest::Approx(mean_supplied).epsilon(1e-9));
+  CHECK(power["dissipated"].as<double>() > 0.0);
 }
 
 TEST_CASE("the summary's dissipation block is documented and read back") {
