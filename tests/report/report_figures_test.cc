@@ -376,6 +376,11 @@ TEST_CASE(
   CHECK(result.skipped.empty());
   CHECK(is_svg(run / "figures" / "dissipated_power.svg"));
   CHECK(is_png(run / "figures" / "dissipated_power.png"));
+  // The results table gains the ratio's column: kan's value, kan_l1 without one.
+  const std::string html = read_text(run / "report.html");
+  CHECK(contains(html, "<th>energy-loss ratio</th>"));
+  CHECK(contains(html, "<td class=\"number\" title=\"0.96875\">0.969</td>"));
+  CHECK(contains(html, "1 when the model dissipates as the system does."));
 }
 
 TEST_CASE("a conservative run has no dissipated power figure and keeps its energy caption") {
@@ -391,6 +396,9 @@ TEST_CASE("a conservative run has no dissipated power figure and keeps its energ
                  "The exact flow keeps H constant; the spread of a model's "
                  "curve is its energy error."));
   CHECK_FALSE(contains(energy->caption, "Energy-loss ratios"));
+  hnn::report::write_report(run, hnn::report::ReportOptions{});
+  CHECK_FALSE(contains(read_text(run / "report.html"), "energy-loss ratio"));
+  CHECK_FALSE(fs::exists(run / "figures" / "dissipated_power.svg"));
 }
 
 TEST_CASE("a measured run with a reference H gets the measured energy figure") {

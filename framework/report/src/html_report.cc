@@ -57,10 +57,16 @@ void write_results(std::ostream& html, const RunFolder& run) {
     html << "<p class=\"muted\">The run has no models.</p>\n</section>\n";
     return;
   }
+  // The energy-loss ratio's column only when some model has one (a run with damping or
+  // forcing, or measured data with a reference H): conservative runs' tables are unchanged.
+  bool ratios = false;
+  for (const auto& model : summary.models) ratios = ratios || model.energy_loss_ratio.has_value();
   html << "<table>\n<thead><tr><th>model</th><th>plugin</th><th>parameters</th>"
           "<th>final train loss</th><th>final test loss</th>"
           "<th>trajectory MSE (final)</th><th>trajectory MSE (mean)</th>"
-          "<th>max energy error |E(t) − E(0)|</th><th>training time (s)</th><th>epochs</th>"
+          "<th>max energy error |E(t) − E(0)|</th>"
+       << (ratios ? "<th>energy-loss ratio</th>" : "")
+       << "<th>training time (s)</th><th>epochs</th>"
           "<th>termination</th></tr></thead>\n<tbody>\n";
   for (const auto& model : summary.models) {
     html << "<tr><th>" << escape_html(model.name) << "</th>"
@@ -70,11 +76,13 @@ void write_results(std::ostream& html, const RunFolder& run) {
                  : std::string("<td class=\"number muted\">—</td>"))
          << number_cell(model.final_train_loss) << number_cell(model.final_test_loss);
     if (model.rollout_error) {
-      html << "<td colspan=\"3\">rollout failed: " << escape_html(*model.rollout_error) << "</td>";
+      html << "<td colspan=\"" << (ratios ? 4 : 3)
+           << "\">rollout failed: " << escape_html(*model.rollout_error) << "</td>";
     } else {
       const TrajectoryErrors mse = model.trajectory_mse.value_or(TrajectoryErrors{});
       html << number_cell(mse.final) << number_cell(mse.mean)
            << number_cell(model.energy_drift_max.value_or(kMissing));
+      if (ratios) html << number_cell(model.energy_loss_ratio.value_or(kMissing));
     }
     html << number_cell(model.training_seconds);
     std::string epochs = std::to_string(model.epochs);
@@ -93,6 +101,11 @@ void write_results(std::ostream& html, const RunFolder& run) {
           "compares each model's rollout with the truth; the energy error is the largest "
           "change of the true H along the model's rollout. Hover a value for all its digits, "
           "a termination for the optimizer's message.";
+  if (ratios) {
+    html << " The energy-loss ratio is the energy the model's rollout loses over the energy "
+            "the truth (or the measurements) lose, H averaged over the first and the last "
+            "quarter of the span: 1 when the model dissipates as the system does.";
+  }
   if (summary.truth && !std::isnan(summary.truth->energy_drift_max)) {
     html << " The truth's own energy drift (its integrator) is "
          << escape_html(number(summary.truth->energy_drift_max)) << ".";
