@@ -2,7 +2,6 @@
 // (measured_trajectories.csv).
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "figure_plan.h"
 
@@ -22,12 +21,6 @@ std::vector<std::vector<double>> by_piece(const std::vector<double>& pieces,
 }
 
 }  // namespace
-
-std::string three_digits(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", value);
-  return text;
-}
 
 std::optional<FigurePlan> plan_measured_rollouts(const RunFolder& run, std::string& reason) {
   if (!run.measured_trajectories || run.measured_trajectories->row_count() == 0) {

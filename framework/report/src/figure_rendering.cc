@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -69,6 +70,12 @@ bool FigureOptions::IsValid(std::string* error) const {
 }
 
 namespace internal {
+
+std::string three_digits(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", value);
+  return text;
+}
 
 void append_sentence(std::string& caption, const std::string& sentence) {
   if (sentence.empty()) return;
