@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
