@@ -1,7 +1,7 @@
 // The real pendulum beyond the HNN paper (issue 14 items 4 and 5), end to end through
 // hnn-host on the measured Schmidt & Lipson pendulum (data/lipson/real_pend_h_1.txt):
 // configs/real_pendulum_dissipative.yaml as it stands (the dissipative HNNs beside the
-// paper's baseline and conservative HNN, about 3.5 min on 2 cores: MLPs of 2-32-32 do not
+// paper's baseline and conservative HNN, about 2.5 min on 2 cores: MLPs of 2-32-32 do not
 // keep the full size's ordering, the baseline's rollout then wins), and the KAN's closed-form
 // H of configs/real_pendulum_kan.yaml beside a direct least-squares fit of the pendulum
 // equation.
