@@ -200,12 +200,10 @@ RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
   // After a signal: no model is started, no symbolic stage or evaluation runs.
   auto interrupt_raised = [&] { return settings.interrupt && settings.interrupt->load(); };
   std::vector<std::string> not_started;
-  // Validation refuses a symbolic stage without a system.
+  // Without a system the symbolic stage fits and refines but verifies nothing.
   std::optional<SymbolicStage> symbolic_stage;
-  if (system != nullptr) {
-    symbolic_stage.emplace(
-        SymbolicStage{config, dataset, *system, registry, settings, progress, directory, log});
-  }
+  symbolic_stage.emplace(
+      SymbolicStage{config, dataset, system, registry, settings, progress, directory, log});
   std::vector<ModelResult> symbolic_results;
   for (auto& result : results) {
     if (interrupt_raised()) {

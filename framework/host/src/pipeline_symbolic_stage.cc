@@ -117,7 +117,7 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   const TrainingSettings& training = model_config.training.settings;
   Model& model = *result.model;
   const auto started = Clock::now();
-  const std::vector<std::string> names = system.coordinate_names();
+  const std::vector<std::string>& names = config.coordinate_names;
 
   // 1. The activations of one forward pass over the chosen samples.
   model.set_parameters(result.parameters);
@@ -179,9 +179,10 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
     loss_before = loss_at(*objective, objective_parameters(symbolic_result)).first;
   }
   const int h = int(training.hamiltonian_output);
-  const bool verified = hnn && training.field != FieldType::kConservative;
+  const bool verified = hnn && training.field != FieldType::kConservative && system != nullptr;
   const Eigen::MatrixXd all = symbolic_samples(SymbolicSamples::kAll, dataset);
-  const double fit_error = verified ? field_relative_error(*network, h, system, all) : std::nan("");
+  const double fit_error =
+      verified ? field_relative_error(*network, h, *system, all) : std::nan("");
   train_model(symbolic_result, dataset, registry, settings, progress);
   const std::vector<symbolic::SymbolicLayer> layers = network->layers();
 
@@ -193,12 +194,12 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   fs::create_directories(directory / "symbolic");
   symbolic::save_symbolic_network(file, network_file, digits);
 
-  // 5. Verify the recovered field against the system's on all the data.
+  // 5. Verify the recovered field against the system's on all the data (with a system).
   double error = std::nan(""), rounded_error = std::nan("");
   auto rounded = std::make_shared<symbolic::SymbolicNetworkModel>(layers, names, library, digits);
   if (verified) {
-    error = field_relative_error(*network, h, system, all);
-    rounded_error = field_relative_error(*rounded, h, system, all);
+    error = field_relative_error(*network, h, *system, all);
+    rounded_error = field_relative_error(*rounded, h, *system, all);
   }
   const double tolerance = symbolic_settings.field_tolerance;
 

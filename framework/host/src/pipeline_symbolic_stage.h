@@ -1,7 +1,8 @@
 // The symbolic stage of a pipeline (models.<m>.symbolic, kan.md §6): after an edge network
 // is trained, fit a formula to every edge, refine it when asked, compose it, verify its
-// field against the system's, write symbolic/<m>.yaml and network/<m>.{yaml,csv}, and give
-// back the formula as the model <m>_symbolic for the evaluation. Internal to libhnn.
+// field against the system's (when the pipeline has one; measured data have no true field),
+// write symbolic/<m>.yaml and network/<m>.{yaml,csv}, and give back the formula as the model
+// <m>_symbolic for the evaluation. Internal to libhnn.
 #ifndef HNN_HOST_SRC_PIPELINE_SYMBOLIC_STAGE_H_
 #define HNN_HOST_SRC_PIPELINE_SYMBOLIC_STAGE_H_
 
@@ -28,7 +29,7 @@ void write_network_files(const std::filesystem::path& directory, const std::stri
 struct SymbolicStage {
   const PipelineConfig& config;  // validated: models.<m>.symbolic.model is set
   const TrajectoryDataset& dataset;
-  const System& system;
+  const System* system;  // null without `system:` (measured data): nothing to verify against
   const Registry& registry;
   const RunSettings& settings;
   ProgressReporter& progress;

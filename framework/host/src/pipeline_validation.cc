@@ -122,22 +122,6 @@ void require_system(const ConfigNode& root, const Registry& registry, const Pipe
                         join(registry.names(PluginKind::kSystem)) + ")");
 }
 
-// models.<m>.symbolic verifies the recovered field against the system's: it needs one.
-void refuse_symbolic_without_system(const ConfigNode& root, const PipelineConfig& config,
-                                    Diagnostics& diagnostics) {
-  const ConfigNode* models = root.find("models");
-  if (models == nullptr || !models->is_map()) return;
-  for (const ModelConfig& model : config.models) {
-    if (!model.symbolic.enabled) continue;
-    const ConfigNode* m = models->find(model.name);
-    const ConfigNode* symbolic = m && m->is_map() ? m->find("symbolic") : nullptr;
-    diagnostics.error(symbolic ? symbolic->location() : models->location(),
-                      "models." + model.name + ".symbolic",
-                      "the symbolic stage verifies the recovered field against the system's; this "
-                      "pipeline has no system");
-  }
-}
-
 // evaluation.reference_hamiltonian: a system plugin (e.g. expression) whose H is the
 // reference of the energy error against measurements; only without `system:` (with one,
 // the system's H is the reference), and with the data's coordinate count.
@@ -273,7 +257,6 @@ PipelineConfig validate_pipeline(const ConfigNode& root, const fs::path& pipelin
   config.training_defaults = validate_training(training, "training", registry, diagnostics);
   config.models = validate_models(root, training, int(config.coordinate_names.size()), registry,
                                   budget, diagnostics);
-  if (root.find("system") == nullptr) refuse_symbolic_without_system(root, config, diagnostics);
   validate_evaluation(root, registry, config, budget, diagnostics);
   validate_output(root, config, diagnostics);
   return config;
