@@ -255,6 +255,18 @@ void list_plugins(std::ostream& out, const hnn::Registry& registry) {
           << "  " << std::string(width, ' ') << "  from " << info->source << "\n";
     }
   }
+  // Functions that plugins add to the symbolic library beside pykan 0.0.5's 24 (kan.md 6.1).
+  out << "symbolic functions (beside pykan 0.0.5's 24):\n";
+  const auto& functions = registry.symbolic_functions();
+  if (functions.empty()) out << "  (none)\n";
+  std::size_t width = 4;
+  for (const auto& function : functions) width = std::max(width, function.name.size());
+  for (const auto& function : functions) {
+    out << "  " << std::left << std::setw(int(width)) << function.name
+        << "  f(x) = " << function.formula << ", complexity " << function.complexity << "\n"
+        << "  " << std::string(width, ' ') << "  from "
+        << registry.symbolic_function_source(function.name) << "\n";
+  }
 }
 
 int describe(std::ostream& out, const hnn::Registry& registry, const std::string& name) {

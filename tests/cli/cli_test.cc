@@ -79,6 +79,11 @@ TEST_CASE("--list-plugins and --describe") {
   CHECK(contains(list.out, "spring_mass"));  // bundled
   CHECK(contains(list.out, "data sources:\n"));
   CHECK(contains(list.out, "\n  fixture_samples "));
+  // The symbolic functions plugins add (bundled: pykan HEAD's seven), with their formulas.
+  CHECK(contains(list.out, "symbolic functions (beside pykan 0.0.5's 24):\n"));
+  CHECK(contains(list.out, "\n  cos "));
+  CHECK(contains(list.out, " f(x) = cos(x), complexity 2\n"));
+  CHECK(contains(list.out, "hnn_pykan_head_functions.so\n"));
   auto describe = host(kFixture + "--describe fixture_quadratic");
   CHECK(describe.status == 0);
   CHECK(contains(describe.out, "model 'fixture_quadratic': fixture: F_o(x) = sum_i a_oi x_i^2"));

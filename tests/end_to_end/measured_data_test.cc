@@ -114,6 +114,14 @@ TEST_CASE("both models train briefly on the real pendulum, without a system") {
       read_text(run / "pipeline.yaml").find(fs::path(kPendulumFile).lexically_normal().string()) !=
       std::string::npos);
   CHECK(host("--check '" + (run / "pipeline.yaml").string() + "' > /dev/null") == 0);
+
+  // A measured run writes measured_trajectories.csv, which --force knows as a run's file:
+  // the run is repeated in the same folder.
+  REQUIRE(fs::exists(run / "measured_trajectories.csv"));
+  CHECK(host("'" + kPendulumPipeline + "' --no-report --force -o '" + run.string() +
+             "' > /dev/null") == 0);
+  CHECK(fs::exists(run / "measured_trajectories.csv"));
+  CHECK_FALSE(fs::exists(run / "report.html"));
 }
 
 TEST_CASE("broken copies of the real pendulum: refused located by --check and by the run") {

@@ -10,8 +10,10 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string>& run_folder_entries() {
   static const std::vector<std::string> entries{
-      "pipeline.yaml", "summary.yaml", "data.csv", "history.csv", "trajectories.csv",
-      "report.html",   "checkpoints",  "figures",  "symbolic",    "network"};
+      "pipeline.yaml", "summary.yaml",     "data.csv",
+      "history.csv",   "trajectories.csv", "measured_trajectories.csv",
+      "report.html",   "checkpoints",      "figures",
+      "symbolic",      "network"};
   return entries;
 }
 

@@ -10,8 +10,8 @@
 namespace hnn::internal {
 
 // The entries a run writes at the top of its folder: pipeline.yaml, summary.yaml, data.csv,
-// history.csv, trajectories.csv, report.html and the folders checkpoints/, figures/,
-// symbolic/, network/.
+// history.csv, trajectories.csv, measured_trajectories.csv (measured data), report.html and
+// the folders checkpoints/, figures/, symbolic/, network/.
 const std::vector<std::string>& run_folder_entries();
 
 // True for the name of a temporary file of write_file_atomically ("<name>.tmp.<pid>"), which

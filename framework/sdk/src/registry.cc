@@ -138,6 +138,11 @@ const std::vector<SymbolicFunctionDefinition>& Registry::symbolic_functions() co
   return functions_;
 }
 
+std::string Registry::symbolic_function_source(std::string_view name) const {
+  const auto it = function_sources_.find(name);
+  return it == function_sources_.end() ? std::string() : it->second;
+}
+
 void Registry::begin_source(std::string source, std::shared_ptr<const void> library) {
   pending_.clear();
   pending_functions_.clear();

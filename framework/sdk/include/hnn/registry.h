@@ -99,6 +99,9 @@ class Registry {
   // The registered functions in registration order (pykan's 24 built-in ones are not here:
   // the symbolic library adds them).
   const std::vector<SymbolicFunctionDefinition>& symbolic_functions() const;
+  // The shared library file that registered a symbolic function, "<built-in>" for pykan's
+  // 24; empty for a name nobody registered.
+  std::string symbolic_function_source(std::string_view name) const;
 
   // Look-up. nullptr when the name is not registered for that kind.
   const PluginInfo* find(PluginKind kind, std::string_view name) const;
