@@ -34,10 +34,7 @@ const OptionBinding<DampedSpringOptions>& DampedSpringOptions::binding() {
         .at_least(0.0);
     b.require_finite({"k", "m", "gamma"});
     b.require([](const Self& options) {
-      const auto [minimum, maximum] = options.radius;
-      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
-      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
-             "] must satisfy 0 <= min <= max < inf";
+      return radius_range_problem(options.radius[0], options.radius[1]);
     });
     return b;
   }();

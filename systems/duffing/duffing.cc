@@ -50,10 +50,7 @@ const OptionBinding<DuffingOptions>& DuffingOptions::binding() {
              ": H has no minimum and trajectories escape; needs alpha > 0 or beta > 0";
     });
     b.require([](const Self& options) {
-      const auto [minimum, maximum] = options.radius;
-      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
-      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
-             "] must satisfy 0 <= min <= max < inf";
+      return radius_range_problem(options.radius[0], options.radius[1]);
     });
     return b;
   }();

@@ -230,13 +230,8 @@ const OptionBinding<ExpressionSystemOptions>& ExpressionSystemOptions::binding()
       }
       return "";
     });
-    b.require([](const Self& options) -> std::string {
-      const auto [minimum, maximum] = options.radius;
-      if (!(minimum >= 0.0) || !(maximum >= minimum) || !std::isfinite(maximum)) {
-        return "radius: [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
-               "] must satisfy 0 <= min <= max < inf";
-      }
-      return "";
+    b.require([](const Self& options) {
+      return radius_range_problem(options.radius[0], options.radius[1]);
     });
     return b;
   }();

@@ -1,18 +1,12 @@
 #include "pendulum.h"
 
-#include <cmath>
-#include <initializer_list>
-#include <utility>
+#include <string>
 
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
 #include "hnn/number_format.h"
 
 namespace hnn::systems {
-namespace {
-
-// "" when every value is finite, else what require() reports for the first that is not.
-}  // namespace
 
 const OptionBinding<PendulumOptions>& PendulumOptions::binding() {
   static const OptionBinding<PendulumOptions> binding = [] {
@@ -31,10 +25,7 @@ const OptionBinding<PendulumOptions>& PendulumOptions::binding() {
         .at_least(0.0);
     b.require_finite({"m", "l", "g"});
     b.require([](const Self& options) {
-      const auto [minimum, maximum] = options.radius;
-      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
-      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
-             "] must satisfy 0 <= min <= max < inf";
+      return radius_range_problem(options.radius[0], options.radius[1]);
     });
     return b;
   }();

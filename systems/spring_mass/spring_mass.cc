@@ -1,8 +1,6 @@
 #include "spring_mass.h"
 
-#include <cmath>
-#include <initializer_list>
-#include <utility>
+#include <string>
 
 #include "hnn/error.h"
 #include "hnn/initial_state_sampler.h"
@@ -17,7 +15,6 @@ std::string square_term(double coefficient, const std::string& name) {
   return shortest_decimal(coefficient) + "*" + name + "^2";
 }
 
-// "" when every value is finite, else what require() reports for the first that is not.
 }  // namespace
 
 const OptionBinding<SpringMassOptions>& SpringMassOptions::binding() {
@@ -33,10 +30,7 @@ const OptionBinding<SpringMassOptions>& SpringMassOptions::binding() {
         .at_least(0.0);
     b.require_finite({"k", "m"});
     b.require([](const Self& options) {
-      const auto [minimum, maximum] = options.radius;
-      if (maximum >= minimum && std::isfinite(maximum)) return std::string();
-      return "radius = [" + shortest_decimal(minimum) + ", " + shortest_decimal(maximum) +
-             "] must satisfy 0 <= min <= max < inf";
+      return radius_range_problem(options.radius[0], options.radius[1]);
     });
     return b;
   }();

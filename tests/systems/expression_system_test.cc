@@ -196,14 +196,15 @@ TEST_CASE("expression: the cross-option checks are in the schema, so --check mak
   CHECK(problems({}).empty());
   const auto radius = problems({{"radius", std::vector<double>{1.0, 0.5}}});
   REQUIRE(radius.size() == 1);
-  CHECK(radius[0].find("radius: [1, 0.5] must satisfy 0 <= min <= max < inf") != std::string::npos);
+  CHECK(radius[0].find("radius = [1, 0.5] must satisfy 0 <= min <= max < inf") !=
+        std::string::npos);
   const auto coordinates = problems({{"coordinates", Strings{"q", "p", "r"}}});
   REQUIRE(coordinates.size() == 1);
   CHECK(coordinates[0].find("coordinates: 3 names given; expected an even number > 0") !=
         std::string::npos);
   // The constructor refuses the same.
   CHECK(construction_error("q^2 + p^2", {{"radius", std::vector<double>{1.0, 0.5}}})
-            .find("radius: [1, 0.5] must satisfy") != std::string::npos);
+            .find("radius = [1, 0.5] must satisfy") != std::string::npos);
 }
 
 TEST_CASE("expression: the compiled gradient is fast (no GiNaC at run time)") {

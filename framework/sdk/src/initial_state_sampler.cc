@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "hnn/number_format.h"
+
 namespace hnn {
 
 void sample_state_at_radius(RandomSource& random, double minimum_radius, double maximum_radius,
@@ -12,6 +14,14 @@ void sample_state_at_radius(RandomSource& random, double minimum_radius, double 
   for (Eigen::Index i = 0; i < x.size(); ++i) squares += x[i] * x[i];
   const double norm = std::sqrt(squares);
   for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = x[i] / norm * radius;
+}
+
+std::string radius_range_problem(double minimum_radius, double maximum_radius) {
+  if (minimum_radius >= 0.0 && maximum_radius >= minimum_radius && std::isfinite(maximum_radius)) {
+    return "";
+  }
+  return "radius = [" + shortest_decimal(minimum_radius) + ", " + shortest_decimal(maximum_radius) +
+         "] must satisfy 0 <= min <= max < inf";
 }
 
 }  // namespace hnn

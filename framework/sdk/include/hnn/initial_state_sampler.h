@@ -4,6 +4,7 @@
 #define HNN_INITIAL_STATE_SAMPLER_H_
 
 #include <Eigen/Core>
+#include <string>
 
 #include "hnn/random.h"
 
@@ -15,6 +16,11 @@ namespace hnn {
 // bit, the original's `y0 = rand(2) * 2 - 1; y0 / sqrt(sum(y0**2)) * radius`.
 void sample_state_at_radius(RandomSource& random, double minimum_radius, double maximum_radius,
                             Eigen::Ref<Eigen::VectorXd> x);
+
+// The check of a system's `radius: [min, max]` option for sample_state_at_radius: "" when
+// 0 <= min <= max < inf, else "radius = [min, max] must satisfy 0 <= min <= max < inf" (for
+// an OptionBinding's require()).
+std::string radius_range_problem(double minimum_radius, double maximum_radius);
 
 }  // namespace hnn
 
