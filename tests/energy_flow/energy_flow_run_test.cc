@@ -83,7 +83,8 @@ const fs::path& damped_run() {
     const fs::path folder = scratch("energy_flow_damped");
     REQUIRE(host("'" HNN_SOURCE_DIR "/tests/end_to_end/damped_spring_small.yaml' --set "
                  "'models.damped={plugin: mlp, hidden: [32, 32], training: {dissipation: "
-                 "{damping: constant}}}' -o '" +
+                 "{damping: constant}}}' --set 'models.dhnn={plugin: mlp, hidden: [32, 32], "
+                 "training: {field: both}}' -o '" +
                  folder.string() + "'") == 0);
     return folder;
   }();
@@ -196,6 +197,31 @@ TEST_CASE("a damped spring: the learned damping's power balances the learned H")
   CHECK(worst < 0.05 * peak);
   // The learned power follows the truth's (D learned within a few percent of 0.1).
   CHECK(mean(power) == doctest::Approx(mean(csv["truth_dissipated_power"])).epsilon(0.05));
+}
+
+TEST_CASE("a D-HNN: the power of its gradient part balances its learned H") {
+  const Csv csv = read_csv(damped_run() / "trajectories.csv");
+  const YAML::Node models = YAML::LoadFile((damped_run() / "summary.yaml").string())["models"];
+  // dF_H/dt = dF_H/dx . (J dF_H/dx + dF_C/dx) = -dissipated along the D-HNN's own flow, the
+  // dissipated power -dF_H/dx . dF_C/dx having either sign.
+  const std::vector<double>& t = csv["t"];
+  const std::vector<double>& power = csv["dhnn_dissipated_power"];
+  const std::vector<double>& h = csv["dhnn_H"];
+  CHECK(models["dhnn"]["learned_power"]["dissipated"].as<double>() ==
+        doctest::Approx(mean(power)).epsilon(1e-12));
+  CHECK(models["dhnn"]["learned_power"]["supplied"].as<double>() == 0.0);
+  double peak = 0, worst = 0;
+  for (std::size_t k = 1; k + 1 < t.size(); ++k) {
+    peak = std::max(peak, std::abs(power[k]));
+    const double rate = (h[k + 1] - h[k - 1]) / (t[k + 1] - t[k - 1]);
+    worst = std::max(worst, std::abs(rate + power[k]));
+  }
+  CAPTURE(worst);
+  CAPTURE(peak);
+  CHECK(peak > 0.0);
+  CHECK(worst < 0.05 * peak);
+  // Trained on a damped spring, its gradient part dissipates on average.
+  CHECK(mean(power) > 0.0);
 }
 
 TEST_CASE("a damped spring: the new keys are documented and read back; the report draws them") {

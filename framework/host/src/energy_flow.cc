@@ -47,7 +47,8 @@ PowerSeries true_power(const System& system, const std::vector<double>& times,
 
 bool has_learned_dissipation(const ModelResult& result) {
   const TrainingSettings& training = result.config->training.settings;
-  return training.objective == ObjectiveKind::kHnn && training.dissipation.active();
+  return training.objective == ObjectiveKind::kHnn &&
+         (training.dissipation.active() || training.field == FieldType::kBoth);
 }
 
 PowerSeries learned_power(const ModelResult& result, const std::vector<double>& times,
@@ -56,22 +57,35 @@ PowerSeries learned_power(const ModelResult& result, const std::vector<double>& 
   if (!has_learned_dissipation(result) || states.cols() == 0) return power;
   const TrainingSettings& training = result.config->training.settings;
   const int n = int(states.rows()) / 2;
-  const LearnedDissipation dissipation(training.dissipation.options(), n);
   Model& model = *result.model;
   Eigen::MatrixXd gradients(states.rows(), states.cols());
   Eigen::MatrixXd outputs(model.output_dimension(), states.cols());
   model.forward(states);
   model.input_gradient(int(training.hamiltonian_output), gradients);
   model.outputs(outputs);
-  const double* parameters = result.dissipation.data();
-  const bool forced = dissipation.frequency_count() > 0;
-  for (Eigen::Index k = 0; k < states.cols(); ++k) {
-    const Eigen::VectorXd momentum_gradient = gradients.col(k).tail(n);
-    const Eigen::MatrixXd damping = dissipation.damping_matrix(parameters, outputs.col(k).data());
-    power.dissipated.push_back(momentum_gradient.dot(damping * momentum_gradient));
-    power.supplied.push_back(
-        forced ? momentum_gradient.dot(dissipation.forcing(parameters, times[std::size_t(k)]))
-               : 0.0);
+  power.dissipated.assign(std::size_t(states.cols()), 0.0);
+  power.supplied.assign(std::size_t(states.cols()), 0.0);
+  if (training.dissipation.active()) {
+    const LearnedDissipation dissipation(training.dissipation.options(), n);
+    const double* parameters = result.dissipation.data();
+    const bool forced = dissipation.frequency_count() > 0;
+    for (Eigen::Index k = 0; k < states.cols(); ++k) {
+      const Eigen::VectorXd momentum_gradient = gradients.col(k).tail(n);
+      const Eigen::MatrixXd damping = dissipation.damping_matrix(parameters, outputs.col(k).data());
+      power.dissipated[std::size_t(k)] = momentum_gradient.dot(damping * momentum_gradient);
+      if (forced) {
+        power.supplied[std::size_t(k)] =
+            momentum_gradient.dot(dissipation.forcing(parameters, times[std::size_t(k)]));
+      }
+    }
+  }
+  if (training.field == FieldType::kBoth) {
+    // The D-HNN's gradient part dF_C/dx changes F_H at the rate dF_H/dx . dF_C/dx.
+    Eigen::MatrixXd conservative_gradients(states.rows(), states.cols());
+    model.input_gradient(int(training.conservative_output), conservative_gradients);
+    for (Eigen::Index k = 0; k < states.cols(); ++k) {
+      power.dissipated[std::size_t(k)] -= gradients.col(k).dot(conservative_gradients.col(k));
+    }
   }
   return power;
 }

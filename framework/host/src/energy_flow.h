@@ -40,12 +40,15 @@ PowerSeries true_power(const System& system, const std::vector<double>& times,
                        const Eigen::MatrixXd& states);
 
 // Whether the model was trained with a learned damping or forcing (an HNN with an active
-// training.dissipation): only then does learned_power() have something to report.
+// training.dissipation) or as a D-HNN (field both): only then does learned_power() have
+// something to report.
 bool has_learned_dissipation(const ModelResult& result);
 
-// Of a model with a learned damping or forcing along `states` (its own rollout, one column
-// per time), with the model's own H: dissipated = (dH/dp)^T D dH/dp and supplied =
-// (dH/dp)^T F(t), D and F as learned (result.dissipation). Empty without a learned
+// Of a model with a learned dissipation along `states` (its own rollout, one column per
+// time), with the model's own H = F_H: dissipated = (dH/dp)^T D dH/dp - dH/dx . dF_C/dx (the
+// damping's part, D as learned in result.dissipation, and the D-HNN gradient part's, each
+// when the model has it) and supplied = (dH/dp)^T F(t) with the learned forcing F, so that
+// dH/dt = supplied - dissipated along the model's own flow. Empty without a learned
 // dissipation. Runs the model forward on `states`.
 PowerSeries learned_power(const ModelResult& result, const std::vector<double>& times,
                           const Eigen::MatrixXd& states);
