@@ -2,10 +2,11 @@
 // hnn-host on the measured Schmidt & Lipson pendulum (data/lipson/real_pend_h_1.txt):
 // configs/real_pendulum_dissipative.yaml as it stands (the dissipative HNNs beside the
 // paper's baseline and conservative HNN, about 2.5 min on 2 cores: MLPs of 2-32-32 do not
-// keep the full size's ordering, the baseline's rollout then wins), and the KAN's closed-form
-// H of configs/real_pendulum_kan.yaml beside a direct least-squares fit of the pendulum
-// equation.
+// keep the full size's ordering, the baseline's rollout then wins), its baseline, HNN and
+// constant damping at four more seeds (about 5 min more), and the KAN's closed-form H of
+// configs/real_pendulum_kan.yaml beside a direct least-squares fit of the pendulum equation.
 #include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -138,6 +139,17 @@ const hnn::ModelSummary& model_named(const hnn::RunSummary& summary, const std::
   return summary.models.front();
 }
 
+// configs/real_pendulum_dissipative.yaml as it stands, run once per test program.
+const fs::path& config_run() {
+  static const fs::path run = [] {
+    const fs::path folder = scratch("real_pendulum_dissipative");
+    REQUIRE(host("'" HNN_SOURCE_DIR "/configs/real_pendulum_dissipative.yaml' --no-report -o '" +
+                 folder.string() + "'") == 0);
+    return folder;
+  }();
+  return run;
+}
+
 }  // namespace
 
 TEST_CASE("the pendulum equation fitted to the measurements: the spec's sanity values") {
@@ -150,9 +162,7 @@ TEST_CASE("the pendulum equation fitted to the measurements: the spec's sanity v
 }
 
 TEST_CASE("dissipative HNNs on the real pendulum beat the paper's baseline and HNN") {
-  const fs::path run = scratch("real_pendulum_dissipative");
-  REQUIRE(host("'" HNN_SOURCE_DIR "/configs/real_pendulum_dissipative.yaml' --no-report -o '" +
-               run.string() + "'") == 0);
+  const fs::path& run = config_run();
   const hnn::RunSummary summary = hnn::read_run_summary(run / "summary.yaml");
   CHECK(summary.data.train_samples == 444);
   CHECK(summary.data.test_samples == 112);
@@ -180,6 +190,66 @@ TEST_CASE("dissipative HNNs on the real pendulum beat the paper's baseline and H
   }
   // The conservative HNN keeps its energy: it loses almost none of what the pendulum loses.
   CHECK(std::abs(energy_loss_ratio(run, "hnn")) < 0.2);
+}
+
+TEST_CASE("over five initialisations the constant damping wins on average and every rollout") {
+  // Seed 0 is the config as it stands; seeds 1 to 4 run the baseline, the HNN and the
+  // constant damping alone: the final test loss after the paper's 2001 Adam steps moves with the
+  // initialisation by about 0.02e-3 for the HNN (Adam's last steps oscillate), so the test
+  // loss is compared as a mean over the seeds, the rollout and the energy loss per seed.
+  struct Sample {
+    double baseline_test, hnn_test, constant_test;
+  };
+  std::vector<Sample> samples;
+  for (int seed = 0; seed <= 4; ++seed) {
+    CAPTURE(seed);
+    fs::path run = config_run();
+    if (seed > 0) {
+      YAML::Node pipeline =
+          YAML::LoadFile(HNN_SOURCE_DIR "/configs/real_pendulum_dissipative.yaml");
+      pipeline["data"]["source"]["file"] = kPendulumFile;
+      pipeline["models"].remove("state");
+      pipeline["models"].remove("dhnn");
+      for (const std::string name : {"baseline", "hnn", "constant"}) {
+        pipeline["models"][name]["seed"] = seed;
+      }
+      const fs::path folder = scratch("real_pendulum_seed" + std::to_string(seed));
+      fs::create_directories(folder);
+      std::ofstream(folder / "pipeline.yaml") << YAML::Dump(pipeline) << "\n";
+      std::string arguments = "'";  // (appended: GCC 12 warns -Wrestrict on "'" + path)
+      arguments += (folder / "pipeline.yaml").string();
+      arguments += "' --no-report -o '";
+      arguments += (folder / "run").string();
+      arguments += "'";
+      REQUIRE(host(arguments) == 0);
+      run = folder / "run";
+    }
+    const hnn::RunSummary summary = hnn::read_run_summary(run / "summary.yaml");
+    const hnn::ModelSummary& baseline = model_named(summary, "baseline");
+    const hnn::ModelSummary& hnn = model_named(summary, "hnn");
+    const hnn::ModelSummary& constant = model_named(summary, "constant");
+    REQUIRE(baseline.measured_mse);
+    REQUIRE(hnn.measured_mse);
+    REQUIRE(constant.measured_mse);
+    MESSAGE("seed " << seed << ": test loss baseline " << baseline.final_test_loss << ", hnn "
+                    << hnn.final_test_loss << ", constant " << constant.final_test_loss
+                    << "; rollout MSE " << baseline.measured_mse->mean << ", "
+                    << hnn.measured_mse->mean << ", " << constant.measured_mse->mean);
+    CHECK(constant.measured_mse->mean < 0.5 * hnn.measured_mse->mean);
+    CHECK(constant.measured_mse->mean < 0.5 * baseline.measured_mse->mean);
+    CHECK(std::abs(energy_loss_ratio(run, "constant") - 1) <= 0.2);
+    samples.push_back({baseline.final_test_loss, hnn.final_test_loss, constant.final_test_loss});
+  }
+  double baseline_mean = 0, hnn_mean = 0, constant_mean = 0;
+  for (const Sample& sample : samples) {
+    baseline_mean += sample.baseline_test / double(samples.size());
+    hnn_mean += sample.hnn_test / double(samples.size());
+    constant_mean += sample.constant_test / double(samples.size());
+  }
+  MESSAGE("mean test loss over the seeds: baseline " << baseline_mean << ", hnn " << hnn_mean
+                                                     << ", constant " << constant_mean);
+  CHECK(constant_mean < hnn_mean);
+  CHECK(constant_mean < baseline_mean);
 }
 
 TEST_CASE("the KAN's closed-form H of the measured pendulum: a w^2 + b (1 - cos theta)") {
