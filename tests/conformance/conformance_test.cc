@@ -1,5 +1,6 @@
 // Conformance of every bundled model and system, loaded through the registry: gradients
-// against finite differences (relative error <= 1e-6), energy conservation of the true flow
+// against finite differences (relative error <= 1e-6; for models also the input
+// Hessian-vector product, and its symmetry), energy conservation of the true flow
 // (for a system with damping or forcing: the energy balance dH/dt = -grad H^T R grad H +
 // grad H^T F along it, and R symmetric positive semidefinite).
 // A new bundled plugin must get an entry in the tables below, or this suite fails.
@@ -218,6 +219,57 @@ std::shared_ptr<hnn::Model> sized_model(const std::string& name, int inputs, int
 }
 
 }  // namespace
+
+namespace {
+
+// model's input Hessian-vector products against finite differences of its input gradient
+// at three random batches and directions, for every output, and u^T (H v) = v^T (H u).
+void check_input_hessian_vector_products(hnn::Model& model) {
+  CAPTURE(model.name());
+  REQUIRE_MESSAGE(model.has_input_hessian_vector_product(),
+                  "every bundled model gives input Hessian-vector products");
+  const int d = model.input_dimension(), n = 9;
+  for (std::uint32_t trial = 0; trial < 3; ++trial) {
+    CAPTURE(trial);
+    const Eigen::MatrixXd inputs = random_matrix(d, n, 100 + trial);
+    for (int output = 0; output < model.output_dimension(); ++output) {
+      CAPTURE(output);
+      const Eigen::MatrixXd u = random_matrix(d, n, 200 + 10 * trial + output);
+      const Eigen::MatrixXd v = random_matrix(d, n, 300 + 10 * trial + output);
+      const auto result = hnn::check_model_input_hessian_vector_product(model, inputs, output, u);
+      CHECK_MESSAGE(result.passed(kTolerance), result.report());
+      Eigen::MatrixXd gradient(d, n), hu(d, n), hv(d, n);
+      model.forward(inputs);
+      model.input_gradient(output, gradient);
+      model.input_hessian_vector_product(output, u, hu);
+      model.input_hessian_vector_product(output, v, hv);
+      for (int s = 0; s < n; ++s) {
+        const double scale = std::max(1.0, hu.col(s).norm() + hv.col(s).norm());
+        CHECK(std::abs(u.col(s).dot(hv.col(s)) - v.col(s).dot(hu.col(s))) <= 1e-12 * scale);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every bundled model: input Hessian-vector products against finite differences") {
+  const auto models = registry().list(hnn::PluginKind::kModel);
+  REQUIRE_FALSE(models.empty());
+  for (const auto* info : models) {
+    CAPTURE(info->name);
+    REQUIRE_MESSAGE(kModelSettings.count(info->name), "add the model to kModelSettings");
+    auto settings = kModelSettings.at(info->name);
+    settings["inputs"] = std::int64_t(2);
+    settings["outputs"] = std::int64_t(2);
+    check_input_hessian_vector_products(
+        *registry().create_model(info->name, plugin_options(*info, settings)));
+    // The four-dimensional states of the dissipation checks below.
+    if (info->name == "mlp" || info->name == "kan") {
+      check_input_hessian_vector_products(*sized_model(info->name, 4, 3));
+    }
+  }
+}
 
 // The learned dissipation (hnn/learned_dissipation.h) in the HNN objective: every form's
 // parameter gradient, the model's and the dissipation's parameters together, against finite

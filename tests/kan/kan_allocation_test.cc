@@ -1,8 +1,9 @@
 // No heap allocation in the training hot path: after the first evaluation at a batch size,
 // HamiltonianObjective::evaluate and BaselineObjective::evaluate with the kan plugin (also
-// with its regulariser and after a grid update) must not call malloc. This binary replaces the C
-// allocator (glibc's __libc_* entry points stay the real one), so every allocation of the process
-// is seen: the framework's, the plugin's, Eigen's (which uses malloc, not operator new) and
+// with its regulariser and after a grid update), and the model's derivative calls with the
+// input Hessian-vector product, must not call malloc. This binary replaces the C allocator
+// (glibc's __libc_* entry points stay the real one), so every allocation of the process is
+// seen: the framework's, the plugin's, Eigen's (which uses malloc, not operator new) and
 // OpenMP's.
 #include <doctest/doctest.h>
 
@@ -25,6 +26,7 @@ TEST_CASE("evaluate() does not allocate after the first call") {
       CAPTURE(model->name());
       model->update_grid(x);  // a non-uniform grid is as allocation-free
       hnn::testing::check_objectives_do_not_allocate(*model, x, dxdt);
+      hnn::testing::check_model_derivatives_do_not_allocate(*model, x);
     }
   }
 }

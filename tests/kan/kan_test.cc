@@ -1,6 +1,7 @@
 // The `kan` model plugin, loaded through the registry: golden values of pykan 0.0.5
-// (tests/golden/kan_2_1_2_seed0_*), finite-difference checks of every derivative for
-// several shapes, the regulariser, the grid update and the checkpoint round trip.
+// (tests/golden/kan_2_1_2_seed0_*), finite-difference checks of every derivative (also the
+// input Hessian-vector product) for several shapes, the regulariser, the grid update and the
+// checkpoint round trip.
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -83,6 +84,10 @@ void check_all_derivatives(hnn::Model& model, const Eigen::MatrixXd& inputs,
     CHECK_MESSAGE(input.passed(kGradientTolerance), input.report());
     const auto mixed = hnn::check_model_mixed_gradient(model, inputs, output, weights, options);
     CHECK_MESSAGE(mixed.passed(kGradientTolerance), mixed.report());
+    REQUIRE(model.has_input_hessian_vector_product());
+    const auto hessian = hnn::check_model_input_hessian_vector_product(
+        model, inputs, output, uniform_matrix(d, n, 21 + output), options);
+    CHECK_MESSAGE(hessian.passed(kGradientTolerance), hessian.report());
   }
   const auto outputs = hnn::check_model_output_gradient(
       model, inputs, uniform_matrix(model.output_dimension(), n, 18), options);
@@ -287,6 +292,20 @@ TEST_CASE("finite differences: several shapes, grids, base functions") {
   }
 }
 
+TEST_CASE("finite differences: one-layer KANs (layer 0 is the last layer)") {
+  const auto hidden = make_kan({{"width", std::vector<std::int64_t>{2, 1}},
+                                {"initial_parameters", write_hidden_layer_file()}});
+  check_all_derivatives(*hidden, uniform_matrix(2, 12, 5, -1.5, 1.5));
+  for (const std::string base : {"silu", "none"}) {
+    const auto model = make_kan(
+        {{"width", std::vector<std::int64_t>{2, 2}}, {"grid", 4}, {"base_function", base}});
+    Eigen::VectorXd theta = parameters_of(*model);
+    theta += 0.3 * uniform_matrix(theta.size(), 1, 3);
+    model->set_parameters(theta);
+    check_all_derivatives(*model, uniform_matrix(2, 12, 6, -1.5, 1.5));
+  }
+}
+
 TEST_CASE("the regulariser: value of kan.md 5.1 and its gradient") {
   for (const Settings& extra : {Settings{}, Settings{{"reg_coef", 0.5}, {"reg_coefdiff", 0.25}}}) {
     Settings settings = {{"width", std::vector<std::int64_t>{2, 3, 2}}, {"reg_lambda", 0.01}};
@@ -415,7 +434,8 @@ TEST_CASE("errors name the model and the sizes") {
 
 // The batched paths (two samples per instruction for k = 3, with a scalar tail for an odd
 // batch), the layer-0 state kept across forward passes with the same inputs and the last
-// layer's derivatives computed on demand must agree with one-sample passes.
+// layer's derivatives (and layer 0's phi'') computed on demand must agree with one-sample
+// passes.
 TEST_CASE("a batch agrees with one sample at a time; repeated and changed inputs") {
   for (const std::int64_t k : {3, 2}) {
     CAPTURE(k);
@@ -436,6 +456,10 @@ TEST_CASE("a batch agrees with one sample at a time; repeated and changed inputs
       batch->outputs(out);
       batch->input_gradient(1, gradient1);
       batch->input_gradient(0, gradient0);
+      // The Hessian-vector products, output 1 first (its backward pass is recomputed).
+      Eigen::MatrixXd hessian1(2, 7), hessian0(2, 7);
+      batch->input_hessian_vector_product(1, w, hessian1);
+      batch->input_hessian_vector_product(0, v, hessian0);
       Eigen::VectorXd mixed1 = Eigen::VectorXd::Zero(p), mixed0 = Eigen::VectorXd::Zero(p);
       Eigen::VectorXd plain = Eigen::VectorXd::Zero(p);
       batch->add_parameter_gradient_of_input_gradient(1, w, mixed1);
@@ -456,6 +480,9 @@ TEST_CASE("a batch agrees with one sample at a time; repeated and changed inputs
           CHECK(one_gradient.isApprox((o == 0 ? gradient0 : gradient1).col(s), 1e-13));
           single->add_parameter_gradient_of_input_gradient(
               o, w.col(s), o == 0 ? expected_mixed0 : expected_mixed1);
+          Eigen::MatrixXd one_hessian(2, 1);
+          single->input_hessian_vector_product(o, o == 0 ? v.col(s) : w.col(s), one_hessian);
+          CHECK(one_hessian.isApprox((o == 0 ? hessian0 : hessian1).col(s), 1e-13));
         }
       }
       CHECK(mixed1.isApprox(expected_mixed1, 1e-12));

@@ -1,8 +1,9 @@
 // No heap allocation in the training hot path: after the first evaluation at a batch size,
-// HamiltonianObjective::evaluate and BaselineObjective::evaluate with the mlp plugin must
-// not call malloc. This binary replaces the C allocator (glibc's __libc_* entry points
-// stay the real one), so every allocation of the process is seen: the framework's, the
-// plugin's, Eigen's (which uses malloc, not operator new) and OpenMP's.
+// HamiltonianObjective::evaluate and BaselineObjective::evaluate with the mlp plugin, and the
+// model's derivative calls with the input Hessian-vector product, must not call malloc. This
+// binary replaces the C allocator (glibc's __libc_* entry points stay the real one), so
+// every allocation of the process is seen: the framework's, the plugin's, Eigen's (which
+// uses malloc, not operator new) and OpenMP's.
 #include <doctest/doctest.h>
 
 #include "mlp_test_support.h"
@@ -18,6 +19,7 @@ TEST_CASE("evaluate() does not allocate after the first call") {
       hnn::testing::spring_like_data(samples, 1, x, dxdt);
       auto model = hnn::testing::make_mlp({.hidden = hidden});
       hnn::testing::check_objectives_do_not_allocate(*model, x, dxdt);
+      hnn::testing::check_model_derivatives_do_not_allocate(*model, x);
     }
   }
 }

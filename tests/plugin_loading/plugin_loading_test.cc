@@ -45,6 +45,21 @@ TEST_CASE("a good plugin registers one name of every kind with its file and sche
   oscillator->gradient(x, gradient);
   CHECK(gradient[0] == doctest::Approx(1.0));
   CHECK(gradient[1] == doctest::Approx(-3.0));
+
+  // A model without the optional input Hessian-vector product gets the SDK's default.
+  const auto* quadratic = registry.find(hnn::PluginKind::kModel, "fixture_quadratic");
+  hnn::Options model_options = hnn::Options::defaults(quadratic->schema);
+  model_options.set("inputs", std::int64_t{2});
+  model_options.set("outputs", std::int64_t{1});
+  const auto model = registry.create_model("fixture_quadratic", model_options);
+  CHECK_FALSE(model->has_input_hessian_vector_product());
+  Eigen::MatrixXd states = Eigen::MatrixXd::Ones(2, 3), products(2, 3);
+  model->forward(states);
+  model->input_gradient(0, products);
+  CHECK_THROWS_WITH_AS(model->input_hessian_vector_product(0, states, products),
+                       "model 'fixture_quadratic' has no input Hessian-vector product "
+                       "(has_input_hessian_vector_product() is false)",
+                       hnn::NotImplementedError);
 }
 
 TEST_CASE("a plugin built for another ABI version is refused before it is registered") {

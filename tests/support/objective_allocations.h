@@ -1,7 +1,8 @@
 // The allocation checks every model's test makes: after a warm-up call, evaluating the HNN
 // objective (solenoidal and, with L1, both fields; with and without gradient; with learned
 // constant damping and forcing, and state-dependent damping from output 0) and the
-// baseline objective allocates nothing. Needs the hnn_allocation_counter object library.
+// baseline objective allocates nothing, nor do the model's derivative calls with the input
+// Hessian-vector product. Needs the hnn_allocation_counter object library.
 #ifndef HNN_TESTS_SUPPORT_OBJECTIVE_ALLOCATIONS_H_
 #define HNN_TESTS_SUPPORT_OBJECTIVE_ALLOCATIONS_H_
 
@@ -56,6 +57,38 @@ inline void check_objectives_do_not_allocate(Model& model, const Eigen::MatrixXd
   }
   BaselineObjective baseline(model, x, dxdt, 1e-5);
   CHECK(allocations_per_evaluations(baseline, theta, true) == 0);
+}
+
+// The derivative calls a trajectory objective makes, model by model: after a warm-up at
+// this batch size, forward() (of two batches of states, alternately), input_gradient(),
+// input_hessian_vector_product() and
+// add_parameter_gradient_of_input_gradient() for every output (the Hessian-vector product
+// also for an output other than the last input gradient's) allocate nothing.
+inline void check_model_derivatives_do_not_allocate(Model& model, const Eigen::MatrixXd& x) {
+  REQUIRE(model.has_input_hessian_vector_product());
+  const Eigen::MatrixXd directions =
+      x.reverse() + Eigen::MatrixXd::Constant(x.rows(), x.cols(), 0.5);
+  Eigen::MatrixXd gradient(x.rows(), x.cols()), products(x.rows(), x.cols());
+  Eigen::VectorXd parameter_gradient = Eigen::VectorXd::Zero(model.parameter_count());
+  const Eigen::MatrixXd moved = 0.9 * x;  // new states, as along a trajectory
+  const int outputs = model.output_dimension();
+  auto derivatives = [&] {
+    for (const Eigen::MatrixXd* states : {&x, &moved}) {
+      model.forward(*states);
+      for (int output = 0; output < outputs; ++output) {
+        model.input_gradient(output, gradient);
+        model.input_hessian_vector_product(output, directions, products);
+        model.add_parameter_gradient_of_input_gradient(output, directions, parameter_gradient);
+        model.input_hessian_vector_product((output + 1) % outputs, directions, products);
+      }
+    }
+  };
+  derivatives();
+  allocations = 0;
+  counting = true;
+  for (int i = 0; i < 3; ++i) derivatives();
+  counting = false;
+  CHECK(allocations.load() == 0);
 }
 
 }  // namespace hnn::testing

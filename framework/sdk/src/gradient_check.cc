@@ -226,6 +226,37 @@ GradientCheckResult check_model_mixed_gradient(Model& model, const Eigen::Matrix
                  std::move(analytic), std::move(numeric), finite, options);
 }
 
+GradientCheckResult check_model_input_hessian_vector_product(Model& model,
+                                                             const Eigen::MatrixXd& inputs,
+                                                             int output,
+                                                             const Eigen::MatrixXd& directions,
+                                                             const GradientCheckOptions& options) {
+  check_options(options);
+  const Eigen::Index d = inputs.rows();
+  const Eigen::Index n = inputs.cols();
+  Eigen::MatrixXd gradient(d, n);
+  model.forward(inputs);
+  model.input_gradient(output, gradient);
+  Eigen::MatrixXd analytic(d, n);
+  model.input_hessian_vector_product(output, directions, analytic);
+  Eigen::MatrixXd probe(d, n);
+  ScalarFunction function = [&](double t, Eigen::VectorXd& values) {
+    probe = inputs + t * directions;
+    model.forward(probe);
+    model.input_gradient(output, gradient);
+    values = Eigen::Map<const Eigen::VectorXd>(gradient.data(), gradient.size());
+    return values.allFinite();
+  };
+  Eigen::VectorXd numeric;
+  const bool finite = central_difference(function, 0.0, options, numeric);
+  if (!finite) numeric = Eigen::VectorXd::Zero(d * n);
+  model.forward(inputs);
+  return compare(
+      model.name() + ": input Hessian-vector product of output " + std::to_string(output),
+      Eigen::Map<const Eigen::VectorXd>(analytic.data(), analytic.size()), std::move(numeric),
+      finite, options);
+}
+
 GradientCheckResult check_model_output_gradient(Model& model, const Eigen::MatrixXd& inputs,
                                                 const Eigen::MatrixXd& weights,
                                                 const GradientCheckOptions& options) {

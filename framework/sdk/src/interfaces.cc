@@ -41,6 +41,14 @@ EdgeActivations Model::edge_activations(const Eigen::Ref<const Eigen::MatrixXd>&
                             "formulas to (has_edge_activations() is false)");
 }
 
+void Model::input_hessian_vector_product(int /*output*/,
+                                         const Eigen::Ref<const Eigen::MatrixXd>& /*directions*/,
+                                         Eigen::Ref<Eigen::MatrixXd> /*products*/) {
+  throw NotImplementedError("model '" + name() +
+                            "' has no input Hessian-vector product "
+                            "(has_input_hessian_vector_product() is false)");
+}
+
 void Model::set_auxiliary_state(const std::vector<double>& state) {
   if (!state.empty()) {
     throw NotImplementedError("model '" + name() + "' has no auxiliary state, but " +

@@ -194,6 +194,33 @@ void SymbolicNetworkModel::add_parameter_gradient_of_input_gradient(
   }
 }
 
+void SymbolicNetworkModel::input_hessian_vector_product(
+    int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
+    Eigen::Ref<Eigen::MatrixXd> products) {
+  require_forward("input_hessian_vector_product");
+  check_output(output, "input_hessian_vector_product");
+  if (directions.rows() != inputs_.rows() || directions.cols() != inputs_.cols() ||
+      products.rows() != inputs_.rows() || products.cols() != inputs_.cols()) {
+    throw Error(name() + ": input_hessian_vector_product: directions " +
+                std::to_string(directions.rows()) + " x " + std::to_string(directions.cols()) +
+                " and products " + std::to_string(products.rows()) + " x " +
+                std::to_string(products.cols()) + ", expected " + std::to_string(inputs_.rows()) +
+                " x " + std::to_string(inputs_.cols()));
+  }
+  // Row i of the Hessian is the input part of the forward-mode gradient of dF_o/dx_i.
+  const Output& tapes = outputs_[std::size_t(output)];
+  const std::size_t d = names_.size();
+  for (Eigen::Index n = 0; n < inputs_.cols(); ++n) {
+    load_state(n);
+    for (std::size_t i = 0; i < d; ++i) {
+      tapes.gradient[i].value_and_gradient(state_.data(), lanes_.data());
+      double sum = 0.0;
+      for (std::size_t j = 0; j < d; ++j) sum += lanes_[j] * directions(Eigen::Index(j), n);
+      products(Eigen::Index(i), n) = sum;
+    }
+  }
+}
+
 void SymbolicNetworkModel::add_parameter_gradient_of_outputs(
     const Eigen::Ref<const Eigen::MatrixXd>& weights, Eigen::Ref<Eigen::VectorXd> gradient) {
   require_forward("add_parameter_gradient_of_outputs");

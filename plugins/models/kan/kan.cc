@@ -73,6 +73,7 @@ KolmogorovArnoldNetwork::KolmogorovArnoldNetwork(const KolmogorovArnoldNetworkOp
   }
   work_.resize(layer_count + 1);
   derivatives_ready_.assign(layers_.back().edges, 0);
+  first_layer_second_ready_.assign(layers_.front().edges, 0);
 }
 
 KolmogorovArnoldNetwork::~KolmogorovArnoldNetwork() = default;

@@ -44,6 +44,12 @@
 //                       phi'_e xdot_i), then reverse mode over the forward and the tangent
 //                       (needs phi'' = mask (sb b'' + sp S''));
 //   add_parameter_gradient_of_outputs(V)   ordinary backpropagation;
+//   input_hessian_vector_product(o, V)
+//                       the same tangent pass in direction V, then the tangent of the
+//                       backward pass: udot^(l)_i = sum_j (udot^(l+1)_j phi'_e(x_i) +
+//                       u^(l+1)_j phi''_e(x_i) xdot_i), udot^(L) = 0, the product udot^(0);
+//                       phi'' of layer 0 (b'' and S'') is formed on its first call after a
+//                       forward() (in a buffer sized on the first call at a batch size);
 //   add_penalty(g)      pykan's activation regulariser (kan.md 5.1) times reg_lambda, with
 //                       its exact gradient (it flows through earlier layers, as in torch).
 //
@@ -53,7 +59,8 @@
 //
 // Files: kan_options.h (the options), kan.cc (layout, parameters, auxiliary state),
 // kan_bases.cc (initialisation, bases, piece polynomials), kan_forward.cc,
-// kan_gradients.cc (derivatives), kan_penalty.cc (regulariser), kan_grid_update.cc,
+// kan_gradients.cc (derivatives), kan_hessian_vector.cc (the input Hessian-vector product),
+// kan_penalty.cc (regulariser), kan_grid_update.cc,
 // kan_edge_activations.cc; kan_layer.h (the state they share); the kernels apart from the
 // model: bspline.h, edge_kernels.h, spline_fit.h; parameter_file.h (initial_parameters).
 //
@@ -108,6 +115,12 @@ class KolmogorovArnoldNetwork final : public Model {
   void add_parameter_gradient_of_outputs(const Eigen::Ref<const Eigen::MatrixXd>& weights,
                                          Eigen::Ref<Eigen::VectorXd> gradient) override;
 
+  bool has_input_hessian_vector_product() const override { return true; }
+  // When input_gradient() was last called for another output, the backward pass for
+  // `output` is recomputed first.
+  void input_hessian_vector_product(int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
+                                    Eigen::Ref<Eigen::MatrixXd> products) override;
+
   bool has_penalty() const override { return options_.reg_lambda > 0.0; }
   // reg_lambda * reg of kan.md 5.1 on the last forward pass; adds its gradient.
   double add_penalty(Eigen::Ref<Eigen::VectorXd> gradient) override;
@@ -157,6 +170,9 @@ class KolmogorovArnoldNetwork final : public Model {
   void reverse_sweep(const Eigen::Ref<const Eigen::MatrixXd>* top, bool with_tangent,
                      bool with_penalty, int output, double* gradient);
   void map_polynomial_gradient(double* gradient);
+  // b'' at the inputs and phi'' of layer 0's edges (those into `output` when layer 0 is the
+  // last layer), unless already formed (kan_hessian_vector.cc).
+  void ensure_first_layer_second_derivatives(int output);
 
   KolmogorovArnoldNetworkOptions options_;
   std::vector<Layer> layers_;
@@ -171,7 +187,12 @@ class KolmogorovArnoldNetwork final : public Model {
   bool input_state_current_ = false;
   Eigen::MatrixXd input_copy_;           // the inputs of the last forward(), input_dimension x N
   std::vector<char> derivatives_ready_;  // per edge of the last layer
-  Eigen::VectorXd ones_;                 // N ones: the unit upstream of the last layer
+  // Whether layer 0's base2 holds b'' (the input Hessian-vector product turns the sigma
+  // that forward() leaves there into b'', kept while forward() keeps layer 0's state) and,
+  // per edge of layer 0, whether its phi2 holds phi'' (reset by every forward()).
+  bool first_layer_base2_ready_ = false;
+  std::vector<char> first_layer_second_ready_;
+  Eigen::VectorXd ones_;  // N ones: the unit upstream of the last layer
   int backward_output_ = -1;
 };
 

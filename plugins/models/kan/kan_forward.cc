@@ -71,6 +71,7 @@ void KolmogorovArnoldNetwork::forward(const Eigen::Ref<const Eigen::MatrixXd>& i
     Workspace& w = work_[l];
     const bool second = l > 0;  // phi'' only propagates adjoints to x^(l), never for l = 0
     if (l > 0 || !input_state_current_) {
+      if (l == 0) first_layer_base2_ready_ = false;  // base2 gets sigma (scratch) below
       if (options_.base_function == BaseFunction::kSilu) {
         for (int i = 0; i < layer.inputs; ++i) {
           const auto x = w.x.col(i).array();
@@ -121,6 +122,7 @@ void KolmogorovArnoldNetwork::forward(const Eigen::Ref<const Eigen::MatrixXd>& i
   }
   input_state_current_ = true;
   std::fill(derivatives_ready_.begin(), derivatives_ready_.end(), 0);
+  std::fill(first_layer_second_ready_.begin(), first_layer_second_ready_.end(), 0);
   has_forward_ = true;
   backward_output_ = -1;
 }

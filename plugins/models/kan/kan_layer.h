@@ -44,13 +44,15 @@ struct KolmogorovArnoldNetwork::Layer {
 // row = sample, so that every per-node or per-edge loop runs over contiguous memory.
 struct KolmogorovArnoldNetwork::Workspace {
   Eigen::MatrixXd x;        // N x n_l, layer input x^(l)
-  Eigen::MatrixXd adjoint;  // N x n_l, reverse-mode adjoint of x^(l)
+  Eigen::MatrixXd adjoint;  // N x n_l, reverse-mode adjoint of x^(l) (or udot^(l), see kan.h)
   bool adjoint_nonzero = false;
-  Eigen::MatrixXd base, base1, base2;  // N x n_l: b, b', b'' at x^(l) (no b'' for l = 0)
-  Eigen::MatrixXi piece;               // N x slots
-  Eigen::MatrixXd local;               // N x slots
-  // N x edges: phi_e', phi_e'' (no phi'' for l = 0: only needed to propagate adjoints to
-  // x^(l)). For the last layer they are computed on demand (derivatives_ready_).
+  // N x n_l: b, b', b'' at x^(l) (for l = 0 b'' only after first_layer_base2_ready_)
+  Eigen::MatrixXd base, base1, base2;
+  Eigen::MatrixXi piece;  // N x slots
+  Eigen::MatrixXd local;  // N x slots
+  // N x edges: phi_e', phi_e'' (no phi'' for l = 0, N x 0, unless an input Hessian-vector
+  // product asked for it: only needed to propagate adjoints to x^(l)). For the last layer
+  // they are computed on demand (derivatives_ready_).
   Eigen::MatrixXd phi1, phi2;
   Eigen::MatrixXd backward;  // N x n_l: u^(l) of the last backward pass
   Eigen::MatrixXd tangent;   // N x n_l: xdot^(l)

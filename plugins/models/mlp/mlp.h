@@ -23,7 +23,14 @@
 //                           the network, then a reverse pass over the forward and the
 //                           backward pass of input_gradient (the mixed second derivative);
 //   add_parameter_gradient_of_outputs(V)
-//                           ordinary backpropagation.
+//                           ordinary backpropagation;
+//   input_hessian_vector_product(o, V)
+//                           the same tangent pass in direction V and the tangent of the
+//                           backward pass (forward-over-reverse, the R-operator): with
+//                           P_l = W_l T_{l-1} and u_l = dF_o/da_l, adjoint(z_l) =
+//                           sigma''(z_l) . u_l . P_l + sigma'(z_l) . W_{l+1}^T adjoint(z_{l+1})
+//                           and the product W_1^T adjoint(z_1). Needs sigma'' only; it uses the
+//                           workspace of the parameter gradient (no memory of its own).
 //
 // Parameters, in this order for l = 1 .. L: W_l row-major (shape out x in, the
 // torch.nn.Linear convention), then b_l; the last b_L is absent when output_bias is false.
@@ -48,7 +55,8 @@
 // see plugins/models/mlp/CMakeLists.txt). Not thread-safe (one objective at a time).
 //
 // Files: mlp_options.h (the options), mlp.cc (layout, initialisation, forward pass),
-// mlp_gradients.cc (the derivatives), mlp_first_layer.cc (the fused first layer); the
+// mlp_gradients.cc (the derivatives), mlp_hessian_vector.cc (the input Hessian-vector
+// product), mlp_first_layer.cc (the fused first layer); the
 // kernels apart from the model: activation_kernels.h, first_layer_kernels.h, batch_loops.h
 // (threads, slices, chunks), dense_product.h (GEMM), initialization.h.
 #ifndef HNN_PLUGINS_MLP_MLP_H_
@@ -99,6 +107,11 @@ class MultilayerPerceptron final : public Model {
                                                 Eigen::Ref<Eigen::VectorXd> gradient) override;
   void add_parameter_gradient_of_outputs(const Eigen::Ref<const Eigen::MatrixXd>& weights,
                                          Eigen::Ref<Eigen::VectorXd> gradient) override;
+  bool has_input_hessian_vector_product() const override { return true; }
+  // When input_gradient() was last called for another output, the backward pass for
+  // `output` is recomputed first (as for the parameter gradient).
+  void input_hessian_vector_product(int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
+                                    Eigen::Ref<Eigen::MatrixXd> products) override;
 
  private:
   using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -160,6 +173,19 @@ class MultilayerPerceptron final : public Model {
                            Eigen::Index begin, Eigen::Index count);
   // Adds the chunk sums of reverse_first_layer(), in chunk order, to the gradient.
   void add_first_layer_sums(int output, double* gradient);
+
+  // The input Hessian-vector product of one slice (mlp_hessian_vector.cc): the tangent pass
+  // in direction V, the tangent of the backward pass down to adjoint(z_1) (in the right half
+  // of backward_[1], unless the first layer is fused) and products = W_1^T adjoint(z_1).
+  void hessian_vector_slice(int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
+                            Eigen::Ref<Eigen::MatrixXd> products, Eigen::Index begin,
+                            Eigen::Index count);
+  // The fused first layer's part: P_1 = W_1 V, adjoint(z_1) = sigma''(z_1) . u_1 . P_1 (+
+  // sigma'(z_1) . product_[1] with more than one hidden layer) per sample, into the right
+  // half of backward_[1], and products = W_1^T adjoint(z_1).
+  void hessian_vector_first_layer(int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
+                                  Eigen::Ref<Eigen::MatrixXd> products, Eigen::Index begin,
+                                  Eigen::Index count);
 
   MultilayerPerceptronOptions options_;
   std::vector<int> widths_;  // d, hidden..., k

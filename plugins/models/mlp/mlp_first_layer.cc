@@ -119,6 +119,47 @@ void MultilayerPerceptron::reverse_first_layer(int output,
   });
 }
 
+void MultilayerPerceptron::hessian_vector_first_layer(
+    int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
+    Eigen::Ref<Eigen::MatrixXd> products, Index begin, Index count) {
+  const Index n = samples_;
+  const Index rows = widths_[1];
+  const int inputs = widths_[0];
+  const bool one_hidden_layer = layer_count() == 2;
+  const double* w = first_weights_.data();
+  const double* u = one_hidden_layer ? weight(2).data() + output * rows : upstream_[1].data();
+  const Index u_stride = one_hidden_layer ? 0 : rows;
+  const double* above = one_hidden_layer ? nullptr : product_[1].data();
+  const double* first = first_derivative_[1].data();
+  const double* second = second_derivative_[1].data();
+  const Index v_stride = directions.outerStride();
+  const Index out_stride = products.outerStride();
+  const Eigen::Map<const Eigen::ArrayXXd> w_columns(w, rows, inputs);
+  with_fused_inputs(inputs, [&](auto input_count) {
+    constexpr int kInputs = decltype(input_count)::value;
+    for (Index j = begin; j < begin + count; ++j) {
+      double v[kInputs];
+      for (int c = 0; c < kInputs; ++c) v[c] = directions.data()[j * v_stride + c];
+      double* adjoint = backward_[1].data() + (n + j) * rows;  // right half: scratch
+      const double* first_j = first + j * rows;
+      const double* second_j = second + j * rows;
+      const double* u_j = u + j * u_stride;
+      for (Index i = 0; i < rows; ++i) {
+        double p = w[i] * v[0];
+        for (int c = 1; c < kInputs; ++c) p += w[c * rows + i] * v[c];
+        adjoint[i] = second_j[i] * u_j[i] * p;
+      }
+      if (above != nullptr) {
+        const double* above_j = above + j * rows;
+        for (Index i = 0; i < rows; ++i) adjoint[i] += first_j[i] * above_j[i];
+      }
+      const Eigen::Map<const Eigen::ArrayXd> adjoint_j(adjoint, rows);
+      for (int c = 0; c < kInputs; ++c)
+        products.data()[j * out_stride + c] = (w_columns.col(c) * adjoint_j).sum();
+    }
+  });
+}
+
 void MultilayerPerceptron::add_first_layer_sums(int output, double* gradient) {
   const Index rows = widths_[1];
   const int inputs = widths_[0];

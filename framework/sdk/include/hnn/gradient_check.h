@@ -1,5 +1,6 @@
 // Gradient checks: analytic derivatives against finite differences, for the conformance
-// tests every Objective, Model and System runs.
+// tests every Objective, Model and System runs (and a model's optional input
+// Hessian-vector product).
 //
 // The numerical derivative is a central difference; by default the fourth-order one,
 //
@@ -97,6 +98,16 @@ GradientCheckResult check_model_input_gradient(Model& model, const Eigen::Matrix
 GradientCheckResult check_model_mixed_gradient(Model& model, const Eigen::MatrixXd& inputs,
                                                int output, const Eigen::MatrixXd& weights,
                                                const GradientCheckOptions& options = {});
+
+// model.input_hessian_vector_product(output, directions) at the batch `inputs` against
+// finite differences of model.input_gradient(output) along the directions: the derivative
+// of dF_output/dx(x_n + t directions(:, n)) at t = 0, every sample at once (4 forward
+// passes; the step is options.step, so directions should have entries of order 1).
+// directions: input_dimension x N like inputs. Throws what the model throws (e.g.
+// NotImplementedError without the capability).
+GradientCheckResult check_model_input_hessian_vector_product(
+    Model& model, const Eigen::MatrixXd& inputs, int output, const Eigen::MatrixXd& directions,
+    const GradientCheckOptions& options = {});
 
 // model.add_parameter_gradient_of_outputs(weights) against finite differences over the
 // parameters of sum_n weights(:, n) . F(x_n). weights: output_dimension x N.

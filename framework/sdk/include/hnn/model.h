@@ -30,6 +30,12 @@
 //                                  for edge networks (KANs): a forward pass that returns every
 //                                  edge's input and output samples, strengths and the node
 //                                  biases (hnn/edge_activations.h), for symbolic regression
+//   has_input_hessian_vector_product()/input_hessian_vector_product(o, V, P)
+//                                  P(:, n) = d^2F_o/dx^2 (x_n) V(:, n) on the last forward pass
+//                                  (needs input_gradient(o) first): the input Hessian times a
+//                                  direction, which reverse mode through an integrator step of
+//                                  the field J grad H needs for the adjoint of the state; the
+//                                  bundled mlp, kan and symbolic models have it, exact
 //
 // Shapes: a batch is a column-major matrix with one sample per *column*: inputs are
 // input_dimension x N, outputs output_dimension x N, input gradients input_dimension x N.
@@ -105,6 +111,18 @@ class Model {
   // of forward(inputs) afterwards.
   virtual bool has_edge_activations() const { return false; }
   virtual EdgeActivations edge_activations(const Eigen::Ref<const Eigen::MatrixXd>& inputs);
+
+  // Optional second input derivative: products(:, n) = d^2F_output/dx^2 (x_n) directions(:, n)
+  // at every sample n of the last forward() (the Hessian of F_output with respect to the
+  // inputs, symmetric, times a direction). directions and products: input_dimension x N.
+  // Precondition: input_gradient(output, ...) was called after the last forward() (a model
+  // may reuse its backward pass). Exact, and like the other derivative methods allocation-free
+  // after the first call at a batch size. The parameter gradient that goes with it, d/dtheta
+  // of w . dF_output/dx, is add_parameter_gradient_of_input_gradient().
+  virtual bool has_input_hessian_vector_product() const { return false; }
+  virtual void input_hessian_vector_product(int output,
+                                            const Eigen::Ref<const Eigen::MatrixXd>& directions,
+                                            Eigen::Ref<Eigen::MatrixXd> products);
 
   // Non-trainable state a checkpoint must keep to reproduce the model exactly.
   virtual std::vector<double> auxiliary_state() const { return {}; }

@@ -17,7 +17,9 @@ inline constexpr const char* kVersion = "0.1.0";
 //    OptionSchema::set_resource_estimator (hnn/resource_estimate.h), Option::allow_non_finite;
 //    Optimizer state (has_state, saved_state, restore_state) and L1 (handles_l1, set_l1).
 // 5: System damping and forcing (has_damping, damping, has_forcing, forcing).
-inline constexpr int kPluginAbiVersion = 5;
+// 6: Model input Hessian-vector products (has_input_hessian_vector_product,
+//    input_hessian_vector_product).
+inline constexpr int kPluginAbiVersion = 6;
 
 }  // namespace hnn
 

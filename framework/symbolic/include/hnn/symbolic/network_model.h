@@ -19,7 +19,8 @@
 // Derivatives are exact: every output F_o is composed once as a GiNaC expression in the
 // inputs and (network mode) one symbol per parameter; F_o and dF_o/dx_i are differentiated
 // symbolically and compiled (compiled_expression.h), and their forward-mode gradients give
-// the parameter gradients of the outputs and of the input gradient. Cost per sample:
+// the parameter gradients of the outputs and of the input gradient, and the input parts of
+// those of dF_o/dx_i the rows of the input Hessian. Cost per sample:
 // one tape pass per output (outputs) or per input (input gradient), each with
 // input_dimension + parameter_count derivative lanes. No heap allocation per evaluation after
 // the first at a batch size. Single threaded; not thread-safe.
@@ -71,6 +72,10 @@ class SymbolicNetworkModel final : public Model {
                                                 Eigen::Ref<Eigen::VectorXd> gradient) override;
   void add_parameter_gradient_of_outputs(const Eigen::Ref<const Eigen::MatrixXd>& weights,
                                          Eigen::Ref<Eigen::VectorXd> gradient) override;
+  bool has_input_hessian_vector_product() const override { return true; }
+  // Row i of the Hessian from the forward-mode gradient of dF_o/dx_i: d tape passes per sample.
+  void input_hessian_vector_product(int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
+                                    Eigen::Ref<Eigen::MatrixXd> products) override;
 
   // The network with the current parameter values (network mode) or as constructed.
   std::vector<SymbolicLayer> layers() const;

@@ -1,0 +1,132 @@
+// The input Hessian-vector product (Model::input_hessian_vector_product), which reverse mode
+// through an integrator step needs once per step and stage, against the derivative calls of
+// one HNN objective evaluation on the same batch: input_gradient() plus
+// add_parameter_gradient_of_input_gradient(). On the 750-sample spring-sized batch, for the
+// MLP 2-200-200-1 (tanh) and the KAN [2, 1, 1] (G = 3, k = 3). Counters (microseconds):
+//
+//   forward_us    forward()
+//   hnn_us        forward() + input_gradient() + add_parameter_gradient_of_input_gradient():
+//                 the model calls of one HNN objective evaluation with gradient
+//   step_us       the same + input_hessian_vector_product(): the model calls of one step of
+//                 reverse mode through an integrator
+//   hvp_us        step_us - hnn_us: the product as first called after a forward() (the KAN
+//                 forms layer 0's phi'' then)
+//   repeat_hvp_us a further product on the same forward and backward pass
+//   ratio         hvp_us / (hnn_us - forward_us): the product against input_gradient() +
+//                 add_parameter_gradient_of_input_gradient()
+//
+// The sequences are timed in alternating rounds and the best round of each is kept, so that
+// load from other processes biases no side. forward() sees the same inputs every time (as in
+// training; the KAN then keeps its layer-0 bases).
+// Run: build/bin/hnn_benchmarks --benchmark_filter=HessianVector
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bench_support.h"
+#include "hnn/options.h"
+#include "hnn/registry.h"
+
+namespace {
+
+using hnn::bench::kSamples;
+using hnn::bench::spring_like_batch;
+
+std::shared_ptr<hnn::Model> make_model(const std::string& plugin,
+                                       const std::map<std::string, hnn::OptionValue>& settings) {
+  const hnn::PluginInfo* info = hnn::bench::registry().find(hnn::PluginKind::kModel, plugin);
+  hnn::Options options = hnn::Options::defaults(info->schema);
+  for (const auto& [key, value] : settings) options.set(key, value);
+  return hnn::bench::registry().create_model(plugin, options);
+}
+
+// Best seconds per call of f over rounds of at least `minimum` seconds each.
+template <class F>
+double seconds_per_call(const F& f, double minimum) {
+  int calls = 0;
+  const auto start = std::chrono::steady_clock::now();
+  double seconds = 0.0;
+  do {
+    f();
+    ++calls;
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } while (seconds < minimum);
+  return seconds / calls;
+}
+
+void run_hessian_vector_benchmark(benchmark::State& state, hnn::Model& model, int threads) {
+  omp_set_num_threads(threads);
+  Eigen::MatrixXd x, directions;
+  spring_like_batch(x, directions);  // the spring's field as the directions
+  const int output = model.output_dimension() - 1;
+  Eigen::MatrixXd gradient(x.rows(), x.cols()), products(x.rows(), x.cols());
+  Eigen::VectorXd parameter_gradient = Eigen::VectorXd::Zero(model.parameter_count());
+  auto forward = [&] { model.forward(x); };
+  auto hnn = [&] {
+    model.forward(x);
+    model.input_gradient(output, gradient);
+    model.add_parameter_gradient_of_input_gradient(output, directions, parameter_gradient);
+    benchmark::DoNotOptimize(parameter_gradient.data());
+  };
+  auto step = [&] {
+    model.forward(x);
+    model.input_gradient(output, gradient);
+    model.input_hessian_vector_product(output, directions, products);
+    model.add_parameter_gradient_of_input_gradient(output, directions, parameter_gradient);
+    benchmark::DoNotOptimize(products.data());
+    benchmark::DoNotOptimize(parameter_gradient.data());
+  };
+  auto repeat = [&] {
+    model.input_hessian_vector_product(output, directions, products);
+    benchmark::DoNotOptimize(products.data());
+  };
+  step();  // sizes the workspaces
+  for (auto _ : state) step();
+
+  constexpr int kRounds = 5;
+  constexpr double kRoundSeconds = 0.05;
+  double best_forward = 1e300, best_hnn = 1e300, best_step = 1e300, best_repeat = 1e300;
+  for (int round = 0; round < kRounds; ++round) {
+    best_forward = std::min(best_forward, seconds_per_call(forward, kRoundSeconds));
+    best_hnn = std::min(best_hnn, seconds_per_call(hnn, kRoundSeconds));
+    best_step = std::min(best_step, seconds_per_call(step, kRoundSeconds));
+    step();
+    best_repeat = std::min(best_repeat, seconds_per_call(repeat, kRoundSeconds));
+  }
+  state.SetLabel(model.name());
+  state.counters["forward_us"] = best_forward * 1e6;
+  state.counters["hnn_us"] = best_hnn * 1e6;
+  state.counters["step_us"] = best_step * 1e6;
+  state.counters["hvp_us"] = (best_step - best_hnn) * 1e6;
+  state.counters["repeat_hvp_us"] = best_repeat * 1e6;
+  state.counters["ratio"] = (best_step - best_hnn) / (best_hnn - best_forward);
+  state.counters["samples"] = double(kSamples);
+}
+
+void BM_HessianVectorMlp(benchmark::State& state) {
+  auto model = make_model("mlp", {{"inputs", std::int64_t{2}},
+                                  {"outputs", std::int64_t{1}},
+                                  {"hidden", std::vector<std::int64_t>{200, 200}}});
+  run_hessian_vector_benchmark(state, *model, static_cast<int>(state.range(0)));
+}
+BENCHMARK(BM_HessianVectorMlp)
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgName("threads")
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_HessianVectorKan211(benchmark::State& state) {
+  auto model = make_model("kan", {{"width", std::vector<std::int64_t>{2, 1, 1}}});
+  run_hessian_vector_benchmark(state, *model, 1);
+}
+BENCHMARK(BM_HessianVectorKan211)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+}  // namespace
