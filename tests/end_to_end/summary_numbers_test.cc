@@ -168,9 +168,10 @@ TEST_CASE("summary.yaml's evaluation numbers recomputed from trajectories.csv an
           doctest::Approx(drift(csv[model + "_energy"])).epsilon(1e-15));
   }
 
-  // The energy trials, re-run here: the same spring and evaluation integrator, the models'
-  // checkpoints, the box x0_i = u + 0.2 sign(u), u ~ U(-0.8, 0.8) from NumPy's stream seeded
-  // with trial_seed, at trial_points equally spaced times over trial_time_span.
+  // The energy trials, re-run here (they agree to round-off): the same spring and evaluation
+  // integrator, the models' checkpoints, the box x0_i = u + 0.2 sign(u), u ~ U(-0.8, 0.8) from
+  // NumPy's stream seeded with trial_seed, at trial_points equally spaced times over
+  // trial_time_span.
   const hnn::testing::BundledPlugins plugins({"spring_mass", "odeint_integrators", "hnn_mlp"});
   const auto system = plugins.system("spring_mass");
   const YAML::Node evaluation = YAML::LoadFile((run / "pipeline.yaml").string())["evaluation"];
@@ -195,11 +196,17 @@ TEST_CASE("summary.yaml's evaluation numbers recomputed from trajectories.csv an
   };
   for (const std::string model_name : {"hnn", "baseline"}) {
     CAPTURE(model_name);
-    const auto model = plugins.model("mlp", {{"inputs", std::int64_t{2}},
-                                             {"outputs", std::int64_t{2}},
-                                             {"hidden", std::vector<std::int64_t>{16, 16}}});
+    // The model as its checkpoint describes it, with the trained parameters.
     const YAML::Node checkpoint =
         YAML::LoadFile((run / "checkpoints" / (model_name + ".yaml")).string());
+    const YAML::Node options = checkpoint["options"];
+    REQUIRE(checkpoint["plugin"].as<std::string>() == "mlp");
+    const auto model =
+        plugins.model("mlp", {{"inputs", std::int64_t{options["inputs"].as<long>()}},
+                              {"outputs", std::int64_t{options["outputs"].as<long>()}},
+                              {"hidden", options["hidden"].as<std::vector<std::int64_t>>()},
+                              {"activation", options["activation"].as<std::string>()},
+                              {"output_bias", options["output_bias"].as<bool>()}});
     const auto parameters = checkpoint["parameters"].as<std::vector<double>>();
     REQUIRE(int(parameters.size()) == model->parameter_count());
     model->set_parameters(Eigen::Map<const Eigen::VectorXd>(parameters.data(), parameters.size()));
