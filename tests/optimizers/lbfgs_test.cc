@@ -95,6 +95,36 @@ TEST_CASE("lbfgs reports the epoch that meets a tolerance and maps it to kConver
   CHECK(log.objective_values.back() == summary.final_value);
 }
 
+TEST_CASE("lbfgs stops at parameter_tolerance: |step| <= tol * (|x| + tol), kConverged") {
+  // The run of the first test (20 epochs are far from enough, every epoch moves) with only
+  // a large parameter_tolerance set: it must end the run early, and only once the step falls
+  // below tol * (|x| + tol), checked here on the reported iterates.
+  constexpr double kTolerance = 0.05;
+  Rosenbrock objective(10);
+  Eigen::VectorXd parameters = objective.standard_start();
+  EpochLog log;
+  const OptimizationSummary summary =
+      plugins()
+          .optimizer("lbfgs", {{"epochs", std::int64_t{20}}, {"parameter_tolerance", kTolerance}})
+          ->minimize(objective, parameters, log.recorder());
+  INFO(summary.message);
+  CHECK(summary.termination == Termination::kConverged);
+  CHECK(summary.message.rfind("Parameter tolerance reached.", 0) == 0);
+  CHECK(summary.epochs < 20);
+  REQUIRE(log.epochs.size() == static_cast<std::size_t>(summary.epochs));
+  // Every reported step but the last was longer than the bound (otherwise the run would
+  // have stopped there); the last one, which Ceres accepts and then stops, is within it.
+  Eigen::VectorXd previous = objective.standard_start();
+  for (std::size_t i = 0; i < log.parameters.size(); ++i) {
+    INFO("epoch " << i + 1);
+    const double step = (log.parameters[i] - previous).norm();
+    const double bound = kTolerance * (previous.norm() + kTolerance);
+    CHECK((i + 1 < log.parameters.size() ? step > bound : step <= bound));
+    previous = log.parameters[i];
+  }
+  CHECK(parameters == log.parameters.back());
+}
+
 TEST_CASE("lbfgs converges without an epoch when the gradient vanishes at the start") {
   Quadratic objective(Eigen::MatrixXd::Identity(3, 3), Eigen::VectorXd::Zero(3));
   Eigen::VectorXd parameters = Eigen::VectorXd::Zero(3);
