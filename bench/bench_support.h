@@ -4,10 +4,16 @@
 #define HNN_BENCH_SUPPORT_H_
 
 #include <Eigen/Core>
+#include <chrono>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 #include "hnn/host/plugin_loader.h"
+#include "hnn/options.h"
 #include "hnn/registry.h"
 
 namespace hnn::bench {
@@ -28,6 +34,33 @@ inline hnn::Registry& registry() {
     return result;
   }();
   return *instance;
+}
+
+// A model of a loaded plugin ("mlp", "kan") with its defaults and `settings` over them.
+// Throws std::runtime_error when the plugin is not loaded.
+inline std::shared_ptr<hnn::Model> make_model(
+    const std::string& plugin, const std::map<std::string, hnn::OptionValue>& settings) {
+  const hnn::PluginInfo* info = registry().find(hnn::PluginKind::kModel, plugin);
+  if (info == nullptr) {
+    throw std::runtime_error("the " + plugin + " plugin is not in " HNN_BUNDLED_PLUGIN_DIR);
+  }
+  hnn::Options options = hnn::Options::defaults(info->schema);
+  for (const auto& [key, value] : settings) options.set(key, value);
+  return registry().create_model(plugin, options);
+}
+
+// Seconds per call of f, over as many calls as last at least `minimum` seconds in total.
+template <class F>
+double seconds_per_call(const F& f, double minimum) {
+  int calls = 0;
+  const auto start = std::chrono::steady_clock::now();
+  double seconds = 0.0;
+  do {
+    f();
+    ++calls;
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } while (seconds < minimum);
+  return seconds / calls;
 }
 
 // x uniform in [-1, 1]^2, dx/dt = (2p, -2q): spring-like, deterministic.

@@ -37,29 +37,9 @@
 namespace {
 
 using hnn::bench::kSamples;
+using hnn::bench::make_model;
+using hnn::bench::seconds_per_call;
 using hnn::bench::spring_like_batch;
-
-std::shared_ptr<hnn::Model> make_model(const std::string& plugin,
-                                       const std::map<std::string, hnn::OptionValue>& settings) {
-  const hnn::PluginInfo* info = hnn::bench::registry().find(hnn::PluginKind::kModel, plugin);
-  hnn::Options options = hnn::Options::defaults(info->schema);
-  for (const auto& [key, value] : settings) options.set(key, value);
-  return hnn::bench::registry().create_model(plugin, options);
-}
-
-// Best seconds per call of f over rounds of at least `minimum` seconds each.
-template <class F>
-double seconds_per_call(const F& f, double minimum) {
-  int calls = 0;
-  const auto start = std::chrono::steady_clock::now();
-  double seconds = 0.0;
-  do {
-    f();
-    ++calls;
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  } while (seconds < minimum);
-  return seconds / calls;
-}
 
 void run_hessian_vector_benchmark(benchmark::State& state, hnn::Model& model, int threads) {
   omp_set_num_threads(threads);

@@ -49,6 +49,7 @@
 namespace {
 
 using hnn::bench::kSamples;
+using hnn::bench::seconds_per_call;
 using hnn::bench::spring_like_batch;
 
 // One dense product C (rows x columns) = A (rows x depth) * B (depth x columns).
@@ -126,28 +127,9 @@ void use_threads(int threads) {
   Eigen::setNbThreads(threads);
 }
 
-// Best seconds per call of f over calls lasting at least `minimum` seconds in total.
-template <class F>
-double seconds_per_call(const F& f, double minimum) {
-  int calls = 0;
-  const auto start = std::chrono::steady_clock::now();
-  double seconds = 0.0;
-  do {
-    f();
-    ++calls;
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  } while (seconds < minimum);
-  return seconds / calls;
-}
-
 std::shared_ptr<hnn::Model> make_mlp(const std::vector<std::int64_t>& hidden) {
-  const hnn::PluginInfo* info = hnn::bench::registry().find(hnn::PluginKind::kModel, "mlp");
-  if (info == nullptr) throw std::runtime_error("the mlp plugin is not in " HNN_BUNDLED_PLUGIN_DIR);
-  hnn::Options options = hnn::Options::defaults(info->schema);
-  options.set("inputs", std::int64_t{2});
-  options.set("outputs", std::int64_t{2});
-  options.set("hidden", hidden);
-  return hnn::bench::registry().create_model("mlp", options);
+  return hnn::bench::make_model(
+      "mlp", {{"inputs", std::int64_t{2}}, {"outputs", std::int64_t{2}}, {"hidden", hidden}});
 }
 
 // Objective value and gradient of `model` on the spring-like batch, with `threads` threads.
