@@ -1,0 +1,167 @@
+// TrajectoryObjective: training through an integrator. From the observed first state of
+// every window of measured trajectories (hnn/trajectory_windows.h), the model's field is
+// integrated over the window's measured time steps with a differentiable one-step method,
+// and the predicted states are fitted to the observed ones:
+//
+//   L(theta) = mean over windows w, steps j = 1..k and the d state entries of
+//              (xhat_j(w) - x_j(w))^2                                       (data_loss)
+//            + l1 * sum_i |theta_i| + the model's own penalty, if it has one   (penalty)
+//
+// with xhat_0(w) = x_0(w) (the observed first state) and xhat_j = Phi_{dt_j}(xhat_{j-1}).
+// No time derivatives are needed (docs/trajectory_training.md).
+//
+// Fields (TrajectoryField):
+//   solenoidal  f(x) = J dH/dx = (dH/dp, -dH/dq), H the model's output hamiltonian_output
+//               (the HNN); needs the model's input Hessian-vector product for the gradient
+//   direct      f(x) = F(x), the model's d outputs (the baseline)
+// Methods (TrajectoryMethod):
+//   rk4         the classical Runge-Kutta method, any field: 4 field evaluations a step
+//   leapfrog    Stormer-Verlet, kick-drift-kick, solenoidal field only:
+//                 p' = p - dt/2 dH/dq(q, p);  q1 = q + dt dH/dp(q, p');
+//                 p1 = p' - dt/2 dH/dq(q1, p')
+//               3 evaluations of dH/dx a step, each at the current partial state. For a
+//               separable H = T(p) + V(q) (the assumption under which it is the symplectic,
+//               time-reversible, second-order Stormer-Verlet method) dH/dq(q, p) = V'(q) and
+//               dH/dp = T'(p), so this is exactly Stormer-Verlet. The model's H is not made
+//               separable: for a non-separable H this is the same explicit kick-drift-kick
+//               map, consistent but not symplectic in general.
+//
+// The gradient is exact: reverse mode through the steps (the discrete adjoint). Every
+// field evaluation of the forward sweep is one forward() over all W windows at once (the
+// stage's states as the W columns); the backward sweep runs the stages in reverse, with
+// one forward() per stage again (the model keeps only its last forward pass; the last
+// stage's is reused), and for a stage with adjoint mu = dL/df:
+//   solenoidal  w = J^T mu:  dL/dx += d^2H/dx^2 w  (input_hessian_vector_product) and
+//               dL/dtheta += add_parameter_gradient_of_input_gradient(w)
+//   direct      dL/dx += sum_o mu_o dF_o/dx  (input_gradient of every output) and
+//               dL/dtheta += add_parameter_gradient_of_outputs(mu)
+// A model penalty is evaluated on the forward pass of the windows' first states.
+//
+// Example:
+//
+//   hnn::TrajectoryWindows windows = hnn::cut_trajectory_windows(set.trajectories, {4});
+//   hnn::TrajectoryObjective objective(model, windows);
+//   objective.evaluate(theta.data(), &loss, gradient.data());
+//
+// Ownership and threads: the model is referenced (it must outlive the objective) and its
+// parameters are set on every evaluate(); not thread-safe. All workspaces are allocated
+// at construction; evaluate() allocates nothing itself (the model may on its first call
+// at the batch size W).
+#ifndef HNN_TRAJECTORY_OBJECTIVE_H_
+#define HNN_TRAJECTORY_OBJECTIVE_H_
+
+#include <Eigen/Core>
+#include <string>
+
+#include "hnn/model.h"
+#include "hnn/objective.h"
+#include "hnn/trajectory_windows.h"
+
+namespace hnn {
+
+enum class TrajectoryMethod { kRungeKutta4, kLeapfrog };
+enum class TrajectoryField { kSolenoidal, kDirect };
+
+// "rk4", "leapfrog"; "solenoidal", "direct".
+std::string to_string(TrajectoryMethod method);
+std::string to_string(TrajectoryField field);
+
+struct TrajectoryObjectiveOptions {
+  TrajectoryMethod method = TrajectoryMethod::kRungeKutta4;
+  TrajectoryField field = TrajectoryField::kSolenoidal;
+  // The output that is H (solenoidal field): default 1, as HamiltonianObjectiveOptions.
+  int hamiltonian_output = 1;
+  // Coefficient of the L1 penalty on all parameters, >= 0 and finite; with l1_smoothing
+  // s > 0 the smooth sqrt(theta^2 + s^2) - s (as HamiltonianObjectiveOptions).
+  double l1 = 0.0;
+  double l1_smoothing = 0.0;
+
+  // True when the values are in range (the model-dependent checks happen in the
+  // objective's constructor); otherwise false and *error (may be null) names the field.
+  bool is_valid(std::string* error) const;
+};
+
+class TrajectoryObjective final : public Objective {
+ public:
+  // Throws hnn::Error naming the model when the options are invalid, the windows are empty,
+  // their state dimension d != model.input_dimension(); for the solenoidal field when d is
+  // odd, hamiltonian_output is not below model.output_dimension() or the model has no
+  // input Hessian-vector product; for the direct field when model.output_dimension() != d;
+  // for leapfrog with the direct field.
+  TrajectoryObjective(Model& model, TrajectoryWindows windows,
+                      TrajectoryObjectiveOptions options = {});
+  ~TrajectoryObjective() override;
+
+  int parameter_count() const override { return model_.parameter_count(); }
+  // parameters: parameter_count() values; value: not null; gradient: null (the forward
+  // sweep only) or parameter_count() entries, overwritten. Returns false when the value or
+  // the gradient is not finite.
+  bool evaluate(const double* parameters, double* value, double* gradient) override;
+  LossParts last_parts() const override { return last_parts_; }
+
+  // The predicted states of the last evaluate(): d x (k W), laid out as windows().targets.
+  const Eigen::MatrixXd& last_predictions() const { return predictions_; }
+  const TrajectoryWindows& windows() const { return windows_; }
+  const TrajectoryObjectiveOptions& options() const { return options_; }
+  // Field evaluations (forward passes of the forward sweep) per step: 4 or 3.
+  int stages_per_step() const;
+
+ private:
+  // The field, or dH/dx, at `states` (forward sweep).
+  void evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                      Eigen::Ref<Eigen::MatrixXd> field);
+  void evaluate_hamiltonian_gradient(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                                     Eigen::Ref<Eigen::MatrixXd> gradient);
+  // Reverse mode through one evaluation at `states`: adds to `parameter_gradient` and
+  // writes the state adjoint to `state_adjoint`. field_adjoint is dL/df (field_backward)
+  // or dL/d(dH/dx) (gradient_backward). With `reuse_forward` the model's forward pass is
+  // that of `states` already (the last stage of the forward sweep).
+  void field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                      const Eigen::MatrixXd& field_adjoint, bool reuse_forward,
+                      Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                      Eigen::MatrixXd& state_adjoint);
+  void gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                         const Eigen::MatrixXd& gradient_adjoint, bool reuse_forward,
+                         Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                         Eigen::MatrixXd& state_adjoint);
+  // The forward sweeps: predictions_ from the windows' first states; the model penalty of
+  // the first forward pass into model_penalty_ (its gradient added to `gradient`, or to a
+  // scratch vector when gradient is null).
+  void runge_kutta_forward(double* gradient);
+  void leapfrog_forward(double* gradient);
+  void add_model_penalty(double* gradient);
+  // The backward sweeps: the adjoint of the predictions from predictions_, added to
+  // parameter_gradient through every stage.
+  void runge_kutta_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient);
+  void leapfrog_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient);
+  // Adds 2 (xhat_j - x_j) / (d W k), the adjoint of the predictions of step j (1..k), to
+  // adjoint_.
+  void add_prediction_adjoint(int j);
+  // The stage inputs of stage `stage` of step j (0-based), d x W.
+  auto stage_states(int j, int stage) {
+    const Eigen::Index w = windows_.count();
+    return stage_states_.middleCols((Eigen::Index(j) * stages_per_step() + stage) * w, w);
+  }
+
+  Model& model_;
+  TrajectoryWindows windows_;
+  TrajectoryObjectiveOptions options_;
+  LossParts last_parts_;
+  // Workspace (W = windows_.count()).
+  Eigen::MatrixXd stage_states_;         // d x (k stages W): every stage's input
+  Eigen::MatrixXd predictions_;          // d x (k W)
+  Eigen::MatrixXd state_;                // d x W: the current state of the sweep
+  Eigen::MatrixXd stage_values_[4];      // d x W: the field (rk4) or dH/dx at each stage
+  Eigen::MatrixXd adjoint_;              // d x W: dL/d(current state)
+  Eigen::MatrixXd stage_adjoint_;        // d x W: dL/d(field) of one stage
+  Eigen::MatrixXd weights_;              // d x W: the model's weights (J^T mu)
+  Eigen::MatrixXd stage_state_adjoint_;  // d x W: dL/d(stage input)
+  Eigen::MatrixXd total_adjoint_;        // d x W: dL/d(state at a step's start)
+  Eigen::MatrixXd model_gradient_;       // d x W: the model's input gradient
+  double model_penalty_ = 0.0;
+  Eigen::VectorXd penalty_scratch_;  // gradient sink for a value-only model penalty
+};
+
+}  // namespace hnn
+
+#endif  // HNN_TRAJECTORY_OBJECTIVE_H_

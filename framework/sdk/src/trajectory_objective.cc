@@ -1,0 +1,331 @@
+#include "hnn/trajectory_objective.h"
+
+#include <cmath>
+#include <sstream>
+#include <utility>
+
+#include "hnn/error.h"
+#include "hnn/internal/objective_terms.h"
+
+namespace hnn {
+namespace {
+
+using Matrix = Eigen::MatrixXd;
+using ConstRow = Eigen::Ref<const Eigen::RowVectorXd, 0, Eigen::InnerStride<>>;
+
+// out(:, w) = x(:, w) + c h(w) v(:, w): a stage's input from the step's start state.
+void add_scaled_columns(const Eigen::Ref<const Matrix>& x, double c, const ConstRow& h,
+                        const Eigen::Ref<const Matrix>& v, Eigen::Ref<Matrix> out) {
+  for (Eigen::Index w = 0; w < x.cols(); ++w) out.col(w) = x.col(w) + (c * h[w]) * v.col(w);
+}
+
+// out(:, w) = h(w) (a u(:, w) + b v(:, w)): a stage's field adjoint.
+void combine_columns(const ConstRow& h, double a, const Matrix& u, double b, const Matrix& v,
+                     Matrix& out) {
+  for (Eigen::Index w = 0; w < u.cols(); ++w) out.col(w) = h[w] * (a * u.col(w) + b * v.col(w));
+}
+
+}  // namespace
+
+std::string to_string(TrajectoryMethod method) {
+  return method == TrajectoryMethod::kLeapfrog ? "leapfrog" : "rk4";
+}
+
+std::string to_string(TrajectoryField field) {
+  return field == TrajectoryField::kDirect ? "direct" : "solenoidal";
+}
+
+bool TrajectoryObjectiveOptions::is_valid(std::string* error) const {
+  std::ostringstream message;
+  if (hamiltonian_output < 0) {
+    message << "hamiltonian_output = " << hamiltonian_output << ", must be >= 0";
+  } else if (!std::isfinite(l1) || l1 < 0.0) {
+    message << "l1 = " << l1 << ", must be finite and >= 0";
+  } else if (!std::isfinite(l1_smoothing) || l1_smoothing < 0.0) {
+    message << "l1_smoothing = " << l1_smoothing << ", must be finite and >= 0";
+  } else if (method == TrajectoryMethod::kLeapfrog && field != TrajectoryField::kSolenoidal) {
+    message << "method leapfrog splits the solenoidal field J dH/dx into its q and p parts; "
+               "field "
+            << to_string(field) << " needs method rk4";
+  } else {
+    return true;
+  }
+  if (error != nullptr) *error = message.str();
+  return false;
+}
+
+TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows,
+                                         TrajectoryObjectiveOptions options)
+    : model_(model), windows_(std::move(windows)), options_(std::move(options)) {
+  const std::string owner = "TrajectoryObjective(" + model_.name() + ")";
+  std::string error;
+  if (!options_.is_valid(&error)) throw Error(owner + ": " + error);
+  const Eigen::Index d = windows_.state_dimension();
+  const Eigen::Index count = windows_.count();
+  const int k = windows_.steps;
+  if (count == 0 || k < 1) throw Error(owner + ": no windows");
+  if (windows_.targets.rows() != d || windows_.targets.cols() != k * count ||
+      windows_.time_steps.rows() != k || windows_.time_steps.cols() != count) {
+    throw Error(owner + ": the windows' targets or time steps do not match " +
+                std::to_string(count) + " windows of " + std::to_string(k) + " steps");
+  }
+  if (d != model_.input_dimension()) {
+    throw Error(owner + ": the states have dimension " + std::to_string(d) + ", the model " +
+                std::to_string(model_.input_dimension()) + " inputs");
+  }
+  if (options_.field == TrajectoryField::kSolenoidal) {
+    if (d % 2 != 0) {
+      throw Error(owner + ": a solenoidal field needs an even state dimension 2n = [q..., p...], " +
+                  "the states have " + std::to_string(d) + " rows");
+    }
+    if (options_.hamiltonian_output >= model_.output_dimension()) {
+      throw Error(owner + ": hamiltonian_output = " + std::to_string(options_.hamiltonian_output) +
+                  " but the model has " + std::to_string(model_.output_dimension()) + " outputs");
+    }
+    if (!model_.has_input_hessian_vector_product()) {
+      throw Error(owner + ": training the solenoidal field through an integrator needs the " +
+                  "model's input Hessian-vector product, which " + model_.name() + " lacks");
+    }
+  } else if (model_.output_dimension() != d) {
+    throw Error(owner + ": the direct field needs one model output per state entry (" +
+                std::to_string(d) + "), the model has " +
+                std::to_string(model_.output_dimension()));
+  }
+  stage_states_.resize(d, Eigen::Index(k) * stages_per_step() * count);
+  predictions_.resize(d, k * count);
+  state_.resize(d, count);
+  const int values = options_.method == TrajectoryMethod::kRungeKutta4 ? 4 : 1;
+  for (int i = 0; i < values; ++i) stage_values_[i].resize(d, count);
+  adjoint_.resize(d, count);
+  stage_adjoint_.resize(d, count);
+  weights_.resize(d, count);
+  stage_state_adjoint_.resize(d, count);
+  total_adjoint_.resize(d, count);
+  model_gradient_.resize(d, count);
+  if (model_.has_penalty()) penalty_scratch_.resize(model_.parameter_count());
+}
+
+TrajectoryObjective::~TrajectoryObjective() = default;
+
+int TrajectoryObjective::stages_per_step() const {
+  return options_.method == TrajectoryMethod::kRungeKutta4 ? 4 : 3;
+}
+
+bool TrajectoryObjective::evaluate(const double* parameters, double* value, double* gradient) {
+  const Eigen::Index p = model_.parameter_count();
+  const Eigen::Map<const Eigen::VectorXd> theta(parameters, p);
+  model_.set_parameters(theta);
+  if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, p).setZero();
+  model_penalty_ = 0.0;
+  if (options_.method == TrajectoryMethod::kRungeKutta4) {
+    runge_kutta_forward(gradient);
+  } else {
+    leapfrog_forward(gradient);
+  }
+  double sum = 0.0;
+  for (Eigen::Index c = 0; c < predictions_.cols(); ++c) {
+    sum += (predictions_.col(c) - windows_.targets.col(c)).squaredNorm();
+  }
+  last_parts_.data_loss = sum / double(predictions_.size());
+  last_parts_.penalty = model_penalty_ + internal::add_l1_penalty(options_.l1, theta, gradient,
+                                                                  options_.l1_smoothing);
+  *value = last_parts_.data_loss + last_parts_.penalty;
+  if (!std::isfinite(*value)) return false;
+  if (gradient == nullptr) return true;
+  Eigen::Map<Eigen::VectorXd> g(gradient, p);
+  if (options_.method == TrajectoryMethod::kRungeKutta4) {
+    runge_kutta_backward(g);
+  } else {
+    leapfrog_backward(g);
+  }
+  return g.allFinite();
+}
+
+void TrajectoryObjective::add_model_penalty(double* gradient) {
+  if (!model_.has_penalty()) return;
+  if (gradient != nullptr) {
+    model_penalty_ +=
+        model_.add_penalty(Eigen::Map<Eigen::VectorXd>(gradient, model_.parameter_count()));
+  } else {
+    model_penalty_ += model_.add_penalty(penalty_scratch_);
+  }
+}
+
+void TrajectoryObjective::evaluate_hamiltonian_gradient(
+    const Eigen::Ref<const Eigen::MatrixXd>& states, Eigen::Ref<Eigen::MatrixXd> gradient) {
+  model_.forward(states);
+  model_.input_gradient(options_.hamiltonian_output, gradient);
+}
+
+void TrajectoryObjective::evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                                         Eigen::Ref<Eigen::MatrixXd> field) {
+  if (options_.field == TrajectoryField::kDirect) {
+    model_.forward(states);
+    model_.outputs(field);
+    return;
+  }
+  evaluate_hamiltonian_gradient(states, model_gradient_);
+  const Eigen::Index n = field.rows() / 2;
+  field.topRows(n) = model_gradient_.bottomRows(n);
+  field.bottomRows(n) = -model_gradient_.topRows(n);
+}
+
+void TrajectoryObjective::gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                                            const Eigen::MatrixXd& gradient_adjoint,
+                                            bool reuse_forward,
+                                            Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                                            Eigen::MatrixXd& state_adjoint) {
+  const int output = options_.hamiltonian_output;
+  if (!reuse_forward) evaluate_hamiltonian_gradient(states, model_gradient_);
+  model_.add_parameter_gradient_of_input_gradient(output, gradient_adjoint, parameter_gradient);
+  model_.input_hessian_vector_product(output, gradient_adjoint, state_adjoint);
+}
+
+void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                                         const Eigen::MatrixXd& field_adjoint, bool reuse_forward,
+                                         Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                                         Eigen::MatrixXd& state_adjoint) {
+  if (options_.field == TrajectoryField::kSolenoidal) {
+    // f = J g: dL/dg = J^T dL/df = (-mu_p, mu_q).
+    const Eigen::Index n = field_adjoint.rows() / 2;
+    weights_.topRows(n) = -field_adjoint.bottomRows(n);
+    weights_.bottomRows(n) = field_adjoint.topRows(n);
+    gradient_backward(states, weights_, reuse_forward, parameter_gradient, state_adjoint);
+    return;
+  }
+  if (!reuse_forward) model_.forward(states);
+  model_.add_parameter_gradient_of_outputs(field_adjoint, parameter_gradient);
+  state_adjoint.setZero();
+  for (int output = 0; output < model_.output_dimension(); ++output) {
+    model_.input_gradient(output, model_gradient_);
+    for (Eigen::Index w = 0; w < state_adjoint.cols(); ++w) {
+      state_adjoint.col(w) += field_adjoint(output, w) * model_gradient_.col(w);
+    }
+  }
+}
+
+void TrajectoryObjective::add_prediction_adjoint(int j) {
+  const Eigen::Index count = windows_.count();
+  const double scale = 2.0 / double(predictions_.size());
+  const Eigen::Index first = Eigen::Index(j - 1) * count;
+  for (Eigen::Index w = 0; w < count; ++w) {
+    adjoint_.col(w) += scale * (predictions_.col(first + w) - windows_.targets.col(first + w));
+  }
+}
+
+void TrajectoryObjective::runge_kutta_forward(double* gradient) {
+  const Eigen::Index count = windows_.count();
+  Matrix* k = stage_values_;
+  state_ = windows_.initial_states;
+  for (int j = 0; j < windows_.steps; ++j) {
+    const ConstRow h = windows_.time_steps.row(j);
+    stage_states(j, 0) = state_;
+    evaluate_field(stage_states(j, 0), k[0]);
+    if (j == 0) add_model_penalty(gradient);
+    add_scaled_columns(state_, 0.5, h, k[0], stage_states(j, 1));
+    evaluate_field(stage_states(j, 1), k[1]);
+    add_scaled_columns(state_, 0.5, h, k[1], stage_states(j, 2));
+    evaluate_field(stage_states(j, 2), k[2]);
+    add_scaled_columns(state_, 1.0, h, k[2], stage_states(j, 3));
+    evaluate_field(stage_states(j, 3), k[3]);
+    for (Eigen::Index w = 0; w < count; ++w) {
+      state_.col(w) +=
+          (h[w] / 6.0) * (k[0].col(w) + 2.0 * k[1].col(w) + 2.0 * k[2].col(w) + k[3].col(w));
+    }
+    predictions_.middleCols(j * count, count) = state_;
+  }
+}
+
+void TrajectoryObjective::runge_kutta_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient) {
+  // x1 = x + h/6 (k0 + 2 k1 + 2 k2 + k3), k_i = f(y_i), y0 = x, y1 = x + h/2 k0,
+  // y2 = x + h/2 k1, y3 = x + h k2; lambda = dL/dx1, ybar_i = dL/dy_i.
+  const int steps = windows_.steps;
+  Matrix& lambda = adjoint_;
+  Matrix& ybar = stage_state_adjoint_;
+  Matrix& xbar = total_adjoint_;
+  lambda.setZero();
+  for (int j = steps - 1; j >= 0; --j) {
+    add_prediction_adjoint(j + 1);
+    const ConstRow h = windows_.time_steps.row(j);
+    // k3bar = h/6 lambda.
+    combine_columns(h, 1.0 / 6.0, lambda, 0.0, lambda, stage_adjoint_);
+    field_backward(stage_states(j, 3), stage_adjoint_, j == steps - 1, parameter_gradient, ybar);
+    xbar = lambda + ybar;
+    // k2bar = h/3 lambda + h y3bar.
+    combine_columns(h, 1.0 / 3.0, lambda, 1.0, ybar, stage_adjoint_);
+    field_backward(stage_states(j, 2), stage_adjoint_, false, parameter_gradient, ybar);
+    xbar += ybar;
+    // k1bar = h/3 lambda + h/2 y2bar.
+    combine_columns(h, 1.0 / 3.0, lambda, 0.5, ybar, stage_adjoint_);
+    field_backward(stage_states(j, 1), stage_adjoint_, false, parameter_gradient, ybar);
+    xbar += ybar;
+    // k0bar = h/6 lambda + h/2 y1bar.
+    combine_columns(h, 1.0 / 6.0, lambda, 0.5, ybar, stage_adjoint_);
+    field_backward(stage_states(j, 0), stage_adjoint_, false, parameter_gradient, ybar);
+    xbar += ybar;
+    lambda = xbar;
+  }
+}
+
+void TrajectoryObjective::leapfrog_forward(double* gradient) {
+  const Eigen::Index count = windows_.count();
+  const Eigen::Index n = windows_.state_dimension() / 2;
+  Matrix& g = stage_values_[0];
+  state_ = windows_.initial_states;
+  for (int j = 0; j < windows_.steps; ++j) {
+    const ConstRow h = windows_.time_steps.row(j);
+    // Kick: p' = p - h/2 dH/dq(q, p).
+    stage_states(j, 0) = state_;
+    evaluate_hamiltonian_gradient(stage_states(j, 0), g);
+    if (j == 0) add_model_penalty(gradient);
+    for (Eigen::Index w = 0; w < count; ++w) {
+      state_.col(w).tail(n) -= (0.5 * h[w]) * g.col(w).head(n);
+    }
+    // Drift: q1 = q + h dH/dp(q, p').
+    stage_states(j, 1) = state_;
+    evaluate_hamiltonian_gradient(stage_states(j, 1), g);
+    for (Eigen::Index w = 0; w < count; ++w) state_.col(w).head(n) += h[w] * g.col(w).tail(n);
+    // Kick: p1 = p' - h/2 dH/dq(q1, p').
+    stage_states(j, 2) = state_;
+    evaluate_hamiltonian_gradient(stage_states(j, 2), g);
+    for (Eigen::Index w = 0; w < count; ++w) {
+      state_.col(w).tail(n) -= (0.5 * h[w]) * g.col(w).head(n);
+    }
+    predictions_.middleCols(j * count, count) = state_;
+  }
+}
+
+void TrajectoryObjective::leapfrog_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient) {
+  // Each sub-step is y -> y + c h P g(y), with P selecting one half of g = dH/dx into the
+  // other half of the state: its adjoint is lambda -> lambda + d^2H/dx^2 w, with
+  // w = c h P^T lambda, and the parameter gradient of w . g.
+  const int steps = windows_.steps;
+  const Eigen::Index count = windows_.count();
+  const Eigen::Index n = windows_.state_dimension() / 2;
+  Matrix& lambda = adjoint_;
+  Matrix& ybar = stage_state_adjoint_;
+  lambda.setZero();
+  auto kick = [&](int j, int stage, bool reuse) {
+    const ConstRow h = windows_.time_steps.row(j);
+    for (Eigen::Index w = 0; w < count; ++w) {
+      weights_.col(w).head(n) = (-0.5 * h[w]) * lambda.col(w).tail(n);
+      weights_.col(w).tail(n).setZero();
+    }
+    gradient_backward(stage_states(j, stage), weights_, reuse, parameter_gradient, ybar);
+    lambda += ybar;
+  };
+  for (int j = steps - 1; j >= 0; --j) {
+    add_prediction_adjoint(j + 1);
+    kick(j, 2, j == steps - 1);
+    const ConstRow h = windows_.time_steps.row(j);
+    for (Eigen::Index w = 0; w < count; ++w) {
+      weights_.col(w).head(n).setZero();
+      weights_.col(w).tail(n) = h[w] * lambda.col(w).head(n);
+    }
+    gradient_backward(stage_states(j, 1), weights_, false, parameter_gradient, ybar);
+    lambda += ybar;
+    kick(j, 0, false);
+  }
+}
+
+}  // namespace hnn

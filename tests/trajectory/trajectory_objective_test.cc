@@ -1,0 +1,257 @@
+// The trajectory objective (hnn/trajectory_objective.h): its rollouts against hand-computed
+// RK4 and Stormer-Verlet steps of H = q^2 + p^2, zero loss on data made by the same
+// integrator, its exact gradient against finite differences for k = 1, 2, 8 with the mlp
+// and kan plugins (non-uniform steps), no allocation after the first evaluation, refusals.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "allocation_counter.h"
+#include "bundled_plugins.h"
+#include "hand_models.h"
+#include "hnn/error.h"
+#include "hnn/gradient_check.h"
+#include "hnn/trajectory_objective.h"
+#include "uniform_matrix.h"
+
+namespace {
+
+using hnn::TrajectoryField;
+using hnn::TrajectoryMethod;
+
+const hnn::testing::BundledPlugins& plugins() {
+  static const auto* bundled = new hnn::testing::BundledPlugins({"hnn_mlp", "hnn_kan"});
+  return *bundled;
+}
+
+// The conformance suite's small models, 2 inputs and 2 outputs (H is output 1).
+std::shared_ptr<hnn::Model> small_model(const std::string& name) {
+  if (name == "mlp") {
+    return plugins().model("mlp", {{"inputs", std::int64_t{2}},
+                                   {"outputs", std::int64_t{2}},
+                                   {"hidden", std::vector<std::int64_t>{6, 5}},
+                                   {"activation", std::string("tanh")}});
+  }
+  return plugins().model("kan", {{"width", std::vector<std::int64_t>{2, 3, 2}},
+                                 {"k", std::int64_t{5}},
+                                 {"noise_scale", 3.0},
+                                 {"seed", std::int64_t{71}}});
+}
+
+// Three trajectories of 12 samples at non-uniform times (steps 0.05 .. 0.2), states on
+// smooth curves: what the windows are cut from.
+std::vector<hnn::Trajectory> wavy_trajectories() {
+  std::vector<hnn::Trajectory> result;
+  for (int k = 0; k < 3; ++k) {
+    hnn::Trajectory trajectory;
+    trajectory.label = "wavy " + std::to_string(k);
+    double t = 0.1 * k;
+    trajectory.states.resize(2, 12);
+    for (int i = 0; i < 12; ++i) {
+      trajectory.times.push_back(t);
+      trajectory.states.col(i) << 0.8 * std::cos(1.3 * t + k), -0.6 * std::sin(1.1 * t + 0.5 * k);
+      t += 0.125 + 0.075 * std::sin(2.0 * i + k);
+    }
+    result.push_back(trajectory);
+  }
+  return result;
+}
+
+hnn::TrajectoryWindows windows_of(int steps, int stride = 1) {
+  hnn::TrajectoryWindowOptions options;
+  options.steps = steps;
+  options.stride = stride;
+  return hnn::cut_trajectory_windows(wavy_trajectories(), options);
+}
+
+hnn::TrajectoryObjectiveOptions objective_options(TrajectoryMethod method, TrajectoryField field,
+                                                  int hamiltonian_output = 1) {
+  hnn::TrajectoryObjectiveOptions options;
+  options.method = method;
+  options.field = field;
+  options.hamiltonian_output = hamiltonian_output;
+  return options;
+}
+
+// One window of one step from x0 over h, the target a given state.
+hnn::TrajectoryWindows one_step(const Eigen::Vector2d& x0, double h) {
+  hnn::TrajectoryWindows windows;
+  windows.steps = 1;
+  windows.initial_states = x0;
+  windows.targets = Eigen::Vector2d::Zero();
+  windows.time_steps = Eigen::MatrixXd::Constant(1, 1, h);
+  windows.trajectory = {0};
+  windows.first_sample = {0};
+  return windows;
+}
+
+// The classical RK4 step of dx/dt = (2p, -2q) (H = q^2 + p^2), written out.
+Eigen::Vector2d hand_rk4(const Eigen::Vector2d& x, double h) {
+  auto f = [](const Eigen::Vector2d& y) { return Eigen::Vector2d(2.0 * y[1], -2.0 * y[0]); };
+  const Eigen::Vector2d k1 = f(x);
+  const Eigen::Vector2d k2 = f(x + 0.5 * h * k1);
+  const Eigen::Vector2d k3 = f(x + 0.5 * h * k2);
+  const Eigen::Vector2d k4 = f(x + h * k3);
+  return x + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+}
+
+// Stormer-Verlet (kick-drift-kick) of H = q^2 + p^2: dH/dq = 2q, dH/dp = 2p.
+Eigen::Vector2d hand_leapfrog(const Eigen::Vector2d& x, double h) {
+  const double half_p = x[1] - 0.5 * h * 2.0 * x[0];
+  const double q = x[0] + h * 2.0 * half_p;
+  return Eigen::Vector2d(q, half_p - 0.5 * h * 2.0 * q);
+}
+
+double prediction_error(hnn::Model& model, const hnn::TrajectoryObjectiveOptions& options,
+                        const Eigen::Vector2d& expected) {
+  const Eigen::Vector2d x0(0.3, -0.7);
+  hnn::TrajectoryObjective objective(model, one_step(x0, 0.25), options);
+  Eigen::VectorXd theta(model.parameter_count());
+  model.get_parameters(theta);
+  double loss = 0.0;
+  REQUIRE(objective.evaluate(theta.data(), &loss, nullptr));
+  CHECK(loss == doctest::Approx(expected.squaredNorm() / 2.0).epsilon(1e-14));
+  return (objective.last_predictions().col(0) - expected).cwiseAbs().maxCoeff();
+}
+
+}  // namespace
+
+TEST_CASE("one step of the rollout is the hand RK4 and Stormer-Verlet step of q^2 + p^2") {
+  hnn::testing::QuadraticHamiltonian spring(1.0, 1.0);
+  const Eigen::Vector2d x0(0.3, -0.7);
+  CHECK(prediction_error(
+            spring,
+            objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal, 0),
+            hand_rk4(x0, 0.25)) <= 1e-14);
+  CHECK(prediction_error(
+            spring, objective_options(TrajectoryMethod::kLeapfrog, TrajectoryField::kSolenoidal, 0),
+            hand_leapfrog(x0, 0.25)) <= 1e-14);
+  // The direct field F(x) = A x with the spring's A: the same RK4 step.
+  Eigen::Matrix2d a;
+  a << 0.0, 2.0, -2.0, 0.0;
+  hnn::testing::LinearField field(a);
+  CHECK(prediction_error(
+            field, objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kDirect),
+            hand_rk4(x0, 0.25)) <= 1e-14);
+}
+
+TEST_CASE("data made by the same integrator and model give a zero loss") {
+  // Trajectories of the hand integrators with non-uniform steps, cut into windows of
+  // k = 3 steps: every window's rollout repeats the data's steps.
+  hnn::testing::QuadraticHamiltonian spring(1.0, 1.0);
+  for (const auto method : {TrajectoryMethod::kRungeKutta4, TrajectoryMethod::kLeapfrog}) {
+    CAPTURE(hnn::to_string(method));
+    std::vector<hnn::Trajectory> trajectories(2);
+    for (int k = 0; k < 2; ++k) {
+      hnn::Trajectory& trajectory = trajectories[std::size_t(k)];
+      trajectory.states.resize(2, 15);
+      Eigen::Vector2d x(0.5 + 0.2 * k, -0.3);
+      double t = 0.0;
+      for (int i = 0; i < 15; ++i) {
+        trajectory.times.push_back(t);
+        trajectory.states.col(i) = x;
+        const double h = 0.3 + 0.1 * std::sin(i + 3.0 * k);
+        x = method == TrajectoryMethod::kLeapfrog ? hand_leapfrog(x, h) : hand_rk4(x, h);
+        t += h;
+      }
+    }
+    hnn::TrajectoryWindowOptions window_options;
+    window_options.steps = 3;
+    hnn::TrajectoryObjective objective(spring,
+                                       hnn::cut_trajectory_windows(trajectories, window_options),
+                                       objective_options(method, TrajectoryField::kSolenoidal, 0));
+    const Eigen::Vector2d theta(1.0, 1.0);
+    double loss = 1.0;
+    REQUIRE(objective.evaluate(theta.data(), &loss, nullptr));
+    CHECK(loss <= 1e-28);
+  }
+}
+
+TEST_CASE("the gradient is exact: finite differences for k = 1, 2, 8, rk4 and leapfrog") {
+  for (const std::string name : {"mlp", "kan"}) {
+    const auto model = small_model(name);
+    Eigen::VectorXd theta(model->parameter_count());
+    model->get_parameters(theta);
+    for (const int steps : {1, 2, 8}) {
+      for (const auto method : {TrajectoryMethod::kRungeKutta4, TrajectoryMethod::kLeapfrog}) {
+        CAPTURE(name);
+        CAPTURE(steps);
+        CAPTURE(hnn::to_string(method));
+        auto options = objective_options(method, TrajectoryField::kSolenoidal);
+        options.l1 = 1e-3;
+        hnn::TrajectoryObjective objective(*model, windows_of(steps), options);
+        const auto result = hnn::check_objective_gradient(objective, theta);
+        CHECK_MESSAGE(result.passed(1e-6), result.report());
+      }
+    }
+    for (const int steps : {1, 8}) {
+      CAPTURE(name);
+      CAPTURE(steps);
+      hnn::TrajectoryObjective direct(
+          *model, windows_of(steps, 3),
+          objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kDirect));
+      const auto result = hnn::check_objective_gradient(direct, theta);
+      CHECK_MESSAGE(result.passed(1e-6), result.report());
+    }
+  }
+}
+
+TEST_CASE("the hand models' gradients are exact too (a check of the hand derivatives)") {
+  hnn::testing::QuadraticHamiltonian spring(0.9, 1.2);
+  for (const auto method : {TrajectoryMethod::kRungeKutta4, TrajectoryMethod::kLeapfrog}) {
+    hnn::TrajectoryObjective objective(spring, windows_of(4),
+                                       objective_options(method, TrajectoryField::kSolenoidal, 0));
+    const auto result = hnn::check_objective_gradient(objective, Eigen::Vector2d(0.9, 1.2));
+    CHECK_MESSAGE(result.passed(1e-7), result.report());
+  }
+  Eigen::Matrix2d a;
+  a << 0.1, 1.9, -2.1, -0.2;
+  hnn::testing::LinearField field(a);
+  hnn::TrajectoryObjective direct(
+      field, windows_of(4),
+      objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kDirect));
+  const auto result = hnn::check_objective_gradient(direct, Eigen::Vector4d(0.1, -2.1, 1.9, -0.2));
+  CHECK_MESSAGE(result.passed(1e-7), result.report());
+}
+
+TEST_CASE("after the first evaluation at a shape, evaluate() allocates nothing") {
+  for (const std::string name : {"mlp", "kan"}) {
+    CAPTURE(name);
+    const auto model = small_model(name);
+    Eigen::VectorXd theta(model->parameter_count());
+    model->get_parameters(theta);
+    for (const auto method : {TrajectoryMethod::kRungeKutta4, TrajectoryMethod::kLeapfrog}) {
+      CAPTURE(hnn::to_string(method));
+      auto options = objective_options(method, TrajectoryField::kSolenoidal);
+      options.l1 = 1e-4;
+      hnn::TrajectoryObjective objective(*model, windows_of(3), options);
+      CHECK(hnn::testing::allocations_per_evaluations(objective, theta, true) == 0);
+      CHECK(hnn::testing::allocations_per_evaluations(objective, theta, false) == 0);
+    }
+    hnn::TrajectoryObjective direct(
+        *model, windows_of(2),
+        objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kDirect));
+    CHECK(hnn::testing::allocations_per_evaluations(direct, theta, true) == 0);
+  }
+}
+
+TEST_CASE("the objective refuses what it cannot integrate, naming the model") {
+  const auto model = small_model("mlp");
+  CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, windows_of(1),
+                                                objective_options(TrajectoryMethod::kLeapfrog,
+                                                                  TrajectoryField::kDirect)),
+                       doctest::Contains("field direct needs method rk4"), hnn::Error);
+  CHECK_THROWS_WITH_AS(
+      hnn::TrajectoryObjective(
+          *model, windows_of(1),
+          objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal, 2)),
+      doctest::Contains("hamiltonian_output = 2 but the model has 2 outputs"), hnn::Error);
+  const auto three_outputs = plugins().model("mlp", {{"inputs", std::int64_t{2}},
+                                                     {"outputs", std::int64_t{3}},
+                                                     {"hidden", std::vector<std::int64_t>{4}}});
+  CHECK_THROWS_WITH_AS(
+      hnn::TrajectoryObjective(
+          *three_outputs, windows_of(1),
+          objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kDirect)),
+      doctest::Contains("one model output per state entry (2), the model has 3"), hnn::Error);
+}
