@@ -73,8 +73,8 @@ hnn::TrajectoryObjectiveOptions objective_options(TrajectoryMethod method, Traje
   return options;
 }
 
-// One window of one step from x0 over h, the target a given state.
-hnn::TrajectoryWindows one_step(const Eigen::Vector2d& x0, double h) {
+// One window of one step from x0 at time t0 over h, the target 0.
+hnn::TrajectoryWindows one_step(const Eigen::Vector2d& x0, double h, double t0 = 0.0) {
   hnn::TrajectoryWindows windows;
   windows.steps = 1;
   windows.initial_states = x0;
@@ -82,6 +82,7 @@ hnn::TrajectoryWindows one_step(const Eigen::Vector2d& x0, double h) {
   windows.time_steps = Eigen::MatrixXd::Constant(1, 1, h);
   windows.trajectory = {0};
   windows.first_sample = {0};
+  windows.start_times = Eigen::RowVectorXd::Constant(1, t0);
   return windows;
 }
 
@@ -93,6 +94,28 @@ Eigen::Vector2d hand_rk4(const Eigen::Vector2d& x, double h) {
   const Eigen::Vector2d k3 = f(x + 0.5 * h * k2);
   const Eigen::Vector2d k4 = f(x + h * k3);
   return x + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+}
+
+// The classical RK4 step of the damped, driven spring H = (q^2 + p^2)/2 with D = gamma and
+// F(t) = a cos(w t) + b sin(w t): dq/dt = p, dp/dt = -q - gamma p + F(t), from time t.
+Eigen::Vector2d hand_damped_rk4(const Eigen::Vector2d& x, double t, double h, double gamma,
+                                double w, double a, double b) {
+  auto f = [&](const Eigen::Vector2d& y, double s) {
+    return Eigen::Vector2d(y[1], -y[0] - gamma * y[1] + a * std::cos(w * s) + b * std::sin(w * s));
+  };
+  const Eigen::Vector2d k1 = f(x, t);
+  const Eigen::Vector2d k2 = f(x + 0.5 * h * k1, t + 0.5 * h);
+  const Eigen::Vector2d k3 = f(x + 0.5 * h * k2, t + 0.5 * h);
+  const Eigen::Vector2d k4 = f(x + h * k3, t + h);
+  return x + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+}
+
+// A constant damping and a forcing at frequency 1.3.
+hnn::DissipationOptions damping_and_forcing() {
+  hnn::DissipationOptions dissipation;
+  dissipation.damping = hnn::DampingForm::kConstant;
+  dissipation.forcing_frequencies = {1.3};
+  return dissipation;
 }
 
 // Stormer-Verlet (kick-drift-kick) of H = q^2 + p^2: dH/dq = 2q, dH/dp = 2p.
@@ -254,4 +277,63 @@ TEST_CASE("the objective refuses what it cannot integrate, naming the model") {
           *three_outputs, windows_of(1),
           objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kDirect)),
       doctest::Contains("one model output per state entry (2), the model has 3"), hnn::Error);
+}
+
+TEST_CASE(
+    "with a learned damping and forcing, one step is the hand RK4 step of the damped, "
+    "driven spring") {
+  hnn::testing::QuadraticHamiltonian spring(0.5, 0.5);
+  auto options = objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal, 0);
+  options.dissipation = damping_and_forcing();
+  const Eigen::Vector2d x0(0.3, -0.7);
+  hnn::TrajectoryObjective objective(spring, one_step(x0, 0.25, 0.7), options);
+  REQUIRE(objective.parameter_count() == 5);
+  // a, b; L = sqrt(0.3) (D = 0.3); forcing a = 0.2, b = -0.1.
+  const Eigen::VectorXd theta =
+      (Eigen::VectorXd(5) << 0.5, 0.5, std::sqrt(0.3), 0.2, -0.1).finished();
+  double loss = 0.0;
+  REQUIRE(objective.evaluate(theta.data(), &loss, nullptr));
+  const Eigen::Vector2d expected = hand_damped_rk4(x0, 0.7, 0.25, 0.3, 1.3, 0.2, -0.1);
+  CHECK((objective.last_predictions().col(0) - expected).cwiseAbs().maxCoeff() <= 1e-14);
+  const auto result = hnn::check_objective_gradient(objective, theta);
+  CHECK_MESSAGE(result.passed(1e-7), result.report());
+}
+
+TEST_CASE("with a learned damping and forcing the gradient is exact for k = 1, 2, 8") {
+  const auto model = small_model("mlp");
+  for (const int steps : {1, 2, 8}) {
+    CAPTURE(steps);
+    auto options = objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal);
+    options.dissipation = damping_and_forcing();
+    options.l1 = 1e-3;
+    hnn::TrajectoryObjective objective(*model, windows_of(steps), options);
+    Eigen::VectorXd theta(objective.parameter_count());
+    model->get_parameters(theta.head(model->parameter_count()));
+    theta.tail(3) << 0.4, 0.15, -0.2;
+    const auto result = hnn::check_objective_gradient(objective, theta);
+    CHECK_MESSAGE(result.passed(1e-6), result.report());
+    if (steps == 2) {
+      CHECK(hnn::testing::allocations_per_evaluations(objective, theta, true) == 0);
+    }
+  }
+}
+
+TEST_CASE("the dissipation's refusals: other methods and fields, the state form, no times") {
+  const auto model = small_model("mlp");
+  auto options = objective_options(TrajectoryMethod::kLeapfrog, TrajectoryField::kSolenoidal);
+  options.dissipation = damping_and_forcing();
+  CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, windows_of(1), options),
+                       doctest::Contains("needs method rk4 and field solenoidal, found leapfrog "
+                                         "and solenoidal"),
+                       hnn::Error);
+  options.method = TrajectoryMethod::kRungeKutta4;
+  options.dissipation.damping = hnn::DampingForm::kStateDependent;
+  CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, windows_of(1), options),
+                       doctest::Contains("damping 'state' is not supported"), hnn::Error);
+  options.dissipation.damping = hnn::DampingForm::kNone;
+  auto windows = windows_of(1);
+  windows.start_times.resize(0);
+  CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, windows, options),
+                       doctest::Contains("a learned forcing F(t) needs the windows' start times"),
+                       hnn::Error);
 }

@@ -1,11 +1,13 @@
 #include "hnn/trajectory_objective.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <utility>
 
 #include "hnn/error.h"
 #include "hnn/internal/objective_terms.h"
+#include "trajectory_dissipation.h"
 
 namespace hnn {
 namespace {
@@ -47,6 +49,15 @@ bool TrajectoryObjectiveOptions::is_valid(std::string* error) const {
     message << "method leapfrog splits the solenoidal field J dH/dx into its q and p parts; "
                "field "
             << to_string(field) << " needs method rk4";
+  } else if (std::string problem; !dissipation.is_valid(&problem)) {
+    message << "dissipation: " << problem;
+  } else if (dissipation.active() &&
+             (method != TrajectoryMethod::kRungeKutta4 || field != TrajectoryField::kSolenoidal)) {
+    message << "dissipation (damping, forcing) needs method rk4 and field solenoidal, found "
+            << to_string(method) << " and " << to_string(field);
+  } else if (dissipation.damping == DampingForm::kStateDependent) {
+    message << "dissipation damping 'state' is not supported by the trajectory objective yet "
+               "(constant is)";
   } else {
     return true;
   }
@@ -91,6 +102,21 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
                 std::to_string(d) + "), the model has " +
                 std::to_string(model_.output_dimension()));
   }
+  dissipation_ = std::make_unique<internal::TrajectoryDissipation>(options_.dissipation,
+                                                                   std::max(1, int(d / 2)));
+  if (dissipation_->forced()) {
+    if (windows_.start_times.size() != count) {
+      throw Error(owner + ": a learned forcing F(t) needs the windows' start times (" +
+                  std::to_string(count) + "), found " +
+                  std::to_string(windows_.start_times.size()));
+    }
+    step_times_.resize(k, count);
+    step_times_.row(0) = windows_.start_times;
+    for (int j = 1; j < k; ++j) {
+      step_times_.row(j) = step_times_.row(j - 1) + windows_.time_steps.row(j - 1);
+    }
+    stage_times_.resize(count);
+  }
   stage_states_.resize(d, Eigen::Index(k) * stages_per_step() * count);
   predictions_.resize(d, k * count);
   state_.resize(d, count);
@@ -107,15 +133,24 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
 
 TrajectoryObjective::~TrajectoryObjective() = default;
 
+int TrajectoryObjective::parameter_count() const {
+  return model_.parameter_count() + dissipation_->dissipation().parameter_count();
+}
+
+const LearnedDissipation& TrajectoryObjective::dissipation() const {
+  return dissipation_->dissipation();
+}
+
 int TrajectoryObjective::stages_per_step() const {
   return options_.method == TrajectoryMethod::kRungeKutta4 ? 4 : 3;
 }
 
 bool TrajectoryObjective::evaluate(const double* parameters, double* value, double* gradient) {
   const Eigen::Index p = model_.parameter_count();
-  const Eigen::Map<const Eigen::VectorXd> theta(parameters, p);
-  model_.set_parameters(theta);
-  if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, p).setZero();
+  const Eigen::Map<const Eigen::VectorXd> theta(parameters, parameter_count());
+  model_.set_parameters(theta.head(p));
+  if (dissipation_->active()) dissipation_->set_parameters(parameters + p);
+  if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, parameter_count()).setZero();
   model_penalty_ = 0.0;
   if (options_.method == TrajectoryMethod::kRungeKutta4) {
     runge_kutta_forward(gradient);
@@ -132,13 +167,13 @@ bool TrajectoryObjective::evaluate(const double* parameters, double* value, doub
   *value = last_parts_.data_loss + last_parts_.penalty;
   if (!std::isfinite(*value)) return false;
   if (gradient == nullptr) return true;
-  Eigen::Map<Eigen::VectorXd> g(gradient, p);
   if (options_.method == TrajectoryMethod::kRungeKutta4) {
-    runge_kutta_backward(g);
+    runge_kutta_backward(gradient);
   } else {
-    leapfrog_backward(g);
+    leapfrog_backward(Eigen::Map<Eigen::VectorXd>(gradient, p));
   }
-  return g.allFinite();
+  if (dissipation_->active()) dissipation_->finish_gradient(gradient + p);
+  return Eigen::Map<const Eigen::VectorXd>(gradient, parameter_count()).allFinite();
 }
 
 void TrajectoryObjective::add_model_penalty(double* gradient) {
@@ -157,8 +192,14 @@ void TrajectoryObjective::evaluate_hamiltonian_gradient(
   model_.input_gradient(options_.hamiltonian_output, gradient);
 }
 
+void TrajectoryObjective::set_stage_times(int step, double fraction) {
+  for (Eigen::Index w = 0; w < stage_times_.size(); ++w) {
+    stage_times_[w] = step_times_(step, w) + fraction * windows_.time_steps(step, w);
+  }
+}
+
 void TrajectoryObjective::evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>& states,
-                                         Eigen::Ref<Eigen::MatrixXd> field) {
+                                         Eigen::MatrixXd& field, int step, double fraction) {
   if (options_.field == TrajectoryField::kDirect) {
     model_.forward(states);
     model_.outputs(field);
@@ -168,6 +209,9 @@ void TrajectoryObjective::evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>
   const Eigen::Index n = field.rows() / 2;
   field.topRows(n) = model_gradient_.bottomRows(n);
   field.bottomRows(n) = -model_gradient_.topRows(n);
+  if (!dissipation_->active()) return;
+  if (dissipation_->forced()) set_stage_times(step, fraction);
+  dissipation_->add_to_field(model_gradient_, stage_times_, field);
 }
 
 void TrajectoryObjective::gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
@@ -182,15 +226,25 @@ void TrajectoryObjective::gradient_backward(const Eigen::Ref<const Eigen::Matrix
 }
 
 void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
-                                         const Eigen::MatrixXd& field_adjoint, bool reuse_forward,
-                                         Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                                         const Eigen::MatrixXd& field_adjoint, int step,
+                                         double fraction, bool reuse_forward, double* gradient,
                                          Eigen::MatrixXd& state_adjoint) {
+  const Eigen::Index p = model_.parameter_count();
+  Eigen::Map<Eigen::VectorXd> parameter_gradient(gradient, p);
   if (options_.field == TrajectoryField::kSolenoidal) {
-    // f = J g: dL/dg = J^T dL/df = (-mu_p, mu_q).
-    const Eigen::Index n = field_adjoint.rows() / 2;
-    weights_.topRows(n) = -field_adjoint.bottomRows(n);
-    weights_.bottomRows(n) = field_adjoint.topRows(n);
+    if (!dissipation_->active()) {
+      // f = J g: dL/dg = J^T dL/df = (-mu_p, mu_q).
+      const Eigen::Index n = field_adjoint.rows() / 2;
+      weights_.topRows(n) = -field_adjoint.bottomRows(n);
+      weights_.bottomRows(n) = field_adjoint.topRows(n);
+      gradient_backward(states, weights_, reuse_forward, parameter_gradient, state_adjoint);
+      return;
+    }
+    // f = (J - R) g + [0; F(t)]: dL/dg = (J - R)^T dL/df; model_gradient_ is g afterwards.
+    dissipation_->adjoint_weights(field_adjoint, weights_);
     gradient_backward(states, weights_, reuse_forward, parameter_gradient, state_adjoint);
+    if (dissipation_->forced()) set_stage_times(step, fraction);
+    dissipation_->add_stage_gradient(field_adjoint, model_gradient_, stage_times_, gradient + p);
     return;
   }
   if (!reuse_forward) model_.forward(states);
@@ -220,14 +274,14 @@ void TrajectoryObjective::runge_kutta_forward(double* gradient) {
   for (int j = 0; j < windows_.steps; ++j) {
     const ConstRow h = windows_.time_steps.row(j);
     stage_states(j, 0) = state_;
-    evaluate_field(stage_states(j, 0), k[0]);
+    evaluate_field(stage_states(j, 0), k[0], j, 0.0);
     if (j == 0) add_model_penalty(gradient);
     add_scaled_columns(state_, 0.5, h, k[0], stage_states(j, 1));
-    evaluate_field(stage_states(j, 1), k[1]);
+    evaluate_field(stage_states(j, 1), k[1], j, 0.5);
     add_scaled_columns(state_, 0.5, h, k[1], stage_states(j, 2));
-    evaluate_field(stage_states(j, 2), k[2]);
+    evaluate_field(stage_states(j, 2), k[2], j, 0.5);
     add_scaled_columns(state_, 1.0, h, k[2], stage_states(j, 3));
-    evaluate_field(stage_states(j, 3), k[3]);
+    evaluate_field(stage_states(j, 3), k[3], j, 1.0);
     for (Eigen::Index w = 0; w < count; ++w) {
       state_.col(w) +=
           (h[w] / 6.0) * (k[0].col(w) + 2.0 * k[1].col(w) + 2.0 * k[2].col(w) + k[3].col(w));
@@ -236,7 +290,7 @@ void TrajectoryObjective::runge_kutta_forward(double* gradient) {
   }
 }
 
-void TrajectoryObjective::runge_kutta_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient) {
+void TrajectoryObjective::runge_kutta_backward(double* gradient) {
   // x1 = x + h/6 (k0 + 2 k1 + 2 k2 + k3), k_i = f(y_i), y0 = x, y1 = x + h/2 k0,
   // y2 = x + h/2 k1, y3 = x + h k2; lambda = dL/dx1, ybar_i = dL/dy_i.
   const int steps = windows_.steps;
@@ -249,19 +303,19 @@ void TrajectoryObjective::runge_kutta_backward(Eigen::Ref<Eigen::VectorXd> param
     const ConstRow h = windows_.time_steps.row(j);
     // k3bar = h/6 lambda.
     combine_columns(h, 1.0 / 6.0, lambda, 0.0, lambda, stage_adjoint_);
-    field_backward(stage_states(j, 3), stage_adjoint_, j == steps - 1, parameter_gradient, ybar);
+    field_backward(stage_states(j, 3), stage_adjoint_, j, 1.0, j == steps - 1, gradient, ybar);
     xbar = lambda + ybar;
     // k2bar = h/3 lambda + h y3bar.
     combine_columns(h, 1.0 / 3.0, lambda, 1.0, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 2), stage_adjoint_, false, parameter_gradient, ybar);
+    field_backward(stage_states(j, 2), stage_adjoint_, j, 0.5, false, gradient, ybar);
     xbar += ybar;
     // k1bar = h/3 lambda + h/2 y2bar.
     combine_columns(h, 1.0 / 3.0, lambda, 0.5, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 1), stage_adjoint_, false, parameter_gradient, ybar);
+    field_backward(stage_states(j, 1), stage_adjoint_, j, 0.5, false, gradient, ybar);
     xbar += ybar;
     // k0bar = h/6 lambda + h/2 y1bar.
     combine_columns(h, 1.0 / 6.0, lambda, 0.5, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 0), stage_adjoint_, false, parameter_gradient, ybar);
+    field_backward(stage_states(j, 0), stage_adjoint_, j, 0.0, false, gradient, ybar);
     xbar += ybar;
     lambda = xbar;
   }

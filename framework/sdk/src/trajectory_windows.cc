@@ -93,10 +93,12 @@ TrajectoryWindows cut_trajectory_windows(const std::vector<Trajectory>& trajecto
   windows.initial_states.resize(d, count);
   windows.targets.resize(d, k * count);
   windows.time_steps.resize(k, count);
+  windows.start_times.resize(count);
   for (Eigen::Index w = 0; w < count; ++w) {
     const Trajectory& trajectory = trajectories[std::size_t(windows.trajectory[std::size_t(w)])];
     const int start = windows.first_sample[std::size_t(w)];
     windows.initial_states.col(w) = trajectory.states.col(start);
+    windows.start_times[w] = trajectory.times[std::size_t(start)];
     for (int j = 1; j <= k; ++j) {
       windows.targets.col((j - 1) * count + w) = trajectory.states.col(start + j);
       windows.time_steps(j - 1, w) =

@@ -37,6 +37,13 @@
 //               dL/dtheta += add_parameter_gradient_of_outputs(mu)
 // A model penalty is evaluated on the forward pass of the windows' first states.
 //
+// Learned dissipation (options.dissipation, hnn/learned_dissipation.h; rk4 and the
+// solenoidal field only): the field becomes (J - R) dH/dx + [0; F(t)] with a constant
+// damping D = L L^T and a forcing F(t) evaluated at each stage's time (window start time +
+// the elapsed steps + the stage's fraction of its step); their parameters follow the
+// model's, as in HamiltonianObjective, and their gradient comes from the same reverse sweep
+// (the model's weights become (J - R)^T mu). The state-dependent damping is not supported.
+//
 // Example:
 //
 //   hnn::TrajectoryWindows windows = hnn::cut_trajectory_windows(set.trajectories, {4});
@@ -51,13 +58,19 @@
 #define HNN_TRAJECTORY_OBJECTIVE_H_
 
 #include <Eigen/Core>
+#include <memory>
 #include <string>
 
+#include "hnn/learned_dissipation.h"
 #include "hnn/model.h"
 #include "hnn/objective.h"
 #include "hnn/trajectory_windows.h"
 
 namespace hnn {
+
+namespace internal {
+class TrajectoryDissipation;
+}
 
 enum class TrajectoryMethod { kRungeKutta4, kLeapfrog };
 enum class TrajectoryField { kSolenoidal, kDirect };
@@ -75,6 +88,9 @@ struct TrajectoryObjectiveOptions {
   // s > 0 the smooth sqrt(theta^2 + s^2) - s (as HamiltonianObjectiveOptions).
   double l1 = 0.0;
   double l1_smoothing = 0.0;
+  // Learned constant damping and forcing (inactive by default); needs method rk4 and the
+  // solenoidal field, forcing also the windows' start_times.
+  DissipationOptions dissipation;
 
   // True when the values are in range (the model-dependent checks happen in the
   // objective's constructor); otherwise false and *error (may be null) names the field.
@@ -87,12 +103,17 @@ class TrajectoryObjective final : public Objective {
   // their state dimension d != model.input_dimension(); for the solenoidal field when d is
   // odd, hamiltonian_output is not below model.output_dimension() or the model has no
   // input Hessian-vector product; for the direct field when model.output_dimension() != d;
-  // for leapfrog with the direct field.
+  // for leapfrog with the direct field; for dissipation with another method or field, the
+  // state-dependent damping, or forcing without the windows' start times.
   TrajectoryObjective(Model& model, TrajectoryWindows windows,
                       TrajectoryObjectiveOptions options = {});
   ~TrajectoryObjective() override;
 
-  int parameter_count() const override { return model_.parameter_count(); }
+  // The model's parameters, then the dissipation's.
+  int parameter_count() const override;
+  // The learned damping and forcing (parameter_count() 0 when options.dissipation is
+  // inactive); initial_parameters() gives their start.
+  const LearnedDissipation& dissipation() const;
   // parameters: parameter_count() values; value: not null; gradient: null (the forward
   // sweep only) or parameter_count() entries, overwritten. Returns false when the value or
   // the gradient is not finite.
@@ -108,8 +129,9 @@ class TrajectoryObjective final : public Objective {
 
  private:
   // The field, or dH/dx, at `states` (forward sweep).
-  void evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>& states,
-                      Eigen::Ref<Eigen::MatrixXd> field);
+  // step (0-based) and fraction (of the step's dt) give the stage's time for a forcing.
+  void evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>& states, Eigen::MatrixXd& field,
+                      int step, double fraction);
   void evaluate_hamiltonian_gradient(const Eigen::Ref<const Eigen::MatrixXd>& states,
                                      Eigen::Ref<Eigen::MatrixXd> gradient);
   // Reverse mode through one evaluation at `states`: adds to `parameter_gradient` and
@@ -117,9 +139,10 @@ class TrajectoryObjective final : public Objective {
   // or dL/d(dH/dx) (gradient_backward). With `reuse_forward` the model's forward pass is
   // that of `states` already (the last stage of the forward sweep).
   void field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
-                      const Eigen::MatrixXd& field_adjoint, bool reuse_forward,
-                      Eigen::Ref<Eigen::VectorXd> parameter_gradient,
-                      Eigen::MatrixXd& state_adjoint);
+                      const Eigen::MatrixXd& field_adjoint, int step, double fraction,
+                      bool reuse_forward, double* gradient, Eigen::MatrixXd& state_adjoint);
+  // stage_times_ of a stage, when there is a forcing.
+  void set_stage_times(int step, double fraction);
   void gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                          const Eigen::MatrixXd& gradient_adjoint, bool reuse_forward,
                          Eigen::Ref<Eigen::VectorXd> parameter_gradient,
@@ -132,7 +155,7 @@ class TrajectoryObjective final : public Objective {
   void add_model_penalty(double* gradient);
   // The backward sweeps: the adjoint of the predictions from predictions_, added to
   // parameter_gradient through every stage.
-  void runge_kutta_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient);
+  void runge_kutta_backward(double* gradient);
   void leapfrog_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient);
   // Adds 2 (xhat_j - x_j) / (d W k), the adjoint of the predictions of step j (1..k), to
   // adjoint_.
@@ -146,6 +169,7 @@ class TrajectoryObjective final : public Objective {
   Model& model_;
   TrajectoryWindows windows_;
   TrajectoryObjectiveOptions options_;
+  std::unique_ptr<internal::TrajectoryDissipation> dissipation_;
   LossParts last_parts_;
   // Workspace (W = windows_.count()).
   Eigen::MatrixXd stage_states_;         // d x (k stages W): every stage's input
@@ -159,6 +183,8 @@ class TrajectoryObjective final : public Objective {
   Eigen::MatrixXd total_adjoint_;        // d x W: dL/d(state at a step's start)
   Eigen::MatrixXd model_gradient_;       // d x W: the model's input gradient
   double model_penalty_ = 0.0;
+  Eigen::MatrixXd step_times_;       // k x W: the start time of every step (forcing only)
+  Eigen::RowVectorXd stage_times_;   // W: the current stage's times (forcing only)
   Eigen::VectorXd penalty_scratch_;  // gradient sink for a value-only model penalty
 };
 

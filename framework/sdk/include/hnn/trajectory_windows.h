@@ -53,6 +53,9 @@ struct TrajectoryWindows {
   Eigen::MatrixXd time_steps;      // k x W: dt of step j = 1..k of window w in row j - 1
   std::vector<int> trajectory;     // W: the index of the trajectory window w comes from
   std::vector<int> first_sample;   // W: the index of its first sample in that trajectory
+  // W: the time of every window's first sample (a learned forcing F(t) needs it); may be
+  // empty for an objective without forcing.
+  Eigen::RowVectorXd start_times;
 
   Eigen::Index count() const { return initial_states.cols(); }
   Eigen::Index state_dimension() const { return initial_states.rows(); }
