@@ -337,3 +337,53 @@ TEST_CASE("the dissipation's refusals: other methods and fields, the state form,
                        doctest::Contains("a learned forcing F(t) needs the windows' start times"),
                        hnn::Error);
 }
+
+TEST_CASE("learned initial states: rollouts start from them and they are fitted too") {
+  hnn::testing::QuadraticHamiltonian spring(1.0, 1.0);
+  auto options = objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal, 0);
+  options.learn_initial_states = true;
+  const Eigen::Vector2d x0(0.3, -0.7);
+  hnn::TrajectoryObjective objective(spring, one_step(x0, 0.25), options);
+  REQUIRE(objective.parameter_count() == 4);
+  CHECK(objective.initial_state_offset() == 2);
+  CHECK(objective.initial_parameters() == Eigen::Vector4d(1.0, 1.0, 0.3, -0.7));
+  const Eigen::Vector4d theta(1.0, 1.0, 0.4, -0.5);
+  double loss = 0.0;
+  REQUIRE(objective.evaluate(theta.data(), &loss, nullptr));
+  const Eigen::Vector2d start(0.4, -0.5);
+  const Eigen::Vector2d expected = hand_rk4(start, 0.25);
+  CHECK((objective.last_predictions().col(0) - expected).cwiseAbs().maxCoeff() <= 1e-14);
+  // Mean over 2 steps (j = 0, 1) x 2 entries; the target of step 1 is 0.
+  CHECK(
+      loss ==
+      doctest::Approx(((start - x0).squaredNorm() + expected.squaredNorm()) / 4.0).epsilon(1e-14));
+}
+
+TEST_CASE("learned initial states: the gradient is exact, nothing allocates") {
+  const auto model = small_model("mlp");
+  for (const int steps : {1, 2, 8}) {
+    for (const auto method : {TrajectoryMethod::kRungeKutta4, TrajectoryMethod::kLeapfrog}) {
+      CAPTURE(steps);
+      CAPTURE(hnn::to_string(method));
+      auto options = objective_options(method, TrajectoryField::kSolenoidal);
+      options.learn_initial_states = true;
+      options.l1 = 1e-3;
+      hnn::TrajectoryObjective objective(*model, windows_of(steps), options);
+      Eigen::VectorXd theta = objective.initial_parameters();
+      const Eigen::Index states = theta.size() - objective.initial_state_offset();
+      theta.tail(states) += 0.05 * hnn::testing::uniform_matrix(states, 1, 7).reshaped();
+      const auto result = hnn::check_objective_gradient(objective, theta);
+      CHECK_MESSAGE(result.passed(1e-6), result.report());
+      if (steps == 2) {
+        CHECK(hnn::testing::allocations_per_evaluations(objective, theta, true) == 0);
+      }
+    }
+  }
+  auto options = objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kDirect);
+  options.learn_initial_states = true;
+  hnn::TrajectoryObjective direct(*model, windows_of(2, 3), options);
+  Eigen::VectorXd theta = direct.initial_parameters();
+  theta.tail(4) += Eigen::Vector4d(0.03, -0.02, 0.01, 0.04);
+  const auto result = hnn::check_objective_gradient(direct, theta);
+  CHECK_MESSAGE(result.passed(1e-6), result.report());
+}

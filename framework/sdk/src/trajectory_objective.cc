@@ -10,24 +10,6 @@
 #include "trajectory_dissipation.h"
 
 namespace hnn {
-namespace {
-
-using Matrix = Eigen::MatrixXd;
-using ConstRow = Eigen::Ref<const Eigen::RowVectorXd, 0, Eigen::InnerStride<>>;
-
-// out(:, w) = x(:, w) + c h(w) v(:, w): a stage's input from the step's start state.
-void add_scaled_columns(const Eigen::Ref<const Matrix>& x, double c, const ConstRow& h,
-                        const Eigen::Ref<const Matrix>& v, Eigen::Ref<Matrix> out) {
-  for (Eigen::Index w = 0; w < x.cols(); ++w) out.col(w) = x.col(w) + (c * h[w]) * v.col(w);
-}
-
-// out(:, w) = h(w) (a u(:, w) + b v(:, w)): a stage's field adjoint.
-void combine_columns(const ConstRow& h, double a, const Matrix& u, double b, const Matrix& v,
-                     Matrix& out) {
-  for (Eigen::Index w = 0; w < u.cols(); ++w) out.col(w) = h[w] * (a * u.col(w) + b * v.col(w));
-}
-
-}  // namespace
 
 std::string to_string(TrajectoryMethod method) {
   return method == TrajectoryMethod::kLeapfrog ? "leapfrog" : "rk4";
@@ -134,7 +116,28 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
 TrajectoryObjective::~TrajectoryObjective() = default;
 
 int TrajectoryObjective::parameter_count() const {
+  return initial_state_offset() +
+         (options_.learn_initial_states ? int(windows_.initial_states.size()) : 0);
+}
+
+int TrajectoryObjective::initial_state_offset() const {
   return model_.parameter_count() + dissipation_->dissipation().parameter_count();
+}
+
+Eigen::VectorXd TrajectoryObjective::initial_parameters() const {
+  Eigen::VectorXd parameters(parameter_count());
+  model_.get_parameters(parameters.head(model_.parameter_count()));
+  parameters.segment(model_.parameter_count(), dissipation().parameter_count()) =
+      dissipation().initial_parameters();
+  if (options_.learn_initial_states) {
+    parameters.tail(windows_.initial_states.size()) = windows_.initial_states.reshaped();
+  }
+  return parameters;
+}
+
+double TrajectoryObjective::loss_entries() const {
+  return double(windows_.initial_states.size()) *
+         double(windows_.steps + (options_.learn_initial_states ? 1 : 0));
 }
 
 const LearnedDissipation& TrajectoryObjective::dissipation() const {
@@ -148,10 +151,18 @@ int TrajectoryObjective::stages_per_step() const {
 bool TrajectoryObjective::evaluate(const double* parameters, double* value, double* gradient) {
   const Eigen::Index p = model_.parameter_count();
   const Eigen::Map<const Eigen::VectorXd> theta(parameters, parameter_count());
+  const Eigen::Index offset = initial_state_offset();
+  const Eigen::Index d = windows_.state_dimension();
+  const Eigen::Index count = windows_.count();
   model_.set_parameters(theta.head(p));
   if (dissipation_->active()) dissipation_->set_parameters(parameters + p);
   if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, parameter_count()).setZero();
   model_penalty_ = 0.0;
+  if (options_.learn_initial_states) {
+    state_ = Eigen::Map<const Eigen::MatrixXd>(parameters + offset, d, count);
+  } else {
+    state_ = windows_.initial_states;
+  }
   if (options_.method == TrajectoryMethod::kRungeKutta4) {
     runge_kutta_forward(gradient);
   } else {
@@ -161,9 +172,15 @@ bool TrajectoryObjective::evaluate(const double* parameters, double* value, doub
   for (Eigen::Index c = 0; c < predictions_.cols(); ++c) {
     sum += (predictions_.col(c) - windows_.targets.col(c)).squaredNorm();
   }
-  last_parts_.data_loss = sum / double(predictions_.size());
-  last_parts_.penalty = model_penalty_ + internal::add_l1_penalty(options_.l1, theta, gradient,
-                                                                  options_.l1_smoothing);
+  if (options_.learn_initial_states) {
+    sum +=
+        (Eigen::Map<const Eigen::MatrixXd>(parameters + offset, d, count) - windows_.initial_states)
+            .squaredNorm();
+  }
+  last_parts_.data_loss = sum / loss_entries();
+  // L1 on the model's and the dissipation's parameters, not on learned initial states.
+  last_parts_.penalty = model_penalty_ + internal::add_l1_penalty(options_.l1, theta.head(offset),
+                                                                  gradient, options_.l1_smoothing);
   *value = last_parts_.data_loss + last_parts_.penalty;
   if (!std::isfinite(*value)) return false;
   if (gradient == nullptr) return true;
@@ -173,6 +190,14 @@ bool TrajectoryObjective::evaluate(const double* parameters, double* value, doub
     leapfrog_backward(Eigen::Map<Eigen::VectorXd>(gradient, p));
   }
   if (dissipation_->active()) dissipation_->finish_gradient(gradient + p);
+  if (options_.learn_initial_states) {
+    // dL/dxhat_0: the adjoint the sweep carried back, and the fit of the first state.
+    const double scale = 2.0 / loss_entries();
+    Eigen::Map<Eigen::MatrixXd> initial_gradient(gradient + offset, d, count);
+    initial_gradient =
+        adjoint_ + scale * (Eigen::Map<const Eigen::MatrixXd>(parameters + offset, d, count) -
+                            windows_.initial_states);
+  }
   return Eigen::Map<const Eigen::VectorXd>(gradient, parameter_count()).allFinite();
 }
 
@@ -218,17 +243,19 @@ void TrajectoryObjective::gradient_backward(const Eigen::Ref<const Eigen::Matrix
                                             const Eigen::MatrixXd& gradient_adjoint,
                                             bool reuse_forward,
                                             Eigen::Ref<Eigen::VectorXd> parameter_gradient,
-                                            Eigen::MatrixXd& state_adjoint) {
+                                            Eigen::MatrixXd* state_adjoint) {
   const int output = options_.hamiltonian_output;
   if (!reuse_forward) evaluate_hamiltonian_gradient(states, model_gradient_);
   model_.add_parameter_gradient_of_input_gradient(output, gradient_adjoint, parameter_gradient);
-  model_.input_hessian_vector_product(output, gradient_adjoint, state_adjoint);
+  if (state_adjoint != nullptr) {
+    model_.input_hessian_vector_product(output, gradient_adjoint, *state_adjoint);
+  }
 }
 
 void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                                          const Eigen::MatrixXd& field_adjoint, int step,
                                          double fraction, bool reuse_forward, double* gradient,
-                                         Eigen::MatrixXd& state_adjoint) {
+                                         Eigen::MatrixXd* state_adjoint) {
   const Eigen::Index p = model_.parameter_count();
   Eigen::Map<Eigen::VectorXd> parameter_gradient(gradient, p);
   if (options_.field == TrajectoryField::kSolenoidal) {
@@ -249,136 +276,22 @@ void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>
   }
   if (!reuse_forward) model_.forward(states);
   model_.add_parameter_gradient_of_outputs(field_adjoint, parameter_gradient);
-  state_adjoint.setZero();
+  if (state_adjoint == nullptr) return;
+  state_adjoint->setZero();
   for (int output = 0; output < model_.output_dimension(); ++output) {
     model_.input_gradient(output, model_gradient_);
-    for (Eigen::Index w = 0; w < state_adjoint.cols(); ++w) {
-      state_adjoint.col(w) += field_adjoint(output, w) * model_gradient_.col(w);
+    for (Eigen::Index w = 0; w < state_adjoint->cols(); ++w) {
+      state_adjoint->col(w) += field_adjoint(output, w) * model_gradient_.col(w);
     }
   }
 }
 
 void TrajectoryObjective::add_prediction_adjoint(int j) {
   const Eigen::Index count = windows_.count();
-  const double scale = 2.0 / double(predictions_.size());
+  const double scale = 2.0 / loss_entries();
   const Eigen::Index first = Eigen::Index(j - 1) * count;
   for (Eigen::Index w = 0; w < count; ++w) {
     adjoint_.col(w) += scale * (predictions_.col(first + w) - windows_.targets.col(first + w));
-  }
-}
-
-void TrajectoryObjective::runge_kutta_forward(double* gradient) {
-  const Eigen::Index count = windows_.count();
-  Matrix* k = stage_values_;
-  state_ = windows_.initial_states;
-  for (int j = 0; j < windows_.steps; ++j) {
-    const ConstRow h = windows_.time_steps.row(j);
-    stage_states(j, 0) = state_;
-    evaluate_field(stage_states(j, 0), k[0], j, 0.0);
-    if (j == 0) add_model_penalty(gradient);
-    add_scaled_columns(state_, 0.5, h, k[0], stage_states(j, 1));
-    evaluate_field(stage_states(j, 1), k[1], j, 0.5);
-    add_scaled_columns(state_, 0.5, h, k[1], stage_states(j, 2));
-    evaluate_field(stage_states(j, 2), k[2], j, 0.5);
-    add_scaled_columns(state_, 1.0, h, k[2], stage_states(j, 3));
-    evaluate_field(stage_states(j, 3), k[3], j, 1.0);
-    for (Eigen::Index w = 0; w < count; ++w) {
-      state_.col(w) +=
-          (h[w] / 6.0) * (k[0].col(w) + 2.0 * k[1].col(w) + 2.0 * k[2].col(w) + k[3].col(w));
-    }
-    predictions_.middleCols(j * count, count) = state_;
-  }
-}
-
-void TrajectoryObjective::runge_kutta_backward(double* gradient) {
-  // x1 = x + h/6 (k0 + 2 k1 + 2 k2 + k3), k_i = f(y_i), y0 = x, y1 = x + h/2 k0,
-  // y2 = x + h/2 k1, y3 = x + h k2; lambda = dL/dx1, ybar_i = dL/dy_i.
-  const int steps = windows_.steps;
-  Matrix& lambda = adjoint_;
-  Matrix& ybar = stage_state_adjoint_;
-  Matrix& xbar = total_adjoint_;
-  lambda.setZero();
-  for (int j = steps - 1; j >= 0; --j) {
-    add_prediction_adjoint(j + 1);
-    const ConstRow h = windows_.time_steps.row(j);
-    // k3bar = h/6 lambda.
-    combine_columns(h, 1.0 / 6.0, lambda, 0.0, lambda, stage_adjoint_);
-    field_backward(stage_states(j, 3), stage_adjoint_, j, 1.0, j == steps - 1, gradient, ybar);
-    xbar = lambda + ybar;
-    // k2bar = h/3 lambda + h y3bar.
-    combine_columns(h, 1.0 / 3.0, lambda, 1.0, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 2), stage_adjoint_, j, 0.5, false, gradient, ybar);
-    xbar += ybar;
-    // k1bar = h/3 lambda + h/2 y2bar.
-    combine_columns(h, 1.0 / 3.0, lambda, 0.5, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 1), stage_adjoint_, j, 0.5, false, gradient, ybar);
-    xbar += ybar;
-    // k0bar = h/6 lambda + h/2 y1bar.
-    combine_columns(h, 1.0 / 6.0, lambda, 0.5, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 0), stage_adjoint_, j, 0.0, false, gradient, ybar);
-    xbar += ybar;
-    lambda = xbar;
-  }
-}
-
-void TrajectoryObjective::leapfrog_forward(double* gradient) {
-  const Eigen::Index count = windows_.count();
-  const Eigen::Index n = windows_.state_dimension() / 2;
-  Matrix& g = stage_values_[0];
-  state_ = windows_.initial_states;
-  for (int j = 0; j < windows_.steps; ++j) {
-    const ConstRow h = windows_.time_steps.row(j);
-    // Kick: p' = p - h/2 dH/dq(q, p).
-    stage_states(j, 0) = state_;
-    evaluate_hamiltonian_gradient(stage_states(j, 0), g);
-    if (j == 0) add_model_penalty(gradient);
-    for (Eigen::Index w = 0; w < count; ++w) {
-      state_.col(w).tail(n) -= (0.5 * h[w]) * g.col(w).head(n);
-    }
-    // Drift: q1 = q + h dH/dp(q, p').
-    stage_states(j, 1) = state_;
-    evaluate_hamiltonian_gradient(stage_states(j, 1), g);
-    for (Eigen::Index w = 0; w < count; ++w) state_.col(w).head(n) += h[w] * g.col(w).tail(n);
-    // Kick: p1 = p' - h/2 dH/dq(q1, p').
-    stage_states(j, 2) = state_;
-    evaluate_hamiltonian_gradient(stage_states(j, 2), g);
-    for (Eigen::Index w = 0; w < count; ++w) {
-      state_.col(w).tail(n) -= (0.5 * h[w]) * g.col(w).head(n);
-    }
-    predictions_.middleCols(j * count, count) = state_;
-  }
-}
-
-void TrajectoryObjective::leapfrog_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient) {
-  // Each sub-step is y -> y + c h P g(y), with P selecting one half of g = dH/dx into the
-  // other half of the state: its adjoint is lambda -> lambda + d^2H/dx^2 w, with
-  // w = c h P^T lambda, and the parameter gradient of w . g.
-  const int steps = windows_.steps;
-  const Eigen::Index count = windows_.count();
-  const Eigen::Index n = windows_.state_dimension() / 2;
-  Matrix& lambda = adjoint_;
-  Matrix& ybar = stage_state_adjoint_;
-  lambda.setZero();
-  auto kick = [&](int j, int stage, bool reuse) {
-    const ConstRow h = windows_.time_steps.row(j);
-    for (Eigen::Index w = 0; w < count; ++w) {
-      weights_.col(w).head(n) = (-0.5 * h[w]) * lambda.col(w).tail(n);
-      weights_.col(w).tail(n).setZero();
-    }
-    gradient_backward(stage_states(j, stage), weights_, reuse, parameter_gradient, ybar);
-    lambda += ybar;
-  };
-  for (int j = steps - 1; j >= 0; --j) {
-    add_prediction_adjoint(j + 1);
-    kick(j, 2, j == steps - 1);
-    const ConstRow h = windows_.time_steps.row(j);
-    for (Eigen::Index w = 0; w < count; ++w) {
-      weights_.col(w).head(n).setZero();
-      weights_.col(w).tail(n) = h[w] * lambda.col(w).head(n);
-    }
-    gradient_backward(stage_states(j, 1), weights_, false, parameter_gradient, ybar);
-    lambda += ybar;
-    kick(j, 0, false);
   }
 }
 

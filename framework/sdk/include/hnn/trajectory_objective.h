@@ -7,7 +7,8 @@
 //              (xhat_j(w) - x_j(w))^2                                       (data_loss)
 //            + l1 * sum_i |theta_i| + the model's own penalty, if it has one   (penalty)
 //
-// with xhat_0(w) = x_0(w) (the observed first state) and xhat_j = Phi_{dt_j}(xhat_{j-1}).
+// with xhat_0(w) = x_0(w) (the observed first state) and xhat_j = Phi_{dt_j}(xhat_{j-1});
+// with learned initial states xhat_0(w) is a parameter and the mean runs over j = 0..k.
 // No time derivatives are needed (docs/trajectory_training.md).
 //
 // Fields (TrajectoryField):
@@ -36,6 +37,9 @@
 //   direct      dL/dx += sum_o mu_o dF_o/dx  (input_gradient of every output) and
 //               dL/dtheta += add_parameter_gradient_of_outputs(mu)
 // A model penalty is evaluated on the forward pass of the windows' first states.
+//
+// Learned initial states (options.learn_initial_states, SRNN): each window's rollout starts
+// from a learned state, fitted to the observed one as well.
 //
 // Learned dissipation (options.dissipation, hnn/learned_dissipation.h; rk4 and the
 // solenoidal field only): the field becomes (J - R) dH/dx + [0; F(t)] with a constant
@@ -91,6 +95,11 @@ struct TrajectoryObjectiveOptions {
   // Learned constant damping and forcing (inactive by default); needs method rk4 and the
   // solenoidal field, forcing also the windows' start_times.
   DissipationOptions dissipation;
+  // Learned initial states of the windows (SRNN's initial-state optimisation, for noisy
+  // data): the rollouts start from d x W extra parameters xhat_0 (after the model's and the
+  // dissipation's, window by window), and the loss also fits them to the observed first
+  // states: the mean then runs over j = 0..k. The L1 penalty leaves them out.
+  bool learn_initial_states = false;
 
   // True when the values are in range (the model-dependent checks happen in the
   // objective's constructor); otherwise false and *error (may be null) names the field.
@@ -109,8 +118,14 @@ class TrajectoryObjective final : public Objective {
                       TrajectoryObjectiveOptions options = {});
   ~TrajectoryObjective() override;
 
-  // The model's parameters, then the dissipation's.
+  // The model's parameters, then the dissipation's, then with learn_initial_states the
+  // windows' first states (d x W, column-major).
   int parameter_count() const override;
+  // The model's current parameters, the dissipation's initial_parameters() and the observed
+  // first states: where training starts.
+  Eigen::VectorXd initial_parameters() const;
+  // Where the learned initial states start among the parameters.
+  int initial_state_offset() const;
   // The learned damping and forcing (parameter_count() 0 when options.dissipation is
   // inactive); initial_parameters() gives their start.
   const LearnedDissipation& dissipation() const;
@@ -135,18 +150,18 @@ class TrajectoryObjective final : public Objective {
   void evaluate_hamiltonian_gradient(const Eigen::Ref<const Eigen::MatrixXd>& states,
                                      Eigen::Ref<Eigen::MatrixXd> gradient);
   // Reverse mode through one evaluation at `states`: adds to `parameter_gradient` and
-  // writes the state adjoint to `state_adjoint`. field_adjoint is dL/df (field_backward)
-  // or dL/d(dH/dx) (gradient_backward). With `reuse_forward` the model's forward pass is
-  // that of `states` already (the last stage of the forward sweep).
+  // writes the state adjoint to `state_adjoint` (null: not needed, not computed). field_adjoint is
+  // dL/df (field_backward) or dL/d(dH/dx) (gradient_backward). With `reuse_forward` the model's
+  // forward pass is that of `states` already (the last stage of the forward sweep).
   void field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                       const Eigen::MatrixXd& field_adjoint, int step, double fraction,
-                      bool reuse_forward, double* gradient, Eigen::MatrixXd& state_adjoint);
+                      bool reuse_forward, double* gradient, Eigen::MatrixXd* state_adjoint);
   // stage_times_ of a stage, when there is a forcing.
   void set_stage_times(int step, double fraction);
   void gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                          const Eigen::MatrixXd& gradient_adjoint, bool reuse_forward,
                          Eigen::Ref<Eigen::VectorXd> parameter_gradient,
-                         Eigen::MatrixXd& state_adjoint);
+                         Eigen::MatrixXd* state_adjoint);
   // The forward sweeps: predictions_ from the windows' first states; the model penalty of
   // the first forward pass into model_penalty_ (its gradient added to `gradient`, or to a
   // scratch vector when gradient is null).
@@ -160,6 +175,8 @@ class TrajectoryObjective final : public Objective {
   // Adds 2 (xhat_j - x_j) / (d W k), the adjoint of the predictions of step j (1..k), to
   // adjoint_.
   void add_prediction_adjoint(int j);
+  // d W k, or d W (k + 1) with learned initial states: the entries the loss averages.
+  double loss_entries() const;
   // The stage inputs of stage `stage` of step j (0-based), d x W.
   auto stage_states(int j, int stage) {
     const Eigen::Index w = windows_.count();
