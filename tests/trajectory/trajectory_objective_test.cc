@@ -387,3 +387,36 @@ TEST_CASE("learned initial states: the gradient is exact, nothing allocates") {
   const auto result = hnn::check_objective_gradient(direct, theta);
   CHECK_MESSAGE(result.passed(1e-6), result.report());
 }
+
+TEST_CASE("set_windows swaps in windows of the same shape without allocating") {
+  const auto model = small_model("mlp");
+  auto options = objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal);
+  options.dissipation = damping_and_forcing();
+  const auto first = windows_of(2);
+  auto second = first;
+  second.initial_states *= 0.9;
+  second.targets *= 1.1;
+  second.time_steps *= 1.05;
+  second.start_times.array() += 0.3;
+  hnn::TrajectoryObjective swapped(*model, first, options);
+  hnn::TrajectoryObjective fresh(*model, second, options);
+  Eigen::VectorXd theta(fresh.parameter_count());
+  model->get_parameters(theta.head(model->parameter_count()));
+  theta.tail(3) << 0.4, 0.15, -0.2;
+  Eigen::VectorXd gradient(theta.size()), expected_gradient(theta.size());
+  double value = 0.0, expected = 0.0;
+  REQUIRE(swapped.evaluate(theta.data(), &value, gradient.data()));
+  hnn::testing::allocations = 0;
+  hnn::testing::counting = true;
+  swapped.set_windows(second);
+  hnn::testing::counting = false;
+  CHECK(hnn::testing::allocations.load() == 0);
+  REQUIRE(swapped.evaluate(theta.data(), &value, gradient.data()));
+  REQUIRE(fresh.evaluate(theta.data(), &expected, expected_gradient.data()));
+  CHECK(value == expected);
+  CHECK(gradient == expected_gradient);
+  CHECK_THROWS_WITH_AS(swapped.set_windows(windows_of(3)),
+                       doctest::Contains("expected 30 windows of 2 steps of dimension 2 with their "
+                                         "start times, got 27 windows of 3 steps"),
+                       hnn::Error);
+}

@@ -93,11 +93,8 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
                   std::to_string(windows_.start_times.size()));
     }
     step_times_.resize(k, count);
-    step_times_.row(0) = windows_.start_times;
-    for (int j = 1; j < k; ++j) {
-      step_times_.row(j) = step_times_.row(j - 1) + windows_.time_steps.row(j - 1);
-    }
     stage_times_.resize(count);
+    tabulate_step_times();
   }
   stage_states_.resize(d, Eigen::Index(k) * stages_per_step() * count);
   predictions_.resize(d, k * count);
@@ -215,6 +212,43 @@ void TrajectoryObjective::evaluate_hamiltonian_gradient(
     const Eigen::Ref<const Eigen::MatrixXd>& states, Eigen::Ref<Eigen::MatrixXd> gradient) {
   model_.forward(states);
   model_.input_gradient(options_.hamiltonian_output, gradient);
+}
+
+void TrajectoryObjective::tabulate_step_times() {
+  step_times_.row(0) = windows_.start_times;
+  for (int j = 1; j < windows_.steps; ++j) {
+    step_times_.row(j) = step_times_.row(j - 1) + windows_.time_steps.row(j - 1);
+  }
+}
+
+void TrajectoryObjective::set_windows(const TrajectoryWindows& windows) {
+  const auto shape = [](const TrajectoryWindows& w) {
+    return std::to_string(w.count()) + " windows of " + std::to_string(w.steps) +
+           " steps of dimension " + std::to_string(w.state_dimension());
+  };
+  if (options_.learn_initial_states) {
+    throw Error(
+        "TrajectoryObjective::set_windows: the initial states of the windows are "
+        "learned parameters, the windows cannot change");
+  }
+  if (windows.steps != windows_.steps || windows.count() != windows_.count() ||
+      windows.state_dimension() != windows_.state_dimension() ||
+      windows.targets.rows() != windows_.targets.rows() ||
+      windows.targets.cols() != windows_.targets.cols() ||
+      windows.time_steps.rows() != windows_.time_steps.rows() ||
+      windows.time_steps.cols() != windows_.time_steps.cols() ||
+      (dissipation_->forced() && windows.start_times.size() != windows_.count())) {
+    throw Error("TrajectoryObjective::set_windows: expected " + shape(windows_) +
+                (dissipation_->forced() ? " with their start times" : "") + ", got " +
+                shape(windows));
+  }
+  windows_.initial_states = windows.initial_states;
+  windows_.targets = windows.targets;
+  windows_.time_steps = windows.time_steps;
+  if (dissipation_->forced()) {
+    windows_.start_times = windows.start_times;
+    tabulate_step_times();
+  }
 }
 
 void TrajectoryObjective::set_stage_times(int step, double fraction) {

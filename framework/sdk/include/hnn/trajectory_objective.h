@@ -138,6 +138,12 @@ class TrajectoryObjective final : public Objective {
   // The predicted states of the last evaluate(): d x (k W), laid out as windows().targets.
   const Eigen::MatrixXd& last_predictions() const { return predictions_; }
   const TrajectoryWindows& windows() const { return windows_; }
+  // Replaces the windows' states, targets, steps (and start times) by those of others of
+  // the same shape (the same count W, steps k and dimension d), e.g. the next minibatch of
+  // windows, without allocating; trajectory and first_sample stay those of the first
+  // windows. Throws hnn::Error naming both shapes when they differ, and with learned
+  // initial states (they are parameters of these windows).
+  void set_windows(const TrajectoryWindows& windows);
   const TrajectoryObjectiveOptions& options() const { return options_; }
   // Field evaluations (forward passes of the forward sweep) per step: 4 or 3.
   int stages_per_step() const;
@@ -158,6 +164,8 @@ class TrajectoryObjective final : public Objective {
                       bool reuse_forward, double* gradient, Eigen::MatrixXd* state_adjoint);
   // stage_times_ of a stage, when there is a forcing.
   void set_stage_times(int step, double fraction);
+  // step_times_ from the windows' start times and steps (forcing only).
+  void tabulate_step_times();
   void gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                          const Eigen::MatrixXd& gradient_adjoint, bool reuse_forward,
                          Eigen::Ref<Eigen::VectorXd> parameter_gradient,
