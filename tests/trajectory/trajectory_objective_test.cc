@@ -420,3 +420,32 @@ TEST_CASE("set_windows swaps in windows of the same shape without allocating") {
                                          "start times, got 27 windows of 3 steps"),
                        hnn::Error);
 }
+
+TEST_CASE("a model penalty (the kan's regulariser) is taken on the windows' first states") {
+  const auto model = plugins().model("kan", {{"width", std::vector<std::int64_t>{2, 3, 2}},
+                                             {"k", std::int64_t{5}},
+                                             {"noise_scale", 3.0},
+                                             {"seed", std::int64_t{71}},
+                                             {"reg_lambda", 0.01}});
+  REQUIRE(model->has_penalty());
+  Eigen::VectorXd theta(model->parameter_count());
+  model->get_parameters(theta);
+  const auto windows = windows_of(2);
+  hnn::TrajectoryObjective objective(
+      *model, windows,
+      objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal));
+  double loss = 0.0;
+  REQUIRE(objective.evaluate(theta.data(), &loss, nullptr));
+  model->forward(windows.initial_states);
+  Eigen::VectorXd sink = Eigen::VectorXd::Zero(theta.size());
+  const double penalty = model->add_penalty(sink);
+  CHECK(penalty > 0.0);
+  CHECK(objective.last_parts().penalty == penalty);
+  CHECK(loss == objective.last_parts().data_loss + penalty);
+  hnn::GradientCheckOptions options;
+  options.step = 1e-5;  // |phi| has kinks where phi = 0: keep the stencil away from them
+  const auto result = hnn::check_objective_gradient(objective, theta, options);
+  CHECK_MESSAGE(result.passed(1e-6), result.report());
+  CHECK(hnn::testing::allocations_per_evaluations(objective, theta, true) == 0);
+  CHECK(hnn::testing::allocations_per_evaluations(objective, theta, false) == 0);
+}
