@@ -50,9 +50,14 @@
 //
 // Example:
 //
-//   hnn::TrajectoryWindows windows = hnn::cut_trajectory_windows(set.trajectories, {4});
-//   hnn::TrajectoryObjective objective(model, windows);
-//   objective.evaluate(theta.data(), &loss, gradient.data());
+//   hnn::TrajectoryWindowOptions window_options;
+//   window_options.steps = 4;
+//   hnn::TrajectoryObjective objective(
+//       model, hnn::cut_trajectory_windows(set.trajectories, window_options));
+//   Eigen::VectorXd theta = objective.initial_parameters(), gradient(theta.size());
+//   double loss;
+//   if (!objective.evaluate(theta.data(), &loss, gradient.data())) { /* not finite */ }
+//   optimizer.minimize(objective, theta, on_epoch);   // any hnn::Optimizer
 //
 // Ownership and threads: the model is referenced (it must outlive the objective) and its
 // parameters are set on every evaluate(); not thread-safe. All workspaces are allocated
