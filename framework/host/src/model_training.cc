@@ -68,7 +68,7 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
   const Eigen::Index model_parameters = result.parameters.size();
   const TrainingSettings& training = model_config.training.settings;
   auto train_objective = make_objective(model, training, dataset.train);
-  auto test_objective = make_objective(model, training, dataset.test);
+  auto test_objective = make_objective(model, training, dataset.test, "test");
   const double l1 = training.l1;
   // What the optimizer minimises: the whole training set, or a fresh minibatch per
   // evaluation. Losses are always recorded on the whole sets.

@@ -24,6 +24,7 @@
 #include "hnn/options.h"
 #include "hnn/registry.h"
 #include "hnn/trajectory_dataset.h"
+#include "hnn/trajectory_objective.h"
 
 namespace hnn::internal {
 
@@ -132,10 +133,20 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
                                           const Eigen::MatrixXd& inputs,
                                           const Eigen::MatrixXd& targets,
                                           const Eigen::VectorXd& times);
+// With objective trajectory: on the windows of these samples (split_windows; `split` names
+// them in messages).
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
-                                          const TrajectorySamples& samples);
+                                          const TrajectorySamples& samples,
+                                          const std::string& split = "training");
 // The samples' times as a vector; empty when the samples carry none.
 Eigen::VectorXd sample_times(const TrajectorySamples& samples);
+// The windows of objective trajectory from one split's samples: grouped by trajectory, in
+// time order, then cut as settings.trajectory says (hnn/trajectory_windows.h). Throws
+// hnn::Error naming the split when the samples carry no times or give no window.
+TrajectoryWindows split_windows(const TrajectorySamples& samples, const TrainingSettings& settings,
+                                const std::string& split);
+// The trajectory objective's options from the training settings.
+TrajectoryObjectiveOptions trajectory_objective_options(const TrainingSettings& settings);
 
 // What the objective optimises: result.parameters then result.dissipation; and back.
 Eigen::VectorXd objective_parameters(const ModelResult& result);
