@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "../end_to_end/host_run.h"
+#include "hnn/host/run_summary_reader.h"
+#include "run_summary_keys.h"
 
 namespace fs = std::filesystem;
 using hnn::testing::host;
@@ -118,6 +120,25 @@ TEST_CASE("objective trajectory trains an MLP-HNN and a direct field on coarse s
     // The rollout from (1, 0) over [0, 20] follows the truth.
     CHECK(model["trajectory_mse"]["mean"].as<double>() < 1e-2);
   }
+  // The objective's method, field and windows: every trajectory of 30 samples gives
+  // (30 - 1 - 4) / 2 + 1 = 13 windows of k = 4 (starts 0, 2, ..., 24): 6 train, 4 test.
+  const YAML::Node mlp = models["mlp"]["trajectory_objective"];
+  CHECK(mlp["method"].as<std::string>() == "rk4");
+  CHECK(mlp["field"].as<std::string>() == "solenoidal");
+  CHECK(mlp["steps"].as<int>() == 4);
+  CHECK(mlp["train_windows"].as<int>() == 78);
+  CHECK(mlp["test_windows"].as<int>() == 52);
+  const YAML::Node direct = models["direct"]["trajectory_objective"];
+  CHECK(direct["field"].as<std::string>() == "direct");
+  CHECK(direct["steps"].as<int>() == 2);
+  // Every key the run wrote is in docs/run_folder.md.
+  CHECK(hnn::testing::undocumented_summary_keys(read(run / "summary.yaml")).empty());
+  // The reader gives the block back.
+  const hnn::RunSummary summary = hnn::read_run_summary(run / "summary.yaml");
+  REQUIRE(summary.find("mlp") != nullptr);
+  REQUIRE(summary.find("mlp")->trajectory_objective.has_value());
+  CHECK(*summary.find("mlp")->trajectory_objective ==
+        hnn::TrajectoryObjectiveSummary{"rk4", "solenoidal", 4, 78, 52});
   // The HNN's rollout (measured 2.8e-5).
   CHECK(models["mlp"]["trajectory_mse"]["mean"].as<double>() < 1e-3);
 }
@@ -193,6 +214,11 @@ TEST_CASE("--check refuses a trajectory block it cannot run, located at the key"
       {block, "field: both",
        "pipeline.yaml:13:10: error: models.mlp.training.field: objective trajectory chooses "
        "its field in trajectory.field: expected field solenoidal, found both"},
+      {"    training: {trajectory: {field: direct, steps: 2}}",
+       "    outputs: 3\n    training: {trajectory: {field: direct, steps: 2}}",
+       "pipeline.yaml:23:36: error: models.direct.training.trajectory.field: the training "
+       "objective refuses the model: TrajectoryObjective(mlp 2-16-16-3 tanh): the direct field "
+       "needs one model output per state entry (2), the model has 3"},
       {block, "dissipation: {damping: constant}",
        "models.mlp.training.dissipation: a learned damping or forcing acts on the "
        "Hamiltonian's gradient: expected objective hnn, found trajectory"},

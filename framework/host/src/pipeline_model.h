@@ -120,6 +120,8 @@ struct ModelResult {
   bool resumed_without_optimizer_state = false;
   // With a learned damping or forcing: what it learned, for the summary (train_model).
   std::optional<DissipationSummary> dissipation_summary;
+  // With objective trajectory: its method, field and windows, for the summary (train_model).
+  std::optional<TrajectoryObjectiveSummary> trajectory_objective_summary;
   // Why training diverged (the last stage's termination is then kDiverged); empty if not.
   std::string divergence;
   // final_train_loss + l1 * sum |theta|, when the last stage's optimizer handled the L1.
