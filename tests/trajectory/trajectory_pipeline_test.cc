@@ -171,6 +171,31 @@ TEST_CASE("the trajectory block is in the run's pipeline.yaml, which validates a
         before["mlp"]["final_test_loss"].as<std::string>());
 }
 
+TEST_CASE("--resume continues objective trajectory to the uninterrupted result") {
+  // The MLP-HNN alone, trained with Adam (its state is saved), 30 epochs.
+  std::string text = std::string(kPipeline).substr(0, std::string(kPipeline).find("  direct:")) +
+                     "evaluation: {points: 200}\n";
+  const std::string lbfgs = "{plugin: lbfgs, epochs: 200}";
+  text.replace(text.find(lbfgs), lbfgs.size(), "{plugin: adam, epochs: 30, lr: 0.01}");
+  const Scenario whole = prepare("trajectory_uninterrupted", text);
+  REQUIRE(host(std::string("'") + whole.pipeline.string() + "' --no-report -o '" +
+               whole.run.string() + "'") == 0);
+  const Scenario parts = prepare("trajectory_resumed", text);
+  REQUIRE(host(std::string("'") + parts.pipeline.string() + "' --no-report -o '" +
+               parts.run.string() + "' --test-signal-after-epochs TERM:12 2> /dev/null") == 143);
+  CHECK(read(parts.run / "checkpoints" / "mlp.yaml").find("interrupted_training:") !=
+        std::string::npos);
+  REQUIRE(host("--no-report --resume '" + parts.run.string() + "'") == 0);
+  const YAML::Node expected = YAML::LoadFile((whole.run / "summary.yaml").string())["models"];
+  const YAML::Node resumed = YAML::LoadFile((parts.run / "summary.yaml").string())["models"];
+  CHECK(resumed["mlp"]["final_train_loss"].as<std::string>() ==
+        expected["mlp"]["final_train_loss"].as<std::string>());
+  CHECK(resumed["mlp"]["final_test_loss"].as<std::string>() ==
+        expected["mlp"]["final_test_loss"].as<std::string>());
+  CHECK(read(parts.run / "checkpoints" / "mlp.yaml") ==
+        read(whole.run / "checkpoints" / "mlp.yaml"));
+}
+
 TEST_CASE("--describe trajectory lists the block's keys; --describe training names it") {
   const fs::path folder = scratch("trajectory_describe");
   fs::create_directories(folder);
