@@ -263,3 +263,33 @@ TEST_CASE("--check refuses a trajectory block it cannot run, located at the key"
     CHECK(out.find(c.message) != std::string::npos);
   }
 }
+
+TEST_CASE("the symbolic stage reads H = q^2 + p^2 off a KAN trained with objective trajectory") {
+  // The KAN [2, 1, 2] on the same coarse spring data, k = 2; the symbolic stage fits its
+  // edges and verifies the field (measured: 1.00*q^2 + 1.00*p^2 - 0.01, field error 1.3e-3).
+  const Scenario s = prepare("trajectory_symbolic", R"(name: kan_trajectory
+system: {plugin: spring_mass, k: 2.0, m: 0.5, radius: [0.1, 1.0]}
+data: {trajectories: 10, time_span: [0, 8.7], points: 30, seed: 1, split: trajectory,
+       train_fraction: 0.6}
+training:
+  objective: trajectory
+  trajectory: {steps: 2}
+  optimizer: {plugin: lbfgs, epochs: 50}
+models:
+  kan:
+    plugin: kan
+    width: [2, 1, 2]
+    symbolic: {functions: [x, x^2]}
+evaluation: {points: 100}
+)");
+  REQUIRE(host(std::string("'") + s.pipeline.string() + "' --no-report -o '" + s.run.string() +
+               "'") == 0);
+  const YAML::Node models = YAML::LoadFile((s.run / "summary.yaml").string())["models"];
+  const YAML::Node symbolic = models["kan"]["symbolic"];
+  REQUIRE(symbolic.IsMap());
+  CHECK(symbolic["formulas"][1]["text"].as<std::string>().rfind("1.00*q^2 + 1.00*p^2", 0) == 0);
+  CHECK(symbolic["verification"]["exact"].as<bool>());
+  CHECK(symbolic["verification"]["field_relative_error"].as<double>() < 0.01);
+  CHECK(models["kan_symbolic"]["objective"].as<std::string>() == "trajectory");
+  CHECK(models["kan_symbolic"]["trajectory_objective"]["train_windows"].as<int>() == 168);
+}
