@@ -81,7 +81,7 @@ struct ModelResult {
   // The learned damping and forcing's parameters (hnn/learned_dissipation.h), empty
   // without them: the objective's parameters are `parameters` followed by these.
   Eigen::VectorXd dissipation;
-  std::string objective;    // "hnn" or "baseline" (config->training.settings.objective)
+  std::string objective;    // "hnn", "baseline" or "trajectory" (training.settings.objective)
   long epochs_before = 0;   // from the checkpoint
   long epochs_trained = 0;  // in this run, over all stages
   std::vector<StageResult> stages;
@@ -129,7 +129,8 @@ struct ModelResult {
 };
 
 // The objective for one model and one split, as the training settings say (hnn or
-// baseline, field, outputs, l1, dissipation); times: one per sample (a learned forcing's t).
+// baseline, field, outputs, l1, dissipation; objective trajectory throws: it needs the samples
+// overload); times: one per sample (a learned forcing's t).
 // Its parameters are the model's followed by the dissipation's (objective_parameters).
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const Eigen::MatrixXd& inputs,

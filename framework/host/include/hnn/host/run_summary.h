@@ -222,7 +222,7 @@ struct ModelSummary {
   std::string plugin;       // the model plugin
   std::string description;  // Model::name(), e.g. "kan 2-1-2 G=3 k=3 silu"
   long parameters = -1;
-  std::string objective;  // "hnn" or "baseline"
+  std::string objective;  // "hnn", "baseline" or "trajectory"
   bool trained = false;   // training ran (training.enabled)
   long epochs = 0;        // in this run
   long total_epochs = 0;  // with the epochs of the loaded checkpoint
