@@ -47,7 +47,7 @@ PowerSeries true_power(const System& system, const std::vector<double>& times,
 
 bool has_learned_dissipation(const ModelResult& result) {
   const TrainingSettings& training = result.config->training.settings;
-  return training.objective == ObjectiveKind::kHnn &&
+  return model_field_kind(training) == ObjectiveKind::kHnn &&
          (training.dissipation.active() || training.field == FieldType::kBoth);
 }
 
@@ -92,7 +92,7 @@ PowerSeries learned_power(const ModelResult& result, const std::vector<double>& 
 
 std::vector<double> learned_hamiltonian(const ModelResult& result, const Eigen::MatrixXd& states) {
   const TrainingSettings& training = result.config->training.settings;
-  if (training.objective != ObjectiveKind::kHnn) return {};
+  if (model_field_kind(training) != ObjectiveKind::kHnn) return {};
   Model& model = *result.model;
   Eigen::MatrixXd outputs(model.output_dimension(), states.cols());
   model.forward(states);

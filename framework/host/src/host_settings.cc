@@ -87,8 +87,12 @@ const OptionBinding<TrainingSettings>& TrainingSettings::binding() {
     b.bind("enabled", &S::enabled,
            "train the model; false evaluates it as loaded from its checkpoint");
     b.bind_choice("objective", &S::objective,
-                  {{"hnn", ObjectiveKind::kHnn}, {"baseline", ObjectiveKind::kBaseline}},
-                  "hnn: fit the symplectic field of an output; baseline: fit dx/dt directly");
+                  {{"hnn", ObjectiveKind::kHnn},
+                   {"baseline", ObjectiveKind::kBaseline},
+                   {"trajectory", ObjectiveKind::kTrajectory}},
+                  "hnn: fit the symplectic field of an output; baseline: fit dx/dt directly; "
+                  "trajectory: integrate the model's field over the measured steps and fit the "
+                  "observed states, no derivatives (the nested block `trajectory`)");
     b.bind_choice("field", &S::field,
                   {{"solenoidal", FieldType::kSolenoidal},
                    {"conservative", FieldType::kConservative},
@@ -173,7 +177,70 @@ DissipationOptions DissipationSettings::options() const {
 }
 
 std::string to_string(ObjectiveKind objective) {
-  return objective == ObjectiveKind::kHnn ? "hnn" : "baseline";
+  switch (objective) {
+    case ObjectiveKind::kHnn:
+      return "hnn";
+    case ObjectiveKind::kBaseline:
+      return "baseline";
+    case ObjectiveKind::kTrajectory:
+      return "trajectory";
+  }
+  return "hnn";
+}
+
+ObjectiveKind model_field_kind(const TrainingSettings& settings) {
+  if (settings.objective != ObjectiveKind::kTrajectory) return settings.objective;
+  return settings.trajectory.field == TrajectoryField::kDirect ? ObjectiveKind::kBaseline
+                                                               : ObjectiveKind::kHnn;
+}
+
+const OptionBinding<TrajectorySettings>& TrajectorySettings::binding() {
+  static const auto binding = [] {
+    using S = TrajectorySettings;
+    OptionBinding<S> b("trajectory");
+    b.bind("steps", &S::steps,
+           "k: the steps integrated from a window's first state, fitted to the k observed "
+           "states after it")
+        .at_least(1)
+        .at_most(1000000);
+    b.bind("stride", &S::stride, "samples between the starts of consecutive windows")
+        .at_least(1)
+        .at_most(1000000);
+    b.bind("max_step", &S::max_step,
+           "a step longer than this splits a trajectory (no window spans a gap); 0: no limit")
+        .at_least(0.0);
+    b.bind_choice(
+        "method", &S::method,
+        {{"rk4", TrajectoryMethod::kRungeKutta4}, {"leapfrog", TrajectoryMethod::kLeapfrog}},
+        "rk4: the classical Runge-Kutta method, any field; leapfrog: Stormer-Verlet, "
+        "symplectic for a separable H, field solenoidal only");
+    b.bind_choice(
+        "field", &S::field,
+        {{"solenoidal", TrajectoryField::kSolenoidal}, {"direct", TrajectoryField::kDirect}},
+        "solenoidal: J grad H, H the output hamiltonian_output (an HNN, rolled out "
+        "and analysed as objective hnn); direct: the model's outputs are dx/dt (as "
+        "objective baseline)");
+    b.bind("learn_initial_states", &S::learn_initial_states,
+           "learn every training window's first state too, fitted to the observed one (SRNN's "
+           "initial-state optimisation, for noisy data)");
+    b.require([](const S& s) -> std::string {
+      if (s.method == TrajectoryMethod::kLeapfrog && s.field == TrajectoryField::kDirect) {
+        return "method: leapfrog integrates a Hamiltonian's gradient: expected field "
+               "solenoidal, found direct";
+      }
+      return "";
+    });
+    return b;
+  }();
+  return binding;
+}
+
+TrajectoryWindowOptions TrajectorySettings::window_options() const {
+  TrajectoryWindowOptions options;
+  options.steps = int(steps);
+  options.stride = int(stride);
+  if (max_step > 0.0) options.max_step = max_step;
+  return options;
 }
 
 const OptionBinding<EvaluationSettings>& EvaluationSettings::binding() {
@@ -292,6 +359,7 @@ const OptionSchema* host_section_schema(const std::string& section) {
   static const OptionSchema derivatives = DerivativeSettings::binding().schema();
   static const OptionSchema training = TrainingSettings::binding().schema();
   static const OptionSchema dissipation = DissipationSettings::binding().schema();
+  static const OptionSchema trajectory = TrajectorySettings::binding().schema();
   static const OptionSchema evaluation = EvaluationSettings::binding().schema();
   static const OptionSchema output = OutputSettings::binding().schema();
   static const OptionSchema symbolic = SymbolicSettings::binding().schema();
@@ -299,6 +367,7 @@ const OptionSchema* host_section_schema(const std::string& section) {
   if (section == "derivatives") return &derivatives;
   if (section == "training") return &training;
   if (section == "dissipation") return &dissipation;
+  if (section == "trajectory") return &trajectory;
   if (section == "evaluation") return &evaluation;
   if (section == "output") return &output;
   if (section == "symbolic") return &symbolic;
@@ -306,8 +375,9 @@ const OptionSchema* host_section_schema(const std::string& section) {
 }
 
 const std::vector<std::string>& host_section_names() {
-  static const std::vector<std::string> names = {
-      "data", "derivatives", "training", "dissipation", "evaluation", "output", "symbolic"};
+  static const std::vector<std::string> names = {"data",        "derivatives", "training",
+                                                 "dissipation", "trajectory",  "evaluation",
+                                                 "output",      "symbolic"};
   return names;
 }
 
@@ -327,7 +397,19 @@ std::string host_section_notes(const std::string& section) {
   if (section == "training") {
     return "nested sections:\n"
            "  dissipation  {damping: constant, forcing_frequencies: [1.0]}: learned damping and\n"
-           "               forcing beside H (--describe dissipation)\n";
+           "               forcing beside H (--describe dissipation)\n"
+           "  trajectory   {steps: 4, method: rk4}: the windows and integrator of objective\n"
+           "               trajectory (--describe trajectory)\n";
+  }
+  if (section == "trajectory") {
+    return "the section training.trajectory (or models.<m>.training.trajectory), read with\n"
+           "objective: trajectory. Each split's samples are grouped by trajectory in time order;\n"
+           "its windows are k + 1 consecutive samples of one trajectory in the same split, so a\n"
+           "split by trajectory or time_block keeps the measured steps, while a random split\n"
+           "integrates over the samples it moved to the other split (max_step refuses that).\n"
+           "The test loss is the same objective on the test split's windows. Not yet: batch_size,\n"
+           "a dissipation block, learned initial states with the test loss "
+           "(docs/trajectory_training.md)\n";
   }
   if (section == "dissipation") {
     return "the section training.dissipation (or models.<m>.training.dissipation); the learned\n"

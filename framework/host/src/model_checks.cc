@@ -26,7 +26,7 @@ Options resolved_model_options(const ModelConfig& config, const PluginInfo& info
   }
   if (info.schema.find("outputs") && options.integer("outputs") == 0) {
     std::int64_t outputs = state_dimension;
-    if (training.objective == ObjectiveKind::kHnn) {
+    if (model_field_kind(training) == ObjectiveKind::kHnn) {
       outputs = std::max<std::int64_t>(
           2, std::max(training.hamiltonian_output, training.conservative_output) + 1);
       // A state-dependent damping reads L(x) from outputs after these.
@@ -154,6 +154,58 @@ void check_checkpoint(ModelConfig& model, const Model& built, const ConfigNode& 
   }
 }
 
+// Objective trajectory: what hnn-host does not support yet refused at its key, then the
+// objective built on one window at the origin (it checks the field against the model).
+bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
+                                const ConfigNode& section, const ConfigNode& training,
+                                const std::string& path, int d, Diagnostics& diagnostics) {
+  auto refuse = [&](const std::vector<std::string>& keys, const std::string& message) {
+    const ConfigNode* node = nullptr;
+    std::string key_path = path + ".training";
+    for (const std::string& key : keys) {
+      if (node == nullptr && (node = find_path(training, key)) != nullptr) {
+        key_path = path + ".training." + key;
+      }
+    }
+    if (node == nullptr) node = &located(section, {"outputs", "width", "plugin"});
+    diagnostics.error(node->location(), key_path, message);
+    return false;
+  };
+  if (settings.field != FieldType::kSolenoidal) {
+    return refuse({"field", "objective"},
+                  "objective trajectory chooses its field in trajectory.field: expected field "
+                  "solenoidal, found " +
+                      std::string(settings.field == FieldType::kBoth ? "both" : "conservative"));
+  }
+  if (settings.batch_size > 0) {
+    return refuse({"batch_size", "objective"},
+                  "objective trajectory: minibatches of windows are not supported yet: expected "
+                  "batch_size 0");
+  }
+  if (settings.trajectory.learn_initial_states) {
+    return refuse({"trajectory.learn_initial_states", "objective"},
+                  "objective trajectory: learned initial states are not supported by hnn-host "
+                  "yet: expected false");
+  }
+  try {
+    const int k = int(settings.trajectory.steps);
+    TrajectoryWindows windows;
+    windows.steps = k;
+    windows.initial_states = Eigen::MatrixXd::Zero(d, 1);
+    windows.targets = Eigen::MatrixXd::Zero(d, k);
+    windows.time_steps = Eigen::MatrixXd::Ones(k, 1);
+    windows.trajectory = {0};
+    windows.first_sample = {0};
+    windows.start_times = Eigen::RowVectorXd::Zero(1);
+    TrajectoryObjective objective(built, std::move(windows),
+                                  trajectory_objective_options(settings));
+  } catch (const Error& error) {
+    return refuse({"trajectory.field", "trajectory.method", "hamiltonian_output", "objective"},
+                  std::string("the training objective refuses the model: ") + error.what());
+  }
+  return true;
+}
+
 // The model's sizes fit the system and the objective: what the run's objective would refuse
 // (inputs other than the state dimension, too few outputs for hamiltonian_output, ...).
 // Returns false when they do not.
@@ -176,6 +228,9 @@ bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& 
                       "expected objective hnn, found " +
                           to_string(settings.objective));
     return false;
+  }
+  if (settings.objective == ObjectiveKind::kTrajectory) {
+    return check_trajectory_objective(built, settings, section, training, path, d, diagnostics);
   }
   try {
     // One sample at the origin: the objective checks its shapes and outputs on construction.

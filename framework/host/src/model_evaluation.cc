@@ -61,7 +61,7 @@ void roll_out(ModelResult& result, const System& system, const Integrator& integ
     result.versus_reference = compare(result.rollout, reference);
     result.energy_drift_max = max_drift(result.energy);
     const TrainingSettings& training = result.config->training.settings;
-    if (training.objective == ObjectiveKind::kHnn) {
+    if (model_field_kind(training) == ObjectiveKind::kHnn) {
       const int h_output = int(training.hamiltonian_output);
       Eigen::MatrixXd outputs(model.output_dimension(), result.rollout.cols());
       model.forward(result.rollout);
@@ -133,7 +133,7 @@ void run_energy_trials(const EvaluationSettings& evaluation, const System& syste
 // baseline. The model must outlive the field.
 VectorField learned_field(Model& model, const ModelResult& result, int state_dimension) {
   const TrainingSettings& training = result.config->training.settings;
-  const bool hnn = training.objective == ObjectiveKind::kHnn;
+  const bool hnn = model_field_kind(training) == ObjectiveKind::kHnn;
   const int h_output = int(training.hamiltonian_output);
   const int c_output = int(training.conservative_output);
   const FieldType field_type = training.field;

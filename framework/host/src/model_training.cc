@@ -68,7 +68,14 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
   const Eigen::Index model_parameters = result.parameters.size();
   const TrainingSettings& training = model_config.training.settings;
   auto train_objective = make_objective(model, training, dataset.train);
-  auto test_objective = make_objective(model, training, dataset.test);
+  auto test_objective = make_objective(model, training, dataset.test, "test");
+  if (training.objective == ObjectiveKind::kTrajectory) {
+    const auto& train = static_cast<const TrajectoryObjective&>(*train_objective);
+    const auto& test = static_cast<const TrajectoryObjective&>(*test_objective);
+    result.trajectory_objective_summary = TrajectoryObjectiveSummary{
+        to_string(train.options().method), to_string(train.options().field),
+        long(train.windows().steps), long(train.windows().count()), long(test.windows().count())};
+  }
   const double l1 = training.l1;
   // What the optimizer minimises: the whole training set, or a fresh minibatch per
   // evaluation. Losses are always recorded on the whole sets.

@@ -24,6 +24,7 @@
 #include "hnn/options.h"
 #include "hnn/registry.h"
 #include "hnn/trajectory_dataset.h"
+#include "hnn/trajectory_objective.h"
 
 namespace hnn::internal {
 
@@ -80,7 +81,7 @@ struct ModelResult {
   // The learned damping and forcing's parameters (hnn/learned_dissipation.h), empty
   // without them: the objective's parameters are `parameters` followed by these.
   Eigen::VectorXd dissipation;
-  std::string objective;    // "hnn" or "baseline" (config->training.settings.objective)
+  std::string objective;    // "hnn", "baseline" or "trajectory" (training.settings.objective)
   long epochs_before = 0;   // from the checkpoint
   long epochs_trained = 0;  // in this run, over all stages
   std::vector<StageResult> stages;
@@ -119,6 +120,8 @@ struct ModelResult {
   bool resumed_without_optimizer_state = false;
   // With a learned damping or forcing: what it learned, for the summary (train_model).
   std::optional<DissipationSummary> dissipation_summary;
+  // With objective trajectory: its method, field and windows, for the summary (train_model).
+  std::optional<TrajectoryObjectiveSummary> trajectory_objective_summary;
   // Why training diverged (the last stage's termination is then kDiverged); empty if not.
   std::string divergence;
   // final_train_loss + l1 * sum |theta|, when the last stage's optimizer handled the L1.
@@ -126,16 +129,27 @@ struct ModelResult {
 };
 
 // The objective for one model and one split, as the training settings say (hnn or
-// baseline, field, outputs, l1, dissipation); times: one per sample (a learned forcing's t).
+// baseline, field, outputs, l1, dissipation; objective trajectory throws: it needs the samples
+// overload); times: one per sample (a learned forcing's t).
 // Its parameters are the model's followed by the dissipation's (objective_parameters).
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const Eigen::MatrixXd& inputs,
                                           const Eigen::MatrixXd& targets,
                                           const Eigen::VectorXd& times);
+// With objective trajectory: on the windows of these samples (split_windows; `split` names
+// them in messages).
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
-                                          const TrajectorySamples& samples);
+                                          const TrajectorySamples& samples,
+                                          const std::string& split = "training");
 // The samples' times as a vector; empty when the samples carry none.
 Eigen::VectorXd sample_times(const TrajectorySamples& samples);
+// The windows of objective trajectory from one split's samples: grouped by trajectory, in
+// time order, then cut as settings.trajectory says (hnn/trajectory_windows.h). Throws
+// hnn::Error naming the split when the samples carry no times or give no window.
+TrajectoryWindows split_windows(const TrajectorySamples& samples, const TrainingSettings& settings,
+                                const std::string& split);
+// The trajectory objective's options from the training settings.
+TrajectoryObjectiveOptions trajectory_objective_options(const TrainingSettings& settings);
 
 // What the objective optimises: result.parameters then result.dissipation; and back.
 Eigen::VectorXd objective_parameters(const ModelResult& result);

@@ -109,6 +109,7 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
   summary.l1_objective = result.l1_objective;
   summary.training_seconds = result.training_seconds;
   summary.dissipation = result.dissipation_summary;
+  summary.trajectory_objective = result.trajectory_objective_summary;
   if (evaluated) {
     if (result.rollout_error.empty() && result.measured_mse) {
       summary.measured_mse = result.measured_mse;

@@ -172,7 +172,7 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   // The formula is H (and the model's other outputs); the learned damping and forcing are
   // the trained model's, refined with it.
   symbolic_result.dissipation = result.dissipation;
-  const bool hnn = training.objective == ObjectiveKind::kHnn;
+  const bool hnn = model_field_kind(training) == ObjectiveKind::kHnn;
   double loss_before = std::nan("");
   if (hnn) {
     auto objective = make_objective(*network, symbolic_config.training.settings, dataset.train);
@@ -271,7 +271,7 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
     symbolic_result.parameters.resize(0);
     // The losses of what is rolled out: the printed formula.
     auto train = make_objective(*rounded, symbolic_config.training.settings, dataset.train);
-    auto test = make_objective(*rounded, symbolic_config.training.settings, dataset.test);
+    auto test = make_objective(*rounded, symbolic_config.training.settings, dataset.test, "test");
     std::tie(symbolic_result.final_train_loss, symbolic_result.final_penalty) =
         loss_at(*train, objective_parameters(symbolic_result));
     symbolic_result.final_test_loss = loss_at(*test, objective_parameters(symbolic_result)).first;

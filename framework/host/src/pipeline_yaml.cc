@@ -57,6 +57,10 @@ void emit_training(std::string& out, const TrainingConfig& training, int indent)
     out += pad + "dissipation:\n";
     emit_settings(out, settings.dissipation, indent + 2);
   }
+  if (settings.objective == ObjectiveKind::kTrajectory) {
+    out += pad + "trajectory:\n";
+    emit_settings(out, settings.trajectory, indent + 2);
+  }
   out += pad + "stages:\n";
   for (const auto& stage : training.stages) {
     out += pad + "  - update_grid: " + (stage.update_grid ? "true" : "false") + "\n";

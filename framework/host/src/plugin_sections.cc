@@ -77,13 +77,22 @@ TrainingConfig validate_training(const ConfigNode& section, const std::string& p
   }
   training.settings = decode_settings<TrainingSettings>(
       validate_options(map, *host_section_schema("training"), path, "the training section",
-                       {"optimizer", "stages", "dissipation"}, diagnostics));
+                       {"optimizer", "stages", "dissipation", "trajectory"}, diagnostics));
   if (const ConfigNode* dissipation = map.find("dissipation")) {
     const std::string dissipation_path = child_path(path, "dissipation");
     if (const ConfigNode* block = expect_map(*dissipation, dissipation_path, diagnostics)) {
       training.settings.dissipation = decode_settings<DissipationSettings>(
           validate_options(*block, *host_section_schema("dissipation"), dissipation_path,
                            "the dissipation section", {}, diagnostics));
+    }
+  }
+  if (const ConfigNode* trajectory = map.find("trajectory")) {
+    const std::string trajectory_path = child_path(path, "trajectory");
+    // Validated always; used by the models whose objective is trajectory.
+    if (const ConfigNode* block = expect_map(*trajectory, trajectory_path, diagnostics)) {
+      training.settings.trajectory = decode_settings<TrajectorySettings>(
+          validate_options(*block, *host_section_schema("trajectory"), trajectory_path,
+                           "the trajectory section", {}, diagnostics));
     }
   }
   const ConfigNode* stages = map.find("stages");

@@ -267,6 +267,12 @@ class SummaryReader {
           document_.reals(d, "forcing_cosine", join(d_path, "forcing_cosine"));
       dissipation.forcing_sine = document_.reals(d, "forcing_sine", join(d_path, "forcing_sine"));
     }
+    if (const YAML::Node t = child(node, path, "trajectory_objective"); t.IsDefined()) {
+      const std::string t_path = join(path, "trajectory_objective");
+      model.trajectory_objective = TrajectoryObjectiveSummary{
+          text(t, t_path, "method"), text(t, t_path, "field"), integer(t, t_path, "steps", 1),
+          integer(t, t_path, "train_windows", 1), integer(t, t_path, "test_windows", 1)};
+    }
     model.trajectory_mse = optional_errors(node, path, "trajectory_mse");
     model.trajectory_mse_vs_reference = optional_errors(node, path, "trajectory_mse_vs_reference");
     model.energy_drift_max = optional_real(node, path, "energy_drift_max");

@@ -134,6 +134,11 @@ void write_model(std::ostream& out, const ModelSummary& model) {
     out << "      forcing_cosine: " << format_option_value(d->forcing_cosine) << "\n";
     out << "      forcing_sine: " << format_option_value(d->forcing_sine) << "\n";
   }
+  if (const auto& t = model.trajectory_objective) {
+    out << "    trajectory_objective: {method: " << text(t->method) << ", field: " << text(t->field)
+        << ", steps: " << t->steps << ", train_windows: " << t->train_windows
+        << ", test_windows: " << t->test_windows << "}\n";
+  }
   if (model.trajectory_mse) out << "    trajectory_mse: " << errors(*model.trajectory_mse) << "\n";
   if (model.trajectory_mse_vs_reference) {
     out << "    trajectory_mse_vs_reference: " << errors(*model.trajectory_mse_vs_reference)

@@ -1,10 +1,13 @@
-// The objectives a model is trained on: the one the training settings choose (hnn or
-// baseline), and its minibatch form.
+// The objectives a model is trained on: the one the training settings choose (hnn,
+// baseline or trajectory), and its minibatch form.
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "hnn/baseline_objective.h"
+#include "hnn/error.h"
 #include "hnn/hamiltonian_objective.h"
 #include "hnn/random.h"
 #include "pipeline_model.h"
@@ -16,6 +19,9 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
                                           const Eigen::MatrixXd& inputs,
                                           const Eigen::MatrixXd& targets,
                                           const Eigen::VectorXd& times) {
+  if (settings.objective == ObjectiveKind::kTrajectory) {
+    throw Error("objective trajectory fits windows of trajectories, not single samples");
+  }
   if (settings.objective == ObjectiveKind::kBaseline) {
     return std::make_unique<BaselineObjective>(model, inputs, targets, settings.l1);
   }
@@ -34,8 +40,55 @@ Eigen::VectorXd sample_times(const TrajectorySamples& samples) {
   return Eigen::Map<const Eigen::VectorXd>(samples.time.data(), samples.size());
 }
 
+TrajectoryObjectiveOptions trajectory_objective_options(const TrainingSettings& settings) {
+  TrajectoryObjectiveOptions options;
+  options.method = settings.trajectory.method;
+  options.field = settings.trajectory.field;
+  options.hamiltonian_output = int(settings.hamiltonian_output);
+  options.l1 = settings.l1;
+  options.l1_smoothing = settings.l1_smoothing;
+  options.learn_initial_states = settings.trajectory.learn_initial_states;
+  return options;
+}
+
+TrajectoryWindows split_windows(const TrajectorySamples& samples, const TrainingSettings& settings,
+                                const std::string& split) {
+  if (samples.time.size() != std::size_t(samples.size()) ||
+      samples.trajectory.size() != std::size_t(samples.size())) {
+    throw Error("objective trajectory: the " + split +
+                " samples carry no times or trajectory indices");
+  }
+  // Every trajectory's samples in this split, in time order.
+  std::map<int, std::vector<std::pair<double, Eigen::Index>>> by_trajectory;
+  for (Eigen::Index i = 0; i < samples.size(); ++i) {
+    by_trajectory[samples.trajectory[std::size_t(i)]].push_back({samples.time[std::size_t(i)], i});
+  }
+  std::vector<Trajectory> trajectories;
+  for (auto& [index, entries] : by_trajectory) {
+    std::sort(entries.begin(), entries.end());
+    Trajectory trajectory;
+    trajectory.label = split + " trajectory " + std::to_string(index);
+    trajectory.states.resize(samples.inputs.rows(), Eigen::Index(entries.size()));
+    for (std::size_t j = 0; j < entries.size(); ++j) {
+      trajectory.times.push_back(entries[j].first);
+      trajectory.states.col(Eigen::Index(j)) = samples.inputs.col(entries[j].second);
+    }
+    trajectories.push_back(std::move(trajectory));
+  }
+  try {
+    return cut_trajectory_windows(trajectories, settings.trajectory.window_options());
+  } catch (const Error& error) {
+    throw Error("objective trajectory: the " + split + " split: " + error.what());
+  }
+}
+
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
-                                          const TrajectorySamples& samples) {
+                                          const TrajectorySamples& samples,
+                                          const std::string& split) {
+  if (settings.objective == ObjectiveKind::kTrajectory) {
+    return std::make_unique<TrajectoryObjective>(model, split_windows(samples, settings, split),
+                                                 trajectory_objective_options(settings));
+  }
   return make_objective(model, settings, samples.inputs, samples.targets, sample_times(samples));
 }
 

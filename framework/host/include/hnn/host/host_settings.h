@@ -25,6 +25,7 @@
 #include "hnn/option_binding.h"
 #include "hnn/options.h"
 #include "hnn/symbolic/affine_fit.h"
+#include "hnn/trajectory_objective.h"
 
 namespace hnn {
 
@@ -70,9 +71,27 @@ struct DissipationSettings {
   bool active() const { return options().active(); }
 };
 
-// What a model is fitted to: the Hamiltonian (symplectic) field of one of its outputs, or
-// dx/dt directly.
-enum class ObjectiveKind { kHnn, kBaseline };
+// training.trajectory: the windows and the integrator of the trajectory objective
+// (hnn/trajectory_objective.h, docs/trajectory_training.md), read when training.objective
+// is trajectory. The windows are cut from each split's samples, trajectory by trajectory in
+// time order (consecutive samples of one trajectory in the same split).
+struct TrajectorySettings {
+  std::int64_t steps = 1;
+  std::int64_t stride = 1;
+  double max_step = 0.0;  // 0: no limit (a trajectory is never split)
+  TrajectoryMethod method = TrajectoryMethod::kRungeKutta4;
+  TrajectoryField field = TrajectoryField::kSolenoidal;
+  bool learn_initial_states = false;
+
+  static const OptionBinding<TrajectorySettings>& binding();
+  // The windows' options from these.
+  TrajectoryWindowOptions window_options() const;
+};
+
+// What a model is fitted to: the Hamiltonian (symplectic) field of one of its outputs,
+// dx/dt directly, or the observed states through an integrator of either field
+// (training.trajectory.field).
+enum class ObjectiveKind { kHnn, kBaseline, kTrajectory };
 
 // training (and models.<m>.training): the objective and how training runs; the optimizer
 // stages are read beside it (TrainingConfig).
@@ -90,12 +109,19 @@ struct TrainingSettings {
   bool update_grid = false;
   // The nested block `dissipation`, decoded beside the binding's keys (validate_training).
   DissipationSettings dissipation;
+  // The nested block `trajectory`, decoded beside the binding's keys (validate_training).
+  TrajectorySettings trajectory;
 
   static const OptionBinding<TrainingSettings>& binding();
 };
 
-// "hnn" or "baseline", as written in the pipeline and the summary.
+// "hnn", "baseline" or "trajectory", as written in the pipeline and the summary.
 std::string to_string(ObjectiveKind objective);
+
+// The field the model learns, kHnn (the Hamiltonian's) or kBaseline (dx/dt directly): the
+// objective itself, or for the trajectory objective the field it integrates. What the
+// rollouts, the energy flow and the symbolic stage follow.
+ObjectiveKind model_field_kind(const TrainingSettings& settings);
 
 // Where the energy trials start: the paper's box, or the system's own sampler.
 enum class TrialInitialStates { kBox, kSystem };

@@ -131,6 +131,17 @@ struct DissipationSummary {
   bool operator==(const DissipationSummary&) const = default;
 };
 
+// `trajectory_objective:` how a model trained with objective trajectory was fitted
+// (docs/trajectory_training.md): the integrator, the field and the windows of each split.
+struct TrajectoryObjectiveSummary {
+  std::string method;      // "rk4" or "leapfrog"
+  std::string field;       // "solenoidal" or "direct"
+  long steps = 0;          // k
+  long train_windows = 0;  // windows of the training split
+  long test_windows = 0;   // windows of the test split
+  bool operator==(const TrajectoryObjectiveSummary&) const = default;
+};
+
 // One of the best-fitting functions of an edge (`suggestions:` items).
 struct SymbolicSuggestion {
   std::string function;
@@ -211,7 +222,7 @@ struct ModelSummary {
   std::string plugin;       // the model plugin
   std::string description;  // Model::name(), e.g. "kan 2-1-2 G=3 k=3 silu"
   long parameters = -1;
-  std::string objective;  // "hnn" or "baseline"
+  std::string objective;  // "hnn", "baseline" or "trajectory"
   bool trained = false;   // training ran (training.enabled)
   long epochs = 0;        // in this run
   long total_epochs = 0;  // with the epochs of the loaded checkpoint
@@ -235,6 +246,7 @@ struct ModelSummary {
   std::optional<double> l1_objective;
   double training_seconds = kMissing;
   std::optional<DissipationSummary> dissipation;  // with a learned damping or forcing
+  std::optional<TrajectoryObjectiveSummary> trajectory_objective;  // objective trajectory
   // When the run was evaluated and the rollout succeeded.
   std::optional<TrajectoryErrors> trajectory_mse;
   std::optional<TrajectoryErrors> trajectory_mse_vs_reference;

@@ -1,0 +1,223 @@
+// TrajectoryObjective: training through an integrator. From the observed first state of
+// every window of measured trajectories (hnn/trajectory_windows.h), the model's field is
+// integrated over the window's measured time steps with a differentiable one-step method,
+// and the predicted states are fitted to the observed ones:
+//
+//   L(theta) = mean over windows w, steps j = 1..k and the d state entries of
+//              (xhat_j(w) - x_j(w))^2                                       (data_loss)
+//            + l1 * sum_i |theta_i| + the model's own penalty, if it has one   (penalty)
+//
+// with xhat_0(w) = x_0(w) (the observed first state) and xhat_j = Phi_{dt_j}(xhat_{j-1});
+// with learned initial states xhat_0(w) is a parameter and the mean runs over j = 0..k.
+// No time derivatives are needed (docs/trajectory_training.md).
+//
+// Fields (TrajectoryField):
+//   solenoidal  f(x) = J dH/dx = (dH/dp, -dH/dq), H the model's output hamiltonian_output
+//               (the HNN); needs the model's input Hessian-vector product for the gradient
+//   direct      f(x) = F(x), the model's d outputs (the baseline)
+// Methods (TrajectoryMethod):
+//   rk4         the classical Runge-Kutta method, any field: 4 field evaluations a step
+//   leapfrog    Stormer-Verlet, kick-drift-kick, solenoidal field only:
+//                 p' = p - dt/2 dH/dq(q, p);  q1 = q + dt dH/dp(q, p');
+//                 p1 = p' - dt/2 dH/dq(q1, p')
+//               3 evaluations of dH/dx a step, each at the current partial state. For a
+//               separable H = T(p) + V(q) (the assumption under which it is the symplectic,
+//               time-reversible, second-order Stormer-Verlet method) dH/dq(q, p) = V'(q) and
+//               dH/dp = T'(p), so this is exactly Stormer-Verlet. The model's H is not made
+//               separable: for a non-separable H this is the same explicit kick-drift-kick
+//               map, consistent but not symplectic in general.
+//
+// The gradient is exact: reverse mode through the steps (the discrete adjoint). Every
+// field evaluation of the forward sweep is one forward() over all W windows at once (the
+// stage's states as the W columns); the backward sweep runs the stages in reverse, with
+// one forward() per stage again (the model keeps only its last forward pass; the last
+// stage's is reused), and for a stage with adjoint mu = dL/df:
+//   solenoidal  w = J^T mu:  dL/dx += d^2H/dx^2 w  (input_hessian_vector_product) and
+//               dL/dtheta += add_parameter_gradient_of_input_gradient(w)
+//   direct      dL/dx += sum_o mu_o dF_o/dx  (input_gradient of every output) and
+//               dL/dtheta += add_parameter_gradient_of_outputs(mu)
+// A model penalty is evaluated on the forward pass of the windows' first states.
+//
+// Learned initial states (options.learn_initial_states, SRNN): each window's rollout starts
+// from a learned state, fitted to the observed one as well.
+//
+// Learned dissipation (options.dissipation, hnn/learned_dissipation.h; rk4 and the
+// solenoidal field only): the field becomes (J - R) dH/dx + [0; F(t)] with a constant
+// damping D = L L^T and a forcing F(t) evaluated at each stage's time (window start time +
+// the elapsed steps + the stage's fraction of its step); their parameters follow the
+// model's, as in HamiltonianObjective, and their gradient comes from the same reverse sweep
+// (the model's weights become (J - R)^T mu). The state-dependent damping is not supported.
+//
+// Example:
+//
+//   hnn::TrajectoryWindowOptions window_options;
+//   window_options.steps = 4;
+//   hnn::TrajectoryObjective objective(
+//       model, hnn::cut_trajectory_windows(set.trajectories, window_options));
+//   Eigen::VectorXd theta = objective.initial_parameters(), gradient(theta.size());
+//   double loss;
+//   if (!objective.evaluate(theta.data(), &loss, gradient.data())) { /* not finite */ }
+//   optimizer.minimize(objective, theta, on_epoch);   // any hnn::Optimizer
+//
+// Ownership and threads: the model is referenced (it must outlive the objective) and its
+// parameters are set on every evaluate(); not thread-safe. All workspaces are allocated
+// at construction; evaluate() allocates nothing itself (the model may on its first call
+// at the batch size W).
+#ifndef HNN_TRAJECTORY_OBJECTIVE_H_
+#define HNN_TRAJECTORY_OBJECTIVE_H_
+
+#include <Eigen/Core>
+#include <memory>
+#include <string>
+
+#include "hnn/learned_dissipation.h"
+#include "hnn/model.h"
+#include "hnn/objective.h"
+#include "hnn/trajectory_windows.h"
+
+namespace hnn {
+
+namespace internal {
+class TrajectoryDissipation;
+}
+
+enum class TrajectoryMethod { kRungeKutta4, kLeapfrog };
+enum class TrajectoryField { kSolenoidal, kDirect };
+
+// "rk4", "leapfrog"; "solenoidal", "direct".
+std::string to_string(TrajectoryMethod method);
+std::string to_string(TrajectoryField field);
+
+struct TrajectoryObjectiveOptions {
+  TrajectoryMethod method = TrajectoryMethod::kRungeKutta4;
+  TrajectoryField field = TrajectoryField::kSolenoidal;
+  // The output that is H (solenoidal field): default 1, as HamiltonianObjectiveOptions.
+  int hamiltonian_output = 1;
+  // Coefficient of the L1 penalty on all parameters, >= 0 and finite; with l1_smoothing
+  // s > 0 the smooth sqrt(theta^2 + s^2) - s (as HamiltonianObjectiveOptions).
+  double l1 = 0.0;
+  double l1_smoothing = 0.0;
+  // Learned constant damping and forcing (inactive by default); needs method rk4 and the
+  // solenoidal field, forcing also the windows' start_times.
+  DissipationOptions dissipation;
+  // Learned initial states of the windows (SRNN's initial-state optimisation, for noisy
+  // data): the rollouts start from d x W extra parameters xhat_0 (after the model's and the
+  // dissipation's, window by window), and the loss also fits them to the observed first
+  // states: the mean then runs over j = 0..k. The L1 penalty leaves them out.
+  bool learn_initial_states = false;
+
+  // True when the values are in range (the model-dependent checks happen in the
+  // objective's constructor); otherwise false and *error (may be null) names the field.
+  bool is_valid(std::string* error) const;
+};
+
+class TrajectoryObjective final : public Objective {
+ public:
+  // Throws hnn::Error naming the model when the options are invalid, the windows are empty,
+  // their state dimension d != model.input_dimension(); for the solenoidal field when d is
+  // odd, hamiltonian_output is not below model.output_dimension() or the model has no
+  // input Hessian-vector product; for the direct field when model.output_dimension() != d;
+  // for leapfrog with the direct field; for dissipation with another method or field, the
+  // state-dependent damping, or forcing without the windows' start times.
+  TrajectoryObjective(Model& model, TrajectoryWindows windows,
+                      TrajectoryObjectiveOptions options = {});
+  ~TrajectoryObjective() override;
+
+  // The model's parameters, then the dissipation's, then with learn_initial_states the
+  // windows' first states (d x W, column-major).
+  int parameter_count() const override;
+  // The model's current parameters, the dissipation's initial_parameters() and the observed
+  // first states: where training starts.
+  Eigen::VectorXd initial_parameters() const;
+  // Where the learned initial states start among the parameters.
+  int initial_state_offset() const;
+  // The learned damping and forcing (parameter_count() 0 when options.dissipation is
+  // inactive); initial_parameters() gives their start.
+  const LearnedDissipation& dissipation() const;
+  // parameters: parameter_count() values; value: not null; gradient: null (the forward
+  // sweep only) or parameter_count() entries, overwritten. Returns false when the value or
+  // the gradient is not finite.
+  bool evaluate(const double* parameters, double* value, double* gradient) override;
+  LossParts last_parts() const override { return last_parts_; }
+
+  // The predicted states of the last evaluate(): d x (k W), laid out as windows().targets.
+  const Eigen::MatrixXd& last_predictions() const { return predictions_; }
+  const TrajectoryWindows& windows() const { return windows_; }
+  // Replaces the windows' states, targets, steps (and start times) by those of others of
+  // the same shape (the same count W, steps k and dimension d), e.g. the next minibatch of
+  // windows, without allocating; trajectory and first_sample stay those of the first
+  // windows. Throws hnn::Error naming both shapes when they differ, and with learned
+  // initial states (they are parameters of these windows).
+  void set_windows(const TrajectoryWindows& windows);
+  const TrajectoryObjectiveOptions& options() const { return options_; }
+  // Field evaluations (forward passes of the forward sweep) per step: 4 or 3.
+  int stages_per_step() const;
+
+ private:
+  // The field, or dH/dx, at `states` (forward sweep).
+  // step (0-based) and fraction (of the step's dt) give the stage's time for a forcing.
+  void evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>& states, Eigen::MatrixXd& field,
+                      int step, double fraction);
+  void evaluate_hamiltonian_gradient(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                                     Eigen::Ref<Eigen::MatrixXd> gradient);
+  // Reverse mode through one evaluation at `states`: adds to `parameter_gradient` and
+  // writes the state adjoint to `state_adjoint` (null: not needed, not computed). field_adjoint is
+  // dL/df (field_backward) or dL/d(dH/dx) (gradient_backward). With `reuse_forward` the model's
+  // forward pass is that of `states` already (the last stage of the forward sweep).
+  void field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                      const Eigen::MatrixXd& field_adjoint, int step, double fraction,
+                      bool reuse_forward, double* gradient, Eigen::MatrixXd* state_adjoint);
+  // stage_times_ of a stage, when there is a forcing.
+  void set_stage_times(int step, double fraction);
+  // step_times_ from the windows' start times and steps (forcing only).
+  void tabulate_step_times();
+  void gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
+                         const Eigen::MatrixXd& gradient_adjoint, bool reuse_forward,
+                         Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                         Eigen::MatrixXd* state_adjoint);
+  // The forward sweeps: predictions_ from the windows' first states; the model penalty of
+  // the first forward pass into model_penalty_ (its gradient added to `gradient`, or to a
+  // scratch vector when gradient is null).
+  void runge_kutta_forward(double* gradient);
+  void leapfrog_forward(double* gradient);
+  void add_model_penalty(double* gradient);
+  // The backward sweeps: the adjoint of the predictions from predictions_, added to
+  // parameter_gradient through every stage.
+  void runge_kutta_backward(double* gradient);
+  void leapfrog_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient);
+  // Adds 2 (xhat_j - x_j) / (d W k), the adjoint of the predictions of step j (1..k), to
+  // adjoint_.
+  void add_prediction_adjoint(int j);
+  // d W k, or d W (k + 1) with learned initial states: the entries the loss averages.
+  double loss_entries() const;
+  // The stage inputs of stage `stage` of step j (0-based), d x W.
+  auto stage_states(int j, int stage) {
+    const Eigen::Index w = windows_.count();
+    return stage_states_.middleCols((Eigen::Index(j) * stages_per_step() + stage) * w, w);
+  }
+
+  Model& model_;
+  TrajectoryWindows windows_;
+  TrajectoryObjectiveOptions options_;
+  std::unique_ptr<internal::TrajectoryDissipation> dissipation_;
+  LossParts last_parts_;
+  // Workspace (W = windows_.count()).
+  Eigen::MatrixXd stage_states_;         // d x (k stages W): every stage's input
+  Eigen::MatrixXd predictions_;          // d x (k W)
+  Eigen::MatrixXd state_;                // d x W: the current state of the sweep
+  Eigen::MatrixXd stage_values_[4];      // d x W: the field (rk4) or dH/dx at each stage
+  Eigen::MatrixXd adjoint_;              // d x W: dL/d(current state)
+  Eigen::MatrixXd stage_adjoint_;        // d x W: dL/d(field) of one stage
+  Eigen::MatrixXd weights_;              // d x W: the model's weights (J^T mu)
+  Eigen::MatrixXd stage_state_adjoint_;  // d x W: dL/d(stage input)
+  Eigen::MatrixXd total_adjoint_;        // d x W: dL/d(state at a step's start)
+  Eigen::MatrixXd model_gradient_;       // d x W: the model's input gradient
+  double model_penalty_ = 0.0;
+  Eigen::MatrixXd step_times_;       // k x W: the start time of every step (forcing only)
+  Eigen::RowVectorXd stage_times_;   // W: the current stage's times (forcing only)
+  Eigen::VectorXd penalty_scratch_;  // gradient sink for a value-only model penalty
+};
+
+}  // namespace hnn
+
+#endif  // HNN_TRAJECTORY_OBJECTIVE_H_
