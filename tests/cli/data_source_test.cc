@@ -71,7 +71,9 @@ TEST_CASE("the simulation is the default source; its options in one place") {
                           "'");
   CHECK(check.status == 0);
   CHECK(contains(check.out, "  trajectories: 4\n"));
-  CHECK(contains(check.out, "  source:\n    plugin: \"simulation\"\n  derivatives:\n"));
+  CHECK(contains(check.out,
+                 "  source:\n    plugin: \"simulation\"\n    exact_derivatives: true\n"
+                 "  derivatives:\n"));
   // The same options in data.source.
   const auto nested =
       host("--check '" +
@@ -91,6 +93,30 @@ TEST_CASE("the simulation is the default source; its options in one place") {
   CHECK(contains(twice.err,
                  "twice.yaml:2:56: error: data.source.points: the simulation's option "
                  "'points' is also given at data.points"));
+}
+
+TEST_CASE("the simulation as a measurement: exact_derivatives false estimates the derivatives") {
+  // 4 trajectories of 10 samples; forward differences drop each trajectory's last sample:
+  // 36 samples, 18 train (the exact derivatives keep all 40, 20 train).
+  const std::string text = kSystem +
+                           "data:\n  source: {plugin: simulation, trajectories: 4, points: 10, "
+                           "exact_derivatives: false}\n"
+                           "  integrator: {plugin: fixture_euler}\n"
+                           "  derivatives: {method: forward_difference}\n" +
+                           kRest;
+  const std::string file = pipeline("measured_simulation", text);
+  const auto check = host("--check '" + file + "'");
+  CAPTURE(check.err);
+  REQUIRE(check.status == 0);
+  CHECK(contains(check.out, "    plugin: \"simulation\"\n    exact_derivatives: false\n"));
+  // The resolved pipeline (what a run folder's pipeline.yaml holds) keeps it.
+  const auto again = host("--check '" + pipeline("measured_simulation_resolved", check.out) + "'");
+  CHECK(again.status == 0);
+  CHECK(again.out == check.out);
+  CHECK(data_rows(run(file)) == std::pair<int, int>{18, 18});
+  std::string exact = text;
+  exact.replace(exact.find("false"), 5, "true");
+  CHECK(data_rows(run(pipeline("exact_simulation", exact))) == std::pair<int, int>{20, 20});
 }
 
 TEST_CASE("a source without derivatives: estimated, split, and checked by --check") {

@@ -37,13 +37,20 @@ void emit_plugin(std::string& out, const std::string& key, const PluginChoice& c
   emit_options(out, choice.options, nullptr, indent + 2);
 }
 
-// data.source: the simulation's options are the data section's keys, written there.
+// data.source: the simulation's options that are data section keys are written there, its
+// others (exact_derivatives) here.
 void emit_data_source(std::string& out, const PluginChoice& choice, int indent) {
   const std::string pad(indent, ' ');
   out += pad + "source:\n";
   out += pad + "  plugin: " + format_option_value(choice.plugin) + "\n";
-  if (choice.plugin == "simulation") return;
-  emit_options(out, choice.options, nullptr, indent + 2);
+  const bool simulated = choice.plugin == "simulation";
+  for (const auto& [key, value] : choice.options.values()) {
+    const auto& data_keys = simulation_keys();
+    if (simulated && std::find(data_keys.begin(), data_keys.end(), key) != data_keys.end()) {
+      continue;
+    }
+    out += pad + "  " + key + ": " + format_option_value(value) + "\n";
+  }
 }
 
 void emit_training(std::string& out, const TrainingConfig& training, int indent) {

@@ -22,6 +22,9 @@ const OptionBinding<SimulationSettings>& SimulationSettings::binding() {
     b.bind("draw_zero_noise", &S::draw_zero_noise,
            "draw the noise even when noise_std is 0, advancing the random stream as "
            "the original spring and pendulum code; false as the orbit generators");
+    b.bind("exact_derivatives", &S::exact_derivatives,
+           "give the exact derivatives with the states; false: states only, as a "
+           "measurement, so the host estimates dx/dt by data.derivatives");
     return b;
   }();
   return binding;
@@ -56,7 +59,9 @@ TrajectorySet SimulationSource::load(const DataSourceContext& context) const {
     trajectory.times.assign(all.train.time.begin() + first,
                             all.train.time.begin() + first + points);
     trajectory.states = all.train.inputs.middleCols(first, points);
-    trajectory.derivatives = all.train.targets.middleCols(first, points);
+    if (settings_.exact_derivatives) {
+      trajectory.derivatives = all.train.targets.middleCols(first, points);
+    }
     set.trajectories.push_back(std::move(trajectory));
   }
   return set;
