@@ -34,7 +34,54 @@ class ThrowingAfter final : public Objective {
   long evaluations_ = 0;
 };
 
+// `inner` times a constant `scale`: the same minimiser, on another scale.
+class Scaled final : public Objective {
+ public:
+  Scaled(TestObjective& inner, double scale) : inner_(inner), scale_(scale) {}
+  int parameter_count() const override { return inner_.parameter_count(); }
+  bool evaluate(const double* parameters, double* value, double* gradient) override {
+    const bool ok = inner_.evaluate(parameters, value, gradient);
+    *value *= scale_;
+    if (gradient != nullptr) {
+      Eigen::Map<Eigen::VectorXd>(gradient, parameter_count()) *= scale_;
+    }
+    return ok;
+  }
+  LossParts last_parts() const override { return inner_.last_parts(); }
+
+ private:
+  TestObjective& inner_;
+  double scale_;
+};
+
 }  // namespace
+
+TEST_CASE("lbfgs's eigenvalue_scaling makes its progress independent of the objective's scale") {
+  // The 10-dimensional Rosenbrock function, as is and times 1e-6, 60 epochs from the
+  // standard start. With the identity as initial inverse Hessian (the default) the small
+  // objective's steps start a million times too short; scaled by y's / y'y they do not.
+  const auto final_value = [](double scale, bool eigenvalue_scaling) {
+    Rosenbrock objective(10);
+    Scaled scaled(objective, scale);
+    Eigen::VectorXd parameters = objective.standard_start();
+    plugins()
+        .optimizer("lbfgs",
+                   {{"epochs", std::int64_t{60}}, {"eigenvalue_scaling", eigenvalue_scaling}})
+        ->minimize(scaled, parameters, {});
+    double value = 0;
+    objective.evaluate(parameters.data(), &value, nullptr);
+    return value;
+  };
+  const double unscaled_default = final_value(1.0, false);
+  const double small_default = final_value(1e-6, false);
+  const double unscaled_scaling = final_value(1.0, true);
+  const double small_scaling = final_value(1e-6, true);
+  MESSAGE("Rosenbrock after 60 epochs: default "
+          << unscaled_default << " (x 1e-6: " << small_default << "), eigenvalue_scaling "
+          << unscaled_scaling << " (x 1e-6: " << small_scaling << ")");
+  CHECK(small_scaling < 0.1 * small_default);
+  CHECK(small_scaling == doctest::Approx(unscaled_scaling).epsilon(0.5));
+}
 
 TEST_CASE("lbfgs runs every requested epoch when its tolerances are off") {
   // 20 iterations are far from enough for the 10-dimensional Rosenbrock function, so the
@@ -195,6 +242,7 @@ TEST_CASE("lbfgs's schema") {
   CHECK(defaults.real("function_tolerance") == 0.0);
   CHECK(defaults.real("gradient_tolerance") == 0.0);
   CHECK(defaults.real("parameter_tolerance") == 0.0);
+  CHECK_FALSE(defaults.boolean("eigenvalue_scaling"));
 
   // Ceres accepts only the Wolfe conditions for L-BFGS.
   CHECK(info->schema.find("line_search")->check(OptionValue(std::string("armijo"))) != "");

@@ -130,6 +130,7 @@ ceres::GradientProblemSolver::Options to_ceres(const LbfgsOptions& options) {
   result.function_tolerance = options.function_tolerance;
   result.gradient_tolerance = options.gradient_tolerance;
   result.parameter_tolerance = options.parameter_tolerance;
+  result.use_approximate_eigenvalue_bfgs_scaling = options.eigenvalue_scaling;
   result.logging_type = ceres::SILENT;
   result.minimizer_progress_to_stdout = false;
   // The state-updating callback runs before ours, so `parameters` holds the iterate that
@@ -188,6 +189,9 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
     b.bind("parameter_tolerance", &LbfgsOptions::parameter_tolerance,
            "converged when |step| <= this * (|parameters| + this); 0: off")
         .at_least(0.0);
+    b.bind("eigenvalue_scaling", &LbfgsOptions::eigenvalue_scaling,
+           "scale the initial inverse Hessian by y's/y'y (Nocedal & Wright 7.20) instead of "
+           "the identity: invariant to the objective's scale; false as Ceres");
     // Ceres keeps `memory` pairs (s, y) of parameter-sized vectors, and a few more.
     b.estimate_resources([](const LbfgsOptions& options, const ResourceContext& context) {
       const double vectors = 2.0 * double(options.memory) + 6.0;

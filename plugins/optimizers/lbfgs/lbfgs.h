@@ -80,6 +80,12 @@ struct LbfgsOptions {
   double gradient_tolerance = 0.0;
   // >= 0. Converged when |step| <= parameter_tolerance * (|x| + parameter_tolerance).
   double parameter_tolerance = 0.0;
+  // Scale the initial inverse Hessian of every iteration by yᵀs / yᵀy of the newest pair
+  // (Ceres's use_approximate_eigenvalue_bfgs_scaling; Nocedal & Wright eq. 7.20) instead of
+  // the identity: invariant to the objective's scale, which matters for objectives far
+  // below 1 in magnitude (the trajectory objective on fine steps). Off by default, as
+  // Ceres, which every bundled result was produced with.
+  bool eigenvalue_scaling = false;
 
   // The keys, ranges and meanings of the `lbfgs` plugin's options; its defaults are the
   // defaults above. binding().is_valid(options, &error) checks a struct built in C++.
