@@ -230,12 +230,14 @@ TEST_CASE("--check refuses a trajectory block it cannot run, located at the key"
       {block, "trajectory: [4]",
        "pipeline.yaml:13:15: error: training.trajectory: expected a map of options, found a "
        "list"},
-      {block, "batch_size: 10",
-       "pipeline.yaml:13:15: error: models.mlp.training.batch_size: objective trajectory: "
-       "minibatches of windows are not supported yet: expected batch_size 0"},
-      {block, "trajectory: {learn_initial_states: true}",
-       "pipeline.yaml:13:38: error: models.mlp.training.trajectory.learn_initial_states: "
-       "objective trajectory: learned initial states are not supported by hnn-host yet"},
+      {block, "batch_size: 10\n  trajectory: {learn_initial_states: true}",
+       "pipeline.yaml:13:15: error: models.mlp.training.batch_size: objective trajectory: a "
+       "minibatch of windows cannot address the learned initial states of its windows: "
+       "expected batch_size 0 with learn_initial_states true"},
+      {block, "l1: 0.001\n  trajectory: {learn_initial_states: true}",
+       "pipeline.yaml:13:7: error: models.mlp.training.l1: objective trajectory: the L1 penalty "
+       "leaves learned initial states out, not supported by hnn-host: expected l1 0 with "
+       "learn_initial_states true"},
       {block, "field: both",
        "pipeline.yaml:13:10: error: models.mlp.training.field: objective trajectory chooses "
        "its field in trajectory.field: expected field solenoidal, found both"},
@@ -244,9 +246,19 @@ TEST_CASE("--check refuses a trajectory block it cannot run, located at the key"
        "pipeline.yaml:23:36: error: models.direct.training.trajectory.field: the training "
        "objective refuses the model: TrajectoryObjective(mlp 2-16-16-3 tanh): the direct field "
        "needs one model output per state entry (2), the model has 3"},
-      {block, "dissipation: {damping: constant}",
-       "models.mlp.training.dissipation: a learned damping or forcing acts on the "
-       "Hamiltonian's gradient: expected objective hnn, found trajectory"},
+      {block, "dissipation: {damping: state}",
+       "pipeline.yaml:13:26: error: models.mlp.training.dissipation.damping: objective "
+       "trajectory: the state-dependent damping is not supported yet: expected damping none "
+       "or constant, found state"},
+      {block, "trajectory: {method: leapfrog}\n  dissipation: {damping: constant}",
+       "pipeline.yaml:13:24: error: models.mlp.training.trajectory.method: objective trajectory "
+       "integrates a learned damping or forcing with rk4 only: expected method rk4, found "
+       "leapfrog"},
+      {"    training: {trajectory: {field: direct, steps: 2}}",
+       "    training: {trajectory: {field: direct, steps: 2}, dissipation: {damping: constant}}",
+       "pipeline.yaml:22:36: error: models.direct.training.trajectory.field: a learned damping "
+       "or forcing acts on the Hamiltonian's gradient: expected trajectory.field solenoidal, "
+       "found direct"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];

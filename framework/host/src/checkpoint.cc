@@ -143,6 +143,12 @@ void save_checkpoint(const Checkpoint& checkpoint, const std::filesystem::path& 
                          std::size_t(checkpoint.dissipation_parameters.size())) +
             "\n";
   }
+  if (checkpoint.learned_initial_states.size() > 0) {
+    text += "learned_initial_states: " +
+            format_reals(checkpoint.learned_initial_states.data(),
+                         std::size_t(checkpoint.learned_initial_states.size())) +
+            "\n";
+  }
   if (const auto& interrupted = checkpoint.interrupted_training) {
     text += "interrupted_training:\n";
     text += "  stage: " + std::to_string(interrupted->stage) + "\n";
@@ -199,6 +205,11 @@ Checkpoint load_checkpoint(const std::filesystem::path& file, const std::string&
   if (const ConfigNode* dissipation = root.find("dissipation_parameters")) {
     const auto values = read_reals(*dissipation, "dissipation_parameters");
     checkpoint.dissipation_parameters =
+        Eigen::Map<const Eigen::VectorXd>(values.data(), Eigen::Index(values.size()));
+  }
+  if (const ConfigNode* states = root.find("learned_initial_states")) {
+    const auto values = read_reals(*states, "learned_initial_states");
+    checkpoint.learned_initial_states =
         Eigen::Map<const Eigen::VectorXd>(values.data(), Eigen::Index(values.size()));
   }
   if (const ConfigNode* interrupted = root.find("interrupted_training")) {

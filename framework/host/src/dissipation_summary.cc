@@ -7,7 +7,7 @@ namespace hnn::internal {
 std::optional<DissipationSummary> summarize_dissipation(const ModelResult& result,
                                                         const Eigen::MatrixXd& inputs) {
   const TrainingSettings& settings = result.config->training.settings;
-  if (settings.objective != ObjectiveKind::kHnn || !settings.dissipation.active()) {
+  if (model_field_kind(settings) != ObjectiveKind::kHnn || !settings.dissipation.active()) {
     return std::nullopt;
   }
   Model& model = *result.model;

@@ -116,7 +116,8 @@ const OptionBinding<TrainingSettings>& TrainingSettings::binding() {
     b.bind("test_every", &S::test_every, "record the test loss every this many epochs").at_least(1);
     b.bind("batch_size", &S::batch_size,
            "samples per evaluation: a fresh random subset every evaluation (one Adam "
-           "step), as the original orbit tasks; 0 = the whole training set")
+           "step), as the original orbit tasks; 0 = the whole training set (objective "
+           "trajectory: windows per evaluation)")
         .at_least(0);
     b.bind("batch_seed", &S::batch_seed, "seed of the minibatch draws").at_least(0);
     b.bind("update_grid", &S::update_grid,
@@ -222,7 +223,8 @@ const OptionBinding<TrajectorySettings>& TrajectorySettings::binding() {
         "objective baseline)");
     b.bind("learn_initial_states", &S::learn_initial_states,
            "learn every training window's first state too, fitted to the observed one (SRNN's "
-           "initial-state optimisation, for noisy data)");
+           "initial-state optimisation, for noisy data); the test windows start from their "
+           "observed states");
     b.require([](const S& s) -> std::string {
       if (s.method == TrajectoryMethod::kLeapfrog && s.field == TrajectoryField::kDirect) {
         return "method: leapfrog integrates a Hamiltonian's gradient: expected field "
@@ -407,9 +409,13 @@ std::string host_section_notes(const std::string& section) {
            "its windows are k + 1 consecutive samples of one trajectory in the same split, so a\n"
            "split by trajectory or time_block keeps the measured steps, while a random split\n"
            "integrates over the samples it moved to the other split (max_step refuses that).\n"
-           "The test loss is the same objective on the test split's windows. Not yet: batch_size,\n"
-           "a dissipation block, learned initial states with the test loss "
-           "(docs/trajectory_training.md)\n";
+           "The test loss is the same objective on the test split's windows, always from their\n"
+           "observed first states (learned initial states belong to the training windows: kept\n"
+           "out of the model's parameters, saved in the checkpoint for --resume only; not with\n"
+           "l1 > 0 or batch_size > 0). batch_size > 0: a fresh random subset of that many\n"
+           "distinct training windows every evaluation (no last partial batch). A dissipation\n"
+           "block (constant damping, forcing) needs method rk4 and field solenoidal; the\n"
+           "state-dependent damping is not supported yet (docs/trajectory_training.md)\n";
   }
   if (section == "dissipation") {
     return "the section training.dissipation (or models.<m>.training.dissipation); the learned\n"

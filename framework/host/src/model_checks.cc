@@ -177,15 +177,38 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
                   "solenoidal, found " +
                       std::string(settings.field == FieldType::kBoth ? "both" : "conservative"));
   }
-  if (settings.batch_size > 0) {
-    return refuse({"batch_size", "objective"},
-                  "objective trajectory: minibatches of windows are not supported yet: expected "
-                  "batch_size 0");
+  if (settings.batch_size > 0 && settings.trajectory.learn_initial_states) {
+    return refuse({"batch_size", "trajectory.learn_initial_states"},
+                  "objective trajectory: a minibatch of windows cannot address the learned "
+                  "initial states of its windows: expected batch_size 0 with "
+                  "learn_initial_states true");
   }
-  if (settings.trajectory.learn_initial_states) {
-    return refuse({"trajectory.learn_initial_states", "objective"},
-                  "objective trajectory: learned initial states are not supported by hnn-host "
-                  "yet: expected false");
+  // The learned damping and forcing: rk4 with the solenoidal field, constant damping.
+  if (settings.dissipation.active()) {
+    const DissipationSettings& dissipation = settings.dissipation;
+    if (settings.trajectory.field == TrajectoryField::kDirect) {
+      return refuse({"trajectory.field", "dissipation"},
+                    "a learned damping or forcing acts on the Hamiltonian's gradient: expected "
+                    "trajectory.field solenoidal, found direct");
+    }
+    if (settings.trajectory.method == TrajectoryMethod::kLeapfrog) {
+      return refuse({"trajectory.method", "dissipation"},
+                    "objective trajectory integrates a learned damping or forcing with rk4 "
+                    "only: expected method rk4, found leapfrog");
+    }
+    if (dissipation.damping == DampingForm::kStateDependent) {
+      return refuse({"dissipation.damping", "dissipation"},
+                    "objective trajectory: the state-dependent damping is not supported yet: "
+                    "expected damping none or constant, found state");
+    }
+  }
+  // The learned initial states are parameters of the training windows: the L1 penalty
+  // (which an optimizer handling it applies to all parameters) and a minibatch (which
+  // swaps the windows) cannot see them apart.
+  if (settings.trajectory.learn_initial_states && settings.l1 > 0.0) {
+    return refuse({"l1", "trajectory.learn_initial_states"},
+                  "objective trajectory: the L1 penalty leaves learned initial states out, "
+                  "not supported by hnn-host: expected l1 0 with learn_initial_states true");
   }
   try {
     const int k = int(settings.trajectory.steps);
@@ -221,7 +244,7 @@ bool check_dimensions(const ModelConfig& model, Model& built, const ConfigNode& 
   }
   // The run builds the objective of every model, trained or not (its losses are reported).
   const TrainingSettings& settings = model.training.settings;
-  if (settings.objective != ObjectiveKind::kHnn && settings.dissipation.active()) {
+  if (settings.objective == ObjectiveKind::kBaseline && settings.dissipation.active()) {
     const ConfigNode* node = find_path(training, "dissipation");
     diagnostics.error(node ? node->location() : section.location(), path + ".training.dissipation",
                       "a learned damping or forcing acts on the Hamiltonian's gradient: "

@@ -16,7 +16,10 @@ namespace hnn::internal {
 namespace fs = std::filesystem;
 
 Eigen::VectorXd initial_dissipation(const TrainingSettings& settings, const Model& model) {
-  if (settings.objective != ObjectiveKind::kHnn || !settings.dissipation.active()) return {};
+  // objective hnn, or trajectory with the solenoidal field (validation refused the others).
+  if (model_field_kind(settings) != ObjectiveKind::kHnn || !settings.dissipation.active()) {
+    return {};
+  }
   const LearnedDissipation dissipation(settings.dissipation.options(),
                                        std::max(1, model.input_dimension() / 2));
   return dissipation.initial_parameters();
@@ -50,6 +53,25 @@ ModelResult build_model(const ModelConfig& model_config, const Registry& registr
   return result;
 }
 
+// With learned initial states: result.initial_states where the training starts, the
+// observed first states of the training windows (a resumed run has them from its
+// checkpoint already); empty without.
+void set_initial_states(ModelResult& result, const TrajectoryObjective& train) {
+  if (!train.options().learn_initial_states) {
+    result.initial_states.resize(0);
+    return;
+  }
+  const Eigen::Index count = train.parameter_count() - train.initial_state_offset();
+  if (result.resumption && result.initial_states.size() != count) {
+    throw RunError(result.config->name + ": the checkpoint to resume has " +
+                   std::to_string(result.initial_states.size()) +
+                   " learned initial states; the training windows have " + std::to_string(count));
+  }
+  if (result.initial_states.size() != count) {
+    result.initial_states = train.initial_parameters().tail(count);
+  }
+}
+
 // The data loss and the penalty at `at` (value only); NaN when the evaluation fails.
 std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& at) {
   double value = 0;
@@ -63,24 +85,31 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
                  const RunSettings& settings, ProgressReporter& progress) {
   const ModelConfig& model_config = *result.config;
   Model& model = *result.model;
-  // What the optimizers see: the model's parameters, then the learned dissipation's.
-  Eigen::VectorXd parameters = objective_parameters(result);
-  const Eigen::Index model_parameters = result.parameters.size();
   const TrainingSettings& training = model_config.training.settings;
   auto train_objective = make_objective(model, training, dataset.train);
-  auto test_objective = make_objective(model, training, dataset.test, "test");
+  auto test_objective = make_test_objective(model, training, dataset.test);
   if (training.objective == ObjectiveKind::kTrajectory) {
     const auto& train = static_cast<const TrajectoryObjective&>(*train_objective);
+    set_initial_states(result, train);
     const auto& test = static_cast<const TrajectoryObjective&>(*test_objective);
     result.trajectory_objective_summary = TrajectoryObjectiveSummary{
         to_string(train.options().method), to_string(train.options().field),
         long(train.windows().steps), long(train.windows().count()), long(test.windows().count())};
   }
+  // What the optimizers see: the model's parameters, then the learned dissipation's, then
+  // the training windows' learned initial states.
+  Eigen::VectorXd parameters = objective_parameters(result);
+  const Eigen::Index model_parameters = result.parameters.size();
   const double l1 = training.l1;
   // What the optimizer minimises: the whole training set, or a fresh minibatch per
   // evaluation. Losses are always recorded on the whole sets.
   const Eigen::Index batch = training.batch_size;
-  const bool minibatches = batch > 0 && batch < dataset.train.size();
+  // Objective trajectory draws windows, not samples.
+  const Eigen::Index items =
+      training.objective == ObjectiveKind::kTrajectory
+          ? static_cast<const TrajectoryObjective&>(*train_objective).windows().count()
+          : dataset.train.size();
+  const bool minibatches = batch > 0 && batch < items;
   std::unique_ptr<Objective> minibatch_objective;
   if (minibatches) {
     minibatch_objective = make_minibatch_objective(model, training, dataset.train, batch,
@@ -264,6 +293,7 @@ void save_model_checkpoint(const ModelResult& result, const fs::path& directory)
                         result.parameters,  result.model->auxiliary_state(),
                         result.interruption};
   checkpoint.dissipation_parameters = result.dissipation;
+  checkpoint.learned_initial_states = result.initial_states;
   save_checkpoint(checkpoint, directory / "checkpoints" / (model_config.name + ".yaml"));
 }
 

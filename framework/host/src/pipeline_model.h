@@ -81,6 +81,11 @@ struct ModelResult {
   // The learned damping and forcing's parameters (hnn/learned_dissipation.h), empty
   // without them: the objective's parameters are `parameters` followed by these.
   Eigen::VectorXd dissipation;
+  // Objective trajectory with learn_initial_states: the training windows' learned first
+  // states (d x W, column-major), after `dissipation` among the objective's parameters;
+  // empty otherwise. Per training window, so neither the model's parameters nor the test
+  // objective's; saved in the checkpoint for --resume only.
+  Eigen::VectorXd initial_states;
   std::string objective;    // "hnn", "baseline" or "trajectory" (training.settings.objective)
   long epochs_before = 0;   // from the checkpoint
   long epochs_trained = 0;  // in this run, over all stages
@@ -141,6 +146,12 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
 std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& settings,
                                           const TrajectorySamples& samples,
                                           const std::string& split = "training");
+// The test split's objective: as make_objective, but with objective trajectory never with
+// learned initial states (those are parameters of the training windows): the test
+// windows start from their observed first states, with the model's (and the
+// dissipation's) parameters only.
+std::unique_ptr<Objective> make_test_objective(Model& model, const TrainingSettings& settings,
+                                               const TrajectorySamples& samples);
 // The samples' times as a vector; empty when the samples carry none.
 Eigen::VectorXd sample_times(const TrajectorySamples& samples);
 // The windows of objective trajectory from one split's samples: grouped by trajectory, in
@@ -151,13 +162,18 @@ TrajectoryWindows split_windows(const TrajectorySamples& samples, const Training
 // The trajectory objective's options from the training settings.
 TrajectoryObjectiveOptions trajectory_objective_options(const TrainingSettings& settings);
 
-// What the objective optimises: result.parameters then result.dissipation; and back.
+// What the objective optimises: result.parameters, result.dissipation, then
+// result.initial_states; and back (split at the sizes the three have). An objective
+// without learned initial states (the test split's) reads only the first two.
 Eigen::VectorXd objective_parameters(const ModelResult& result);
 void set_objective_parameters(ModelResult& result, const Eigen::VectorXd& all);
 
 // The objective on a fresh random subset of `batch` of the samples at every evaluation
 // (one Adam step each), drawn from its own stream seeded with `seed`; 0 < batch <
-// samples.size(). `samples` must outlive it. (training_objectives.cc)
+// samples.size(). `samples` must outlive it. With objective trajectory: a fresh random
+// subset of `batch` distinct training windows (split_windows), 0 < batch < their count,
+// so there is no last partial batch; throws hnn::Error with learned initial states.
+// (training_objectives.cc)
 std::unique_ptr<Objective> make_minibatch_objective(Model& model, const TrainingSettings& settings,
                                                     const TrajectorySamples& samples,
                                                     Eigen::Index batch, std::uint64_t seed);

@@ -172,6 +172,8 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
   // The formula is H (and the model's other outputs); the learned damping and forcing are
   // the trained model's, refined with it.
   symbolic_result.dissipation = result.dissipation;
+  // So are the training windows' learned initial states (objective trajectory).
+  symbolic_result.initial_states = result.initial_states;
   const bool hnn = model_field_kind(training) == ObjectiveKind::kHnn;
   double loss_before = std::nan("");
   if (hnn) {
@@ -271,7 +273,7 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
     symbolic_result.parameters.resize(0);
     // The losses of what is rolled out: the printed formula.
     auto train = make_objective(*rounded, symbolic_config.training.settings, dataset.train);
-    auto test = make_objective(*rounded, symbolic_config.training.settings, dataset.test, "test");
+    auto test = make_test_objective(*rounded, symbolic_config.training.settings, dataset.test);
     std::tie(symbolic_result.final_train_loss, symbolic_result.final_penalty) =
         loss_at(*train, objective_parameters(symbolic_result));
     symbolic_result.final_test_loss = loss_at(*test, objective_parameters(symbolic_result)).first;

@@ -110,6 +110,8 @@ void load_resumption(std::vector<ModelResult>& results, const fs::path& director
                        std::to_string(result.dissipation.size()));
     }
     result.dissipation = checkpoint.dissipation_parameters;
+    // Checked against the training windows when they are cut (train_model).
+    result.initial_states = checkpoint.learned_initial_states;
 
     TrainingResumption resumption;
     resumption.history = std::move(history[config.name]);

@@ -48,6 +48,7 @@ TrajectoryObjectiveOptions trajectory_objective_options(const TrainingSettings& 
   options.l1 = settings.l1;
   options.l1_smoothing = settings.l1_smoothing;
   options.learn_initial_states = settings.trajectory.learn_initial_states;
+  options.dissipation = settings.dissipation.options();
   return options;
 }
 
@@ -92,16 +93,26 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
   return make_objective(model, settings, samples.inputs, samples.targets, sample_times(samples));
 }
 
+std::unique_ptr<Objective> make_test_objective(Model& model, const TrainingSettings& settings,
+                                               const TrajectorySamples& samples) {
+  TrainingSettings without_initial_states = settings;
+  without_initial_states.trajectory.learn_initial_states = false;
+  return make_objective(model, without_initial_states, samples, "test");
+}
+
 Eigen::VectorXd objective_parameters(const ModelResult& result) {
-  Eigen::VectorXd all(result.parameters.size() + result.dissipation.size());
-  all << result.parameters, result.dissipation;
+  Eigen::VectorXd all(result.parameters.size() + result.dissipation.size() +
+                      result.initial_states.size());
+  all << result.parameters, result.dissipation, result.initial_states;
   return all;
 }
 
 void set_objective_parameters(ModelResult& result, const Eigen::VectorXd& all) {
   const Eigen::Index p = result.parameters.size();
+  const Eigen::Index s = result.initial_states.size();
   result.parameters = all.head(p);
-  result.dissipation = all.tail(all.size() - p);
+  result.dissipation = all.segment(p, all.size() - p - s);
+  result.initial_states = all.tail(s);
 }
 
 namespace {
@@ -112,23 +123,56 @@ Eigen::VectorXd first_times(const TrajectorySamples& samples, Eigen::Index batch
   return all.size() > 0 ? Eigen::VectorXd(all.head(batch)) : all;
 }
 
+// A fresh random subset of `batch` of `count` items at every draw: the first `batch`
+// entries of a partial Fisher-Yates shuffle of the running order, from its own seeded
+// stream. Allocates nothing per draw.
+class MinibatchDraws : public Objective {
+ public:
+  MinibatchDraws(Eigen::Index count, std::uint64_t seed)
+      : random_(seed), order_(std::size_t(count)) {
+    for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = Eigen::Index(i);
+  }
+  long drawn() const { return drawn_; }
+  void skip(long count) {
+    for (long k = 0; k < count; ++k) draw();
+  }
+
+ protected:
+  // Shuffles the next minibatch into order()[0 .. batch), then copies it (take).
+  void draw() {
+    ++drawn_;
+    const Eigen::Index batch = batch_size();
+    for (Eigen::Index i = 0; i < batch; ++i) {
+      const auto remaining = double(order_.size() - std::size_t(i));
+      const auto j = std::size_t(i) + std::min(std::size_t(random_.uniform() * remaining),
+                                               std::size_t(remaining) - 1);
+      std::swap(order_[std::size_t(i)], order_[j]);
+      take(i, order_[std::size_t(i)]);
+    }
+  }
+  virtual Eigen::Index batch_size() const = 0;
+  // Item `item` becomes entry i of the minibatch.
+  virtual void take(Eigen::Index i, Eigen::Index item) = 0;
+
+ private:
+  Mt19937Random random_;
+  std::vector<Eigen::Index> order_;
+  long drawn_ = 0;
+};
+
 // The objective on a fresh random subset of `batch` samples at every evaluation, as the
 // original orbit tasks train (a new torch.randperm(N)[:batch] each step): meant for Adam,
-// where one evaluation is one step. Draws from its own seeded stream; allocates nothing per
-// evaluation.
-class MinibatchObjective final : public Objective {
+// where one evaluation is one step.
+class MinibatchObjective final : public MinibatchDraws {
  public:
   MinibatchObjective(Model& model, const TrainingSettings& settings,
                      const TrajectorySamples& samples, Eigen::Index batch, std::uint64_t seed)
-      : samples_(samples),
-        random_(seed),
-        order_(std::size_t(samples.size())),
+      : MinibatchDraws(samples.size(), seed),
+        samples_(samples),
         inputs_(samples.inputs.leftCols(batch)),
         targets_(samples.targets.leftCols(batch)),
         times_(first_times(samples, batch)),
-        inner_(make_objective(model, settings, inputs_, targets_, times_)) {
-    for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = Eigen::Index(i);
-  }
+        inner_(make_objective(model, settings, inputs_, targets_, times_)) {}
   int parameter_count() const override { return inner_->parameter_count(); }
   bool evaluate(const double* parameters, double* value, double* gradient) override {
     draw();
@@ -140,35 +184,72 @@ class MinibatchObjective final : public Objective {
     return inner_->evaluate(parameters, value, gradient);
   }
   LossParts last_parts() const override { return inner_->last_parts(); }
-  long drawn() const { return drawn_; }
-  void skip(long count) {
-    for (long k = 0; k < count; ++k) draw();
-  }
 
  private:
-  // The next minibatch into inputs_ and targets_: the first `batch` entries of a fresh
-  // partial Fisher-Yates shuffle.
-  void draw() {
-    ++drawn_;
-    const Eigen::Index batch = inputs_.cols();
-    for (Eigen::Index i = 0; i < batch; ++i) {
-      const auto remaining = double(order_.size() - std::size_t(i));
-      const auto j = std::size_t(i) + std::min(std::size_t(random_.uniform() * remaining),
-                                               std::size_t(remaining) - 1);
-      std::swap(order_[std::size_t(i)], order_[j]);
-      inputs_.col(i) = samples_.inputs.col(order_[std::size_t(i)]);
-      targets_.col(i) = samples_.targets.col(order_[std::size_t(i)]);
-      if (times_.size() > 0) times_[i] = samples_.time[std::size_t(order_[std::size_t(i)])];
-    }
+  Eigen::Index batch_size() const override { return inputs_.cols(); }
+  void take(Eigen::Index i, Eigen::Index item) override {
+    inputs_.col(i) = samples_.inputs.col(item);
+    targets_.col(i) = samples_.targets.col(item);
+    if (times_.size() > 0) times_[i] = samples_.time[std::size_t(item)];
   }
 
   const TrajectorySamples& samples_;
-  Mt19937Random random_;
-  std::vector<Eigen::Index> order_;
   Eigen::MatrixXd inputs_, targets_;
   Eigen::VectorXd times_;
   std::unique_ptr<Objective> inner_;
-  long drawn_ = 0;
+};
+
+// The first `batch` of `windows`: the shape of every minibatch.
+TrajectoryWindows leading_windows(const TrajectoryWindows& windows, Eigen::Index batch) {
+  TrajectoryWindows first;
+  first.steps = windows.steps;
+  first.initial_states = windows.initial_states.leftCols(batch);
+  first.targets.resize(windows.state_dimension(), batch * windows.steps);
+  for (int j = 1; j <= windows.steps; ++j) {
+    first.targets.middleCols((j - 1) * batch, batch) = windows.step_targets(j).leftCols(batch);
+  }
+  first.time_steps = windows.time_steps.leftCols(batch);
+  first.trajectory.assign(windows.trajectory.begin(), windows.trajectory.begin() + batch);
+  first.first_sample.assign(windows.first_sample.begin(), windows.first_sample.begin() + batch);
+  if (windows.start_times.size() > 0) first.start_times = windows.start_times.head(batch);
+  return first;
+}
+
+// Objective trajectory on a fresh random subset of `batch` of the training windows at every
+// evaluation (the windows' counterpart of MinibatchObjective): distinct windows, drawn anew
+// each time, so there is no last partial batch. The windows are swapped in with
+// TrajectoryObjective::set_windows (no allocation); learned initial states are refused
+// (validation refuses them with batch_size).
+class TrajectoryMinibatchObjective final : public MinibatchDraws {
+ public:
+  TrajectoryMinibatchObjective(Model& model, const TrainingSettings& settings,
+                               TrajectoryWindows windows, Eigen::Index batch, std::uint64_t seed)
+      : MinibatchDraws(windows.count(), seed),
+        all_(std::move(windows)),
+        batch_(leading_windows(all_, batch)),
+        inner_(model, batch_, trajectory_objective_options(settings)) {}
+  int parameter_count() const override { return inner_.parameter_count(); }
+  bool evaluate(const double* parameters, double* value, double* gradient) override {
+    draw();
+    inner_.set_windows(batch_);
+    return inner_.evaluate(parameters, value, gradient);
+  }
+  LossParts last_parts() const override { return inner_.last_parts(); }
+
+ private:
+  Eigen::Index batch_size() const override { return batch_.count(); }
+  void take(Eigen::Index i, Eigen::Index item) override {
+    const Eigen::Index batch = batch_.count(), count = all_.count();
+    batch_.initial_states.col(i) = all_.initial_states.col(item);
+    for (Eigen::Index j = 0; j < all_.steps; ++j) {
+      batch_.targets.col(j * batch + i) = all_.targets.col(j * count + item);
+    }
+    batch_.time_steps.col(i) = all_.time_steps.col(item);
+    if (batch_.start_times.size() > 0) batch_.start_times[i] = all_.start_times[item];
+  }
+
+  TrajectoryWindows all_, batch_;
+  TrajectoryObjective inner_;
 };
 
 }  // namespace
@@ -176,15 +257,22 @@ class MinibatchObjective final : public Objective {
 std::unique_ptr<Objective> make_minibatch_objective(Model& model, const TrainingSettings& settings,
                                                     const TrajectorySamples& samples,
                                                     Eigen::Index batch, std::uint64_t seed) {
+  if (settings.objective == ObjectiveKind::kTrajectory) {
+    if (settings.trajectory.learn_initial_states) {
+      throw Error("objective trajectory: minibatches of windows with learned initial states");
+    }
+    return std::make_unique<TrajectoryMinibatchObjective>(
+        model, settings, split_windows(samples, settings, "training"), batch, seed);
+  }
   return std::make_unique<MinibatchObjective>(model, settings, samples, batch, seed);
 }
 
 long minibatches_drawn(const Objective& minibatch_objective) {
-  return static_cast<const MinibatchObjective&>(minibatch_objective).drawn();
+  return static_cast<const MinibatchDraws&>(minibatch_objective).drawn();
 }
 
 void skip_minibatches(Objective& minibatch_objective, long count) {
-  static_cast<MinibatchObjective&>(minibatch_objective).skip(count);
+  static_cast<MinibatchDraws&>(minibatch_objective).skip(count);
 }
 
 }  // namespace hnn::internal

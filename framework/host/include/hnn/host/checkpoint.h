@@ -14,6 +14,8 @@
 //   dissipation_parameters: [...]  # only with a learned damping or forcing
 //                             # (hnn/learned_dissipation.h): its parameters, which follow
 //                             # the model's in the HNN objective
+//   learned_initial_states: [...]  # only with objective trajectory's learned initial
+//                             # states: the training windows' first states, for --resume
 //   interrupted_training:     # only when a signal stopped the model's training:
 //     stage: 2                #   the stage that was stopped (1-based)
 //     stage_epochs: 30        #   its epochs completed
@@ -62,6 +64,10 @@ struct Checkpoint {
   // The learned dissipation's parameters; empty when the model has none (and in files
   // without the key).
   Eigen::VectorXd dissipation_parameters = Eigen::VectorXd();
+  // Objective trajectory with learn_initial_states: the training windows' learned first
+  // states (d x W, column-major), for --resume; empty otherwise (and in files without the
+  // key). Not model parameters: a pipeline loading the file with `checkpoint:` ignores them.
+  Eigen::VectorXd learned_initial_states = Eigen::VectorXd();
 };
 
 // Writes atomically. Throws hnn::Error naming the file.
