@@ -3,8 +3,9 @@
 // HamiltonianObjective on the same batch: the 750 spring-like states are the HNN
 // objective's samples and the trajectory objective's window starts (W = 750 windows, each
 // rolled out k steps of dt = 0.1 and fitted to the exact spring flow). The bound is
-// ratio <= 4k + 2: the forward sweep makes 4k field evaluations, the backward sweep 4k
-// more with a Hessian-vector product each. Counters:
+// ratio <= 4k + 2: the forward sweep makes 4k field evaluations (forward + input gradient),
+// the backward sweep 4k reverse passes (parameter gradient and Hessian-vector product, fused,
+// on the passes the model kept in its pass slots). Counters:
 //
 //   hnn_us         one HamiltonianObjective::evaluate with gradient
 //   trajectory_us  one TrajectoryObjective::evaluate with gradient
