@@ -15,6 +15,9 @@
 //                     timed alone
 //   ratio             repeat_hvp_us / gradient_calls_us: the product against the derivative
 //                     calls of an HNN evaluation, both timed directly
+//   fused_step_us     forward() + input_gradient() +
+//                     add_parameter_gradient_and_input_hessian_vector_product(): the same
+//                     model calls fused (models without the fused call: 0)
 //   first_hvp_us      step_us - hnn_us: the product as first called after a forward() (the
 //                     KAN forms layer 0's phi'' then); a difference of two timings, so noisy
 //                     (even negative) on a loaded machine
@@ -67,6 +70,15 @@ void run_hessian_vector_benchmark(benchmark::State& state, hnn::Model& model, in
     benchmark::DoNotOptimize(products.data());
     benchmark::DoNotOptimize(parameter_gradient.data());
   };
+  const bool fuses = model.has_parameter_gradient_and_input_hessian_vector_product();
+  auto fused_step = [&] {
+    model.forward(x);
+    model.input_gradient(output, gradient);
+    model.add_parameter_gradient_and_input_hessian_vector_product(output, directions, products,
+                                                                  parameter_gradient);
+    benchmark::DoNotOptimize(products.data());
+    benchmark::DoNotOptimize(parameter_gradient.data());
+  };
   auto gradient_calls = [&] {
     model.input_gradient(output, gradient);
     model.add_parameter_gradient_of_input_gradient(output, directions, parameter_gradient);
@@ -82,11 +94,13 @@ void run_hessian_vector_benchmark(benchmark::State& state, hnn::Model& model, in
   constexpr int kRounds = 5;
   constexpr double kRoundSeconds = 0.05;
   double best_forward = 1e300, best_hnn = 1e300, best_step = 1e300, best_gradient_calls = 1e300,
-         best_repeat = 1e300;
+         best_repeat = 1e300, best_fused_step = 1e300;
   for (int round = 0; round < kRounds; ++round) {
     best_forward = std::min(best_forward, seconds_per_call(forward, kRoundSeconds));
     best_hnn = std::min(best_hnn, seconds_per_call(hnn, kRoundSeconds));
     best_step = std::min(best_step, seconds_per_call(step, kRoundSeconds));
+    if (fuses)
+      best_fused_step = std::min(best_fused_step, seconds_per_call(fused_step, kRoundSeconds));
     step();
     best_gradient_calls =
         std::min(best_gradient_calls, seconds_per_call(gradient_calls, kRoundSeconds));
@@ -96,6 +110,7 @@ void run_hessian_vector_benchmark(benchmark::State& state, hnn::Model& model, in
   state.counters["forward_us"] = best_forward * 1e6;
   state.counters["hnn_us"] = best_hnn * 1e6;
   state.counters["step_us"] = best_step * 1e6;
+  state.counters["fused_step_us"] = fuses ? best_fused_step * 1e6 : 0.0;
   state.counters["gradient_calls_us"] = best_gradient_calls * 1e6;
   state.counters["repeat_hvp_us"] = best_repeat * 1e6;
   state.counters["ratio"] = best_repeat / best_gradient_calls;

@@ -271,6 +271,120 @@ TEST_CASE("every bundled model: input Hessian-vector products against finite dif
   }
 }
 
+namespace {
+
+// A model's fused parameter gradient and input Hessian-vector product against the separate
+// calls (equal up to rounding), for every output, on random batches and weights.
+void check_fused_second_derivatives(hnn::Model& model) {
+  CAPTURE(model.name());
+  const int d = model.input_dimension(), n = 9, p = model.parameter_count();
+  for (std::uint32_t trial = 0; trial < 2; ++trial) {
+    const Eigen::MatrixXd inputs = random_matrix(d, n, 400 + trial);
+    for (int output = 0; output < model.output_dimension(); ++output) {
+      CAPTURE(output);
+      const Eigen::MatrixXd w = random_matrix(d, n, 500 + 10 * trial + output);
+      Eigen::MatrixXd gradient(d, n), products(d, n), fused_products(d, n);
+      Eigen::VectorXd separate = Eigen::VectorXd::Constant(p, 0.5), fused = separate;
+      model.forward(inputs);
+      model.input_gradient(output, gradient);
+      model.add_parameter_gradient_of_input_gradient(output, w, separate);
+      model.input_hessian_vector_product(output, w, products);
+      model.forward(inputs);
+      model.input_gradient(output, gradient);
+      model.add_parameter_gradient_and_input_hessian_vector_product(output, w, fused_products,
+                                                                    fused);
+      CHECK((fused - separate).cwiseAbs().maxCoeff() <=
+            1e-13 * std::max(1.0, separate.cwiseAbs().maxCoeff()));
+      CHECK((fused_products - products).cwiseAbs().maxCoeff() <=
+            1e-13 * std::max(1.0, products.cwiseAbs().maxCoeff()));
+    }
+  }
+}
+
+// Everything a model gives on its current pass for output `output`: outputs, input gradient,
+// parameter gradient of the input gradient and Hessian-vector product in direction w, the
+// parameter gradient of the outputs in direction v.
+Eigen::VectorXd pass_results(hnn::Model& model, int output, const Eigen::MatrixXd& w,
+                             const Eigen::MatrixXd& v) {
+  const int d = model.input_dimension(), n = int(w.cols()), p = model.parameter_count();
+  Eigen::MatrixXd outputs(model.output_dimension(), n), gradient(d, n), products(d, n);
+  Eigen::VectorXd mixed = Eigen::VectorXd::Zero(p), ordinary = Eigen::VectorXd::Zero(p);
+  model.outputs(outputs);
+  model.input_gradient(output, gradient);
+  model.add_parameter_gradient_of_input_gradient(output, w, mixed);
+  model.input_hessian_vector_product(output, w, products);
+  model.add_parameter_gradient_of_outputs(v, ordinary);
+  Eigen::VectorXd all(outputs.size() + 2 * gradient.size() + 2 * p);
+  all << outputs.reshaped(), gradient.reshaped(), products.reshaped(), mixed, ordinary;
+  return all;
+}
+
+// A model's pass slots: passes saved at three batches and restored in another order give
+// the results of fresh forward passes (to rounding); the refusals.
+void check_pass_slots(hnn::Model& model) {
+  CAPTURE(model.name());
+  const int d = model.input_dimension(), n = 7, output = model.output_dimension() - 1;
+  const Eigen::MatrixXd w = random_matrix(d, n, 601);
+  const Eigen::MatrixXd v = random_matrix(model.output_dimension(), n, 602);
+  std::vector<Eigen::MatrixXd> batches;
+  std::vector<Eigen::VectorXd> expected;
+  for (std::uint32_t b = 0; b < 3; ++b) {
+    batches.push_back(random_matrix(d, n, 610 + b));
+    model.forward(batches.back());
+    expected.push_back(pass_results(model, output, w, v));
+  }
+  model.reserve_pass_slots(3);
+  for (int round = 0; round < 2; ++round) {  // the second round reuses the slots' buffers
+    CAPTURE(round);
+    for (int b = 0; b < 3; ++b) {
+      model.forward(batches[b]);
+      Eigen::MatrixXd gradient(d, n);
+      if (b != 1) model.input_gradient(output, gradient);  // with and without a backward pass
+      model.save_pass(b);
+    }
+    for (const int b : {1, 2, 0}) {
+      model.restore_pass(b);
+      // The same up to rounding: a restored pass lies in other buffers, and the alignment of
+      // a buffer may change the order of a vectorised sum.
+      CHECK((pass_results(model, output, w, v) - expected[b]).cwiseAbs().maxCoeff() <=
+            1e-14 * std::max(1.0, expected[b].cwiseAbs().maxCoeff()));
+    }
+  }
+  CHECK_THROWS_AS(model.restore_pass(0), hnn::Error);  // restored already: empty
+  CHECK_THROWS_AS(model.save_pass(3), hnn::Error);     // not reserved
+  model.forward(batches[0]);
+  model.save_pass(0);
+  CHECK_THROWS_AS(model.save_pass(1), hnn::Error);  // no current pass
+  Eigen::VectorXd theta(model.parameter_count());
+  model.get_parameters(theta);
+  model.set_parameters(theta);
+  CHECK_THROWS_AS(model.restore_pass(0), hnn::Error);  // saved before set_parameters()
+}
+
+}  // namespace
+
+TEST_CASE("every bundled model with them: fused second derivatives and pass slots") {
+  for (const auto* info : registry().list(hnn::PluginKind::kModel)) {
+    CAPTURE(info->name);
+    auto settings = kModelSettings.at(info->name);
+    settings["inputs"] = std::int64_t(2);
+    settings["outputs"] = std::int64_t(2);
+    auto model = registry().create_model(info->name, plugin_options(*info, settings));
+    if (info->name == "mlp" || info->name == "kan") {
+      CHECK(model->has_parameter_gradient_and_input_hessian_vector_product());
+      CHECK(model->has_pass_slots());
+    }
+    std::vector<std::shared_ptr<hnn::Model>> models = {model};
+    if (info->name == "mlp" || info->name == "kan") models.push_back(sized_model(info->name, 4, 3));
+    for (const auto& m : models) {
+      if (m->has_parameter_gradient_and_input_hessian_vector_product()) {
+        check_fused_second_derivatives(*m);
+      }
+      if (m->has_pass_slots()) check_pass_slots(*m);
+    }
+  }
+}
+
 // The learned dissipation (hnn/learned_dissipation.h) in the HNN objective: every form's
 // parameter gradient, the model's and the dissipation's parameters together, against finite
 // differences, on a state of two degrees of freedom (so that L has an off-diagonal entry).

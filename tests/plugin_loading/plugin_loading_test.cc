@@ -60,6 +60,22 @@ TEST_CASE("a good plugin registers one name of every kind with its file and sche
                        "model 'fixture_quadratic' has no input Hessian-vector product "
                        "(has_input_hessian_vector_product() is false)",
                        hnn::NotImplementedError);
+  // Nor the fused second derivatives and the pass slots (ABI 7).
+  CHECK_FALSE(model->has_parameter_gradient_and_input_hessian_vector_product());
+  Eigen::VectorXd parameter_gradient = Eigen::VectorXd::Zero(model->parameter_count());
+  CHECK_THROWS_WITH_AS(model->add_parameter_gradient_and_input_hessian_vector_product(
+                           0, states, products, parameter_gradient),
+                       "model 'fixture_quadratic' has no fused parameter gradient and input "
+                       "Hessian-vector product "
+                       "(has_parameter_gradient_and_input_hessian_vector_product() is false)",
+                       hnn::NotImplementedError);
+  CHECK_FALSE(model->has_pass_slots());
+  CHECK_THROWS_WITH_AS(model->save_pass(0),
+                       "model 'fixture_quadratic' cannot keep several forward passes "
+                       "(has_pass_slots() is false)",
+                       hnn::NotImplementedError);
+  CHECK_THROWS_AS(model->reserve_pass_slots(1), hnn::NotImplementedError);
+  CHECK_THROWS_AS(model->restore_pass(0), hnn::NotImplementedError);
 }
 
 TEST_CASE("a plugin built for another ABI version is refused before it is registered") {

@@ -49,6 +49,25 @@ void Model::input_hessian_vector_product(int /*output*/,
                             "(has_input_hessian_vector_product() is false)");
 }
 
+void Model::add_parameter_gradient_and_input_hessian_vector_product(
+    int /*output*/, const Eigen::Ref<const Eigen::MatrixXd>& /*weights*/,
+    Eigen::Ref<Eigen::MatrixXd> /*products*/, Eigen::Ref<Eigen::VectorXd> /*gradient*/) {
+  throw NotImplementedError("model '" + name() +
+                            "' has no fused parameter gradient and input Hessian-vector product "
+                            "(has_parameter_gradient_and_input_hessian_vector_product() is false)");
+}
+
+namespace {
+[[noreturn]] void throw_no_pass_slots(const Model& model) {
+  throw NotImplementedError("model '" + model.name() +
+                            "' cannot keep several forward passes (has_pass_slots() is false)");
+}
+}  // namespace
+
+void Model::reserve_pass_slots(int /*count*/) { throw_no_pass_slots(*this); }
+void Model::save_pass(int /*slot*/) { throw_no_pass_slots(*this); }
+void Model::restore_pass(int /*slot*/) { throw_no_pass_slots(*this); }
+
 void Model::set_auxiliary_state(const std::vector<double>& state) {
   if (!state.empty()) {
     throw NotImplementedError("model '" + name() + "' has no auxiliary state, but " +

@@ -96,6 +96,11 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
     stage_times_.resize(count);
     tabulate_step_times();
   }
+  // The model's optional capabilities that make the reverse sweep cheaper (the fallbacks
+  // recompute every stage's forward pass and make two reverse passes).
+  keeps_passes_ = model_.has_pass_slots();
+  if (keeps_passes_) model_.reserve_pass_slots(k * stages_per_step());
+  fuses_second_derivatives_ = model_.has_parameter_gradient_and_input_hessian_vector_product();
   stage_states_.resize(d, Eigen::Index(k) * stages_per_step() * count);
   predictions_.resize(d, k * count);
   state_.resize(d, count);
@@ -208,6 +213,23 @@ void TrajectoryObjective::add_model_penalty(double* gradient) {
   }
 }
 
+int TrajectoryObjective::pass_slot(int j, int stage) const {
+  if (j == windows_.steps - 1 && stage == stages_per_step() - 1) return kCurrentPass;
+  return j * stages_per_step() + stage;
+}
+
+void TrajectoryObjective::keep_pass(int j, int stage, const double* gradient) {
+  const int slot = pass_slot(j, stage);
+  if (keeps_passes_ && gradient != nullptr && slot != kCurrentPass) model_.save_pass(slot);
+}
+
+bool TrajectoryObjective::recall_pass(int slot) {
+  if (slot == kCurrentPass) return true;
+  if (!keeps_passes_) return false;
+  model_.restore_pass(slot);
+  return true;
+}
+
 void TrajectoryObjective::evaluate_hamiltonian_gradient(
     const Eigen::Ref<const Eigen::MatrixXd>& states, Eigen::Ref<Eigen::MatrixXd> gradient) {
   model_.forward(states);
@@ -274,12 +296,21 @@ void TrajectoryObjective::evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>
 }
 
 void TrajectoryObjective::gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
-                                            const Eigen::MatrixXd& gradient_adjoint,
-                                            bool reuse_forward,
+                                            const Eigen::MatrixXd& gradient_adjoint, int slot,
                                             Eigen::Ref<Eigen::VectorXd> parameter_gradient,
                                             Eigen::MatrixXd* state_adjoint) {
   const int output = options_.hamiltonian_output;
-  if (!reuse_forward) evaluate_hamiltonian_gradient(states, model_gradient_);
+  if (!recall_pass(slot)) {
+    evaluate_hamiltonian_gradient(states, model_gradient_);
+  } else if (slot != kCurrentPass && dissipation_->active()) {
+    // The dissipation's gradient needs dH/dx of this stage (restored, not recomputed).
+    model_.input_gradient(output, model_gradient_);
+  }
+  if (state_adjoint != nullptr && fuses_second_derivatives_) {
+    model_.add_parameter_gradient_and_input_hessian_vector_product(
+        output, gradient_adjoint, *state_adjoint, parameter_gradient);
+    return;
+  }
   model_.add_parameter_gradient_of_input_gradient(output, gradient_adjoint, parameter_gradient);
   if (state_adjoint != nullptr) {
     model_.input_hessian_vector_product(output, gradient_adjoint, *state_adjoint);
@@ -288,7 +319,7 @@ void TrajectoryObjective::gradient_backward(const Eigen::Ref<const Eigen::Matrix
 
 void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                                          const Eigen::MatrixXd& field_adjoint, int step,
-                                         double fraction, bool reuse_forward, double* gradient,
+                                         double fraction, int slot, double* gradient,
                                          Eigen::MatrixXd* state_adjoint) {
   const Eigen::Index p = model_.parameter_count();
   Eigen::Map<Eigen::VectorXd> parameter_gradient(gradient, p);
@@ -298,17 +329,17 @@ void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>
       const Eigen::Index n = field_adjoint.rows() / 2;
       weights_.topRows(n) = -field_adjoint.bottomRows(n);
       weights_.bottomRows(n) = field_adjoint.topRows(n);
-      gradient_backward(states, weights_, reuse_forward, parameter_gradient, state_adjoint);
+      gradient_backward(states, weights_, slot, parameter_gradient, state_adjoint);
       return;
     }
     // f = (J - R) g + [0; F(t)]: dL/dg = (J - R)^T dL/df; model_gradient_ is g afterwards.
     dissipation_->adjoint_weights(field_adjoint, weights_);
-    gradient_backward(states, weights_, reuse_forward, parameter_gradient, state_adjoint);
+    gradient_backward(states, weights_, slot, parameter_gradient, state_adjoint);
     if (dissipation_->forced()) set_stage_times(step, fraction);
     dissipation_->add_stage_gradient(field_adjoint, model_gradient_, stage_times_, gradient + p);
     return;
   }
-  if (!reuse_forward) model_.forward(states);
+  if (!recall_pass(slot)) model_.forward(states);
   model_.add_parameter_gradient_of_outputs(field_adjoint, parameter_gradient);
   if (state_adjoint == nullptr) return;
   state_adjoint->setZero();

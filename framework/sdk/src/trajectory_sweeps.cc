@@ -34,12 +34,16 @@ void TrajectoryObjective::runge_kutta_forward(double* gradient) {
     stage_states(j, 0) = state_;
     evaluate_field(stage_states(j, 0), k[0], j, 0.0);
     if (j == 0) add_model_penalty(gradient);
+    keep_pass(j, 0, gradient);
     add_scaled_columns(state_, 0.5, h, k[0], stage_states(j, 1));
     evaluate_field(stage_states(j, 1), k[1], j, 0.5);
+    keep_pass(j, 1, gradient);
     add_scaled_columns(state_, 0.5, h, k[1], stage_states(j, 2));
     evaluate_field(stage_states(j, 2), k[2], j, 0.5);
+    keep_pass(j, 2, gradient);
     add_scaled_columns(state_, 1.0, h, k[2], stage_states(j, 3));
     evaluate_field(stage_states(j, 3), k[3], j, 1.0);
+    keep_pass(j, 3, gradient);
     for (Eigen::Index w = 0; w < count; ++w) {
       state_.col(w) +=
           (h[w] / 6.0) * (k[0].col(w) + 2.0 * k[1].col(w) + 2.0 * k[2].col(w) + k[3].col(w));
@@ -61,24 +65,25 @@ void TrajectoryObjective::runge_kutta_backward(double* gradient) {
     const ConstRow h = windows_.time_steps.row(j);
     // k3bar = h/6 lambda.
     combine_columns(h, 1.0 / 6.0, lambda, 0.0, lambda, stage_adjoint_);
-    field_backward(stage_states(j, 3), stage_adjoint_, j, 1.0, j == steps - 1, gradient, &ybar);
+    field_backward(stage_states(j, 3), stage_adjoint_, j, 1.0, pass_slot(j, 3), gradient, &ybar);
     xbar = lambda + ybar;
     // k2bar = h/3 lambda + h y3bar.
     combine_columns(h, 1.0 / 3.0, lambda, 1.0, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 2), stage_adjoint_, j, 0.5, false, gradient, &ybar);
+    field_backward(stage_states(j, 2), stage_adjoint_, j, 0.5, pass_slot(j, 2), gradient, &ybar);
     xbar += ybar;
     // k1bar = h/3 lambda + h/2 y2bar.
     combine_columns(h, 1.0 / 3.0, lambda, 0.5, ybar, stage_adjoint_);
-    field_backward(stage_states(j, 1), stage_adjoint_, j, 0.5, false, gradient, &ybar);
+    field_backward(stage_states(j, 1), stage_adjoint_, j, 0.5, pass_slot(j, 1), gradient, &ybar);
     xbar += ybar;
     // k0bar = h/6 lambda + h/2 y1bar.
     combine_columns(h, 1.0 / 6.0, lambda, 0.5, ybar, stage_adjoint_);
     // The state adjoint of the windows' first states is needed only when they are learned.
     if (j == 0 && !options_.learn_initial_states) {
-      field_backward(stage_states(j, 0), stage_adjoint_, j, 0.0, false, gradient, nullptr);
+      field_backward(stage_states(j, 0), stage_adjoint_, j, 0.0, pass_slot(j, 0), gradient,
+                     nullptr);
       break;
     }
-    field_backward(stage_states(j, 0), stage_adjoint_, j, 0.0, false, gradient, &ybar);
+    field_backward(stage_states(j, 0), stage_adjoint_, j, 0.0, pass_slot(j, 0), gradient, &ybar);
     xbar += ybar;
     lambda = xbar;
   }
@@ -94,16 +99,19 @@ void TrajectoryObjective::leapfrog_forward(double* gradient) {
     stage_states(j, 0) = state_;
     evaluate_hamiltonian_gradient(stage_states(j, 0), g);
     if (j == 0) add_model_penalty(gradient);
+    keep_pass(j, 0, gradient);
     for (Eigen::Index w = 0; w < count; ++w) {
       state_.col(w).tail(n) -= (0.5 * h[w]) * g.col(w).head(n);
     }
     // Drift: q1 = q + h dH/dp(q, p').
     stage_states(j, 1) = state_;
     evaluate_hamiltonian_gradient(stage_states(j, 1), g);
+    keep_pass(j, 1, gradient);
     for (Eigen::Index w = 0; w < count; ++w) state_.col(w).head(n) += h[w] * g.col(w).tail(n);
     // Kick: p1 = p' - h/2 dH/dq(q1, p').
     stage_states(j, 2) = state_;
     evaluate_hamiltonian_gradient(stage_states(j, 2), g);
+    keep_pass(j, 2, gradient);
     for (Eigen::Index w = 0; w < count; ++w) {
       state_.col(w).tail(n) -= (0.5 * h[w]) * g.col(w).head(n);
     }
@@ -122,27 +130,27 @@ void TrajectoryObjective::leapfrog_backward(Eigen::Ref<Eigen::VectorXd> paramete
   Matrix& ybar = stage_state_adjoint_;
   lambda.setZero();
   // The state adjoint of the windows' first states is needed only when they are learned.
-  auto kick = [&](int j, int stage, bool reuse, bool state_adjoint_needed) {
+  auto kick = [&](int j, int stage, bool state_adjoint_needed) {
     const ConstRow h = windows_.time_steps.row(j);
     for (Eigen::Index w = 0; w < count; ++w) {
       weights_.col(w).head(n) = (-0.5 * h[w]) * lambda.col(w).tail(n);
       weights_.col(w).tail(n).setZero();
     }
-    gradient_backward(stage_states(j, stage), weights_, reuse, parameter_gradient,
+    gradient_backward(stage_states(j, stage), weights_, pass_slot(j, stage), parameter_gradient,
                       state_adjoint_needed ? &ybar : nullptr);
     if (state_adjoint_needed) lambda += ybar;
   };
   for (int j = steps - 1; j >= 0; --j) {
     add_prediction_adjoint(j + 1);
-    kick(j, 2, j == steps - 1, true);
+    kick(j, 2, true);
     const ConstRow h = windows_.time_steps.row(j);
     for (Eigen::Index w = 0; w < count; ++w) {
       weights_.col(w).head(n).setZero();
       weights_.col(w).tail(n) = h[w] * lambda.col(w).head(n);
     }
-    gradient_backward(stage_states(j, 1), weights_, false, parameter_gradient, &ybar);
+    gradient_backward(stage_states(j, 1), weights_, pass_slot(j, 1), parameter_gradient, &ybar);
     lambda += ybar;
-    kick(j, 0, false, j > 0 || options_.learn_initial_states);
+    kick(j, 0, j > 0 || options_.learn_initial_states);
   }
 }
 

@@ -143,6 +143,7 @@ void KolmogorovArnoldNetwork::set_parameters(const Eigen::Ref<const Eigen::Vecto
   }
   polynomials_current_ = false;
   has_forward_ = false;
+  ++parameter_version_;
 }
 
 std::vector<double> KolmogorovArnoldNetwork::grid(int layer, int edge) const {

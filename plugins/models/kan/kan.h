@@ -121,6 +121,19 @@ class KolmogorovArnoldNetwork final : public Model {
   void input_hessian_vector_product(int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
                                     Eigen::Ref<Eigen::MatrixXd> products) override;
 
+  bool has_parameter_gradient_and_input_hessian_vector_product() const override { return true; }
+  // The mixed gradient's reverse sweep carried down to the inputs: its adjoint of x^(0) is the
+  // input Hessian-vector product in the direction of the weights.
+  void add_parameter_gradient_and_input_hessian_vector_product(
+      int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+      Eigen::Ref<Eigen::MatrixXd> products, Eigen::Ref<Eigen::VectorXd> gradient) override;
+  // Pass slots (kan_pass_slots.cc): a slot holds a forward pass's workspace (every layer's
+  // values, bases, derivatives, backward pass), moved by swapping, never copied.
+  bool has_pass_slots() const override { return true; }
+  void reserve_pass_slots(int count) override;
+  void save_pass(int slot) override;
+  void restore_pass(int slot) override;
+
   bool has_penalty() const override { return options_.reg_lambda > 0.0; }
   // reg_lambda * reg of kan.md 5.1 on the last forward pass; adds its gradient.
   double add_penalty(Eigen::Ref<Eigen::VectorXd> gradient) override;
@@ -166,9 +179,15 @@ class KolmogorovArnoldNetwork final : public Model {
   void backward_from_output(int output);
   // Reverse sweep over the forward pass. `top` = adjoint of x^(L) (n_L x N) or null (0);
   // with_tangent adds the terms of the tangent pass of the last backward pass (mixed
-  // gradient); with_penalty adds the regulariser's adjoints of the edge outputs.
+  // gradient); with_penalty adds the regulariser's adjoints of the edge outputs. With
+  // to_inputs the adjoint also reaches x^(0) (work_[0].adjoint; needs layer 0's phi'').
   void reverse_sweep(const Eigen::Ref<const Eigen::MatrixXd>* top, bool with_tangent,
-                     bool with_penalty, int output, double* gradient);
+                     bool with_penalty, int output, double* gradient, bool to_inputs = false);
+  // The body of both parameter gradients of the input gradient (arguments checked): the
+  // tangent pass in the direction of the weights, then reverse_sweep(..., to_inputs).
+  void parameter_gradient_of_input_gradient(int output,
+                                            const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                            Eigen::Ref<Eigen::VectorXd> gradient, bool to_inputs);
   void map_polynomial_gradient(double* gradient);
   // b'' at the inputs and phi'' of layer 0's edges (those into `output` when layer 0 is the
   // last layer), unless already formed (kan_hessian_vector.cc).
@@ -194,6 +213,25 @@ class KolmogorovArnoldNetwork final : public Model {
   std::vector<char> first_layer_second_ready_;
   Eigen::VectorXd ones_;  // N ones: the unit upstream of the last layer
   int backward_output_ = -1;
+
+  // Pass slots: the per-pass members of a saved pass (swapped with the current ones), the
+  // parameters' version they were computed with (parameter_version_ counts set_parameters()
+  // and grid changes) and the grids' (layout_version_ counts grid changes: a workspace of
+  // other grids is resized before it serves the next forward()).
+  struct Pass {
+    std::vector<Workspace> work;
+    Eigen::MatrixXd input_copy;
+    std::vector<char> derivatives_ready, first_layer_second_ready;
+    Eigen::Index samples = 0;
+    bool has_forward = false, input_state_current = false, first_layer_base2_ready = false;
+    int backward_output = -1;
+    std::uint64_t parameter_version = 0, layout_version = 0;
+  };
+  void swap_pass(Pass& pass);
+  void check_slot(const char* method, int slot) const;
+  std::vector<Pass> slots_;
+  std::uint64_t parameter_version_ = 0;
+  std::uint64_t layout_version_ = 0;
 };
 
 }  // namespace hnn::kan

@@ -87,6 +87,8 @@ void KolmogorovArnoldNetwork::rebuild_bases(int l) {
   has_forward_ = false;
   samples_ = 0;  // slot counts may have changed: resize the workspace on the next forward
   input_state_current_ = false;
+  ++parameter_version_;
+  ++layout_version_;
 }
 
 void KolmogorovArnoldNetwork::update_spline_polynomials() {

@@ -83,7 +83,7 @@ void KolmogorovArnoldNetwork::input_gradient(int output, Eigen::Ref<Eigen::Matri
 
 void KolmogorovArnoldNetwork::reverse_sweep(const Eigen::Ref<const Eigen::MatrixXd>* top,
                                             bool with_tangent, bool with_penalty, int output,
-                                            double* gradient) {
+                                            double* gradient, bool to_inputs) {
   const int count = layer_count();
   const int k = options_.k;
   const int width = k + 1;
@@ -100,7 +100,7 @@ void KolmogorovArnoldNetwork::reverse_sweep(const Eigen::Ref<const Eigen::Matrix
     Layer& layer = layers_[l];
     Workspace& w = work_[l];
     const Workspace& above = work_[l + 1];
-    const bool propagate = l > 0;
+    const bool propagate = l > 0 || to_inputs;
     if (propagate) w.adjoint.setZero();
     w.adjoint_nonzero = false;
     std::fill(layer.polynomial_gradient.begin(), layer.polynomial_gradient.end(), 0.0);
@@ -239,6 +239,30 @@ void KolmogorovArnoldNetwork::add_parameter_gradient_of_input_gradient(
   check_output_index(output, method);
   check_batch(method, "the weights matrix", weights.rows(), weights.cols(), input_dimension());
   check_gradient_size(method, gradient.size());
+  parameter_gradient_of_input_gradient(output, weights, gradient, false);
+}
+
+void KolmogorovArnoldNetwork::add_parameter_gradient_and_input_hessian_vector_product(
+    int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+    Eigen::Ref<Eigen::MatrixXd> products, Eigen::Ref<Eigen::VectorXd> gradient) {
+  const char* method = "add_parameter_gradient_and_input_hessian_vector_product";
+  require_forward(method);
+  check_output_index(output, method);
+  check_batch(method, "the weights matrix", weights.rows(), weights.cols(), input_dimension());
+  check_batch(method, "the products matrix", products.rows(), products.cols(), input_dimension());
+  check_gradient_size(method, gradient.size());
+  // The reverse sweep's adjoint of x^(0) is the tangent of the backward pass in the direction
+  // of the weights (input_hessian_vector_product()); it needs phi'' of layer 0's edges.
+  if (backward_output_ != output) backward_from_output(output);
+  ensure_first_layer_second_derivatives(output);
+  parameter_gradient_of_input_gradient(output, weights, gradient, true);
+  products = work_[0].adjoint.transpose();
+  work_[0].adjoint_nonzero = false;  // not an adjoint of x^(0) for another sweep
+}
+
+void KolmogorovArnoldNetwork::parameter_gradient_of_input_gradient(
+    int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+    Eigen::Ref<Eigen::VectorXd> gradient, bool to_inputs) {
   if (backward_output_ != output) backward_from_output(output);
   // Tangent pass in the direction of the weights.
   work_[0].tangent = weights.transpose();
@@ -253,7 +277,7 @@ void KolmogorovArnoldNetwork::add_parameter_gradient_of_input_gradient(
       next.col(j).array() += w.phi1.col(e).array() * w.tangent.col(i).array();
     }
   }
-  reverse_sweep(nullptr, true, false, output, gradient.data());
+  reverse_sweep(nullptr, true, false, output, gradient.data(), to_inputs);
 }
 
 void KolmogorovArnoldNetwork::add_parameter_gradient_of_outputs(

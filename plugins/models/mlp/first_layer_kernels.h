@@ -45,6 +45,8 @@ struct FirstLayer {
   const double* upstream = nullptr;  // u_1 = dF_o/da_1, column stride upstream_stride (0: one
   Index upstream_stride = 0;         // column for all samples)
   const double* above = nullptr;     // W_2^T adjoint(z_2), rows x N, or null
+  double* adjoint = nullptr;         // adjoint(z_1) out, rows x N (first_layer_reverse with
+                                     // kStoresAdjoint), for the input Hessian-vector product
 };
 
 // T_1 = sigma'(z_1) . W_1 Omega for the samples [begin, begin + count).
@@ -64,7 +66,8 @@ void first_layer_tangent(const FirstLayer& layer, double* __restrict tangent_out
 // p = W_1 Omega_j, v = sigma' . u and adjoint(z_1) = sigma'' . u . p (+ sigma' . above):
 // sums (rows x (d + 2), column-major) = [v Omega^T + adjoint x^T, adjoint, sigma' . p].
 // Written for kInputs known at compile time, so that the compiler vectorises over rows.
-template <int kInputs, bool kHasAbove>
+// With kStoresAdjoint, adjoint(z_1) is also written to layer.adjoint.
+template <int kInputs, bool kHasAbove, bool kStoresAdjoint = false>
 void first_layer_reverse(const FirstLayer& layer, double* __restrict sums, Index begin,
                          Index count) {
   const Index rows = layer.rows;
@@ -83,12 +86,14 @@ void first_layer_reverse(const FirstLayer& layer, double* __restrict sums, Index
     const double* __restrict second = layer.second + j * rows;
     const double* __restrict u = layer.upstream + j * layer.upstream_stride;
     const double* __restrict above = kHasAbove ? layer.above + j * rows : nullptr;
+    double* __restrict adjoint_out = kStoresAdjoint ? layer.adjoint + j * rows : nullptr;
     for (Index i = 0; i < rows; ++i) {
       double p = w[i] * omega[0];
       for (int c = 1; c < kInputs; ++c) p += w[c * rows + i] * omega[c];
       const double v = first[i] * u[i];
       double adjoint = second[i] * u[i] * p;
       if constexpr (kHasAbove) adjoint += first[i] * above[i];
+      if constexpr (kStoresAdjoint) adjoint_out[i] = adjoint;
       for (int c = 0; c < kInputs; ++c) weight_sums[c * rows + i] += v * omega[c] + adjoint * x[c];
       bias_sums[i] += adjoint;
       tangent_sums[i] += first[i] * p;

@@ -89,6 +89,7 @@ void MultilayerPerceptron::initialize() {
   }
   has_forward_ = false;
   backward_output_ = -1;
+  ++parameter_version_;
 }
 
 std::string MultilayerPerceptron::name() const {
@@ -105,6 +106,7 @@ void MultilayerPerceptron::set_parameters(const Eigen::Ref<const Eigen::VectorXd
   parameters_ = parameters;
   has_forward_ = false;
   backward_output_ = -1;
+  ++parameter_version_;
 }
 
 MultilayerPerceptron::WeightMap MultilayerPerceptron::weight(int layer) const {
@@ -129,25 +131,34 @@ Eigen::Map<Eigen::VectorXd> MultilayerPerceptron::bias_gradient(int layer, doubl
 }
 
 void MultilayerPerceptron::resize_workspace(Index samples) {
-  if (samples == samples_) return;
   const int layers = layer_count();
-  state_.resize(layers);
-  backward_.resize(layers);
-  first_derivative_.resize(layers);
-  second_derivative_.resize(layers);
-  upstream_.resize(layers);
-  product_.resize(layers);
-  for (int layer = 0; layer < layers; ++layer) {
-    const int width = widths_[layer];
-    state_[layer].resize(width, 2 * samples);
-    if (layer == 0) continue;
-    backward_[layer].resize(width, 2 * samples);
-    first_derivative_[layer].resize(width, samples);
-    second_derivative_[layer].resize(width, samples);
-    if (layer < layers - 1) upstream_[layer].resize(width, samples);
-    product_[layer].resize(width, samples);
+  if (samples != samples_) {
+    // The per-pass buffers (those a pass slot holds).
+    state_.resize(layers);
+    backward_.resize(layers);
+    first_derivative_.resize(layers);
+    second_derivative_.resize(layers);
+    upstream_.resize(layers);
+    for (int layer = 0; layer < layers; ++layer) {
+      const int width = widths_[layer];
+      state_[layer].resize(width, 2 * samples);
+      if (layer == 0) continue;
+      backward_[layer].resize(width, 2 * samples);
+      first_derivative_[layer].resize(width, samples);
+      second_derivative_[layer].resize(width, samples);
+      if (layer < layers - 1) upstream_[layer].resize(width, samples);
+    }
+    outputs_.resize(output_dimension(), samples);
+    samples_ = samples;
   }
-  outputs_.resize(output_dimension(), samples);
+  resize_scratch(samples);
+}
+
+void MultilayerPerceptron::resize_scratch(Index samples) {
+  if (samples == scratch_samples_) return;
+  const int layers = layer_count();
+  product_.resize(layers);
+  for (int layer = 1; layer < layers; ++layer) product_[layer].resize(widths_[layer], samples);
   ones_.setOnes(samples);
   if (fuses_first_layer_)
     chunk_sums_.resize((widths_[0] + 2) * Index{widths_[1]}, chunk_count(samples));
@@ -158,7 +169,7 @@ void MultilayerPerceptron::resize_workspace(Index samples) {
   slice_gradients_.resize(all_fused ? 0 : parameters_.size() - first_product_offset,
                           slice_count(samples));
   slice_work_ = samples * *std::max_element(widths_.begin(), widths_.end());
-  samples_ = samples;
+  scratch_samples_ = samples;
 }
 
 void MultilayerPerceptron::check_batch(const char* method, const char* what, Index rows,

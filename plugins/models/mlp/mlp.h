@@ -31,6 +31,13 @@
 //                           sigma''(z_l) . u_l . P_l + sigma'(z_l) . W_{l+1}^T adjoint(z_{l+1})
 //                           and the product W_1^T adjoint(z_1). Needs sigma'' only; it uses the
 //                           workspace of the parameter gradient (no memory of its own).
+//   add_parameter_gradient_and_input_hessian_vector_product(o, Omega)
+//                           the parameter gradient's reverse pass forms the same adjoint(z_l)
+//                           for V = Omega: the product W_1^T adjoint(z_1) costs one more
+//                           d x width_1 product on top of it.
+//   save_pass(s)/restore_pass(s)
+//                           swap the per-pass buffers with slot s's (one set of the memory
+//                           below per slot that has held a pass).
 //
 // Parameters, in this order for l = 1 .. L: W_l row-major (shape out x in, the
 // torch.nn.Linear convention), then b_l; the last b_L is absent when output_bias is false.
@@ -56,7 +63,7 @@
 //
 // Files: mlp_options.h (the options), mlp.cc (layout, initialisation, forward pass),
 // mlp_gradients.cc (the derivatives), mlp_hessian_vector.cc (the input Hessian-vector
-// product), mlp_first_layer.cc (the fused first layer); the
+// product), mlp_first_layer.cc (the fused first layer), mlp_pass_slots.cc (pass slots); the
 // kernels apart from the model: activation_kernels.h, first_layer_kernels.h, batch_loops.h
 // (threads, slices, chunks), dense_product.h (GEMM), initialization.h.
 #ifndef HNN_PLUGINS_MLP_MLP_H_
@@ -112,6 +119,18 @@ class MultilayerPerceptron final : public Model {
   // `output` is recomputed first (as for the parameter gradient).
   void input_hessian_vector_product(int output, const Eigen::Ref<const Eigen::MatrixXd>& directions,
                                     Eigen::Ref<Eigen::MatrixXd> products) override;
+  bool has_parameter_gradient_and_input_hessian_vector_product() const override { return true; }
+  // The reverse pass of the parameter gradient, which forms adjoint(z_1) for the product too.
+  void add_parameter_gradient_and_input_hessian_vector_product(
+      int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+      Eigen::Ref<Eigen::MatrixXd> products, Eigen::Ref<Eigen::VectorXd> gradient) override;
+  // Pass slots (mlp_pass_slots.cc): a slot holds the per-pass buffers (activations, sigma',
+  // sigma'', the backward pass and the outputs, with the scratch halves that share their
+  // matrices), moved by swapping, never copied.
+  bool has_pass_slots() const override { return true; }
+  void reserve_pass_slots(int count) override;
+  void save_pass(int slot) override;
+  void restore_pass(int slot) override;
 
  private:
   using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -133,7 +152,10 @@ class MultilayerPerceptron final : public Model {
   MutableWeightMap weight_gradient(int layer, double* gradient) const;
   Eigen::Map<Eigen::VectorXd> bias_gradient(int layer, double* gradient) const;
 
+  // The per-pass buffers for batch size `samples` (when samples_ differs) and the scratch.
   void resize_workspace(Eigen::Index samples);
+  // The buffers shared by all passes (product_, sums, ones_) for batch size `samples`.
+  void resize_scratch(Eigen::Index samples);
   void require_forward(const char* method) const;
   void check_output_index(int output, const char* method) const;
   void check_batch(const char* method, const char* what, Eigen::Index rows, Eigen::Index columns,
@@ -152,8 +174,20 @@ class MultilayerPerceptron final : public Model {
   void backward_slice(int output, Eigen::Index begin, Eigen::Index count);
   // The parameter gradient of the input gradient: this slice's sums over samples go to
   // column `slice` of slice_gradients_ and, in the fused first layer, to chunk_sums_.
+  // With `products` (not null) also the input Hessian-vector product in the direction of the
+  // weights, W_1^T adjoint(z_1).
   void reverse_slice(int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                     Eigen::Index slice, Eigen::Index begin, Eigen::Index count);
+                     Eigen::Ref<Eigen::MatrixXd>* products, Eigen::Index slice, Eigen::Index begin,
+                     Eigen::Index count);
+  // The checked-argument body of both parameter gradients of the input gradient.
+  void parameter_gradient_of_input_gradient(int output,
+                                            const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                            Eigen::Ref<Eigen::MatrixXd>* products,
+                                            Eigen::Ref<Eigen::VectorXd> gradient);
+  // Swaps the current pass's buffers and flags with those of `pass`.
+  struct Pass;
+  void swap_pass(Pass& pass);
+  void check_slot(const char* method, int slot) const;
 
   // The fused first layer (fuses_first_layer_, see the file comment). Its forward pass:
   // a_1, sigma', sigma'' and, with one hidden layer and few outputs, the outputs.
@@ -169,8 +203,11 @@ class MultilayerPerceptron final : public Model {
   // adjoint(z_1) x^T (dW_1), the row sums of adjoint(z_1) (db_1) and, with one hidden layer,
   // of T_1 (row `output` of dW_2); otherwise the adjoint from above, W_2^T adjoint(z_2), is
   // taken from product_[1].
+  // With `products`, also adjoint(z_1) into the right half of backward_[1] and the input
+  // Hessian-vector product W_1^T adjoint(z_1).
   void reverse_first_layer(int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                           Eigen::Index begin, Eigen::Index count);
+                           Eigen::Ref<Eigen::MatrixXd>* products, Eigen::Index begin,
+                           Eigen::Index count);
   // Adds the chunk sums of reverse_first_layer(), in chunk order, to the gradient.
   void add_first_layer_sums(int output, double* gradient);
 
@@ -193,7 +230,8 @@ class MultilayerPerceptron final : public Model {
   Eigen::VectorXd parameters_;
 
   // Workspace, sized by resize_workspace() for batch size samples_.
-  Eigen::Index samples_ = 0;
+  Eigen::Index samples_ = 0;          // batch size of the per-pass buffers
+  Eigen::Index scratch_samples_ = 0;  // batch size of the scratch buffers
   bool has_forward_ = false;
   int backward_output_ = -1;  // output of the stored backward pass, -1: none
   // state_[l] (width_l x 2N), l = 0 .. L-1: left half the tangent of a_l in the direction
@@ -220,6 +258,19 @@ class MultilayerPerceptron final : public Model {
   bool fuses_output_layer_ = false;  // one hidden layer and few outputs: outputs in the loop
   Eigen::MatrixXd first_weights_;
   Eigen::MatrixXd chunk_sums_;
+
+  // Pass slots: the per-pass members of a saved pass (swapped with the current ones) and the
+  // parameters' version they were computed with (parameter_version_ counts set_parameters()).
+  struct Pass {
+    std::vector<Eigen::MatrixXd> state, backward, first_derivative, second_derivative, upstream;
+    Eigen::MatrixXd outputs;
+    Eigen::Index samples = 0;
+    bool has_forward = false;
+    int backward_output = -1;
+    std::uint64_t parameter_version = 0;
+  };
+  std::vector<Pass> slots_;
+  std::uint64_t parameter_version_ = 0;
 };
 
 }  // namespace hnn::mlp

@@ -89,7 +89,8 @@ void MultilayerPerceptron::tangent_first_layer(const Eigen::Ref<const Eigen::Mat
 
 void MultilayerPerceptron::reverse_first_layer(int output,
                                                const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                                               Index begin, Index count) {
+                                               Eigen::Ref<Eigen::MatrixXd>* products, Index begin,
+                                               Index count) {
   const Index n = samples_;
   const Index rows = widths_[1];
   const int inputs = widths_[0];
@@ -105,17 +106,34 @@ void MultilayerPerceptron::reverse_first_layer(int output,
   layer.upstream = one_hidden_layer ? weight(2).data() + output * rows : upstream_[1].data();
   layer.upstream_stride = one_hidden_layer ? 0 : rows;
   layer.above = one_hidden_layer ? nullptr : product_[1].data();
+  layer.adjoint = backward_[1].data() + n * rows;  // right half: scratch
   const Index sum_rows = chunk_sums_.rows();
   double* sums = chunk_sums_.data();
   with_fused_inputs(inputs, [&](auto input_count) {
     constexpr int kInputs = decltype(input_count)::value;
     for_each_chunk(begin, count, [&](Index chunk, Index first, Index size) {
-      if (one_hidden_layer) {
-        first_layer_reverse<kInputs, false>(layer, sums + chunk * sum_rows, first, size);
+      double* chunk_sums = sums + chunk * sum_rows;
+      if (products == nullptr) {
+        if (one_hidden_layer) {
+          first_layer_reverse<kInputs, false>(layer, chunk_sums, first, size);
+        } else {
+          first_layer_reverse<kInputs, true>(layer, chunk_sums, first, size);
+        }
+      } else if (one_hidden_layer) {
+        first_layer_reverse<kInputs, false, true>(layer, chunk_sums, first, size);
       } else {
-        first_layer_reverse<kInputs, true>(layer, sums + chunk * sum_rows, first, size);
+        first_layer_reverse<kInputs, true, true>(layer, chunk_sums, first, size);
       }
     });
+    if (products == nullptr) return;
+    // The input Hessian-vector product W_1^T adjoint(z_1), as hessian_vector_first_layer().
+    const Eigen::Map<const Eigen::ArrayXXd> w_columns(first_weights_.data(), rows, kInputs);
+    const Index out_stride = products->outerStride();
+    for (Index j = begin; j < begin + count; ++j) {
+      const Eigen::Map<const Eigen::ArrayXd> adjoint_j(layer.adjoint + j * rows, rows);
+      for (int c = 0; c < kInputs; ++c)
+        products->data()[j * out_stride + c] = (w_columns.col(c) * adjoint_j).sum();
+    }
   });
 }
 

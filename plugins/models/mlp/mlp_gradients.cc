@@ -67,10 +67,28 @@ void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
   check_output_index(output, method);
   check_batch(method, "the weights matrix", weights.rows(), weights.cols(), input_dimension());
   check_gradient_size(method, gradient.size());
+  parameter_gradient_of_input_gradient(output, weights, nullptr, gradient);
+}
+
+void MultilayerPerceptron::add_parameter_gradient_and_input_hessian_vector_product(
+    int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+    Eigen::Ref<Eigen::MatrixXd> products, Eigen::Ref<Eigen::VectorXd> gradient) {
+  const char* method = "add_parameter_gradient_and_input_hessian_vector_product";
+  require_forward(method);
+  check_output_index(output, method);
+  check_batch(method, "the weights matrix", weights.rows(), weights.cols(), input_dimension());
+  check_batch(method, "the products matrix", products.rows(), products.cols(), input_dimension());
+  check_gradient_size(method, gradient.size());
+  parameter_gradient_of_input_gradient(output, weights, &products, gradient);
+}
+
+void MultilayerPerceptron::parameter_gradient_of_input_gradient(
+    int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+    Eigen::Ref<Eigen::MatrixXd>* products, Eigen::Ref<Eigen::VectorXd> gradient) {
   const bool recompute_backward = backward_output_ != output;
   parallel_slices(samples_, slice_work_, [&](Index slice, Index begin, Index count) {
     if (recompute_backward) backward_slice(output, begin, count);
-    reverse_slice(output, weights, slice, begin, count);
+    reverse_slice(output, weights, products, slice, begin, count);
   });
   backward_output_ = output;
 
@@ -96,11 +114,12 @@ void MultilayerPerceptron::add_parameter_gradient_of_input_gradient(
 
 void MultilayerPerceptron::reverse_slice(int output,
                                          const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                                         Index slice, Index begin, Index count) {
+                                         Eigen::Ref<Eigen::MatrixXd>* products, Index slice,
+                                         Index begin, Index count) {
   const Index n = samples_;
   const int last = layer_count();
   if (fuses_first_layer_ && last == 2) {
-    reverse_first_layer(output, weights, begin, count);
+    reverse_first_layer(output, weights, products, begin, count);
     return;
   }
   // This slice's sums over samples of the layers run as products, laid out like the
@@ -157,7 +176,7 @@ void MultilayerPerceptron::reverse_slice(int output,
   // what the products form.
   for (int layer = last - 1; layer >= 1; --layer) {
     if (layer == 1 && fuses_first_layer_) {
-      reverse_first_layer(output, weights, begin, count);
+      reverse_first_layer(output, weights, products, begin, count);
       break;
     }
     const Index rows = widths_[layer];
@@ -182,6 +201,11 @@ void MultilayerPerceptron::reverse_slice(int output,
     if (layer > 1) {
       multiply_dense(product_[layer - 1].data() + begin * columns, columns, columns, count, rows,
                      transposed_weight_operand(layer), {adjoint, rows, false}, false);
+    } else if (products != nullptr) {
+      // The input Hessian-vector product W_1^T adjoint(z_1), as hessian_vector_slice().
+      multiply_dense(products->data() + begin * products->outerStride(), products->outerStride(),
+                     columns, count, rows, transposed_weight_operand(1), {adjoint, rows, false},
+                     false);
     }
   }
 }

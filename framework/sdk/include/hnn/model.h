@@ -36,6 +36,16 @@
 //                                  direction, which reverse mode through an integrator step of
 //                                  the field J grad H needs for the adjoint of the state; the
 //                                  bundled mlp, kan and symbolic models have it, exact
+//   has_parameter_gradient_and_input_hessian_vector_product()/
+//   add_parameter_gradient_and_input_hessian_vector_product(o, W, P, g)
+//                                  both of the above from one reverse pass (they differentiate
+//                                  the same W . dF_o/dx): what an integrator's reverse sweep
+//                                  needs at every stage, for the price of the parameter gradient
+//   has_pass_slots()/reserve_pass_slots(n)/save_pass(s)/restore_pass(s)
+//                                  keeps several forward passes: save_pass moves the last one
+//                                  (with its input_gradient backward pass) into slot s,
+//                                  restore_pass makes it current again, so an integrator's
+//                                  reverse sweep need not run forward() again at every stage
 //
 // Shapes: a batch is a column-major matrix with one sample per *column*: inputs are
 // input_dimension x N, outputs output_dimension x N, input gradients input_dimension x N.
@@ -123,6 +133,42 @@ class Model {
   virtual void input_hessian_vector_product(int output,
                                             const Eigen::Ref<const Eigen::MatrixXd>& directions,
                                             Eigen::Ref<Eigen::MatrixXd> products);
+
+  // Optional fused second derivatives: on the last forward(), with the precondition of both,
+  //   gradient += d/dtheta sum_n weights(:, n) . dF_output/dx (x_n)
+  //               (add_parameter_gradient_of_input_gradient), and
+  //   products(:, n) = d^2F_output/dx^2 (x_n) weights(:, n)   (input_hessian_vector_product),
+  // equal to the two separate calls up to rounding, for about the price of the first (the
+  // input Hessian-vector product is a by-product of its reverse pass). weights, products:
+  // input_dimension x N; gradient: parameter_count(), accumulated into. Allocation-free after
+  // the first call at a batch size.
+  virtual bool has_parameter_gradient_and_input_hessian_vector_product() const { return false; }
+  virtual void add_parameter_gradient_and_input_hessian_vector_product(
+      int output, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+      Eigen::Ref<Eigen::MatrixXd> products, Eigen::Ref<Eigen::VectorXd> gradient);
+
+  // Optional pass slots: several forward passes kept at once, e.g. every stage of an
+  // integrator's forward sweep, for the derivative calls of its reverse sweep.
+  //   reserve_pass_slots(count)  makes slots 0 .. count - 1 available (count >= 0; may
+  //                              allocate; slots already holding a pass keep it)
+  //   save_pass(slot)            moves the current pass (that of the last forward(), with the
+  //                              backward pass of the last input_gradient() if any) into the
+  //                              slot, replacing what it held: afterwards the model has no
+  //                              current pass (derivative calls need forward() or
+  //                              restore_pass() first)
+  //   restore_pass(slot)         makes the pass saved in the slot current again, exactly as it
+  //                              was saved (derivative calls behave as right after that
+  //                              forward() and input_gradient(), up to rounding where a sum's
+  //                              order depends on a buffer's alignment); the slot is empty
+  //                              afterwards
+  // Moving is cheap (no copy of the activations, no allocation once every slot has held a
+  // pass at the batch size). Throws hnn::Error naming the model for a slot outside the
+  // reserved ones, for save_pass without a current pass, for restore_pass of an empty slot or
+  // of a pass saved before the last set_parameters().
+  virtual bool has_pass_slots() const { return false; }
+  virtual void reserve_pass_slots(int count);
+  virtual void save_pass(int slot);
+  virtual void restore_pass(int slot);
 
   // Non-trainable state a checkpoint must keep to reproduce the model exactly.
   virtual std::vector<double> auxiliary_state() const { return {}; }

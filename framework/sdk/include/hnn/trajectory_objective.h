@@ -29,11 +29,14 @@
 //
 // The gradient is exact: reverse mode through the steps (the discrete adjoint). Every
 // field evaluation of the forward sweep is one forward() over all W windows at once (the
-// stage's states as the W columns); the backward sweep runs the stages in reverse, with
-// one forward() per stage again (the model keeps only its last forward pass; the last
-// stage's is reused), and for a stage with adjoint mu = dL/df:
+// stage's states as the W columns); the backward sweep runs the stages in reverse. A model
+// with pass slots (Model::has_pass_slots) keeps every stage's forward pass of the forward
+// sweep and the backward sweep restores it; otherwise it runs forward() again at every stage
+// (the last stage's pass is reused). For a stage with adjoint mu = dL/df:
 //   solenoidal  w = J^T mu:  dL/dx += d^2H/dx^2 w  (input_hessian_vector_product) and
-//               dL/dtheta += add_parameter_gradient_of_input_gradient(w)
+//               dL/dtheta += add_parameter_gradient_of_input_gradient(w), both from one
+//               reverse pass when the model fuses them
+//               (add_parameter_gradient_and_input_hessian_vector_product)
 //   direct      dL/dx += sum_o mu_o dF_o/dx  (input_gradient of every output) and
 //               dL/dtheta += add_parameter_gradient_of_outputs(mu)
 // A model penalty is evaluated on the forward pass of the windows' first states.
@@ -62,7 +65,8 @@
 // Ownership and threads: the model is referenced (it must outlive the objective) and its
 // parameters are set on every evaluate(); not thread-safe. All workspaces are allocated
 // at construction; evaluate() allocates nothing itself (the model may on its first call
-// at the batch size W).
+// at the batch size W). Memory: a model with pass slots keeps up to k x stages_per_step()
+// forward passes of W samples (the mlp 2-200-200-2: about 16 MB per pass at W = 750).
 #ifndef HNN_TRAJECTORY_OBJECTIVE_H_
 #define HNN_TRAJECTORY_OBJECTIVE_H_
 
@@ -162,19 +166,30 @@ class TrajectoryObjective final : public Objective {
                                      Eigen::Ref<Eigen::MatrixXd> gradient);
   // Reverse mode through one evaluation at `states`: adds to `parameter_gradient` and
   // writes the state adjoint to `state_adjoint` (null: not needed, not computed). field_adjoint is
-  // dL/df (field_backward) or dL/d(dH/dx) (gradient_backward). With `reuse_forward` the model's
+  // dL/df (field_backward) or dL/d(dH/dx) (gradient_backward). `slot` is the stage's
+  // pass_slot(): with kCurrentPass the model's
   // forward pass is that of `states` already (the last stage of the forward sweep).
   void field_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
-                      const Eigen::MatrixXd& field_adjoint, int step, double fraction,
-                      bool reuse_forward, double* gradient, Eigen::MatrixXd* state_adjoint);
+                      const Eigen::MatrixXd& field_adjoint, int step, double fraction, int slot,
+                      double* gradient, Eigen::MatrixXd* state_adjoint);
   // stage_times_ of a stage, when there is a forcing.
   void set_stage_times(int step, double fraction);
   // step_times_ from the windows' start times and steps (forcing only).
   void tabulate_step_times();
   void gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
-                         const Eigen::MatrixXd& gradient_adjoint, bool reuse_forward,
+                         const Eigen::MatrixXd& gradient_adjoint, int slot,
                          Eigen::Ref<Eigen::VectorXd> parameter_gradient,
                          Eigen::MatrixXd* state_adjoint);
+  // The model's pass slot of stage `stage` of step j (0-based), or kCurrentPass for the last
+  // stage of the forward sweep, whose pass is still the model's current one.
+  static constexpr int kCurrentPass = -1;
+  int pass_slot(int j, int stage) const;
+  // After a stage's forward pass: saves it in its slot when the model keeps passes and the
+  // gradient (the reverse sweep) is wanted.
+  void keep_pass(int j, int stage, const double* gradient);
+  // Makes the model's current pass that of the stage with this slot: true when it is (the
+  // last stage, or restored), false when the caller must run forward() again.
+  bool recall_pass(int slot);
   // The forward sweeps: predictions_ from the windows' first states; the model penalty of
   // the first forward pass into model_penalty_ (its gradient added to `gradient`, or to a
   // scratch vector when gradient is null).
@@ -197,6 +212,8 @@ class TrajectoryObjective final : public Objective {
   }
 
   Model& model_;
+  bool keeps_passes_ = false;              // model_.has_pass_slots()
+  bool fuses_second_derivatives_ = false;  // the fused parameter gradient and Hessian product
   TrajectoryWindows windows_;
   TrajectoryObjectiveOptions options_;
   std::unique_ptr<internal::TrajectoryDissipation> dissipation_;

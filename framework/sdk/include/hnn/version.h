@@ -19,7 +19,10 @@ inline constexpr const char* kVersion = "0.1.0";
 // 5: System damping and forcing (has_damping, damping, has_forcing, forcing).
 // 6: Model input Hessian-vector products (has_input_hessian_vector_product,
 //    input_hessian_vector_product).
-inline constexpr int kPluginAbiVersion = 6;
+// 7: Model fused second derivatives (has_parameter_gradient_and_input_hessian_vector_product,
+//    add_parameter_gradient_and_input_hessian_vector_product) and pass slots (has_pass_slots,
+//    reserve_pass_slots, save_pass, restore_pass).
+inline constexpr int kPluginAbiVersion = 7;
 
 }  // namespace hnn
 

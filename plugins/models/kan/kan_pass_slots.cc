@@ -1,0 +1,80 @@
+// Pass slots of KolmogorovArnoldNetwork (see kan.h): a forward pass's workspace moves between
+// the current pass and the slots by swapping (no copy, no allocation once a slot has held a
+// pass at the batch size).
+#include <string>
+#include <utility>
+
+#include "hnn/error.h"
+#include "kan_layer.h"
+
+namespace hnn::kan {
+
+void KolmogorovArnoldNetwork::reserve_pass_slots(int count) {
+  if (count < 0) {
+    throw Error(name() + ": reserve_pass_slots: count " + std::to_string(count) + " is negative");
+  }
+  while (slots_.size() < static_cast<std::size_t>(count)) {
+    Pass pass;
+    pass.work.resize(work_.size());
+    pass.derivatives_ready.assign(derivatives_ready_.size(), 0);
+    pass.first_layer_second_ready.assign(first_layer_second_ready_.size(), 0);
+    pass.layout_version = layout_version_;
+    slots_.push_back(std::move(pass));
+  }
+}
+
+void KolmogorovArnoldNetwork::check_slot(const char* method, int slot) const {
+  if (slot < 0 || static_cast<std::size_t>(slot) >= slots_.size()) {
+    throw Error(name() + ": " + method + ": slot " + std::to_string(slot) + " is not among the " +
+                std::to_string(slots_.size()) + " reserved (reserve_pass_slots)");
+  }
+}
+
+void KolmogorovArnoldNetwork::swap_pass(Pass& pass) {
+  work_.swap(pass.work);
+  input_copy_.swap(pass.input_copy);
+  derivatives_ready_.swap(pass.derivatives_ready);
+  first_layer_second_ready_.swap(pass.first_layer_second_ready);
+  std::swap(samples_, pass.samples);
+  std::swap(has_forward_, pass.has_forward);
+  std::swap(input_state_current_, pass.input_state_current);
+  std::swap(first_layer_base2_ready_, pass.first_layer_base2_ready);
+  std::swap(backward_output_, pass.backward_output);
+}
+
+void KolmogorovArnoldNetwork::save_pass(int slot) {
+  check_slot("save_pass", slot);
+  require_forward("save_pass");
+  Pass& pass = slots_[slot];
+  const std::uint64_t layout = pass.layout_version;
+  swap_pass(pass);
+  pass.parameter_version = parameter_version_;
+  pass.layout_version = layout_version_;
+  // The workspace that came back serves the next forward(); its layer-0 state (bases at its
+  // inputs) stays usable unless the grids changed since, then it is resized.
+  has_forward_ = false;
+  backward_output_ = -1;
+  if (layout != layout_version_) {
+    samples_ = 0;
+    input_state_current_ = false;
+  }
+}
+
+void KolmogorovArnoldNetwork::restore_pass(int slot) {
+  check_slot("restore_pass", slot);
+  Pass& pass = slots_[slot];
+  if (!pass.has_forward) {
+    throw Error(name() + ": restore_pass: slot " + std::to_string(slot) + " holds no pass");
+  }
+  if (pass.parameter_version != parameter_version_) {
+    throw Error(name() + ": restore_pass: the pass in slot " + std::to_string(slot) +
+                " was saved before the last set_parameters() or grid change");
+  }
+  swap_pass(pass);
+  pass.has_forward = false;
+  pass.backward_output = -1;
+  pass.layout_version = layout_version_;
+  if (ones_.size() != samples_) ones_.setOnes(samples_);
+}
+
+}  // namespace hnn::kan
