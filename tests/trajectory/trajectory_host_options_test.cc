@@ -1,8 +1,8 @@
 // Objective trajectory through hnn-host, its options beyond full-batch training (issue 15):
 // learned initial states on coarse noisy spring data (kept out of the model's parameters
 // and the test objective, resumed bit-identically), minibatches of windows (adam) beside
-// full-batch lbfgs_torch, the learned constant damping of a damped spring, and the symbolic
-// stage's refinement with the trajectory objective.
+// full-batch lbfgs_torch, owlqn on the L1-penalised objective, the learned constant damping
+// of a damped spring, and the symbolic stage's refinement with the trajectory objective.
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -195,6 +195,54 @@ TEST_CASE("objective trajectory trains with minibatches of windows (adam) and lb
     const YAML::Node model = model_summary(folder, "mlp");
     CHECK(model["final_test_loss"].as<double>() < c.factor * losses.front());
   }
+}
+
+TEST_CASE("objective trajectory with an L1 penalty: owlqn after lbfgs sparsifies and lowers it") {
+  // Noise-free data, k = 2, a KAN [2, 1, 2] (35 parameters) with l1 1e-5: lbfgs on the
+  // smoothed penalty, then owlqn on the exact one. Measured: loss + penalty 1.8e-4 after
+  // lbfgs, 1.5e-4 after owlqn, 12 parameters exactly 0.
+  const std::string text = R"(name: trajectory_owlqn
+system: {plugin: spring_mass, k: 2.0, m: 0.5, radius: [0.1, 1.0]}
+data: {trajectories: 10, time_span: [0, 8.7], points: 30, seed: 1, split: trajectory,
+       train_fraction: 0.6}
+training:
+  objective: trajectory
+  trajectory: {steps: 2}
+  l1: 1.0e-5
+  stages:
+    - {optimizer: {plugin: lbfgs, epochs: 50}}
+    - {optimizer: {plugin: owlqn, epochs: 200}}
+models:
+  kan: {plugin: kan, width: [2, 1, 2]}
+evaluation: {points: 100}
+)";
+  const fs::path folder = run("trajectory_owlqn", text);
+  const YAML::Node model = model_summary(folder, "kan");
+  REQUIRE(model["stages"].size() == 2);
+  CHECK(model["stages"][1]["optimizer"].as<std::string>() == "owlqn");
+  // The last row of each stage in history.csv: train_loss + penalty.
+  std::ifstream in(folder / "history.csv");
+  std::string line;
+  std::getline(in, line);
+  REQUIRE(line.rfind("epoch,model,stage,train_loss,test_loss,penalty,", 0) == 0);
+  double end_of_stage[3] = {0, 0, 0};
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::stringstream row(line);
+    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
+    REQUIRE(fields.size() >= 6);
+    if (fields[3].empty() || fields[5].empty()) continue;
+    end_of_stage[std::stoi(fields[2])] = std::stod(fields[3]) + std::stod(fields[5]);
+  }
+  CAPTURE(end_of_stage[1]);
+  CAPTURE(end_of_stage[2]);
+  CHECK(end_of_stage[2] < 0.95 * end_of_stage[1]);
+  const auto parameters =
+      YAML::LoadFile((folder / "checkpoints" / "kan.yaml").string())["parameters"]
+          .as<std::vector<double>>();
+  long zeros = 0;
+  for (const double value : parameters) zeros += value == 0.0 ? 1 : 0;
+  CHECK(zeros >= 5);
 }
 
 TEST_CASE("objective trajectory learns the constant damping of a damped spring") {
