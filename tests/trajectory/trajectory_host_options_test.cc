@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "../end_to_end/host_run.h"
+#include "run_folder_files.h"
 #include "run_summary_keys.h"
 
 namespace fs = std::filesystem;
 using hnn::testing::host;
+using hnn::testing::read;
 using hnn::testing::scratch;
+using hnn::testing::train_losses;
 
 namespace {
 
@@ -44,13 +47,6 @@ models:
   mlp: {plugin: mlp, hidden: [16, 16], seed: 0}
 evaluation: {points: 200}
 )";
-
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const std::size_t at = text.find(from);
@@ -80,21 +76,6 @@ fs::path run(const std::string& name, const std::string& text, const std::string
 
 YAML::Node model_summary(const fs::path& run_folder, const std::string& model) {
   return YAML::LoadFile((run_folder / "summary.yaml").string())["models"][model];
-}
-
-// The train_loss column of history.csv (rows that have one).
-std::vector<double> train_losses(const fs::path& run_folder) {
-  std::ifstream in(run_folder / "history.csv");
-  std::string line;
-  std::getline(in, line);
-  std::vector<double> losses;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::stringstream row(line);
-    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
-    if (fields.size() > 3 && !fields[3].empty()) losses.push_back(std::stod(fields[3]));
-  }
-  return losses;
 }
 
 }  // namespace
@@ -187,7 +168,7 @@ TEST_CASE("objective trajectory trains with minibatches of windows (adam) and lb
   for (const Case& c : cases) {
     CAPTURE(c.name);
     const fs::path folder = run("trajectory_optimizer_" + c.name, c.text);
-    const std::vector<double> losses = train_losses(folder);
+    const std::vector<double> losses = train_losses(folder / "history.csv");
     REQUIRE(losses.size() > 2);
     CAPTURE(losses.front());
     CAPTURE(losses.back());

@@ -13,11 +13,14 @@
 
 #include "../end_to_end/host_run.h"
 #include "hnn/host/run_summary_reader.h"
+#include "run_folder_files.h"
 #include "run_summary_keys.h"
 
 namespace fs = std::filesystem;
 using hnn::testing::host;
+using hnn::testing::read;
 using hnn::testing::scratch;
+using hnn::testing::train_losses;
 
 namespace {
 
@@ -47,13 +50,6 @@ models:
 evaluation: {points: 200}
 )";
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 struct Scenario {
   fs::path folder, pipeline, run;
 };
@@ -75,24 +71,6 @@ const Scenario& trained() {
     return s;
   }();
   return scenario;
-}
-
-// The train_loss column of a model's rows of history.csv.
-std::vector<double> train_losses(const fs::path& history, const std::string& model) {
-  std::ifstream in(history);
-  std::string line;
-  std::getline(in, line);
-  REQUIRE(line.rfind("epoch,model,stage,train_loss,", 0) == 0);
-  std::vector<double> losses;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::stringstream row(line);
-    for (std::string field; std::getline(row, field, ',');) fields.push_back(field);
-    if (fields.size() > 3 && fields[1] == model && !fields[3].empty()) {
-      losses.push_back(std::stod(fields[3]));
-    }
-  }
-  return losses;
 }
 
 }  // namespace
