@@ -323,18 +323,22 @@ TEST_CASE("with a learned damping and forcing the gradient is exact for k = 1, 2
   }
 }
 
-TEST_CASE("the dissipation's refusals: other methods and fields, the state form, no times") {
+TEST_CASE("the dissipation's refusals: other methods and fields, too few outputs, no times") {
   const auto model = small_model("mlp");
   auto options = objective_options(TrajectoryMethod::kLeapfrog, TrajectoryField::kSolenoidal);
   options.dissipation = damping_and_forcing();
   CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, windows_of(1), options),
-                       doctest::Contains("needs method rk4 and field solenoidal, found leapfrog "
-                                         "and solenoidal"),
+                       doctest::Contains("needs method rk4 and field solenoidal with field type "
+                                         "solenoidal or both, found leapfrog, solenoidal and "
+                                         "solenoidal"),
                        hnn::Error);
   options.method = TrajectoryMethod::kRungeKutta4;
   options.dissipation.damping = hnn::DampingForm::kStateDependent;
   CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, windows_of(1), options),
-                       doctest::Contains("damping 'state' is not supported"), hnn::Error);
+                       doctest::Contains("damping 'state' reads L(x)'s 1 entries from outputs 2 "
+                                         "to 2 (damping_output = 2): the model needs at least 3 "
+                                         "outputs, it has 2"),
+                       hnn::Error);
   options.dissipation.damping = hnn::DampingForm::kNone;
   auto windows = windows_of(1);
   windows.start_times.resize(0);

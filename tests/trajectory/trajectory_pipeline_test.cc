@@ -217,17 +217,23 @@ TEST_CASE("--check refuses a trajectory block it cannot run, located at the key"
        "leaves learned initial states out, not supported by hnn-host: expected l1 0 with "
        "learn_initial_states true"},
       {block, "field: both",
-       "pipeline.yaml:13:10: error: models.mlp.training.field: objective trajectory chooses "
-       "its field in trajectory.field: expected field solenoidal, found both"},
+       "pipeline.yaml:13:10: error: models.direct.training.field: field both is a field of the "
+       "HNN: expected trajectory.field solenoidal with it, found direct"},
+      {block, "trajectory: {method: leapfrog}\n  field: conservative",
+       "pipeline.yaml:13:24: error: models.mlp.training.trajectory.method: method leapfrog "
+       "integrates J dH/dx only: expected method rk4 with field conservative, found leapfrog"},
       {"    training: {trajectory: {field: direct, steps: 2}}",
        "    outputs: 3\n    training: {trajectory: {field: direct, steps: 2}}",
        "pipeline.yaml:23:36: error: models.direct.training.trajectory.field: the training "
        "objective refuses the model: TrajectoryObjective(mlp 2-16-16-3 tanh): the direct field "
        "needs one model output per state entry (2), the model has 3"},
-      {block, "dissipation: {damping: state}",
-       "pipeline.yaml:13:26: error: models.mlp.training.dissipation.damping: objective "
-       "trajectory: the state-dependent damping is not supported yet: expected damping none "
-       "or constant, found state"},
+      {"  mlp: {plugin: mlp, hidden: [16, 16], seed: 0}",
+       "  mlp: {plugin: mlp, hidden: [16, 16], seed: 0, outputs: 2,\n"
+       "        training: {dissipation: {damping: state}}}",
+       "pipeline.yaml:18:43: error: models.mlp.training.dissipation.damping: the training "
+       "objective refuses the model: TrajectoryObjective(mlp 2-16-16-2 tanh): dissipation "
+       "damping 'state' reads L(x)'s 1 entries from outputs 2 to 2 (damping_output = 2): the "
+       "model needs at least 3 outputs, it has 2"},
       {block, "trajectory: {method: leapfrog}\n  dissipation: {damping: constant}",
        "pipeline.yaml:13:24: error: models.mlp.training.trajectory.method: objective trajectory "
        "integrates a learned damping or forcing with rk4 only: expected method rk4, found "

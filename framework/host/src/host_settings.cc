@@ -218,7 +218,8 @@ const OptionBinding<TrajectorySettings>& TrajectorySettings::binding() {
     b.bind_choice(
         "field", &S::field,
         {{"solenoidal", TrajectoryField::kSolenoidal}, {"direct", TrajectoryField::kDirect}},
-        "solenoidal: J grad H, H the output hamiltonian_output (an HNN, rolled out "
+        "solenoidal: the HNN's field of training.field, J grad H (H the output "
+        "hamiltonian_output) or with field conservative/both the D-HNN's parts (rolled out "
         "and analysed as objective hnn); direct: the model's outputs are dx/dt (as "
         "objective baseline)");
     b.bind("learn_initial_states", &S::learn_initial_states,
@@ -413,9 +414,9 @@ std::string host_section_notes(const std::string& section) {
            "observed first states (learned initial states belong to the training windows: kept\n"
            "out of the model's parameters, saved in the checkpoint for --resume only; not with\n"
            "l1 > 0 or batch_size > 0). batch_size > 0: a fresh random subset of that many\n"
-           "distinct training windows every evaluation (no last partial batch). A dissipation\n"
-           "block (constant damping, forcing) needs method rk4 and field solenoidal; the\n"
-           "state-dependent damping is not supported yet (docs/trajectory_training.md)\n";
+           "distinct training windows every evaluation (no last partial batch). field solenoidal\n"
+           "is the HNN's field of training.field (solenoidal, conservative or both: the D-HNN);\n"
+           "the latter two and a dissipation block (damping, forcing) need method rk4\n";
   }
   if (section == "dissipation") {
     return "the section training.dissipation (or models.<m>.training.dissipation); the learned\n"

@@ -171,11 +171,20 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
     diagnostics.error(node->location(), key_path, message);
     return false;
   };
+  // The HNN's field types (field: conservative, both) are those of trajectory.field
+  // solenoidal, integrated with rk4.
   if (settings.field != FieldType::kSolenoidal) {
-    return refuse({"field", "objective"},
-                  "objective trajectory chooses its field in trajectory.field: expected field "
-                  "solenoidal, found " +
-                      std::string(settings.field == FieldType::kBoth ? "both" : "conservative"));
+    if (settings.trajectory.field == TrajectoryField::kDirect) {
+      return refuse({"field", "trajectory.field"},
+                    "field " + to_string(settings.field) +
+                        " is a field of the HNN: expected trajectory.field solenoidal with it, "
+                        "found direct");
+    }
+    if (settings.trajectory.method == TrajectoryMethod::kLeapfrog) {
+      return refuse({"trajectory.method", "field"},
+                    "method leapfrog integrates J dH/dx only: expected method rk4 with field " +
+                        to_string(settings.field) + ", found leapfrog");
+    }
   }
   if (settings.batch_size > 0 && settings.trajectory.learn_initial_states) {
     return refuse({"batch_size", "trajectory.learn_initial_states"},
@@ -183,9 +192,8 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
                   "initial states of its windows: expected batch_size 0 with "
                   "learn_initial_states true");
   }
-  // The learned damping and forcing: rk4 with the solenoidal field, constant damping.
+  // The learned damping and forcing: rk4 with the solenoidal field.
   if (settings.dissipation.active()) {
-    const DissipationSettings& dissipation = settings.dissipation;
     if (settings.trajectory.field == TrajectoryField::kDirect) {
       return refuse({"trajectory.field", "dissipation"},
                     "a learned damping or forcing acts on the Hamiltonian's gradient: expected "
@@ -195,11 +203,6 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
       return refuse({"trajectory.method", "dissipation"},
                     "objective trajectory integrates a learned damping or forcing with rk4 "
                     "only: expected method rk4, found leapfrog");
-    }
-    if (dissipation.damping == DampingForm::kStateDependent) {
-      return refuse({"dissipation.damping", "dissipation"},
-                    "objective trajectory: the state-dependent damping is not supported yet: "
-                    "expected damping none or constant, found state");
     }
   }
   // The learned initial states are parameters of the training windows: the L1 penalty
@@ -223,8 +226,18 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
     TrajectoryObjective objective(built, std::move(windows),
                                   trajectory_objective_options(settings));
   } catch (const Error& error) {
-    return refuse({"trajectory.field", "trajectory.method", "hamiltonian_output", "objective"},
-                  std::string("the training objective refuses the model: ") + error.what());
+    // At the key the message is about: the dissipation's outputs, an output of the field,
+    // else the trajectory block.
+    const std::string message = error.what();
+    std::vector<std::string> keys = {"trajectory.field", "trajectory.method", "hamiltonian_output",
+                                     "objective"};
+    if (message.find("conservative_output") != std::string::npos) {
+      keys.insert(keys.begin(), {"conservative_output", "field"});
+    } else if (message.find("dissipation") != std::string::npos) {
+      keys.insert(keys.begin(),
+                  {"dissipation.damping_output", "dissipation.damping", "dissipation"});
+    }
+    return refuse(keys, "the training objective refuses the model: " + message);
   }
   return true;
 }

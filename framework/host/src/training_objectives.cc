@@ -44,7 +44,9 @@ TrajectoryObjectiveOptions trajectory_objective_options(const TrainingSettings& 
   TrajectoryObjectiveOptions options;
   options.method = settings.trajectory.method;
   options.field = settings.trajectory.field;
+  options.field_type = settings.field;
   options.hamiltonian_output = int(settings.hamiltonian_output);
+  options.conservative_output = int(settings.conservative_output);
   options.l1 = settings.l1;
   options.l1_smoothing = settings.l1_smoothing;
   options.learn_initial_states = settings.trajectory.learn_initial_states;

@@ -2,42 +2,44 @@
 
 #include <cmath>
 
-#include "hnn/error.h"
-
 namespace hnn::internal {
 
 TrajectoryDissipation::TrajectoryDissipation(const DissipationOptions& options,
                                              int degrees_of_freedom)
     : dissipation_(options, degrees_of_freedom), n_(degrees_of_freedom) {
-  if (options.damping == DampingForm::kStateDependent) {
-    throw Error(
-        "the trajectory objective has no state-dependent damping yet (damping 'state'); "
-        "use 'constant'");
-  }
   lower_ = Eigen::MatrixXd::Zero(n_, n_);
-  damping_ = Eigen::MatrixXd::Zero(n_, n_);
-  damping_adjoint_ = Eigen::MatrixXd::Zero(n_, n_);
+  transposed_ = Eigen::VectorXd::Zero(n_);
+  adjoint_ = Eigen::VectorXd::Zero(n_);
 }
 
 void TrajectoryDissipation::set_parameters(const double* parameters) {
   parameters_ = parameters;
   if (dissipation_.options().damping == DampingForm::kConstant) {
     dissipation_.lower_factor(parameters, lower_);
-    damping_.noalias() = lower_ * lower_.transpose();
   }
-  damping_adjoint_.setZero();
 }
 
-void TrajectoryDissipation::add_to_field(const Eigen::MatrixXd& g, const Eigen::RowVectorXd& times,
-                                         Eigen::MatrixXd& field) const {
+const Eigen::MatrixXd& TrajectoryDissipation::lower_at(const Eigen::MatrixXd& outputs,
+                                                       Eigen::Index w) {
+  if (state_dependent()) {
+    dissipation_.lower_factor(outputs.col(w).data() + dissipation_.options().damping_output,
+                              lower_);
+  }
+  return lower_;
+}
+
+void TrajectoryDissipation::add_to_field(const Eigen::MatrixXd& g, const Eigen::MatrixXd& outputs,
+                                         const Eigen::RowVectorXd& times, Eigen::MatrixXd& field) {
   const int frequencies = dissipation_.frequency_count();
   const double* a = parameters_ + dissipation_.forcing_offset();
   const double* b = a + n_ * frequencies;
+  const bool damped = dissipation_.options().damping != DampingForm::kNone;
   for (Eigen::Index w = 0; w < field.cols(); ++w) {
-    for (int i = 0; i < n_; ++i) {
-      double momentum = 0.0;
-      for (int j = 0; j < n_; ++j) momentum -= damping_(i, j) * g(n_ + j, w);
-      field(n_ + i, w) += momentum;
+    if (damped) {
+      // -D g_p = -L (L^T g_p).
+      const Eigen::MatrixXd& lower = lower_at(outputs, w);
+      transposed_.noalias() = lower.transpose() * g.col(w).tail(n_);
+      field.col(w).tail(n_).noalias() -= lower * transposed_;
     }
     for (int k = 0; k < frequencies; ++k) {
       const double angle = dissipation_.options().forcing_frequencies[std::size_t(k)] * times[w];
@@ -48,27 +50,49 @@ void TrajectoryDissipation::add_to_field(const Eigen::MatrixXd& g, const Eigen::
 }
 
 void TrajectoryDissipation::adjoint_weights(const Eigen::MatrixXd& mu,
-                                            Eigen::MatrixXd& weights) const {
+                                            const Eigen::MatrixXd& outputs,
+                                            Eigen::MatrixXd& weights) {
+  const bool damped = dissipation_.options().damping != DampingForm::kNone;
   for (Eigen::Index w = 0; w < mu.cols(); ++w) {
-    for (int i = 0; i < n_; ++i) {
-      double damped = 0.0;
-      for (int j = 0; j < n_; ++j) damped += damping_(i, j) * mu(n_ + j, w);
-      weights(i, w) = -mu(n_ + i, w);
-      weights(n_ + i, w) = mu(i, w) - damped;
-    }
+    weights.col(w).head(n_) = -mu.col(w).tail(n_);
+    weights.col(w).tail(n_) = mu.col(w).head(n_);
+    if (!damped) continue;
+    // - D mu_p = -L (L^T mu_p).
+    const Eigen::MatrixXd& lower = lower_at(outputs, w);
+    adjoint_.noalias() = lower.transpose() * mu.col(w).tail(n_);
+    weights.col(w).tail(n_).noalias() -= lower * adjoint_;
   }
 }
 
 void TrajectoryDissipation::add_stage_gradient(const Eigen::MatrixXd& mu, const Eigen::MatrixXd& g,
-                                               const Eigen::RowVectorXd& times, double* gradient) {
+                                               const Eigen::MatrixXd& outputs,
+                                               const Eigen::RowVectorXd& times, double* gradient,
+                                               Eigen::MatrixXd& output_adjoint) {
   const int frequencies = dissipation_.frequency_count();
   double* a = gradient + dissipation_.forcing_offset();
   double* b = a + n_ * frequencies;
-  const bool damped = dissipation_.options().damping == DampingForm::kConstant;
+  const DampingForm damping = dissipation_.options().damping;
+  const int damping_output = dissipation_.options().damping_output;
   for (Eigen::Index w = 0; w < mu.cols(); ++w) {
-    if (damped) {
-      for (int j = 0; j < n_; ++j)
-        for (int i = 0; i < n_; ++i) damping_adjoint_(i, j) -= mu(n_ + i, w) * g(n_ + j, w);
+    if (damping != DampingForm::kNone) {
+      const Eigen::MatrixXd& lower = lower_at(outputs, w);
+      transposed_.noalias() = lower.transpose() * g.col(w).tail(n_);
+      adjoint_.noalias() = lower.transpose() * mu.col(w).tail(n_);
+      // dL/dL_ij of -mu_p^T L L^T g_p, lower triangle row by row.
+      double* sink = damping == DampingForm::kConstant
+                         ? gradient
+                         : output_adjoint.col(w).data() + damping_output;
+      int entry = 0;
+      for (int i = 0; i < n_; ++i) {
+        for (int j = 0; j <= i; ++j, ++entry) {
+          const double derivative = -(mu(n_ + i, w) * transposed_[j] + g(n_ + i, w) * adjoint_[j]);
+          if (damping == DampingForm::kConstant) {
+            sink[entry] += derivative;
+          } else {
+            sink[entry] = derivative;
+          }
+        }
+      }
     }
     for (int k = 0; k < frequencies; ++k) {
       const double angle = dissipation_.options().forcing_frequencies[std::size_t(k)] * times[w];
@@ -77,20 +101,6 @@ void TrajectoryDissipation::add_stage_gradient(const Eigen::MatrixXd& mu, const 
         a[k * n_ + i] += mu(n_ + i, w) * c;
         b[k * n_ + i] += mu(n_ + i, w) * s;
       }
-    }
-  }
-}
-
-void TrajectoryDissipation::finish_gradient(double* gradient) const {
-  if (dissipation_.options().damping != DampingForm::kConstant) return;
-  // (M + M^T) L, lower triangle row by row.
-  int entry = 0;
-  for (int i = 0; i < n_; ++i) {
-    for (int j = 0; j <= i; ++j) {
-      double sum = 0.0;
-      for (int m = 0; m < n_; ++m)
-        sum += (damping_adjoint_(i, m) + damping_adjoint_(m, i)) * lower_(m, j);
-      gradient[entry++] += sum;
     }
   }
 }

@@ -27,19 +27,24 @@ bool TrajectoryObjectiveOptions::is_valid(std::string* error) const {
     message << "l1 = " << l1 << ", must be finite and >= 0";
   } else if (!std::isfinite(l1_smoothing) || l1_smoothing < 0.0) {
     message << "l1_smoothing = " << l1_smoothing << ", must be finite and >= 0";
+  } else if (conservative_output < 0) {
+    message << "conservative_output = " << conservative_output << ", must be >= 0";
   } else if (method == TrajectoryMethod::kLeapfrog && field != TrajectoryField::kSolenoidal) {
     message << "method leapfrog splits the solenoidal field J dH/dx into its q and p parts; "
                "field "
             << to_string(field) << " needs method rk4";
+  } else if (method == TrajectoryMethod::kLeapfrog && field_type != FieldType::kSolenoidal) {
+    message << "method leapfrog splits the solenoidal field J dH/dx into its q and p parts; "
+               "field type "
+            << to_string(field_type) << " needs method rk4";
   } else if (std::string problem; !dissipation.is_valid(&problem)) {
     message << "dissipation: " << problem;
   } else if (dissipation.active() &&
-             (method != TrajectoryMethod::kRungeKutta4 || field != TrajectoryField::kSolenoidal)) {
-    message << "dissipation (damping, forcing) needs method rk4 and field solenoidal, found "
-            << to_string(method) << " and " << to_string(field);
-  } else if (dissipation.damping == DampingForm::kStateDependent) {
-    message << "dissipation damping 'state' is not supported by the trajectory objective yet "
-               "(constant is)";
+             (method != TrajectoryMethod::kRungeKutta4 || field != TrajectoryField::kSolenoidal ||
+              field_type == FieldType::kConservative)) {
+    message << "dissipation (damping, forcing) acts on dH/dx: it needs method rk4 and field "
+               "solenoidal with field type solenoidal or both, found "
+            << to_string(method) << ", " << to_string(field) << " and " << to_string(field_type);
   } else {
     return true;
   }
@@ -71,10 +76,15 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
       throw Error(owner + ": a solenoidal field needs an even state dimension 2n = [q..., p...], " +
                   "the states have " + std::to_string(d) + " rows");
     }
-    if (options_.hamiltonian_output >= model_.output_dimension()) {
-      throw Error(owner + ": hamiltonian_output = " + std::to_string(options_.hamiltonian_output) +
-                  " but the model has " + std::to_string(model_.output_dimension()) + " outputs");
-    }
+    const auto check_output = [&](const char* name, int output) {
+      if (output >= model_.output_dimension()) {
+        throw Error(owner + ": " + name + " = " + std::to_string(output) + " but the model has " +
+                    std::to_string(model_.output_dimension()) + " outputs (field type " +
+                    to_string(options_.field_type) + ")");
+      }
+    };
+    if (has_solenoidal_part()) check_output("hamiltonian_output", options_.hamiltonian_output);
+    if (has_conservative_part()) check_output("conservative_output", options_.conservative_output);
     if (!model_.has_input_hessian_vector_product()) {
       throw Error(owner + ": training the solenoidal field through an integrator needs the " +
                   "model's input Hessian-vector product, which " + model_.name() + " lacks");
@@ -95,6 +105,25 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
     step_times_.resize(k, count);
     stage_times_.resize(count);
     tabulate_step_times();
+  }
+  if (dissipation_->state_dependent()) {
+    const int needed = dissipation_->dissipation().outputs_needed();
+    if (needed > model_.output_dimension()) {
+      throw Error(owner + ": dissipation damping 'state' reads L(x)'s " +
+                  std::to_string(dissipation_->dissipation().triangle_size()) +
+                  " entries from outputs " + std::to_string(options_.dissipation.damping_output) +
+                  " to " + std::to_string(needed - 1) +
+                  " (damping_output = " + std::to_string(options_.dissipation.damping_output) +
+                  "): the model needs at least " + std::to_string(needed) + " outputs, it has " +
+                  std::to_string(model_.output_dimension()));
+    }
+    outputs_.resize(model_.output_dimension(), count);
+    output_adjoint_ = Eigen::MatrixXd::Zero(model_.output_dimension(), count);
+    output_gradient_.resize(d, count);
+  }
+  if (has_conservative_part()) {
+    conservative_gradient_.resize(d, count);
+    products_.resize(d, count);
   }
   // The model's optional capabilities that make the reverse sweep cheaper (the fallbacks
   // recompute every stage's forward pass and make two reverse passes).
@@ -191,7 +220,6 @@ bool TrajectoryObjective::evaluate(const double* parameters, double* value, doub
   } else {
     leapfrog_backward(Eigen::Map<Eigen::VectorXd>(gradient, p));
   }
-  if (dissipation_->active()) dissipation_->finish_gradient(gradient + p);
   if (options_.learn_initial_states) {
     // dL/dxhat_0: the adjoint the sweep carried back, and the fit of the first state.
     const double scale = 2.0 / loss_entries();
@@ -286,34 +314,97 @@ void TrajectoryObjective::evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>
     model_.outputs(field);
     return;
   }
-  evaluate_hamiltonian_gradient(states, model_gradient_);
-  const Eigen::Index n = field.rows() / 2;
-  field.topRows(n) = model_gradient_.bottomRows(n);
-  field.bottomRows(n) = -model_gradient_.topRows(n);
+  model_.forward(states);
+  if (has_solenoidal_part()) {
+    model_.input_gradient(options_.hamiltonian_output, model_gradient_);
+    const Eigen::Index n = field.rows() / 2;
+    field.topRows(n) = model_gradient_.bottomRows(n);
+    field.bottomRows(n) = -model_gradient_.topRows(n);
+  } else {
+    field.setZero();
+  }
+  // Last (last_forward_output()): the pass keeps this input gradient's backward pass.
+  if (has_conservative_part()) {
+    model_.input_gradient(options_.conservative_output, conservative_gradient_);
+    field += conservative_gradient_;
+  }
   if (!dissipation_->active()) return;
+  if (dissipation_->state_dependent()) model_.outputs(outputs_);
   if (dissipation_->forced()) set_stage_times(step, fraction);
-  dissipation_->add_to_field(model_gradient_, stage_times_, field);
+  dissipation_->add_to_field(model_gradient_, outputs_, stage_times_, field);
 }
 
 void TrajectoryObjective::gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                                             const Eigen::MatrixXd& gradient_adjoint, int slot,
                                             Eigen::Ref<Eigen::VectorXd> parameter_gradient,
                                             Eigen::MatrixXd* state_adjoint) {
-  const int output = options_.hamiltonian_output;
-  if (!recall_pass(slot)) {
-    evaluate_hamiltonian_gradient(states, model_gradient_);
-  } else if (slot != kCurrentPass && dissipation_->active()) {
-    // The dissipation's gradient needs dH/dx of this stage (restored, not recomputed).
-    model_.input_gradient(output, model_gradient_);
-  }
-  if (state_adjoint != nullptr && fuses_second_derivatives_) {
-    model_.add_parameter_gradient_and_input_hessian_vector_product(
-        output, gradient_adjoint, *state_adjoint, parameter_gradient);
+  if (!recall_pass(slot)) evaluate_hamiltonian_gradient(states, model_gradient_);
+  add_second_derivatives(options_.hamiltonian_output, gradient_adjoint, parameter_gradient,
+                         state_adjoint);
+}
+
+void TrajectoryObjective::add_second_derivatives(int output, const Eigen::MatrixXd& weights,
+                                                 Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                                                 Eigen::MatrixXd* products) {
+  if (products != nullptr && fuses_second_derivatives_) {
+    model_.add_parameter_gradient_and_input_hessian_vector_product(output, weights, *products,
+                                                                   parameter_gradient);
     return;
   }
-  model_.add_parameter_gradient_of_input_gradient(output, gradient_adjoint, parameter_gradient);
-  if (state_adjoint != nullptr) {
-    model_.input_hessian_vector_product(output, gradient_adjoint, *state_adjoint);
+  model_.add_parameter_gradient_of_input_gradient(output, weights, parameter_gradient);
+  if (products != nullptr) model_.input_hessian_vector_product(output, weights, *products);
+}
+
+void TrajectoryObjective::hamiltonian_field_backward(const Eigen::MatrixXd& field_adjoint, int step,
+                                                     double fraction, int slot, int current_output,
+                                                     double* gradient,
+                                                     Eigen::MatrixXd* state_adjoint) {
+  Eigen::Map<Eigen::VectorXd> parameter_gradient(gradient, model_.parameter_count());
+  const bool dissipative = dissipation_->active();
+  if (dissipation_->state_dependent()) model_.outputs(outputs_);
+  // The conservative part first: the pass holds its input gradient (last_forward_output()).
+  if (has_conservative_part()) {
+    const int output = options_.conservative_output;
+    if (current_output != output) model_.input_gradient(output, conservative_gradient_);
+    add_second_derivatives(output, field_adjoint, parameter_gradient, state_adjoint);
+    current_output = output;
+  }
+  if (has_solenoidal_part()) {
+    // f = (J - R) g [+ dF_C/dx] + [0; F(t)]: dL/dg = (J - R)^T dL/df.
+    if (dissipative) {
+      dissipation_->adjoint_weights(field_adjoint, outputs_, weights_);
+    } else {
+      const Eigen::Index n = field_adjoint.rows() / 2;
+      weights_.topRows(n) = -field_adjoint.bottomRows(n);
+      weights_.bottomRows(n) = field_adjoint.topRows(n);
+    }
+    const int output = options_.hamiltonian_output;
+    // The dissipation's gradient needs g = dH/dx of this stage: model_gradient_ holds it for
+    // the last stage of the forward sweep only.
+    if (current_output != output || (dissipative && slot != kCurrentPass)) {
+      model_.input_gradient(output, model_gradient_);
+    }
+    Eigen::MatrixXd* products = state_adjoint;
+    if (has_conservative_part() && state_adjoint != nullptr) products = &products_;
+    add_second_derivatives(output, weights_, parameter_gradient, products);
+    if (products == &products_) *state_adjoint += products_;
+  }
+  if (!dissipative) return;
+  if (dissipation_->forced()) set_stage_times(step, fraction);
+  dissipation_->add_stage_gradient(field_adjoint, model_gradient_, outputs_, stage_times_,
+                                   gradient + model_.parameter_count(), output_adjoint_);
+  if (!dissipation_->state_dependent()) return;
+  // L(x) is a model output: its parameter gradient, and its input gradients in the state
+  // adjoint. Last: an ordinary backward pass may reuse the workspaces of the mixed ones.
+  model_.add_parameter_gradient_of_outputs(output_adjoint_, parameter_gradient);
+  if (state_adjoint == nullptr) return;
+  const int first = options_.dissipation.damping_output;
+  const int last = dissipation_->dissipation().outputs_needed();
+  for (int output = first; output < last; ++output) {
+    model_.input_gradient(output, output_gradient_);
+    for (Eigen::Index w = 0; w < state_adjoint->cols(); ++w) {
+      state_adjoint->col(w) += output_adjoint_(output, w) * output_gradient_.col(w);
+    }
   }
 }
 
@@ -324,19 +415,13 @@ void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>
   const Eigen::Index p = model_.parameter_count();
   Eigen::Map<Eigen::VectorXd> parameter_gradient(gradient, p);
   if (options_.field == TrajectoryField::kSolenoidal) {
-    if (!dissipation_->active()) {
-      // f = J g: dL/dg = J^T dL/df = (-mu_p, mu_q).
-      const Eigen::Index n = field_adjoint.rows() / 2;
-      weights_.topRows(n) = -field_adjoint.bottomRows(n);
-      weights_.bottomRows(n) = field_adjoint.topRows(n);
-      gradient_backward(states, weights_, slot, parameter_gradient, state_adjoint);
-      return;
+    int current_output = last_forward_output();
+    if (!recall_pass(slot)) {
+      model_.forward(states);
+      current_output = -1;
     }
-    // f = (J - R) g + [0; F(t)]: dL/dg = (J - R)^T dL/df; model_gradient_ is g afterwards.
-    dissipation_->adjoint_weights(field_adjoint, weights_);
-    gradient_backward(states, weights_, slot, parameter_gradient, state_adjoint);
-    if (dissipation_->forced()) set_stage_times(step, fraction);
-    dissipation_->add_stage_gradient(field_adjoint, model_gradient_, stage_times_, gradient + p);
+    hamiltonian_field_backward(field_adjoint, step, fraction, slot, current_output, gradient,
+                               state_adjoint);
     return;
   }
   if (!recall_pass(slot)) model_.forward(states);

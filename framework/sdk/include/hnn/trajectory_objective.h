@@ -12,8 +12,12 @@
 // No time derivatives are needed (docs/trajectory_training.md).
 //
 // Fields (TrajectoryField):
-//   solenoidal  f(x) = J dH/dx = (dH/dp, -dH/dq), H the model's output hamiltonian_output
-//               (the HNN); needs the model's input Hessian-vector product for the gradient
+//   solenoidal  the HNN's field (hnn/hamiltonian_objective.h), by options.field_type:
+//                 solenoidal    f(x) = J dF_H/dx = (dH/dp, -dH/dq), H = F_H the model's
+//                               output hamiltonian_output (the HNN)
+//                 conservative  f(x) = dF_C/dx, F_C the output conservative_output
+//                 both          their sum (the D-HNN's Helmholtz split)
+//               needs the model's input Hessian-vector product for the gradient
 //   direct      f(x) = F(x), the model's d outputs (the baseline)
 // Methods (TrajectoryMethod):
 //   rk4         the classical Runge-Kutta method, any field: 4 field evaluations a step
@@ -36,7 +40,8 @@
 //   solenoidal  w = J^T mu:  dL/dx += d^2H/dx^2 w  (input_hessian_vector_product) and
 //               dL/dtheta += add_parameter_gradient_of_input_gradient(w), both from one
 //               reverse pass when the model fuses them
-//               (add_parameter_gradient_and_input_hessian_vector_product)
+//               (add_parameter_gradient_and_input_hessian_vector_product); the conservative
+//               part the same with w = mu and F_C
 //   direct      dL/dx += sum_o mu_o dF_o/dx  (input_gradient of every output) and
 //               dL/dtheta += add_parameter_gradient_of_outputs(mu)
 // A model penalty is evaluated on the forward pass of the windows' first states.
@@ -44,12 +49,15 @@
 // Learned initial states (options.learn_initial_states, SRNN): each window's rollout starts
 // from a learned state, fitted to the observed one as well.
 //
-// Learned dissipation (options.dissipation, hnn/learned_dissipation.h; rk4 and the
-// solenoidal field only): the field becomes (J - R) dH/dx + [0; F(t)] with a constant
+// Learned dissipation (options.dissipation, hnn/learned_dissipation.h; rk4 and a field with
+// a solenoidal part only): the field becomes (J - R) dH/dx [+ dF_C/dx] + [0; F(t)] with the
 // damping D = L L^T and a forcing F(t) evaluated at each stage's time (window start time +
 // the elapsed steps + the stage's fraction of its step); their parameters follow the
 // model's, as in HamiltonianObjective, and their gradient comes from the same reverse sweep
-// (the model's weights become (J - R)^T mu). The state-dependent damping is not supported.
+// (the model's weights become (J - R)^T mu). The state-dependent damping reads L(x) from the
+// model's outputs at every stage: its reverse pass adds the model's parameter gradient of
+// those outputs (add_parameter_gradient_of_outputs) and their input gradients times their
+// adjoints to the state adjoint.
 //
 // Example:
 //
@@ -74,6 +82,7 @@
 #include <memory>
 #include <string>
 
+#include "hnn/hamiltonian_objective.h"
 #include "hnn/learned_dissipation.h"
 #include "hnn/model.h"
 #include "hnn/objective.h"
@@ -95,14 +104,20 @@ std::string to_string(TrajectoryField field);
 struct TrajectoryObjectiveOptions {
   TrajectoryMethod method = TrajectoryMethod::kRungeKutta4;
   TrajectoryField field = TrajectoryField::kSolenoidal;
-  // The output that is H (solenoidal field): default 1, as HamiltonianObjectiveOptions.
+  // The HNN field of field solenoidal: J dF_H/dx, dF_C/dx or their sum (as
+  // HamiltonianObjectiveOptions; conservative and both need method rk4).
+  FieldType field_type = FieldType::kSolenoidal;
+  // The output that is H = F_H: default 1, as HamiltonianObjectiveOptions.
   int hamiltonian_output = 1;
+  // The output F_C of the conservative part (field_type conservative or both): default 0.
+  int conservative_output = 0;
   // Coefficient of the L1 penalty on all parameters, >= 0 and finite; with l1_smoothing
   // s > 0 the smooth sqrt(theta^2 + s^2) - s (as HamiltonianObjectiveOptions).
   double l1 = 0.0;
   double l1_smoothing = 0.0;
-  // Learned constant damping and forcing (inactive by default); needs method rk4 and the
-  // solenoidal field, forcing also the windows' start_times.
+  // Learned damping and forcing (inactive by default); needs method rk4 and a field with a
+  // solenoidal part (field solenoidal, field_type solenoidal or both), forcing also the
+  // windows' start_times, the state form the model's outputs for L(x).
   DissipationOptions dissipation;
   // Learned initial states of the windows (SRNN's initial-state optimisation, for noisy
   // data): the rollouts start from d x W extra parameters xhat_0 (after the model's and the
@@ -119,10 +134,12 @@ class TrajectoryObjective final : public Objective {
  public:
   // Throws hnn::Error naming the model when the options are invalid, the windows are empty,
   // their state dimension d != model.input_dimension(); for the solenoidal field when d is
-  // odd, hamiltonian_output is not below model.output_dimension() or the model has no
-  // input Hessian-vector product; for the direct field when model.output_dimension() != d;
-  // for leapfrog with the direct field; for dissipation with another method or field, the
-  // state-dependent damping, or forcing without the windows' start times.
+  // odd, an output its field_type uses (hamiltonian_output, conservative_output) is not
+  // below model.output_dimension() or the model has no input Hessian-vector product; for the
+  // direct field when model.output_dimension() != d; for leapfrog with another field than J
+  // dH/dx; for dissipation with another method or a field without a solenoidal part, forcing
+  // without the windows' start times, or the state form when the model has fewer outputs
+  // than damping_output + n(n+1)/2.
   TrajectoryObjective(Model& model, TrajectoryWindows windows,
                       TrajectoryObjectiveOptions options = {});
   ~TrajectoryObjective() override;
@@ -176,10 +193,29 @@ class TrajectoryObjective final : public Objective {
   void set_stage_times(int step, double fraction);
   // step_times_ from the windows' start times and steps (forcing only).
   void tabulate_step_times();
+  // Leapfrog's reverse pass through one evaluation of dH/dx at `states`.
   void gradient_backward(const Eigen::Ref<const Eigen::MatrixXd>& states,
                          const Eigen::MatrixXd& gradient_adjoint, int slot,
                          Eigen::Ref<Eigen::VectorXd> parameter_gradient,
                          Eigen::MatrixXd* state_adjoint);
+  // The HNN field's reverse pass (field solenoidal) at a stage whose pass is current:
+  // `current_output` the output whose input gradient the model's pass holds (-1: none).
+  void hamiltonian_field_backward(const Eigen::MatrixXd& field_adjoint, int step, double fraction,
+                                  int slot, int current_output, double* gradient,
+                                  Eigen::MatrixXd* state_adjoint);
+  // The mixed parameter gradient of weights . dF_output/dx into parameter_gradient and, when
+  // products is not null, the input Hessian-vector product into *products (overwritten);
+  // the model's current input gradient must be that of `output`.
+  void add_second_derivatives(int output, const Eigen::MatrixXd& weights,
+                              Eigen::Ref<Eigen::VectorXd> parameter_gradient,
+                              Eigen::MatrixXd* products);
+  // The field's parts (field solenoidal).
+  bool has_solenoidal_part() const { return options_.field_type != FieldType::kConservative; }
+  bool has_conservative_part() const { return options_.field_type != FieldType::kSolenoidal; }
+  // The output whose input gradient a stage's forward pass computes last (its pass keeps it).
+  int last_forward_output() const {
+    return has_conservative_part() ? options_.conservative_output : options_.hamiltonian_output;
+  }
   // The model's pass slot of stage `stage` of step j (0-based), or kCurrentPass for the last
   // stage of the forward sweep, whose pass is still the model's current one.
   static constexpr int kCurrentPass = -1;
@@ -219,16 +255,21 @@ class TrajectoryObjective final : public Objective {
   std::unique_ptr<internal::TrajectoryDissipation> dissipation_;
   LossParts last_parts_;
   // Workspace (W = windows_.count()).
-  Eigen::MatrixXd stage_states_;         // d x (k stages W): every stage's input
-  Eigen::MatrixXd predictions_;          // d x (k W)
-  Eigen::MatrixXd state_;                // d x W: the current state of the sweep
-  Eigen::MatrixXd stage_values_[4];      // d x W: the field (rk4) or dH/dx at each stage
-  Eigen::MatrixXd adjoint_;              // d x W: dL/d(current state)
-  Eigen::MatrixXd stage_adjoint_;        // d x W: dL/d(field) of one stage
-  Eigen::MatrixXd weights_;              // d x W: the model's weights (J^T mu)
-  Eigen::MatrixXd stage_state_adjoint_;  // d x W: dL/d(stage input)
-  Eigen::MatrixXd total_adjoint_;        // d x W: dL/d(state at a step's start)
-  Eigen::MatrixXd model_gradient_;       // d x W: the model's input gradient
+  Eigen::MatrixXd stage_states_;           // d x (k stages W): every stage's input
+  Eigen::MatrixXd predictions_;            // d x (k W)
+  Eigen::MatrixXd state_;                  // d x W: the current state of the sweep
+  Eigen::MatrixXd stage_values_[4];        // d x W: the field (rk4) or dH/dx at each stage
+  Eigen::MatrixXd adjoint_;                // d x W: dL/d(current state)
+  Eigen::MatrixXd stage_adjoint_;          // d x W: dL/d(field) of one stage
+  Eigen::MatrixXd weights_;                // d x W: the model's weights (J^T mu)
+  Eigen::MatrixXd stage_state_adjoint_;    // d x W: dL/d(stage input)
+  Eigen::MatrixXd total_adjoint_;          // d x W: dL/d(state at a step's start)
+  Eigen::MatrixXd model_gradient_;         // d x W: the model's input gradient (dH/dx)
+  Eigen::MatrixXd conservative_gradient_;  // d x W: dF_C/dx (field_type conservative, both)
+  Eigen::MatrixXd products_;               // d x W: the second Hessian-vector product (both)
+  Eigen::MatrixXd outputs_;                // outputs x W: L(x)'s outputs (state damping)
+  Eigen::MatrixXd output_adjoint_;         // outputs x W: their adjoint (state damping)
+  Eigen::MatrixXd output_gradient_;        // d x W: one output's input gradient (state damping)
   double model_penalty_ = 0.0;
   Eigen::MatrixXd step_times_;       // k x W: the start time of every step (forcing only)
   Eigen::RowVectorXd stage_times_;   // W: the current stage's times (forcing only)
