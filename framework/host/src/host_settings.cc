@@ -210,11 +210,13 @@ const OptionBinding<TrajectorySettings>& TrajectorySettings::binding() {
     b.bind("max_step", &S::max_step,
            "a step longer than this splits a trajectory (no window spans a gap); 0: no limit")
         .at_least(0.0);
-    b.bind_choice(
-        "method", &S::method,
-        {{"rk4", TrajectoryMethod::kRungeKutta4}, {"leapfrog", TrajectoryMethod::kLeapfrog}},
-        "rk4: the classical Runge-Kutta method, any field; leapfrog: Stormer-Verlet, "
-        "symplectic for a separable H, field solenoidal only");
+    b.bind_choice("method", &S::method,
+                  {{"rk4", TrajectoryMethod::kRungeKutta4},
+                   {"leapfrog", TrajectoryMethod::kLeapfrog},
+                   {"implicit_midpoint", TrajectoryMethod::kImplicitMidpoint}},
+                  "rk4: the classical Runge-Kutta method, any field; leapfrog: Stormer-Verlet, "
+                  "symplectic for a separable H; implicit_midpoint: symplectic for any H (Newton "
+                  "solves, exact gradient); the last two for J grad H only");
     b.bind_choice(
         "field", &S::field,
         {{"solenoidal", TrajectoryField::kSolenoidal}, {"direct", TrajectoryField::kDirect}},
@@ -227,9 +229,9 @@ const OptionBinding<TrajectorySettings>& TrajectorySettings::binding() {
            "initial-state optimisation, for noisy data); the test windows start from their "
            "observed states");
     b.require([](const S& s) -> std::string {
-      if (s.method == TrajectoryMethod::kLeapfrog && s.field == TrajectoryField::kDirect) {
-        return "method: leapfrog integrates a Hamiltonian's gradient: expected field "
-               "solenoidal, found direct";
+      if (s.method != TrajectoryMethod::kRungeKutta4 && s.field == TrajectoryField::kDirect) {
+        return "method: " + to_string(s.method) +
+               " integrates a Hamiltonian's gradient: expected field solenoidal, found direct";
       }
       return "";
     });

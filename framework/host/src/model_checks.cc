@@ -180,10 +180,12 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
                         " is a field of the HNN: expected trajectory.field solenoidal with it, "
                         "found direct");
     }
-    if (settings.trajectory.method == TrajectoryMethod::kLeapfrog) {
+    if (settings.trajectory.method != TrajectoryMethod::kRungeKutta4) {
       return refuse({"trajectory.method", "field"},
-                    "method leapfrog integrates J dH/dx only: expected method rk4 with field " +
-                        to_string(settings.field) + ", found leapfrog");
+                    "method " + to_string(settings.trajectory.method) +
+                        " integrates J dH/dx only: expected method rk4 with field " +
+                        to_string(settings.field) + ", found " +
+                        to_string(settings.trajectory.method));
     }
   }
   if (settings.batch_size > 0 && settings.trajectory.learn_initial_states) {
@@ -199,10 +201,11 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
                     "a learned damping or forcing acts on the Hamiltonian's gradient: expected "
                     "trajectory.field solenoidal, found direct");
     }
-    if (settings.trajectory.method == TrajectoryMethod::kLeapfrog) {
+    if (settings.trajectory.method != TrajectoryMethod::kRungeKutta4) {
       return refuse({"trajectory.method", "dissipation"},
                     "objective trajectory integrates a learned damping or forcing with rk4 "
-                    "only: expected method rk4, found leapfrog");
+                    "only: expected method rk4, found " +
+                        to_string(settings.trajectory.method));
     }
   }
   // The learned initial states are parameters of the training windows: the L1 penalty

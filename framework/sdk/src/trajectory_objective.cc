@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -12,7 +13,15 @@
 namespace hnn {
 
 std::string to_string(TrajectoryMethod method) {
-  return method == TrajectoryMethod::kLeapfrog ? "leapfrog" : "rk4";
+  switch (method) {
+    case TrajectoryMethod::kLeapfrog:
+      return "leapfrog";
+    case TrajectoryMethod::kImplicitMidpoint:
+      return "implicit_midpoint";
+    case TrajectoryMethod::kRungeKutta4:
+      break;
+  }
+  return "rk4";
 }
 
 std::string to_string(TrajectoryField field) {
@@ -37,6 +46,11 @@ bool TrajectoryObjectiveOptions::is_valid(std::string* error) const {
     message << "method leapfrog splits the solenoidal field J dH/dx into its q and p parts; "
                "field type "
             << to_string(field_type) << " needs method rk4";
+  } else if (method == TrajectoryMethod::kImplicitMidpoint &&
+             (field != TrajectoryField::kSolenoidal || field_type != FieldType::kSolenoidal)) {
+    message << "method implicit_midpoint solves for J dH/dx at the midpoint; field "
+            << to_string(field) << " with field type " << to_string(field_type)
+            << " needs method rk4";
   } else if (std::string problem; !dissipation.is_valid(&problem)) {
     message << "dissipation: " << problem;
   } else if (dissipation.active() &&
@@ -135,6 +149,14 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
   state_.resize(d, count);
   const int values = options_.method == TrajectoryMethod::kRungeKutta4 ? 4 : 1;
   for (int i = 0; i < values; ++i) stage_values_[i].resize(d, count);
+  if (options_.method == TrajectoryMethod::kImplicitMidpoint) {
+    hessians_.resize(d, d * k * count);
+    newton_matrix_.resize(d, d);
+    newton_solver_ = Eigen::PartialPivLU<Eigen::MatrixXd>(d);
+    newton_vector_.resize(d);
+    directions_.resize(d, count);
+    products_of_directions_.resize(d, count);
+  }
   adjoint_.resize(d, count);
   stage_adjoint_.resize(d, count);
   weights_.resize(d, count);
@@ -176,7 +198,15 @@ const LearnedDissipation& TrajectoryObjective::dissipation() const {
 }
 
 int TrajectoryObjective::stages_per_step() const {
-  return options_.method == TrajectoryMethod::kRungeKutta4 ? 4 : 3;
+  switch (options_.method) {
+    case TrajectoryMethod::kLeapfrog:
+      return 3;
+    case TrajectoryMethod::kImplicitMidpoint:
+      return 1;
+    case TrajectoryMethod::kRungeKutta4:
+      break;
+  }
+  return 4;
 }
 
 bool TrajectoryObjective::evaluate(const double* parameters, double* value, double* gradient) {
@@ -194,10 +224,19 @@ bool TrajectoryObjective::evaluate(const double* parameters, double* value, doub
   } else {
     state_ = windows_.initial_states;
   }
-  if (options_.method == TrajectoryMethod::kRungeKutta4) {
-    runge_kutta_forward(gradient);
-  } else {
-    leapfrog_forward(gradient);
+  switch (options_.method) {
+    case TrajectoryMethod::kRungeKutta4:
+      runge_kutta_forward(gradient);
+      break;
+    case TrajectoryMethod::kLeapfrog:
+      leapfrog_forward(gradient);
+      break;
+    case TrajectoryMethod::kImplicitMidpoint:
+      if (!implicit_midpoint_forward(gradient)) {
+        *value = std::numeric_limits<double>::infinity();
+        return false;
+      }
+      break;
   }
   double sum = 0.0;
   for (Eigen::Index c = 0; c < predictions_.cols(); ++c) {
@@ -215,10 +254,16 @@ bool TrajectoryObjective::evaluate(const double* parameters, double* value, doub
   *value = last_parts_.data_loss + last_parts_.penalty;
   if (!std::isfinite(*value)) return false;
   if (gradient == nullptr) return true;
-  if (options_.method == TrajectoryMethod::kRungeKutta4) {
-    runge_kutta_backward(gradient);
-  } else {
-    leapfrog_backward(Eigen::Map<Eigen::VectorXd>(gradient, p));
+  switch (options_.method) {
+    case TrajectoryMethod::kRungeKutta4:
+      runge_kutta_backward(gradient);
+      break;
+    case TrajectoryMethod::kLeapfrog:
+      leapfrog_backward(Eigen::Map<Eigen::VectorXd>(gradient, p));
+      break;
+    case TrajectoryMethod::kImplicitMidpoint:
+      implicit_midpoint_backward(Eigen::Map<Eigen::VectorXd>(gradient, p));
+      break;
   }
   if (options_.learn_initial_states) {
     // dL/dxhat_0: the adjoint the sweep carried back, and the fit of the first state.

@@ -30,6 +30,19 @@
 //               dH/dp = T'(p), so this is exactly Stormer-Verlet. The model's H is not made
 //               separable: for a non-separable H this is the same explicit kick-drift-kick
 //               map, consistent but not symplectic in general.
+//   implicit_midpoint
+//               x1 = x0 + dt J dH/dx((x0 + x1) / 2), the solenoidal field (field type
+//               solenoidal) only: symplectic and time-reversible for any H, second order.
+//               Solved by Newton's method from x1 = x0, with the Jacobian
+//               I - dt/2 J d^2H/dx^2 built from d input Hessian-vector products, until the
+//               residual is below 1e-12 (1 + |x1|) in every entry (else, after
+//               kNewtonIterations iterations or at a residual that is not finite,
+//               evaluate() returns false). The gradient is
+//               exact through the converged solution (the implicit function theorem): with
+//               lambda = dL/dx1 the step's adjoint nu solves (I - dt/2 d^2H/dx^2 J^T) nu =
+//               lambda; with w = dt J^T nu, dL/dtheta += add_parameter_gradient_of_input_
+//               gradient(w) at the midpoint and dL/dx0 = nu + 1/2 d^2H/dx^2 w (the Hessian
+//               kept from the solve).
 //
 // The gradient is exact: reverse mode through the steps (the discrete adjoint). Every
 // field evaluation of the forward sweep is one forward() over all W windows at once (the
@@ -79,6 +92,7 @@
 #define HNN_TRAJECTORY_OBJECTIVE_H_
 
 #include <Eigen/Core>
+#include <Eigen/LU>
 #include <memory>
 #include <string>
 
@@ -94,10 +108,10 @@ namespace internal {
 class TrajectoryDissipation;
 }
 
-enum class TrajectoryMethod { kRungeKutta4, kLeapfrog };
+enum class TrajectoryMethod { kRungeKutta4, kLeapfrog, kImplicitMidpoint };
 enum class TrajectoryField { kSolenoidal, kDirect };
 
-// "rk4", "leapfrog"; "solenoidal", "direct".
+// "rk4", "leapfrog", "implicit_midpoint"; "solenoidal", "direct".
 std::string to_string(TrajectoryMethod method);
 std::string to_string(TrajectoryField field);
 
@@ -171,8 +185,13 @@ class TrajectoryObjective final : public Objective {
   // initial states (they are parameters of these windows).
   void set_windows(const TrajectoryWindows& windows);
   const TrajectoryObjectiveOptions& options() const { return options_; }
-  // Field evaluations (forward passes of the forward sweep) per step: 4 or 3.
+  // Field evaluations (forward passes of the forward sweep) per step: 4 or 3, for the
+  // implicit midpoint rule 1 (the converged midpoint; its Newton iterations evaluate more).
   int stages_per_step() const;
+  // Implicit midpoint: the most Newton iterations a step of the last evaluate() took.
+  int last_newton_iterations() const { return last_newton_iterations_; }
+  // Implicit midpoint: the Newton iterations after which a step counts as not converged.
+  static constexpr int kNewtonIterations = 50;
 
  private:
   // The field, or dH/dx, at `states` (forward sweep).
@@ -236,6 +255,18 @@ class TrajectoryObjective final : public Objective {
   // parameter_gradient through every stage.
   void runge_kutta_backward(double* gradient);
   void leapfrog_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient);
+  // Implicit midpoint (trajectory_implicit_midpoint.cc): false when a step's Newton
+  // iteration does not converge (or leaves the finite numbers).
+  bool implicit_midpoint_forward(double* gradient);
+  void implicit_midpoint_backward(Eigen::Ref<Eigen::VectorXd> parameter_gradient);
+  // d^2H/dx^2 at the model's current pass (whose input gradient of H is current) into
+  // hessians (d x d W, window w's matrix in columns w d .. w d + d - 1).
+  void hamiltonian_hessians(Eigen::Ref<Eigen::MatrixXd> hessians);
+  // The Hessians kept for step j, d x d W.
+  auto step_hessians(int j) {
+    const Eigen::Index d = windows_.state_dimension(), w = windows_.count();
+    return hessians_.middleCols(Eigen::Index(j) * d * w, d * w);
+  }
   // Adds 2 (xhat_j - x_j) / (d W k), the adjoint of the predictions of step j (1..k), to
   // adjoint_.
   void add_prediction_adjoint(int j);
@@ -274,6 +305,12 @@ class TrajectoryObjective final : public Objective {
   Eigen::MatrixXd step_times_;       // k x W: the start time of every step (forcing only)
   Eigen::RowVectorXd stage_times_;   // W: the current stage's times (forcing only)
   Eigen::VectorXd penalty_scratch_;  // gradient sink for a value-only model penalty
+  // Implicit midpoint workspace: every step's Hessians (d x d k W), the Newton matrix and its
+  // factorisation (d x d), the Hessian products' directions and results (d x W), a d-vector.
+  Eigen::MatrixXd hessians_, newton_matrix_, directions_, products_of_directions_;
+  Eigen::PartialPivLU<Eigen::MatrixXd> newton_solver_;
+  Eigen::VectorXd newton_vector_;
+  int last_newton_iterations_ = 0;
 };
 
 }  // namespace hnn
