@@ -120,14 +120,16 @@ TEST_CASE("learned initial states beat the observed first states on coarse noisy
         with["trajectory_mse"]["mean"].as<std::string>());
 }
 
-TEST_CASE("--resume ends bit-identical with learned initial states and with minibatches") {
+TEST_CASE(
+    "--resume ends bit-identical with learned initial states, with minibatches and with both") {
   // Adam (its state is saved), 30 epochs, interrupted after 12.
   const std::string adam = replaced(kNoisyPipeline, "{plugin: lbfgs, epochs: 200}",
                                     "{plugin: adam, epochs: 30, lr: 0.01}");
   const std::string minibatches =
       replaced(replaced(adam, "learn_initial_states: true", "learn_initial_states: false"),
                "  test_every: 10", "  test_every: 10\n  batch_size: 16");
-  const std::vector<std::string> pipelines = {adam, minibatches};
+  const std::string both = replaced(adam, "  test_every: 10", "  test_every: 10\n  batch_size: 16");
+  const std::vector<std::string> pipelines = {adam, minibatches, both};
   for (std::size_t i = 0; i < pipelines.size(); ++i) {
     CAPTURE(i);
     const std::string name = "trajectory_resume_" + std::to_string(i);

@@ -208,10 +208,6 @@ TEST_CASE("--check refuses a trajectory block it cannot run, located at the key"
       {block, "trajectory: [4]",
        "pipeline.yaml:13:15: error: training.trajectory: expected a map of options, found a "
        "list"},
-      {block, "batch_size: 10\n  trajectory: {learn_initial_states: true}",
-       "pipeline.yaml:13:15: error: models.mlp.training.batch_size: objective trajectory: a "
-       "minibatch of windows cannot address the learned initial states of its windows: "
-       "expected batch_size 0 with learn_initial_states true"},
       {block, "l1: 0.001\n  trajectory: {learn_initial_states: true}",
        "pipeline.yaml:13:7: error: models.mlp.training.l1: objective trajectory: the L1 penalty "
        "leaves learned initial states out, not supported by hnn-host: expected l1 0 with "

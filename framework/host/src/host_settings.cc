@@ -415,8 +415,9 @@ std::string host_section_notes(const std::string& section) {
            "The test loss is the same objective on the test split's windows, always from their\n"
            "observed first states (learned initial states belong to the training windows: kept\n"
            "out of the model's parameters, saved in the checkpoint for --resume only; not with\n"
-           "l1 > 0 or batch_size > 0). batch_size > 0: a fresh random subset of that many\n"
-           "distinct training windows every evaluation (no last partial batch). field solenoidal\n"
+           "l1 > 0). batch_size > 0: a fresh random subset of that many distinct training\n"
+           "windows every evaluation (no last partial batch; with learned initial states the\n"
+           "subset's states are trained, the others wait). field solenoidal\n"
            "is the HNN's field of training.field (solenoidal, conservative or both: the D-HNN);\n"
            "the latter two and a dissipation block (damping, forcing) need method rk4\n";
   }

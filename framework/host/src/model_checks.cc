@@ -188,12 +188,6 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
                         to_string(settings.trajectory.method));
     }
   }
-  if (settings.batch_size > 0 && settings.trajectory.learn_initial_states) {
-    return refuse({"batch_size", "trajectory.learn_initial_states"},
-                  "objective trajectory: a minibatch of windows cannot address the learned "
-                  "initial states of its windows: expected batch_size 0 with "
-                  "learn_initial_states true");
-  }
   // The learned damping and forcing: rk4 with the solenoidal field.
   if (settings.dissipation.active()) {
     if (settings.trajectory.field == TrajectoryField::kDirect) {
@@ -209,8 +203,7 @@ bool check_trajectory_objective(Model& built, const TrainingSettings& settings,
     }
   }
   // The learned initial states are parameters of the training windows: the L1 penalty
-  // (which an optimizer handling it applies to all parameters) and a minibatch (which
-  // swaps the windows) cannot see them apart.
+  // (which an optimizer handling it applies to all parameters) cannot see them apart.
   if (settings.trajectory.learn_initial_states && settings.l1 > 0.0) {
     return refuse({"l1", "trajectory.learn_initial_states"},
                   "objective trajectory: the L1 penalty leaves learned initial states out, "

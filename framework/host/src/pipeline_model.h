@@ -172,8 +172,9 @@ void set_objective_parameters(ModelResult& result, const Eigen::VectorXd& all);
 // (one Adam step each), drawn from its own stream seeded with `seed`; 0 < batch <
 // samples.size(). `samples` must outlive it. With objective trajectory: a fresh random
 // subset of `batch` distinct training windows (split_windows), 0 < batch < their count,
-// so there is no last partial batch; throws hnn::Error with learned initial states.
-// (training_objectives.cc)
+// so there is no last partial batch; with learned initial states its parameters are those
+// of make_objective's on all training windows, and an evaluation trains the drawn windows'
+// states (the others' gradient is 0). (training_objectives.cc)
 std::unique_ptr<Objective> make_minibatch_objective(Model& model, const TrainingSettings& settings,
                                                     const TrajectorySamples& samples,
                                                     Eigen::Index batch, std::uint64_t seed);

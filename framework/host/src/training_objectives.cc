@@ -222,6 +222,10 @@ TrajectoryWindows leading_windows(const TrajectoryWindows& windows, Eigen::Index
 // each time, so there is no last partial batch. The windows are swapped in with
 // TrajectoryObjective::set_windows (no allocation); learned initial states are refused
 // (validation refuses them with batch_size).
+// With learned initial states its parameters are those of the objective on all windows
+// (the model's, the dissipation's, every window's state): each evaluation passes the
+// minibatch's states to the objective on the minibatch and scatters their gradient back
+// (the other windows' states get 0).
 class TrajectoryMinibatchObjective final : public MinibatchDraws {
  public:
   TrajectoryMinibatchObjective(Model& model, const TrainingSettings& settings,
@@ -229,12 +233,40 @@ class TrajectoryMinibatchObjective final : public MinibatchDraws {
       : MinibatchDraws(windows.count(), seed),
         all_(std::move(windows)),
         batch_(leading_windows(all_, batch)),
-        inner_(model, batch_, trajectory_objective_options(settings)) {}
-  int parameter_count() const override { return inner_.parameter_count(); }
+        inner_(model, batch_, trajectory_objective_options(settings)),
+        learned_states_(settings.trajectory.learn_initial_states),
+        selected_(std::size_t(batch_.count()), 0) {
+    if (learned_states_) {
+      inner_parameters_.resize(inner_.parameter_count());
+      inner_gradient_.resize(inner_.parameter_count());
+    }
+  }
+  int parameter_count() const override {
+    if (!learned_states_) return inner_.parameter_count();
+    return inner_.initial_state_offset() + int(all_.initial_states.size());
+  }
   bool evaluate(const double* parameters, double* value, double* gradient) override {
     draw();
     inner_.set_windows(batch_);
-    return inner_.evaluate(parameters, value, gradient);
+    if (!learned_states_) return inner_.evaluate(parameters, value, gradient);
+    const Eigen::Index offset = inner_.initial_state_offset();
+    const Eigen::Index d = all_.state_dimension();
+    inner_parameters_.head(offset) = Eigen::Map<const Eigen::VectorXd>(parameters, offset);
+    for (std::size_t i = 0; i < selected_.size(); ++i) {
+      inner_parameters_.segment(offset + Eigen::Index(i) * d, d) =
+          Eigen::Map<const Eigen::VectorXd>(parameters + offset + selected_[i] * d, d);
+    }
+    const bool finite = inner_.evaluate(inner_parameters_.data(), value,
+                                        gradient != nullptr ? inner_gradient_.data() : nullptr);
+    if (gradient == nullptr) return finite;
+    Eigen::Map<Eigen::VectorXd> all_gradient(gradient, parameter_count());
+    all_gradient.setZero();
+    all_gradient.head(offset) = inner_gradient_.head(offset);
+    for (std::size_t i = 0; i < selected_.size(); ++i) {
+      all_gradient.segment(offset + selected_[i] * d, d) =
+          inner_gradient_.segment(offset + Eigen::Index(i) * d, d);
+    }
+    return finite;
   }
   LossParts last_parts() const override { return inner_.last_parts(); }
 
@@ -242,6 +274,7 @@ class TrajectoryMinibatchObjective final : public MinibatchDraws {
   Eigen::Index batch_size() const override { return batch_.count(); }
   void take(Eigen::Index i, Eigen::Index item) override {
     const Eigen::Index batch = batch_.count(), count = all_.count();
+    selected_[std::size_t(i)] = item;
     batch_.initial_states.col(i) = all_.initial_states.col(item);
     for (Eigen::Index j = 0; j < all_.steps; ++j) {
       batch_.targets.col(j * batch + i) = all_.targets.col(j * count + item);
@@ -252,6 +285,9 @@ class TrajectoryMinibatchObjective final : public MinibatchDraws {
 
   TrajectoryWindows all_, batch_;
   TrajectoryObjective inner_;
+  bool learned_states_;
+  std::vector<Eigen::Index> selected_;  // the minibatch's windows among all_
+  Eigen::VectorXd inner_parameters_, inner_gradient_;
 };
 
 }  // namespace
@@ -260,9 +296,6 @@ std::unique_ptr<Objective> make_minibatch_objective(Model& model, const Training
                                                     const TrajectorySamples& samples,
                                                     Eigen::Index batch, std::uint64_t seed) {
   if (settings.objective == ObjectiveKind::kTrajectory) {
-    if (settings.trajectory.learn_initial_states) {
-      throw Error("objective trajectory: minibatches of windows with learned initial states");
-    }
     return std::make_unique<TrajectoryMinibatchObjective>(
         model, settings, split_windows(samples, settings, "training"), batch, seed);
   }

@@ -321,11 +321,6 @@ void TrajectoryObjective::set_windows(const TrajectoryWindows& windows) {
     return std::to_string(w.count()) + " windows of " + std::to_string(w.steps) +
            " steps of dimension " + std::to_string(w.state_dimension());
   };
-  if (options_.learn_initial_states) {
-    throw Error(
-        "TrajectoryObjective::set_windows: the initial states of the windows are "
-        "learned parameters, the windows cannot change");
-  }
   if (windows.steps != windows_.steps || windows.count() != windows_.count() ||
       windows.state_dimension() != windows_.state_dimension() ||
       windows.targets.rows() != windows_.targets.rows() ||

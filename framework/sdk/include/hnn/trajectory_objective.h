@@ -181,8 +181,10 @@ class TrajectoryObjective final : public Objective {
   // Replaces the windows' states, targets, steps (and start times) by those of others of
   // the same shape (the same count W, steps k and dimension d), e.g. the next minibatch of
   // windows, without allocating; trajectory and first_sample stay those of the first
-  // windows. Throws hnn::Error naming both shapes when they differ, and with learned
-  // initial states (they are parameters of these windows).
+  // windows. With learned initial states the states among evaluate()'s parameters are then
+  // those of the new windows (the caller chooses them, e.g. a minibatch's among all
+  // windows' states), fitted to the new windows' observed first states. Throws hnn::Error
+  // naming both shapes when they differ.
   void set_windows(const TrajectoryWindows& windows);
   const TrajectoryObjectiveOptions& options() const { return options_; }
   // Field evaluations (forward passes of the forward sweep) per step: 4 or 3, for the
