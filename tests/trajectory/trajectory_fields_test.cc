@@ -13,57 +13,26 @@
 #include <vector>
 
 #include "allocation_counter.h"
-#include "bundled_plugins.h"
 #include "hnn/error.h"
 #include "hnn/gradient_check.h"
 #include "hnn/trajectory_objective.h"
 #include "plain_model.h"
+#include "trajectory_fixtures.h"
 #include "uniform_matrix.h"
 
 namespace {
+
+// Small models with 3 outputs: F_C (0), H (1) and L(x) (2, one degree of freedom).
+std::shared_ptr<hnn::Model> three_output_model(const std::string& name) {
+  return hnn::testing::small_model(name, 3);
+}
+
+hnn::TrajectoryWindows wavy_windows(int steps) { return hnn::testing::windows_of(steps); }
 
 using hnn::DampingForm;
 using hnn::FieldType;
 using hnn::TrajectoryField;
 using hnn::TrajectoryMethod;
-
-const hnn::testing::BundledPlugins& plugins() {
-  static const auto* bundled = new hnn::testing::BundledPlugins({"hnn_mlp", "hnn_kan"});
-  return *bundled;
-}
-
-// Small models with 3 outputs: F_C (0), H (1) and L(x) (2, one degree of freedom).
-std::shared_ptr<hnn::Model> three_output_model(const std::string& name) {
-  if (name == "mlp") {
-    return plugins().model("mlp", {{"inputs", std::int64_t{2}},
-                                   {"outputs", std::int64_t{3}},
-                                   {"hidden", std::vector<std::int64_t>{6, 5}},
-                                   {"activation", std::string("tanh")}});
-  }
-  return plugins().model("kan", {{"width", std::vector<std::int64_t>{2, 3, 3}},
-                                 {"k", std::int64_t{5}},
-                                 {"noise_scale", 3.0},
-                                 {"seed", std::int64_t{71}}});
-}
-
-// Three trajectories of 12 samples at non-uniform times (as trajectory_objective_test).
-hnn::TrajectoryWindows wavy_windows(int steps) {
-  std::vector<hnn::Trajectory> trajectories;
-  for (int k = 0; k < 3; ++k) {
-    hnn::Trajectory trajectory;
-    double t = 0.1 * k;
-    trajectory.states.resize(2, 12);
-    for (int i = 0; i < 12; ++i) {
-      trajectory.times.push_back(t);
-      trajectory.states.col(i) << 0.8 * std::cos(1.3 * t + k), -0.6 * std::sin(1.1 * t + 0.5 * k);
-      t += 0.125 + 0.075 * std::sin(2.0 * i + k);
-    }
-    trajectories.push_back(trajectory);
-  }
-  hnn::TrajectoryWindowOptions options;
-  options.steps = steps;
-  return hnn::cut_trajectory_windows(trajectories, options);
-}
 
 // A field of the HNN: its type, and optionally the state damping and a forcing.
 struct FieldCase {
@@ -223,16 +192,7 @@ TEST_CASE("the fast path equals the fallback path; neither allocates") {
         hnn::TrajectoryObjective fallback(plain, wavy_windows(steps), options);
         Eigen::VectorXd theta = fast.initial_parameters();
         if (c.forcing) theta.tail(2) << 0.15, -0.2;
-        double fast_value = 0.0, value = 0.0;
-        Eigen::VectorXd fast_gradient(theta.size()), gradient(theta.size());
-        REQUIRE(fast.evaluate(theta.data(), &fast_value, fast_gradient.data()));
-        REQUIRE(fallback.evaluate(theta.data(), &value, gradient.data()));
-        CHECK(fast_value == value);
-        CHECK((fast_gradient - gradient).cwiseAbs().maxCoeff() <=
-              1e-12 * std::max(1.0, gradient.cwiseAbs().maxCoeff()));
-        CHECK(hnn::testing::allocations_per_evaluations(fast, theta, true) == 0);
-        CHECK(hnn::testing::allocations_per_evaluations(fast, theta, false) == 0);
-        CHECK(hnn::testing::allocations_per_evaluations(fallback, theta, true) == 0);
+        hnn::testing::check_fast_equals_fallback(fast, fallback, theta);
       }
     }
   }

@@ -13,66 +13,26 @@
 #include <vector>
 
 #include "allocation_counter.h"
-#include "bundled_plugins.h"
 #include "hand_models.h"
 #include "hnn/error.h"
 #include "hnn/gradient_check.h"
 #include "hnn/trajectory_objective.h"
 #include "plain_model.h"
+#include "trajectory_fixtures.h"
 #include "uniform_matrix.h"
 
 namespace {
 
 using hnn::TrajectoryField;
 using hnn::TrajectoryMethod;
-
-const hnn::testing::BundledPlugins& plugins() {
-  static const auto* bundled = new hnn::testing::BundledPlugins({"hnn_mlp", "hnn_kan"});
-  return *bundled;
-}
-
-// The conformance suite's small models, 2 inputs and 2 outputs (H is output 1).
-std::shared_ptr<hnn::Model> small_model(const std::string& name) {
-  if (name == "mlp") {
-    return plugins().model("mlp", {{"inputs", std::int64_t{2}},
-                                   {"outputs", std::int64_t{2}},
-                                   {"hidden", std::vector<std::int64_t>{6, 5}},
-                                   {"activation", std::string("tanh")}});
-  }
-  return plugins().model("kan", {{"width", std::vector<std::int64_t>{2, 3, 2}},
-                                 {"k", std::int64_t{5}},
-                                 {"noise_scale", 3.0},
-                                 {"seed", std::int64_t{71}}});
-}
+using hnn::testing::small_model;
+using hnn::testing::windows_of;
 
 hnn::TrajectoryObjectiveOptions midpoint_options(int hamiltonian_output = 1) {
   hnn::TrajectoryObjectiveOptions options;
   options.method = TrajectoryMethod::kImplicitMidpoint;
   options.hamiltonian_output = hamiltonian_output;
   return options;
-}
-
-// Trajectories of `steps_per_trajectory` + 1 samples at non-uniform times on smooth curves.
-std::vector<hnn::Trajectory> wavy_trajectories() {
-  std::vector<hnn::Trajectory> result;
-  for (int k = 0; k < 3; ++k) {
-    hnn::Trajectory trajectory;
-    double t = 0.1 * k;
-    trajectory.states.resize(2, 12);
-    for (int i = 0; i < 12; ++i) {
-      trajectory.times.push_back(t);
-      trajectory.states.col(i) << 0.8 * std::cos(1.3 * t + k), -0.6 * std::sin(1.1 * t + 0.5 * k);
-      t += 0.125 + 0.075 * std::sin(2.0 * i + k);
-    }
-    result.push_back(trajectory);
-  }
-  return result;
-}
-
-hnn::TrajectoryWindows windows_of(int steps) {
-  hnn::TrajectoryWindowOptions options;
-  options.steps = steps;
-  return hnn::cut_trajectory_windows(wavy_trajectories(), options);
 }
 
 // The implicit midpoint step of dx/dt = A x, A = [[0, 2], [-2, 0]] (H = q^2 + p^2):
@@ -149,20 +109,7 @@ TEST_CASE("with a learned, non-separable H every step solves the midpoint equati
 
 TEST_CASE("data made by the same rule give a zero loss") {
   hnn::testing::QuadraticHamiltonian spring(1.0, 1.0);
-  std::vector<hnn::Trajectory> trajectories(2);
-  for (int k = 0; k < 2; ++k) {
-    hnn::Trajectory& trajectory = trajectories[std::size_t(k)];
-    trajectory.states.resize(2, 15);
-    Eigen::Vector2d x(0.5 + 0.2 * k, -0.3);
-    double t = 0.0;
-    for (int i = 0; i < 15; ++i) {
-      trajectory.times.push_back(t);
-      trajectory.states.col(i) = x;
-      const double h = 0.3 + 0.1 * std::sin(i + 3.0 * k);
-      x = cayley_step(x, h);
-      t += h;
-    }
-  }
+  const auto trajectories = hnn::testing::trajectories_of(cayley_step);
   hnn::TrajectoryWindowOptions window_options;
   window_options.steps = 3;
   hnn::TrajectoryObjective objective(
@@ -213,17 +160,7 @@ TEST_CASE("the fast path equals the fallback path; neither allocates") {
       CAPTURE(steps);
       hnn::TrajectoryObjective fast(*model, windows_of(steps), midpoint_options());
       hnn::TrajectoryObjective fallback(plain, windows_of(steps), midpoint_options());
-      const Eigen::VectorXd theta = fast.initial_parameters();
-      double fast_value = 0.0, value = 0.0;
-      Eigen::VectorXd fast_gradient(theta.size()), gradient(theta.size());
-      REQUIRE(fast.evaluate(theta.data(), &fast_value, fast_gradient.data()));
-      REQUIRE(fallback.evaluate(theta.data(), &value, gradient.data()));
-      CHECK(fast_value == value);
-      CHECK((fast_gradient - gradient).cwiseAbs().maxCoeff() <=
-            1e-12 * std::max(1.0, gradient.cwiseAbs().maxCoeff()));
-      CHECK(hnn::testing::allocations_per_evaluations(fast, theta, true) == 0);
-      CHECK(hnn::testing::allocations_per_evaluations(fast, theta, false) == 0);
-      CHECK(hnn::testing::allocations_per_evaluations(fallback, theta, true) == 0);
+      hnn::testing::check_fast_equals_fallback(fast, fallback, fast.initial_parameters());
     }
   }
 }

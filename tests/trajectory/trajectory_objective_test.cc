@@ -11,63 +11,21 @@
 #include <vector>
 
 #include "allocation_counter.h"
-#include "bundled_plugins.h"
 #include "hand_models.h"
 #include "hnn/error.h"
 #include "hnn/gradient_check.h"
 #include "hnn/trajectory_objective.h"
 #include "plain_model.h"
+#include "trajectory_fixtures.h"
 #include "uniform_matrix.h"
 
 namespace {
 
 using hnn::TrajectoryField;
 using hnn::TrajectoryMethod;
-
-const hnn::testing::BundledPlugins& plugins() {
-  static const auto* bundled = new hnn::testing::BundledPlugins({"hnn_mlp", "hnn_kan"});
-  return *bundled;
-}
-
-// The conformance suite's small models, 2 inputs and 2 outputs (H is output 1).
-std::shared_ptr<hnn::Model> small_model(const std::string& name) {
-  if (name == "mlp") {
-    return plugins().model("mlp", {{"inputs", std::int64_t{2}},
-                                   {"outputs", std::int64_t{2}},
-                                   {"hidden", std::vector<std::int64_t>{6, 5}},
-                                   {"activation", std::string("tanh")}});
-  }
-  return plugins().model("kan", {{"width", std::vector<std::int64_t>{2, 3, 2}},
-                                 {"k", std::int64_t{5}},
-                                 {"noise_scale", 3.0},
-                                 {"seed", std::int64_t{71}}});
-}
-
-// Three trajectories of 12 samples at non-uniform times (steps 0.05 .. 0.2), states on
-// smooth curves: what the windows are cut from.
-std::vector<hnn::Trajectory> wavy_trajectories() {
-  std::vector<hnn::Trajectory> result;
-  for (int k = 0; k < 3; ++k) {
-    hnn::Trajectory trajectory;
-    trajectory.label = "wavy " + std::to_string(k);
-    double t = 0.1 * k;
-    trajectory.states.resize(2, 12);
-    for (int i = 0; i < 12; ++i) {
-      trajectory.times.push_back(t);
-      trajectory.states.col(i) << 0.8 * std::cos(1.3 * t + k), -0.6 * std::sin(1.1 * t + 0.5 * k);
-      t += 0.125 + 0.075 * std::sin(2.0 * i + k);
-    }
-    result.push_back(trajectory);
-  }
-  return result;
-}
-
-hnn::TrajectoryWindows windows_of(int steps, int stride = 1) {
-  hnn::TrajectoryWindowOptions options;
-  options.steps = steps;
-  options.stride = stride;
-  return hnn::cut_trajectory_windows(wavy_trajectories(), options);
-}
+using hnn::testing::plugins;
+using hnn::testing::small_model;
+using hnn::testing::windows_of;
 
 hnn::TrajectoryObjectiveOptions objective_options(TrajectoryMethod method, TrajectoryField field,
                                                   int hamiltonian_output = 1) {
@@ -169,20 +127,10 @@ TEST_CASE("data made by the same integrator and model give a zero loss") {
   hnn::testing::QuadraticHamiltonian spring(1.0, 1.0);
   for (const auto method : {TrajectoryMethod::kRungeKutta4, TrajectoryMethod::kLeapfrog}) {
     CAPTURE(hnn::to_string(method));
-    std::vector<hnn::Trajectory> trajectories(2);
-    for (int k = 0; k < 2; ++k) {
-      hnn::Trajectory& trajectory = trajectories[std::size_t(k)];
-      trajectory.states.resize(2, 15);
-      Eigen::Vector2d x(0.5 + 0.2 * k, -0.3);
-      double t = 0.0;
-      for (int i = 0; i < 15; ++i) {
-        trajectory.times.push_back(t);
-        trajectory.states.col(i) = x;
-        const double h = 0.3 + 0.1 * std::sin(i + 3.0 * k);
-        x = method == TrajectoryMethod::kLeapfrog ? hand_leapfrog(x, h) : hand_rk4(x, h);
-        t += h;
-      }
-    }
+    const auto trajectories =
+        hnn::testing::trajectories_of([method](const Eigen::Vector2d& x, double h) {
+          return method == TrajectoryMethod::kLeapfrog ? hand_leapfrog(x, h) : hand_rk4(x, h);
+        });
     hnn::TrajectoryWindowOptions window_options;
     window_options.steps = 3;
     hnn::TrajectoryObjective objective(spring,
