@@ -7,6 +7,7 @@
 
 #include "hnn/error.h"
 #include "hnn/internal/objective_terms.h"
+#include "trajectory_columns.h"
 #include "trajectory_dissipation.h"
 
 namespace hnn {
@@ -287,9 +288,7 @@ void TrajectoryObjective::evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>
     return;
   }
   evaluate_hamiltonian_gradient(states, model_gradient_);
-  const Eigen::Index n = field.rows() / 2;
-  field.topRows(n) = model_gradient_.bottomRows(n);
-  field.bottomRows(n) = -model_gradient_.topRows(n);
+  internal::solenoidal_field(model_gradient_, field);
   if (!dissipation_->active()) return;
   if (dissipation_->forced()) set_stage_times(step, fraction);
   dissipation_->add_to_field(model_gradient_, stage_times_, field);
@@ -326,9 +325,7 @@ void TrajectoryObjective::field_backward(const Eigen::Ref<const Eigen::MatrixXd>
   if (options_.field == TrajectoryField::kSolenoidal) {
     if (!dissipation_->active()) {
       // f = J g: dL/dg = J^T dL/df = (-mu_p, mu_q).
-      const Eigen::Index n = field_adjoint.rows() / 2;
-      weights_.topRows(n) = -field_adjoint.bottomRows(n);
-      weights_.bottomRows(n) = field_adjoint.topRows(n);
+      internal::solenoidal_weights(field_adjoint, weights_);
       gradient_backward(states, weights_, slot, parameter_gradient, state_adjoint);
       return;
     }
@@ -355,9 +352,8 @@ void TrajectoryObjective::add_prediction_adjoint(int j) {
   const Eigen::Index count = windows_.count();
   const double scale = 2.0 / loss_entries();
   const Eigen::Index first = Eigen::Index(j - 1) * count;
-  for (Eigen::Index w = 0; w < count; ++w) {
-    adjoint_.col(w) += scale * (predictions_.col(first + w) - windows_.targets.col(first + w));
-  }
+  adjoint_ +=
+      scale * (predictions_.middleCols(first, count) - windows_.targets.middleCols(first, count));
 }
 
 }  // namespace hnn

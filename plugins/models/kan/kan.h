@@ -192,6 +192,8 @@ class KolmogorovArnoldNetwork final : public Model {
   // b'' at the inputs and phi'' of layer 0's edges (those into `output` when layer 0 is the
   // last layer), unless already formed (kan_hessian_vector.cc).
   void ensure_first_layer_second_derivatives(int output);
+  // b'' at the inputs (layer 0's base2), unless already formed.
+  void ensure_first_layer_base2();
 
   KolmogorovArnoldNetworkOptions options_;
   std::vector<Layer> layers_;
