@@ -227,20 +227,16 @@ void edge_reverse(int k, Index n, const int* piece, const double* local,
       if (kPropagate) {
         __m128d phi2;
         if constexpr (kInlineSecond) {
-          // edge_forward<3, ..., kSecond> lane by lane.
-          const double* a = polynomial + 4 * p0;
-          const double* b = polynomial + 4 * p1;
-          const __m128d a01 = _mm_loadu_pd(a), a23 = _mm_loadu_pd(a + 2);
-          const __m128d b01 = _mm_loadu_pd(b), b23 = _mm_loadu_pd(b + 2);
-          const __m128d coefficient[3] = {_mm_unpacklo_pd(a01, b01), _mm_unpackhi_pd(a01, b01),
-                                          _mm_unpacklo_pd(a23, b23)};
-          __m128d value = _mm_unpackhi_pd(a23, b23), first = _mm_setzero_pd(),
-                  second_t = _mm_setzero_pd();
-          for (int q = 2; q >= 0; --q) {
-            second_t = _mm_add_pd(_mm_mul_pd(second_t, t), first);
-            first = _mm_add_pd(_mm_mul_pd(first, t), value);
-            value = _mm_add_pd(_mm_mul_pd(value, t), coefficient[q]);
-          }
+          // horner<3, true, true>'s d2 lane by lane, without the chains that do not reach
+          // it: for t finite and >= 0 (always: local coordinates are in [0, 1)) its steps
+          // reduce exactly to f = (0 t + c3), d2 = f t + (f t + (c3 t + c2)).
+          const __m128d a23 = _mm_loadu_pd(polynomial + 4 * p0 + 2);
+          const __m128d b23 = _mm_loadu_pd(polynomial + 4 * p1 + 2);
+          const __m128d c2 = _mm_unpacklo_pd(a23, b23), c3 = _mm_unpackhi_pd(a23, b23);
+          const __m128d f = _mm_add_pd(_mm_mul_pd(_mm_setzero_pd(), t), c3);
+          const __m128d ft = _mm_mul_pd(f, t);
+          const __m128d second_t =
+              _mm_add_pd(ft, _mm_add_pd(ft, _mm_add_pd(_mm_mul_pd(c3, t), c2)));
           const __m128d w = _mm_set_pd(inverse_width[p1], inverse_width[p0]);
           const __m128d scale = _mm_mul_pd(_mm_mul_pd(two, w), w);
           phi2 = _mm_add_pd(_mm_mul_pd(vsb, _mm_loadu_pd(b2 + s)),
