@@ -5,7 +5,14 @@
 // rolled out k steps of dt = 0.1 and fitted to the exact spring flow). The bound is
 // ratio <= 4k + 2: the forward sweep makes 4k field evaluations (forward + input gradient),
 // the backward sweep 4k reverse passes (parameter gradient and Hessian-vector product, fused,
-// on the passes the model kept in its pass slots). Counters:
+// on the passes the model kept in its pass slots).
+//
+// Every evaluation gets other parameters than the one before (two vectors, alternating, as
+// an optimizer changes them every step): with the same parameters every call, a rollout's
+// stage inputs would repeat too, and a model that keeps state depending on its inputs only
+// (the KAN's layer-0 bases, kept while the inputs repeat; the pass slots hand every stage
+// the workspace that held the same stage in the previous evaluation) would skip work that
+// training never can. Counters:
 //
 //   hnn_us         one HamiltonianObjective::evaluate with gradient
 //   trajectory_us  one TrajectoryObjective::evaluate with gradient
@@ -108,22 +115,31 @@ void run_trajectory_benchmark(benchmark::State& state, hnn::Model& model) {
   hnn::TrajectoryObjectiveOptions trajectory_options;
   trajectory_options.hamiltonian_output = output;
   hnn::TrajectoryObjective trajectory(model, spring_windows(x, steps, 0.1), trajectory_options);
-  Eigen::VectorXd theta(model.parameter_count()), gradient(model.parameter_count());
-  model.get_parameters(theta);
+  Eigen::VectorXd theta[2], gradient(model.parameter_count());
+  theta[0].resize(model.parameter_count());
+  model.get_parameters(theta[0]);
+  theta[1] = theta[0];
+  theta[1][0] += 1e-9;
+  int next = 0;  // the parameter vector of the next evaluation, alternating
+  auto parameters = [&] {
+    const double* current = theta[next].data();
+    next = 1 - next;
+    return current;
+  };
   double value = 0.0;
   auto hnn = [&] {
-    hnn_objective.evaluate(theta.data(), &value, gradient.data());
+    hnn_objective.evaluate(parameters(), &value, gradient.data());
     benchmark::DoNotOptimize(gradient.data());
   };
   bool use_shifted = false;
   auto fresh_hnn = [&] {
     (use_shifted ? shifted_objective : hnn_objective)
-        .evaluate(theta.data(), &value, gradient.data());
+        .evaluate(parameters(), &value, gradient.data());
     use_shifted = !use_shifted;
     benchmark::DoNotOptimize(gradient.data());
   };
   auto rollout = [&] {
-    trajectory.evaluate(theta.data(), &value, gradient.data());
+    trajectory.evaluate(parameters(), &value, gradient.data());
     benchmark::DoNotOptimize(gradient.data());
   };
   hnn();
@@ -166,6 +182,19 @@ void BM_TrajectoryObjectiveKan211(benchmark::State& state) {
   run_trajectory_benchmark(state, *model);
 }
 BENCHMARK(BM_TrajectoryObjectiveKan211)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(8)
+    ->ArgName("k")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The configs' KAN shape (two outputs, H the second).
+void BM_TrajectoryObjectiveKan212(benchmark::State& state) {
+  auto model = make_model("kan", {{"width", std::vector<std::int64_t>{2, 1, 2}}});
+  run_trajectory_benchmark(state, *model);
+}
+BENCHMARK(BM_TrajectoryObjectiveKan212)
     ->Arg(1)
     ->Arg(2)
     ->Arg(8)

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -91,4 +93,37 @@ TEST_CASE("invalid knots are reported") {
                        doctest::Contains("strictly increasing"), hnn::Error);
   CHECK_THROWS_WITH_AS(hnn::kan::BSplineBasis({0.0, 1.0, 2.0}, 3),
                        doctest::Contains("needs at least 5 knots"), hnn::Error);
+}
+
+TEST_CASE("locate_all equals locate bit for bit: two samples at a time and the odd tail") {
+  const hnn::kan::BSplineBasis basis(hnn::kan::extend_grid(kGrid, 3), 3);
+  const std::vector<double>& knots = basis.knots();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> x;
+  for (int i = 0; i <= 200; ++i) x.push_back(-3.5 + 7.0 * i / 200.0);  // across every piece
+  for (const double t : knots) {  // at the knots and one ulp either side
+    x.push_back(t);
+    x.push_back(std::nextafter(t, -inf));
+    x.push_back(std::nextafter(t, inf));
+  }
+  // Out of range and NaN next to inner points, in both lanes of a pair.
+  for (const double v : {nan, inf, -inf, -3.0, 3.0, 100.0}) {
+    x.push_back(v);
+    x.push_back(0.25);
+    x.push_back(-0.75);
+    x.push_back(v);
+  }
+  x.push_back(0.5);
+  if (x.size() % 2 == 0) x.push_back(-0.5);  // an odd count: the last one takes the scalar path
+  std::vector<int> pieces(x.size());
+  std::vector<double> locals(x.size());
+  basis.locate_all(x.data(), static_cast<long>(x.size()), pieces.data(), locals.data());
+  for (std::size_t s = 0; s < x.size(); ++s) {
+    CAPTURE(s);
+    CAPTURE(x[s]);
+    double local = -1.0;
+    CHECK(pieces[s] == basis.locate(x[s], &local));
+    CHECK(std::memcmp(&locals[s], &local, sizeof(double)) == 0);
+  }
 }

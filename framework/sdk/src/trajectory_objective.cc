@@ -8,6 +8,7 @@
 
 #include "hnn/error.h"
 #include "hnn/internal/objective_terms.h"
+#include "trajectory_columns.h"
 #include "trajectory_dissipation.h"
 
 namespace hnn {
@@ -357,9 +358,7 @@ void TrajectoryObjective::evaluate_field(const Eigen::Ref<const Eigen::MatrixXd>
   model_.forward(states);
   if (has_solenoidal_part()) {
     model_.input_gradient(options_.hamiltonian_output, model_gradient_);
-    const Eigen::Index n = field.rows() / 2;
-    field.topRows(n) = model_gradient_.bottomRows(n);
-    field.bottomRows(n) = -model_gradient_.topRows(n);
+    internal::solenoidal_field(model_gradient_, field);
   } else {
     field.setZero();
   }
@@ -414,9 +413,7 @@ void TrajectoryObjective::hamiltonian_field_backward(const Eigen::MatrixXd& fiel
     if (dissipative) {
       dissipation_->adjoint_weights(field_adjoint, outputs_, weights_);
     } else {
-      const Eigen::Index n = field_adjoint.rows() / 2;
-      weights_.topRows(n) = -field_adjoint.bottomRows(n);
-      weights_.bottomRows(n) = field_adjoint.topRows(n);
+      internal::solenoidal_weights(field_adjoint, weights_);
     }
     const int output = options_.hamiltonian_output;
     // The dissipation's gradient needs g = dH/dx of this stage: model_gradient_ holds it for
@@ -480,9 +477,8 @@ void TrajectoryObjective::add_prediction_adjoint(int j) {
   const Eigen::Index count = windows_.count();
   const double scale = 2.0 / loss_entries();
   const Eigen::Index first = Eigen::Index(j - 1) * count;
-  for (Eigen::Index w = 0; w < count; ++w) {
-    adjoint_.col(w) += scale * (predictions_.col(first + w) - windows_.targets.col(first + w));
-  }
+  adjoint_ +=
+      scale * (predictions_.middleCols(first, count) - windows_.targets.middleCols(first, count));
 }
 
 }  // namespace hnn

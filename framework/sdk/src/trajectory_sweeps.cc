@@ -5,24 +5,15 @@
 #include <Eigen/Core>
 
 #include "hnn/trajectory_objective.h"
+#include "trajectory_columns.h"
 
 namespace hnn {
 namespace {
 
 using Matrix = Eigen::MatrixXd;
-using ConstRow = Eigen::Ref<const Eigen::RowVectorXd, 0, Eigen::InnerStride<>>;
-
-// out(:, w) = x(:, w) + c h(w) v(:, w): a stage's input from the step's start state.
-void add_scaled_columns(const Eigen::Ref<const Matrix>& x, double c, const ConstRow& h,
-                        const Eigen::Ref<const Matrix>& v, Eigen::Ref<Matrix> out) {
-  for (Eigen::Index w = 0; w < x.cols(); ++w) out.col(w) = x.col(w) + (c * h[w]) * v.col(w);
-}
-
-// out(:, w) = h(w) (a u(:, w) + b v(:, w)): a stage's field adjoint.
-void combine_columns(const ConstRow& h, double a, const Matrix& u, double b, const Matrix& v,
-                     Matrix& out) {
-  for (Eigen::Index w = 0; w < u.cols(); ++w) out.col(w) = h[w] * (a * u.col(w) + b * v.col(w));
-}
+using ConstRow = internal::StepRow;
+using internal::add_scaled_columns;
+using internal::combine_columns;
 
 }  // namespace
 
@@ -44,10 +35,7 @@ void TrajectoryObjective::runge_kutta_forward(double* gradient) {
     add_scaled_columns(state_, 1.0, h, k[2], stage_states(j, 3));
     evaluate_field(stage_states(j, 3), k[3], j, 1.0);
     keep_pass(j, 3, gradient);
-    for (Eigen::Index w = 0; w < count; ++w) {
-      state_.col(w) +=
-          (h[w] / 6.0) * (k[0].col(w) + 2.0 * k[1].col(w) + 2.0 * k[2].col(w) + k[3].col(w));
-    }
+    internal::add_runge_kutta_increment(h, k[0], k[1], k[2], k[3], state_);
     predictions_.middleCols(j * count, count) = state_;
   }
 }

@@ -6,6 +6,10 @@
 
 #include "hnn/error.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace hnn::kan {
 
 std::vector<double> extend_grid(const std::vector<double>& grid, int k) {
@@ -106,25 +110,53 @@ void BSplineBasis::locate_all(const double* x, long n, int* piece, double* local
   const double* t = knots_.data();
   const int last = static_cast<int>(knots_.size()) - 1;
   const double low = t[0], high = t[last];
-  for (long s = 0; s < n; ++s) {
-    const double v = x[s];
-    if (!(v >= low && v < high)) [[unlikely]] {  // also NaN
-      piece[s] = v >= high ? last + 1 : 0;
-      local[s] = 0.0;
-      continue;
-    }
-    // Estimate on the ideal uniform grid, then one correction against the actual knots
-    // (the estimate is off by at most one interval on a uniform grid). Corrections are rare:
-    // predicted branches keep the knot loads off the critical path.
-    int m = std::min(static_cast<int>((v - low) * inverse_spacing_), last - 1);
+  // Estimate on the ideal uniform grid, then one correction against the actual knots
+  // (the estimate is off by at most one interval on a uniform grid). Corrections are rare:
+  // predicted branches keep the knot loads off the critical path.
+  auto interval = [&](double v, int estimate) {
+    int m = std::min(estimate, last - 1);
     if (v < t[m]) [[unlikely]] {
       --m;  // m > 0 here, as v >= t_0
     } else if (v >= t[m + 1]) [[unlikely]] {
       ++m;  // m + 1 < last here, as v < t_last
     }
+    return m;
+  };
+  auto locate_one = [&](long s) {
+    const double v = x[s];
+    if (!(v >= low && v < high)) [[unlikely]] {  // also NaN
+      piece[s] = v >= high ? last + 1 : 0;
+      local[s] = 0.0;
+      return;
+    }
+    const int m = interval(v, static_cast<int>((v - low) * inverse_spacing_));
     piece[s] = m + 1;
     local[s] = (v - t[m]) * inverse_width_[m + 1];
+  };
+  long s = 0;
+#if defined(__SSE2__)
+  // Two samples at a time: the same operations, the estimate truncated by one instruction.
+  const __m128d lows = _mm_set1_pd(low), highs = _mm_set1_pd(high);
+  const __m128d spacing = _mm_set1_pd(inverse_spacing_);
+  for (; s + 2 <= n; s += 2) {
+    const __m128d v = _mm_loadu_pd(x + s);
+    if (_mm_movemask_pd(_mm_and_pd(_mm_cmpge_pd(v, lows), _mm_cmplt_pd(v, highs))) != 3)
+        [[unlikely]] {
+      locate_one(s);
+      locate_one(s + 1);
+      continue;
+    }
+    const __m128i estimate = _mm_cvttpd_epi32(_mm_mul_pd(_mm_sub_pd(v, lows), spacing));
+    const int m0 = interval(x[s], _mm_cvtsi128_si32(estimate));
+    const int m1 = interval(x[s + 1], _mm_cvtsi128_si32(_mm_shuffle_epi32(estimate, 1)));
+    piece[s] = m0 + 1;
+    piece[s + 1] = m1 + 1;
+    const __m128d knot = _mm_set_pd(t[m1], t[m0]);
+    const __m128d width = _mm_set_pd(inverse_width_[m1 + 1], inverse_width_[m0 + 1]);
+    _mm_storeu_pd(local + s, _mm_mul_pd(_mm_sub_pd(v, knot), width));
   }
+#endif
+  for (; s < n; ++s) locate_one(s);
 }
 
 void BSplineBasis::evaluate(double x, double* values, double* first, double* second) const {

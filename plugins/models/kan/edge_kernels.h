@@ -120,17 +120,44 @@ void edge_output(int k, Index n, const int* piece, const double* local, const do
   }
 }
 
+// Where the reverse pass takes phi'' from when it propagates an adjoint: the array phi2
+// (polynomial null), or, formed sample by sample as edge_forward forms it (the same
+// operations, so the same values), sb b'' + sp S'' from the edge's polynomials, b'' (b2)
+// and the scales: saves a pass over the samples that would only store phi''.
+struct SecondDerivative {
+  const double* phi2 = nullptr;
+  const double* polynomial = nullptr;
+  const double* b2 = nullptr;
+  double sb = 0.0;
+  double sp = 0.0;
+};
+
+// phi'' of sample s from `second` (inline: kInline).
+template <int K, bool kInline>
+inline double second_derivative(int k, SecondDerivative second, int piece, double t,
+                                double inverse_width, Index s) {
+  if constexpr (kInline) {
+    const int width = (K > 0 ? K : k) + 1;
+    double value, d1, d2;
+    horner<K, true, true>(k, second.polynomial + piece * width, t, &value, &d1, &d2);
+    return second.sb * second.b2[s] + second.sp * (d2 * (2.0 * inverse_width * inverse_width));
+  } else {
+    return second.phi2[s];
+  }
+}
+
 // Reverse pass of one edge, samples [begin, n). r: adjoint of the edge output (kPrimal);
 // upstream * tangent: the coefficient of phi' in the tangent pass (kTangent). Adds
 // r t^q + a w q t^(q-1) to the gradient of the sample's piece polynomial, in one of two
 // banks `bank` doubles apart (even samples in the first, odd in the second, so that
 // consecutive samples on one piece do not wait for each other's stores); adds
-// sum(r b + a b') to *scale_base_sum and, with kPropagate, r phi' + a phi'' to adjoint.
-template <int K, bool kPrimal, bool kTangent, bool kPropagate>
+// sum(r b + a b') to *scale_base_sum and, with kPropagate, r phi' + a phi'' to adjoint
+// (phi'' from `second`, formed inline with kInlineSecond).
+template <int K, bool kPrimal, bool kTangent, bool kPropagate, bool kInlineSecond = false>
 void edge_reverse_scalar(int k, Index begin, Index n, const int* piece, const double* local,
                          const double* inverse_width, const double* r, const double* upstream,
                          const double* tangent, const double* b0, const double* b1,
-                         const double* phi1, const double* phi2, double* polynomial_gradient,
+                         const double* phi1, SecondDerivative second, double* polynomial_gradient,
                          std::size_t bank, double* adjoint, double* scale_base_sum) {
   const int order = K > 0 ? K : k;
   double sb_sum = 0.0;
@@ -149,16 +176,19 @@ void edge_reverse_scalar(int k, Index begin, Index n, const int* piece, const do
       previous = power;
       power *= t;
     }
-    if (kPropagate) adjoint[s] += rr * phi1[s] + aa * phi2[s];
+    if (kPropagate) {
+      const double phi2 = second_derivative<K, kInlineSecond>(k, second, p, t, inverse_width[p], s);
+      adjoint[s] += rr * phi1[s] + aa * phi2;
+    }
   }
   *scale_base_sum += sb_sum;
 }
 
-template <int K, bool kPrimal, bool kTangent, bool kPropagate>
+template <int K, bool kPrimal, bool kTangent, bool kPropagate, bool kInlineSecond = false>
 void edge_reverse(int k, Index n, const int* piece, const double* local,
                   const double* inverse_width, const double* r, const double* upstream,
                   const double* tangent, const double* b0, const double* b1, const double* phi1,
-                  const double* phi2, double* polynomial_gradient, std::size_t bank,
+                  SecondDerivative second, double* polynomial_gradient, std::size_t bank,
                   double* adjoint, double* scale_base_sum) {
   Index begin = 0;
 #if defined(__SSE2__)
@@ -166,6 +196,10 @@ void edge_reverse(int k, Index n, const int* piece, const double* local,
     __m128d sb_sum = _mm_setzero_pd();
     const __m128d two = _mm_set1_pd(2.0), three = _mm_set1_pd(3.0);
     double* odd_bank = polynomial_gradient + bank;
+    const double* const polynomial = second.polynomial;
+    const double* const b2 = second.b2;
+    const double* const phi2_array = second.phi2;
+    const __m128d vsb = _mm_set1_pd(second.sb), vsp = _mm_set1_pd(second.sp);
     for (; begin + 2 <= n; begin += 2) {
       const Index s = begin;
       const __m128d rr = kPrimal ? _mm_loadu_pd(r + s) : _mm_setzero_pd();
@@ -191,8 +225,27 @@ void edge_reverse(int k, Index n, const int* piece, const double* local,
       _mm_storeu_pd(odd, _mm_add_pd(_mm_loadu_pd(odd), _mm_unpackhi_pd(g0, g1)));
       _mm_storeu_pd(odd + 2, _mm_add_pd(_mm_loadu_pd(odd + 2), _mm_unpackhi_pd(g2, g3)));
       if (kPropagate) {
-        const __m128d change = _mm_add_pd(_mm_mul_pd(rr, _mm_loadu_pd(phi1 + s)),
-                                          _mm_mul_pd(aa, _mm_loadu_pd(phi2 + s)));
+        __m128d phi2;
+        if constexpr (kInlineSecond) {
+          // horner<3, true, true>'s d2 lane by lane, without the chains that do not reach
+          // it: for t finite and >= 0 (always: local coordinates are in [0, 1)) its steps
+          // reduce exactly to f = (0 t + c3), d2 = f t + (f t + (c3 t + c2)).
+          const __m128d a23 = _mm_loadu_pd(polynomial + 4 * p0 + 2);
+          const __m128d b23 = _mm_loadu_pd(polynomial + 4 * p1 + 2);
+          const __m128d c2 = _mm_unpacklo_pd(a23, b23), c3 = _mm_unpackhi_pd(a23, b23);
+          const __m128d f = _mm_add_pd(_mm_mul_pd(_mm_setzero_pd(), t), c3);
+          const __m128d ft = _mm_mul_pd(f, t);
+          const __m128d second_t =
+              _mm_add_pd(ft, _mm_add_pd(ft, _mm_add_pd(_mm_mul_pd(c3, t), c2)));
+          const __m128d w = _mm_set_pd(inverse_width[p1], inverse_width[p0]);
+          const __m128d scale = _mm_mul_pd(_mm_mul_pd(two, w), w);
+          phi2 = _mm_add_pd(_mm_mul_pd(vsb, _mm_loadu_pd(b2 + s)),
+                            _mm_mul_pd(vsp, _mm_mul_pd(second_t, scale)));
+        } else {
+          phi2 = _mm_loadu_pd(phi2_array + s);
+        }
+        const __m128d change =
+            _mm_add_pd(_mm_mul_pd(rr, _mm_loadu_pd(phi1 + s)), _mm_mul_pd(aa, phi2));
         _mm_storeu_pd(adjoint + s, _mm_add_pd(_mm_loadu_pd(adjoint + s), change));
       }
     }
@@ -201,8 +254,8 @@ void edge_reverse(int k, Index n, const int* piece, const double* local,
     *scale_base_sum += lanes[0] + lanes[1];
   }
 #endif
-  edge_reverse_scalar<K, kPrimal, kTangent, kPropagate>(
-      k, begin, n, piece, local, inverse_width, r, upstream, tangent, b0, b1, phi1, phi2,
+  edge_reverse_scalar<K, kPrimal, kTangent, kPropagate, kInlineSecond>(
+      k, begin, n, piece, local, inverse_width, r, upstream, tangent, b0, b1, phi1, second,
       polynomial_gradient, bank, adjoint, scale_base_sum);
 }
 

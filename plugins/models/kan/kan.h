@@ -50,6 +50,8 @@
 //                       u^(l+1)_j phi''_e(x_i) xdot_i), udot^(L) = 0, the product udot^(0);
 //                       phi'' of layer 0 (b'' and S'') is formed on its first call after a
 //                       forward() (in a buffer sized on the first call at a batch size);
+//                       the fused add_parameter_gradient_and_input_hessian_vector_product
+//                       forms b'' only and layer 0's S'' inside its reverse kernel;
 //   add_penalty(g)      pykan's activation regulariser (kan.md 5.1) times reg_lambda, with
 //                       its exact gradient (it flows through earlier layers, as in torch).
 //
@@ -62,7 +64,8 @@
 // kan_gradients.cc (derivatives), kan_hessian_vector.cc (the input Hessian-vector product),
 // kan_penalty.cc (regulariser), kan_grid_update.cc,
 // kan_edge_activations.cc; kan_layer.h (the state they share); the kernels apart from the
-// model: bspline.h, edge_kernels.h, spline_fit.h; parameter_file.h (initial_parameters).
+// model: bspline.h, edge_kernels.h, spline_fit.h, transpose.h (d x N <-> N x d);
+// parameter_file.h (initial_parameters).
 //
 // Example:
 //
@@ -192,6 +195,8 @@ class KolmogorovArnoldNetwork final : public Model {
   // b'' at the inputs and phi'' of layer 0's edges (those into `output` when layer 0 is the
   // last layer), unless already formed (kan_hessian_vector.cc).
   void ensure_first_layer_second_derivatives(int output);
+  // b'' at the inputs (layer 0's base2), unless already formed.
+  void ensure_first_layer_base2();
 
   KolmogorovArnoldNetworkOptions options_;
   std::vector<Layer> layers_;

@@ -4,6 +4,7 @@
 #include "edge_kernels.h"
 #include "hnn/error.h"
 #include "kan_layer.h"
+#include "transpose.h"
 
 namespace hnn::kan {
 
@@ -61,7 +62,7 @@ void KolmogorovArnoldNetwork::forward(const Eigen::Ref<const Eigen::MatrixXd>& i
   }
   if (!input_state_current_) {
     input_copy_ = inputs;
-    work_[0].x = inputs.transpose();
+    internal::transpose_into(inputs, work_[0].x);
   }
   const int k = options_.k;
   const int pieces = options_.grid + 2 * k + 2;
@@ -130,7 +131,7 @@ void KolmogorovArnoldNetwork::forward(const Eigen::Ref<const Eigen::MatrixXd>& i
 void KolmogorovArnoldNetwork::outputs(Eigen::Ref<Eigen::MatrixXd> outputs) const {
   require_forward("outputs");
   check_batch("outputs", "the outputs matrix", outputs.rows(), outputs.cols(), output_dimension());
-  outputs = work_[layer_count()].x.transpose();
+  internal::transpose_into(work_[layer_count()].x, outputs);
 }
 
 }  // namespace hnn::kan

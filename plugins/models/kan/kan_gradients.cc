@@ -5,6 +5,7 @@
 
 #include "edge_kernels.h"
 #include "kan_layer.h"
+#include "transpose.h"
 
 namespace hnn::kan {
 
@@ -78,7 +79,7 @@ void KolmogorovArnoldNetwork::input_gradient(int output, Eigen::Ref<Eigen::Matri
   check_batch("input_gradient", "the gradient matrix", gradient.rows(), gradient.cols(),
               input_dimension());
   backward_from_output(output);
-  gradient = work_[0].backward.transpose();
+  internal::transpose_into(work_[0].backward, gradient);
 }
 
 void KolmogorovArnoldNetwork::reverse_sweep(const Eigen::Ref<const Eigen::MatrixXd>* top,
@@ -93,7 +94,7 @@ void KolmogorovArnoldNetwork::reverse_sweep(const Eigen::Ref<const Eigen::Matrix
   if (count > 1 && (top != nullptr || with_penalty)) ensure_last_layer_derivatives(-1);
   Workspace& last = work_[count];
   if (top != nullptr) {
-    last.adjoint = top->transpose();
+    internal::transpose_into(*top, last.adjoint);
   }
   last.adjoint_nonzero = top != nullptr;
   for (int l = count - 1; l >= 0; --l) {
@@ -152,33 +153,46 @@ void KolmogorovArnoldNetwork::reverse_sweep(const Eigen::Ref<const Eigen::Matrix
       const std::size_t bank = static_cast<std::size_t>(pieces) * width;
       double* polynomial_gradient = layer.polynomial_gradient.data() + 2 * e * bank;
       double* adjoint = propagate ? w.adjoint.col(i).data() : nullptr;
-      const double* phi2 = propagate ? w.phi2.col(e).data() : nullptr;
+      // Layer 0 keeps no phi'' (kan.h): the kernel forms it where it propagates the adjoint,
+      // from b'' (ensure_first_layer_base2()).
+      const bool inline_second = propagate && l == 0;
+      internal::SecondDerivative second;
+      if (inline_second) {
+        second.polynomial = layer.polynomial.data() + static_cast<std::size_t>(e) * bank;
+        second.b2 = w.base2.col(i).data();
+        second.sb = m * layer.scale_base[e];
+        second.sp = m * layer.scale_spline[e];
+      } else if (propagate) {
+        second.phi2 = w.phi2.col(e).data();
+      }
       auto run = [&](auto kernel) {
         kernel(k, n, w.piece.col(s).data(), w.local.col(s).data(), layer.bases[s].inverse_widths(),
                r, upstream, tangent, w.base.col(i).data(), w.base1.col(i).data(),
-               w.phi1.col(e).data(), phi2, polynomial_gradient, bank, adjoint, &sb_sum);
+               w.phi1.col(e).data(), second, polynomial_gradient, bank, adjoint, &sb_sum);
       };
-      auto dispatch = [&]<bool kPropagate>() {
+      auto dispatch = [&]<bool kPropagate, bool kInline>() {
         if (k == 3) {
           if (primal && tangent)
-            run(edge_reverse<3, true, true, kPropagate>);
+            run(edge_reverse<3, true, true, kPropagate, kInline>);
           else if (primal)
-            run(edge_reverse<3, true, false, kPropagate>);
+            run(edge_reverse<3, true, false, kPropagate, kInline>);
           else
-            run(edge_reverse<3, false, true, kPropagate>);
+            run(edge_reverse<3, false, true, kPropagate, kInline>);
         } else {
           if (primal && tangent)
-            run(edge_reverse<0, true, true, kPropagate>);
+            run(edge_reverse<0, true, true, kPropagate, kInline>);
           else if (primal)
-            run(edge_reverse<0, true, false, kPropagate>);
+            run(edge_reverse<0, true, false, kPropagate, kInline>);
           else
-            run(edge_reverse<0, false, true, kPropagate>);
+            run(edge_reverse<0, false, true, kPropagate, kInline>);
         }
       };
-      if (propagate) {
-        dispatch.template operator()<true>();
+      if (inline_second) {
+        dispatch.template operator()<true, true>();
+      } else if (propagate) {
+        dispatch.template operator()<true, false>();
       } else {
-        dispatch.template operator()<false>();
+        dispatch.template operator()<false, false>();
       }
       if (layer.scale_base_offset >= 0) gradient[layer.scale_base_offset + e] += m * sb_sum;
       if (propagate) w.adjoint_nonzero = true;
@@ -252,11 +266,12 @@ void KolmogorovArnoldNetwork::add_parameter_gradient_and_input_hessian_vector_pr
   check_batch(method, "the products matrix", products.rows(), products.cols(), input_dimension());
   check_gradient_size(method, gradient.size());
   // The reverse sweep's adjoint of x^(0) is the tangent of the backward pass in the direction
-  // of the weights (input_hessian_vector_product()); it needs phi'' of layer 0's edges.
+  // of the weights (input_hessian_vector_product()); it needs phi'' of layer 0's edges, which
+  // the sweep forms from b''.
   if (backward_output_ != output) backward_from_output(output);
-  ensure_first_layer_second_derivatives(output);
+  ensure_first_layer_base2();
   parameter_gradient_of_input_gradient(output, weights, gradient, true);
-  products = work_[0].adjoint.transpose();
+  internal::transpose_into(work_[0].adjoint, products);
   work_[0].adjoint_nonzero = false;  // not an adjoint of x^(0) for another sweep
 }
 
@@ -265,7 +280,7 @@ void KolmogorovArnoldNetwork::parameter_gradient_of_input_gradient(
     Eigen::Ref<Eigen::VectorXd> gradient, bool to_inputs) {
   if (backward_output_ != output) backward_from_output(output);
   // Tangent pass in the direction of the weights.
-  work_[0].tangent = weights.transpose();
+  internal::transpose_into(weights, work_[0].tangent);
   for (int l = 0; l + 1 < layer_count(); ++l) {
     const Layer& layer = layers_[l];
     const Workspace& w = work_[l];

@@ -5,16 +5,16 @@
 #include "edge_kernels.h"
 #include "hnn/error.h"
 #include "kan_layer.h"
+#include "transpose.h"
 
 namespace hnn::kan {
 
 using Eigen::Index;
 using internal::edge_forward;
 
-void KolmogorovArnoldNetwork::ensure_first_layer_second_derivatives(int output) {
+void KolmogorovArnoldNetwork::ensure_first_layer_base2() {
   const Layer& layer = layers_[0];
   Workspace& w = work_[0];
-  if (w.phi2.cols() != layer.edges) w.phi2.resize(samples_, layer.edges);
   if (!first_layer_base2_ready_) {
     if (options_.base_function == BaseFunction::kSilu) {
       // forward() left the logistic sigma(x) in base2: b'' = SiLU'' from it, in place.
@@ -28,6 +28,13 @@ void KolmogorovArnoldNetwork::ensure_first_layer_second_derivatives(int output) 
     }
     first_layer_base2_ready_ = true;
   }
+}
+
+void KolmogorovArnoldNetwork::ensure_first_layer_second_derivatives(int output) {
+  const Layer& layer = layers_[0];
+  Workspace& w = work_[0];
+  if (w.phi2.cols() != layer.edges) w.phi2.resize(samples_, layer.edges);
+  ensure_first_layer_base2();
   const int k = options_.k;
   const int pieces = options_.grid + 2 * k + 2;
   const bool only_output = layer_count() == 1;
@@ -65,7 +72,7 @@ void KolmogorovArnoldNetwork::input_hessian_vector_product(
   ensure_first_layer_second_derivatives(output);
   const int last = layer_count() - 1;
   // Tangent pass in the direction V: xdot^(0) = V, xdot^(l+1)_j = sum_i phi'_e xdot^(l)_i.
-  work_[0].tangent = directions.transpose();
+  internal::transpose_into(directions, work_[0].tangent);
   for (int l = 0; l < last; ++l) {
     const Layer& layer = layers_[l];
     const Workspace& w = work_[l];
@@ -98,7 +105,7 @@ void KolmogorovArnoldNetwork::input_hessian_vector_product(
     }
     w.adjoint_nonzero = false;  // not an adjoint of a reverse sweep
   }
-  products = work_[0].adjoint.transpose();
+  internal::transpose_into(work_[0].adjoint, products);
 }
 
 }  // namespace hnn::kan
