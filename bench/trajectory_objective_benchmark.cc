@@ -177,24 +177,19 @@ BENCHMARK(BM_TrajectoryObjectiveMlp)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-void BM_TrajectoryObjectiveKan211(benchmark::State& state) {
-  auto model = make_model("kan", {{"width", std::vector<std::int64_t>{2, 1, 1}}});
+// A KAN of the given width: [2, 1, 1], and the configs' shape [2, 1, 2] (H the second output).
+void BM_TrajectoryObjectiveKan(benchmark::State& state, std::vector<std::int64_t> width) {
+  auto model = make_model("kan", {{"width", width}});
   run_trajectory_benchmark(state, *model);
 }
-BENCHMARK(BM_TrajectoryObjectiveKan211)
+BENCHMARK_CAPTURE(BM_TrajectoryObjectiveKan, 211, std::vector<std::int64_t>{2, 1, 1})
     ->Arg(1)
     ->Arg(2)
     ->Arg(8)
     ->ArgName("k")
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-
-// The configs' KAN shape (two outputs, H the second).
-void BM_TrajectoryObjectiveKan212(benchmark::State& state) {
-  auto model = make_model("kan", {{"width", std::vector<std::int64_t>{2, 1, 2}}});
-  run_trajectory_benchmark(state, *model);
-}
-BENCHMARK(BM_TrajectoryObjectiveKan212)
+BENCHMARK_CAPTURE(BM_TrajectoryObjectiveKan, 212, std::vector<std::int64_t>{2, 1, 2})
     ->Arg(1)
     ->Arg(2)
     ->Arg(8)

@@ -11,11 +11,10 @@
 #include <limits>
 
 #include "hnn/trajectory_objective.h"
+#include "trajectory_columns.h"
 
 namespace hnn {
 namespace {
-
-using ConstRow = Eigen::Ref<const Eigen::RowVectorXd, 0, Eigen::InnerStride<>>;
 
 // The largest |entry| of a column, or infinity when it is not finite (so that a comparison
 // with a tolerance fails).
@@ -49,7 +48,7 @@ bool TrajectoryObjective::implicit_midpoint_forward(double* gradient) {
   Eigen::MatrixXd& g = model_gradient_;
   last_newton_iterations_ = 0;
   for (int j = 0; j < windows_.steps; ++j) {
-    const ConstRow h = windows_.time_steps.row(j);
+    const internal::StepRow h = windows_.time_steps.row(j);
     auto midpoint = stage_states(j, 0);
     auto hessians = step_hessians(j);
     next = state_;
@@ -105,7 +104,7 @@ void TrajectoryObjective::implicit_midpoint_backward(
   lambda.setZero();
   for (int j = windows_.steps - 1; j >= 0; --j) {
     add_prediction_adjoint(j + 1);
-    const ConstRow h = windows_.time_steps.row(j);
+    const internal::StepRow h = windows_.time_steps.row(j);
     const auto hessians = step_hessians(j);
     // (I - h/2 H J^T) nu = lambda; the model's weights w = h J^T nu = h (-nu_p, nu_q).
     for (Eigen::Index w = 0; w < count; ++w) {

@@ -233,7 +233,6 @@ class KolmogorovArnoldNetwork final : public Model {
     std::uint64_t parameter_version = 0, layout_version = 0;
   };
   void swap_pass(Pass& pass);
-  void check_slot(const char* method, int slot) const;
   std::vector<Pass> slots_;
   std::uint64_t parameter_version_ = 0;
   std::uint64_t layout_version_ = 0;

@@ -1,18 +1,15 @@
 // Pass slots of KolmogorovArnoldNetwork (see kan.h): a forward pass's workspace moves between
 // the current pass and the slots by swapping (no copy, no allocation once a slot has held a
 // pass at the batch size).
-#include <string>
 #include <utility>
 
-#include "hnn/error.h"
+#include "hnn/pass_slot_checks.h"
 #include "kan_layer.h"
 
 namespace hnn::kan {
 
 void KolmogorovArnoldNetwork::reserve_pass_slots(int count) {
-  if (count < 0) {
-    throw Error(name() + ": reserve_pass_slots: count " + std::to_string(count) + " is negative");
-  }
+  check_pass_slot_count(*this, count);
   while (slots_.size() < static_cast<std::size_t>(count)) {
     Pass pass;
     pass.work.resize(work_.size());
@@ -20,13 +17,6 @@ void KolmogorovArnoldNetwork::reserve_pass_slots(int count) {
     pass.first_layer_second_ready.assign(first_layer_second_ready_.size(), 0);
     pass.layout_version = layout_version_;
     slots_.push_back(std::move(pass));
-  }
-}
-
-void KolmogorovArnoldNetwork::check_slot(const char* method, int slot) const {
-  if (slot < 0 || static_cast<std::size_t>(slot) >= slots_.size()) {
-    throw Error(name() + ": " + method + ": slot " + std::to_string(slot) + " is not among the " +
-                std::to_string(slots_.size()) + " reserved (reserve_pass_slots)");
   }
 }
 
@@ -43,7 +33,7 @@ void KolmogorovArnoldNetwork::swap_pass(Pass& pass) {
 }
 
 void KolmogorovArnoldNetwork::save_pass(int slot) {
-  check_slot("save_pass", slot);
+  check_pass_slot(*this, "save_pass", slot, slots_.size());
   require_forward("save_pass");
   Pass& pass = slots_[slot];
   const std::uint64_t layout = pass.layout_version;
@@ -61,15 +51,10 @@ void KolmogorovArnoldNetwork::save_pass(int slot) {
 }
 
 void KolmogorovArnoldNetwork::restore_pass(int slot) {
-  check_slot("restore_pass", slot);
+  check_pass_slot(*this, "restore_pass", slot, slots_.size());
   Pass& pass = slots_[slot];
-  if (!pass.has_forward) {
-    throw Error(name() + ": restore_pass: slot " + std::to_string(slot) + " holds no pass");
-  }
-  if (pass.parameter_version != parameter_version_) {
-    throw Error(name() + ": restore_pass: the pass in slot " + std::to_string(slot) +
-                " was saved before the last set_parameters() or grid change");
-  }
+  check_pass_restorable(*this, slot, pass.has_forward, pass.parameter_version == parameter_version_,
+                        "set_parameters() or grid change");
   swap_pass(pass);
   pass.has_forward = false;
   pass.backward_output = -1;

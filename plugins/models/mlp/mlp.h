@@ -187,7 +187,6 @@ class MultilayerPerceptron final : public Model {
   // Swaps the current pass's buffers and flags with those of `pass`.
   struct Pass;
   void swap_pass(Pass& pass);
-  void check_slot(const char* method, int slot) const;
 
   // The fused first layer (fuses_first_layer_, see the file comment). Its forward pass:
   // a_1, sigma', sigma'' and, with one hidden layer and few outputs, the outputs.

@@ -1,26 +1,16 @@
 // Pass slots of MultilayerPerceptron (see mlp.h): the per-pass buffers move between the
 // current pass and the slots by swapping (no copy, no allocation once a slot has held a pass
 // at the batch size).
-#include <string>
 #include <utility>
 
-#include "hnn/error.h"
+#include "hnn/pass_slot_checks.h"
 #include "mlp.h"
 
 namespace hnn::mlp {
 
 void MultilayerPerceptron::reserve_pass_slots(int count) {
-  if (count < 0) {
-    throw Error(name() + ": reserve_pass_slots: count " + std::to_string(count) + " is negative");
-  }
+  check_pass_slot_count(*this, count);
   if (static_cast<std::size_t>(count) > slots_.size()) slots_.resize(count);
-}
-
-void MultilayerPerceptron::check_slot(const char* method, int slot) const {
-  if (slot < 0 || static_cast<std::size_t>(slot) >= slots_.size()) {
-    throw Error(name() + ": " + method + ": slot " + std::to_string(slot) + " is not among the " +
-                std::to_string(slots_.size()) + " reserved (reserve_pass_slots)");
-  }
 }
 
 void MultilayerPerceptron::swap_pass(Pass& pass) {
@@ -36,7 +26,7 @@ void MultilayerPerceptron::swap_pass(Pass& pass) {
 }
 
 void MultilayerPerceptron::save_pass(int slot) {
-  check_slot("save_pass", slot);
+  check_pass_slot(*this, "save_pass", slot, slots_.size());
   require_forward("save_pass");
   Pass& pass = slots_[slot];
   swap_pass(pass);
@@ -47,15 +37,10 @@ void MultilayerPerceptron::save_pass(int slot) {
 }
 
 void MultilayerPerceptron::restore_pass(int slot) {
-  check_slot("restore_pass", slot);
+  check_pass_slot(*this, "restore_pass", slot, slots_.size());
   Pass& pass = slots_[slot];
-  if (!pass.has_forward) {
-    throw Error(name() + ": restore_pass: slot " + std::to_string(slot) + " holds no pass");
-  }
-  if (pass.parameter_version != parameter_version_) {
-    throw Error(name() + ": restore_pass: the pass in slot " + std::to_string(slot) +
-                " was saved before the last set_parameters()");
-  }
+  check_pass_restorable(*this, slot, pass.has_forward, pass.parameter_version == parameter_version_,
+                        "set_parameters()");
   swap_pass(pass);
   pass.has_forward = false;
   pass.backward_output = -1;
