@@ -319,34 +319,39 @@ Eigen::VectorXd pass_results(hnn::Model& model, int output, const Eigen::MatrixX
   return all;
 }
 
-// A model's pass slots: passes saved at three batches and restored in another order give
-// the results of fresh forward passes (to rounding); the refusals.
+// A model's pass slots: passes saved at three batches of different sizes and restored in
+// another order give the results of fresh forward passes (to rounding): whatever a model
+// keeps with the model rather than with a pass (scratch) must fit the restored pass; the
+// refusals.
 void check_pass_slots(hnn::Model& model) {
   CAPTURE(model.name());
-  const int d = model.input_dimension(), n = 7, output = model.output_dimension() - 1;
-  const Eigen::MatrixXd w = random_matrix(d, n, 601);
-  const Eigen::MatrixXd v = random_matrix(model.output_dimension(), n, 602);
-  std::vector<Eigen::MatrixXd> batches;
+  const int d = model.input_dimension(), output = model.output_dimension() - 1;
+  const int sizes[3] = {7, 4, 9};
+  std::vector<Eigen::MatrixXd> batches, ws, vs;
   std::vector<Eigen::VectorXd> expected;
   for (std::uint32_t b = 0; b < 3; ++b) {
+    const int n = sizes[b];
     batches.push_back(random_matrix(d, n, 610 + b));
+    ws.push_back(random_matrix(d, n, 601 + 10 * b));
+    vs.push_back(random_matrix(model.output_dimension(), n, 602 + 10 * b));
     model.forward(batches.back());
-    expected.push_back(pass_results(model, output, w, v));
+    expected.push_back(pass_results(model, output, ws[b], vs[b]));
   }
   model.reserve_pass_slots(3);
   for (int round = 0; round < 2; ++round) {  // the second round reuses the slots' buffers
     CAPTURE(round);
     for (int b = 0; b < 3; ++b) {
       model.forward(batches[b]);
-      Eigen::MatrixXd gradient(d, n);
+      Eigen::MatrixXd gradient(d, sizes[b]);
       if (b != 1) model.input_gradient(output, gradient);  // with and without a backward pass
       model.save_pass(b);
     }
     for (const int b : {1, 2, 0}) {
+      CAPTURE(b);
       model.restore_pass(b);
       // The same up to rounding: a restored pass lies in other buffers, and the alignment of
       // a buffer may change the order of a vectorised sum.
-      CHECK((pass_results(model, output, w, v) - expected[b]).cwiseAbs().maxCoeff() <=
+      CHECK((pass_results(model, output, ws[b], vs[b]) - expected[b]).cwiseAbs().maxCoeff() <=
             1e-14 * std::max(1.0, expected[b].cwiseAbs().maxCoeff()));
     }
   }

@@ -146,6 +146,7 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
   if (keeps_passes_) model_.reserve_pass_slots(k * stages_per_step());
   fuses_second_derivatives_ = model_.has_parameter_gradient_and_input_hessian_vector_product();
   stage_states_.resize(d, Eigen::Index(k) * stages_per_step() * count);
+  stage_input_.resize(d, count);
   predictions_.resize(d, k * count);
   state_.resize(d, count);
   const int values = options_.method == TrajectoryMethod::kRungeKutta4 ? 4 : 1;

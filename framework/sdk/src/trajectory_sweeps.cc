@@ -20,20 +20,31 @@ using internal::combine_columns;
 void TrajectoryObjective::runge_kutta_forward(double* gradient) {
   const Eigen::Index count = windows_.count();
   Matrix* k = stage_values_;
+  // The reverse sweep needs the stage inputs only to recompute a pass the model did not
+  // keep; otherwise one buffer serves every stage (less memory traffic per stage).
+  const bool keep_inputs = gradient != nullptr && !keeps_passes_;
+  const auto input = [&](int j, int stage) -> Eigen::Ref<Matrix> {
+    if (keep_inputs) return stage_states(j, stage);
+    return stage_input_;
+  };
   for (int j = 0; j < windows_.steps; ++j) {
     const ConstRow h = windows_.time_steps.row(j);
-    stage_states(j, 0) = state_;
-    evaluate_field(stage_states(j, 0), k[0], j, 0.0);
+    if (keep_inputs) {
+      stage_states(j, 0) = state_;
+      evaluate_field(stage_states(j, 0), k[0], j, 0.0);
+    } else {
+      evaluate_field(state_, k[0], j, 0.0);
+    }
     if (j == 0) add_model_penalty(gradient);
     keep_pass(j, 0, gradient);
-    add_scaled_columns(state_, 0.5, h, k[0], stage_states(j, 1));
-    evaluate_field(stage_states(j, 1), k[1], j, 0.5);
+    add_scaled_columns(state_, 0.5, h, k[0], input(j, 1));
+    evaluate_field(input(j, 1), k[1], j, 0.5);
     keep_pass(j, 1, gradient);
-    add_scaled_columns(state_, 0.5, h, k[1], stage_states(j, 2));
-    evaluate_field(stage_states(j, 2), k[2], j, 0.5);
+    add_scaled_columns(state_, 0.5, h, k[1], input(j, 2));
+    evaluate_field(input(j, 2), k[2], j, 0.5);
     keep_pass(j, 2, gradient);
-    add_scaled_columns(state_, 1.0, h, k[2], stage_states(j, 3));
-    evaluate_field(stage_states(j, 3), k[3], j, 1.0);
+    add_scaled_columns(state_, 1.0, h, k[2], input(j, 3));
+    evaluate_field(input(j, 3), k[3], j, 1.0);
     keep_pass(j, 3, gradient);
     internal::add_runge_kutta_increment(h, k[0], k[1], k[2], k[3], state_);
     predictions_.middleCols(j * count, count) = state_;
@@ -47,6 +58,8 @@ void TrajectoryObjective::runge_kutta_backward(double* gradient) {
   Matrix& lambda = adjoint_;
   Matrix& ybar = stage_state_adjoint_;
   Matrix& xbar = total_adjoint_;
+  // field_backward reads stage_states(j, i) only for a pass the model did not keep, and then
+  // runge_kutta_forward kept them.
   lambda.setZero();
   for (int j = steps - 1; j >= 0; --j) {
     add_prediction_adjoint(j + 1);

@@ -171,6 +171,8 @@ class KolmogorovArnoldNetwork final : public Model {
   void rebuild_bases(int layer);     // slots and bases of a layer after its grids changed
   void update_spline_polynomials();  // per-edge Taylor coefficients from coef
   void resize_workspace(Eigen::Index samples);
+  // Sizes the scratch of the reverse passes (see kan_layer.h) for `samples` samples.
+  void resize_scratch(Eigen::Index samples);
   void require_forward(const char* method) const;
   void check_output_index(int output, const char* method) const;
   void check_batch(const char* method, const char* what, Eigen::Index rows, Eigen::Index columns,
@@ -219,7 +221,9 @@ class KolmogorovArnoldNetwork final : public Model {
   Eigen::VectorXd ones_;  // N ones: the unit upstream of the last layer
   int backward_output_ = -1;
 
-  // Pass slots: the per-pass members of a saved pass (swapped with the current ones), the
+  // Pass slots: the per-pass members of a saved pass (swapped with the current ones; the
+  // scratch of the reverse passes stays with the model, so that a rollout's reverse sweep
+  // works in cache-resident scratch and its kept passes are smaller), the
   // parameters' version they were computed with (parameter_version_ counts set_parameters()
   // and grid changes) and the grids' (layout_version_ counts grid changes: a workspace of
   // other grids is resized before it serves the next forward()).

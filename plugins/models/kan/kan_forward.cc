@@ -18,7 +18,6 @@ void KolmogorovArnoldNetwork::resize_workspace(Index samples) {
     Workspace& w = work_[l];
     const Index nodes = options_.width[l];
     w.x.resize(samples, nodes);
-    w.adjoint.resize(samples, nodes);
     if (l == count) continue;
     const Layer& layer = layers_[l];
     const Index slots = static_cast<Index>(layer.bases.size());
@@ -29,14 +28,27 @@ void KolmogorovArnoldNetwork::resize_workspace(Index samples) {
     w.local.resize(samples, slots);
     w.phi1.resize(samples, layer.edges);
     w.phi2.resize(samples, l > 0 ? layer.edges : 0);
-    w.backward.resize(samples, nodes);
-    w.tangent.resize(samples, nodes);
-    w.r.resize(samples);
+    if (l > 0) w.backward.resize(samples, nodes);
   }
+  resize_scratch(samples);
   ones_.setOnes(samples);
   input_copy_.resize(options_.width.front(), samples);
   samples_ = samples;
   input_state_current_ = false;
+}
+
+void KolmogorovArnoldNetwork::resize_scratch(Index samples) {
+  const int count = layer_count();
+  for (int l = 0; l <= count; ++l) {
+    Workspace& w = work_[l];
+    const Index nodes = options_.width[l];
+    w.adjoint.resize(samples, nodes);
+    w.adjoint_nonzero = false;
+    if (l == count) continue;
+    w.tangent.resize(samples, nodes);
+    w.r.resize(samples);
+    if (l == 0) w.backward.resize(samples, nodes);
+  }
 }
 
 void KolmogorovArnoldNetwork::forward(const Eigen::Ref<const Eigen::MatrixXd>& inputs) {

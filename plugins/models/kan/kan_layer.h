@@ -42,6 +42,9 @@ struct KolmogorovArnoldNetwork::Layer {
 
 // Forward state of layer l (x, adjoint also for l = L: the outputs). Column = node/edge,
 // row = sample, so that every per-node or per-edge loop runs over contiguous memory.
+// Scratch: adjoint (with adjoint_nonzero), tangent and r, and layer 0's backward, are
+// written before they are read by every call that uses them; they belong to the model, not
+// to a pass, and stay in place when a pass moves to or from a pass slot (swap_pass).
 struct KolmogorovArnoldNetwork::Workspace {
   Eigen::MatrixXd x;        // N x n_l, layer input x^(l)
   Eigen::MatrixXd adjoint;  // N x n_l, reverse-mode adjoint of x^(l) (or udot^(l), see kan.h)
@@ -54,7 +57,7 @@ struct KolmogorovArnoldNetwork::Workspace {
   // product asked for it: only needed to propagate adjoints to x^(l)). For the last layer
   // they are computed on demand (derivatives_ready_).
   Eigen::MatrixXd phi1, phi2;
-  Eigen::MatrixXd backward;  // N x n_l: u^(l) of the last backward pass
+  Eigen::MatrixXd backward;  // N x n_l: u^(l) of the last backward pass (l = 0: scratch)
   Eigen::MatrixXd tangent;   // N x n_l: xdot^(l)
   Eigen::VectorXd r;         // N: scratch of the reverse sweep
 };

@@ -22,6 +22,16 @@ void KolmogorovArnoldNetwork::reserve_pass_slots(int count) {
 
 void KolmogorovArnoldNetwork::swap_pass(Pass& pass) {
   work_.swap(pass.work);
+  // The scratch goes back to the model (kan_layer.h): only the pass moves.
+  for (std::size_t l = 0; l < work_.size(); ++l) {
+    Workspace& current = work_[l];
+    Workspace& kept = pass.work[l];
+    current.adjoint.swap(kept.adjoint);
+    current.tangent.swap(kept.tangent);
+    current.r.swap(kept.r);
+    std::swap(current.adjoint_nonzero, kept.adjoint_nonzero);
+  }
+  work_[0].backward.swap(pass.work[0].backward);
   input_copy_.swap(pass.input_copy);
   derivatives_ready_.swap(pass.derivatives_ready);
   first_layer_second_ready_.swap(pass.first_layer_second_ready);
@@ -30,6 +40,8 @@ void KolmogorovArnoldNetwork::swap_pass(Pass& pass) {
   std::swap(input_state_current_, pass.input_state_current);
   std::swap(first_layer_base2_ready_, pass.first_layer_base2_ready);
   std::swap(backward_output_, pass.backward_output);
+  // A pass of another batch size than the last one (not in a rollout): size the scratch.
+  if (work_[0].adjoint.rows() != samples_) resize_scratch(samples_);
 }
 
 void KolmogorovArnoldNetwork::save_pass(int slot) {

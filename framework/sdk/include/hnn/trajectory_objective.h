@@ -288,7 +288,10 @@ class TrajectoryObjective final : public Objective {
   std::unique_ptr<internal::TrajectoryDissipation> dissipation_;
   LossParts last_parts_;
   // Workspace (W = windows_.count()).
-  Eigen::MatrixXd stage_states_;           // d x (k stages W): every stage's input
+  // d x (k stages W): every stage's input, kept by runge_kutta_forward only when the model
+  // keeps no passes (the reverse sweep then runs the stages' forward passes again).
+  Eigen::MatrixXd stage_states_;
+  Eigen::MatrixXd stage_input_;            // d x W: a stage's input when none is kept (rk4)
   Eigen::MatrixXd predictions_;            // d x (k W)
   Eigen::MatrixXd state_;                  // d x W: the current state of the sweep
   Eigen::MatrixXd stage_values_[4];        // d x W: the field (rk4) or dH/dx at each stage
