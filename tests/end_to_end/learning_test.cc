@@ -11,6 +11,7 @@
 #include "hnn/host/run_summary_reader.h"
 #include "hnn/host/run_summary_writer.h"
 #include "host_run.h"
+#include "published_l1_run.h"
 #include "run_summary_keys.h"
 
 namespace fs = std::filesystem;
@@ -196,9 +197,11 @@ TEST_CASE("the write-up as published: pykan's L-BFGS from the reference initiali
     CHECK(models[name]["epochs"].as<int>() == 20000);
     CHECK(models[name]["optimizer_message"].as<std::string>().find("frozen") != std::string::npos);
   }
-  // The L1 run's plateau is the notebook's: 2.91e-7 / 3.48e-7 (float32) in the write-up.
-  CHECK(models["kan_l1"]["final_train_loss"].as<double>() == doctest::Approx(2.9e-7).epsilon(0.1));
-  CHECK(models["kan_l1"]["final_test_loss"].as<double>() == doctest::Approx(3.5e-7).epsilon(0.1));
+  // The L1 run: its first epochs exactly, and the notebook's plateau in order of magnitude
+  // (chaotic after ~250 L-BFGS calls: published_l1_run.h).
+  hnn::testing::check_published_l1_prefix(run / "history.csv", "kan_l1");
+  hnn::testing::check_published_l1_plateau(models["kan_l1"]["final_train_loss"].as<double>(),
+                                           models["kan_l1"]["final_test_loss"].as<double>());
   // Without L1 the float64 run goes far below the notebook's float32 plateau of 1.5e-7.
   CHECK(models["kan"]["final_train_loss"].as<double>() < 1e-7);
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "host_run.h"
+#include "published_l1_run.h"
 
 namespace fs = std::filesystem;
 
@@ -138,9 +139,11 @@ TEST_CASE("the write-up as published: its 'MLP' is the KAN run; its formulas com
   CHECK(models["mlp_as_published"]["plugin"].as<std::string>() == "kan");
   CHECK(models["mlp_as_published"]["final_train_loss"].as<std::string>() ==
         models["kan"]["final_train_loss"].as<std::string>());
-  // The notebook's "with L1" plateau: 2.91e-7 / 3.48e-7 (float32).
-  CHECK(models["kan_l1"]["final_train_loss"].as<double>() == doctest::Approx(2.91e-7).epsilon(0.1));
-  CHECK(models["kan_l1"]["final_test_loss"].as<double>() == doctest::Approx(3.48e-7).epsilon(0.1));
+  // The notebook's "with L1" run: its first epochs exactly, its plateau (2.91e-7 / 3.48e-7,
+  // float32) in order of magnitude (chaotic after ~250 L-BFGS calls: published_l1_run.h).
+  hnn::testing::check_published_l1_prefix(dir / "history.csv", "kan_l1");
+  hnn::testing::check_published_l1_plateau(models["kan_l1"]["final_train_loss"].as<double>(),
+                                           models["kan_l1"]["final_test_loss"].as<double>());
   CHECK(models["kan"]["symbolic"]["formulas"][1]["text"].as<std::string>().rfind(
             "1.00*q^2 + 1.00*p^2 + ", 0) == 0);
   CHECK(models["kan_l1"]["symbolic"]["formulas"][0]["text"].as<std::string>() == "0");

@@ -3,7 +3,6 @@
 // stays within them reads as before (aliases expanded, located where the anchor is).
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -48,13 +47,13 @@ TEST_CASE("an alias inside the node it refers to is a located error, not a stack
                        hnn::ConfigError);
 }
 
-TEST_CASE("an alias bomb stops at the limit of copied nodes, quickly and in little memory") {
-  const auto start = std::chrono::steady_clock::now();
+// How quickly both refusals come is measured in bench/config_limits_benchmark.cc; a test
+// asserts no wall-clock bound (it would trip under sanitizers or on a loaded machine).
+TEST_CASE("an alias bomb stops at the limit of copied nodes") {
   CHECK_THROWS_WITH_AS(hnn::load_config_file(kFixtures + "/alias_bomb.yaml"),
                        doctest::Contains("alias_bomb.yaml:7:8: error: aliases copy more than "
                                          "100000 nodes into this file (the limit"),
                        hnn::ConfigError);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
 
 TEST_CASE("aliases within the limits are expanded, located at their anchor") {
@@ -96,12 +95,11 @@ TEST_CASE("text that is not UTF-8 is refused at its scalar or key") {
 }
 
 TEST_CASE("a file larger than the limit is refused after reading at most one byte more") {
-  const auto start = std::chrono::steady_clock::now();
+  // /dev/zero never ends: the refusal itself shows that reading stopped.
   CHECK_THROWS_WITH_AS(hnn::load_config_file("/dev/zero"),
                        "/dev/zero: error: the file is larger than 32 MiB, the limit for a YAML "
                        "file hnn reads",
                        hnn::ConfigError);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   CHECK_THROWS_WITH_AS(hnn::load_config_file(kFixtures),
                        doctest::Contains("cannot read the file: it is a folder"), hnn::ConfigError);
 }

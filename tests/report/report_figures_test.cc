@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "figure_plan.h"
@@ -32,6 +33,20 @@ bool is_png(const fs::path& file) { return read_text(file).rfind("\x89PNG\r\n\x1
 bool is_svg(const fs::path& file) {
   const std::string text = read_text(file);
   return text.rfind("<?xml", 0) == 0 && contains(text, "<svg") && contains(text, "</svg>");
+}
+
+// Width and height of a PNG from its IHDR chunk (bytes 16-23, big-endian), {0, 0} when the
+// file is too short.
+std::pair<int, int> png_size(const fs::path& file) {
+  const std::string bytes = read_text(file);
+  if (bytes.size() < 24 || bytes.compare(12, 4, "IHDR") != 0) return {0, 0};
+  const auto word = [&](std::size_t at) {
+    int value = 0;
+    for (std::size_t k = 0; k < 4; ++k)
+      value = value * 256 + static_cast<unsigned char>(bytes[at + k]);
+    return value;
+  };
+  return {word(16), word(20)};
 }
 
 std::vector<std::string> figure_names(const hnn::report::ReportResult& result) {
@@ -79,6 +94,49 @@ TEST_CASE("write_report writes every figure as SVG and PNG, and report.html") {
   hnn::report::write_report(run, hnn::report::ReportOptions{});
   CHECK(is_svg(run / "figures" / "losses.svg"));
   CHECK(contains(read_text(run / "report.html"), "<!DOCTYPE html>"));
+}
+
+TEST_CASE("the PNGs have the requested size, the page shows each figure, figures follow data") {
+  const fs::path run = copy_fixture_run("figure_content");
+  hnn::report::ReportOptions options;
+  options.figures.width = 700;
+  options.figures.height = 500;
+  const auto result = hnn::report::write_report(run, options);
+  REQUIRE(result.figures.size() == 7);
+  const std::string html = read_text(run / "report.html");
+  for (const auto& figure : result.figures) {
+    CAPTURE(figure.name);
+    CHECK(png_size(run / figure.png_file) == std::pair<int, int>{700, 500});
+    // The page shows the SVG and links the PNG of every figure written.
+    std::string svg_source = "src=\"", png_link = "href=\"";
+    svg_source += figure.svg_file.generic_string();
+    png_link += figure.png_file.generic_string();
+    CHECK(contains(html, svg_source + "\""));
+    CHECK(contains(html, png_link + "\""));
+  }
+  // ... and names no figure file that does not exist.
+  for (std::size_t at = html.find("figures/"); at != std::string::npos;
+       at = html.find("figures/", at + 1)) {
+    const std::string file = html.substr(at, html.find('"', at) - at);
+    CAPTURE(file);
+    CHECK(fs::exists(run / file));
+  }
+  // The same data give the same pictures (PNGs byte for byte: an SVG's glyph definitions
+  // come in the order of the process's font cache); other losses give another loss figure
+  // and leave the phase portrait of the unchanged data alone.
+  const std::string losses = read_text(run / "figures" / "losses.png");
+  const std::string portrait = read_text(run / "figures" / "data_phase_portrait.png");
+  hnn::report::write_report(run, options);
+  CHECK(read_text(run / "figures" / "losses.png") == losses);
+  const std::string history = read_text(run / "history.csv");
+  const std::size_t first_loss = history.find("\n0,kan,0,");
+  REQUIRE(first_loss != std::string::npos);
+  // The first train loss 0.65... becomes 5.65...
+  write_text(run / "history.csv",
+             history.substr(0, first_loss + 9) + "5" + history.substr(first_loss + 10));
+  hnn::report::write_report(run, options);
+  CHECK(read_text(run / "figures" / "losses.png") != losses);
+  CHECK(read_text(run / "figures" / "data_phase_portrait.png") == portrait);
 }
 
 TEST_CASE("figures without data are skipped, with the reason") {

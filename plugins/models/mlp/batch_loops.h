@@ -39,7 +39,7 @@ void parallel_for(Index count, Index work, const Body& body) {
 constexpr double kParallelProductWork = 100000.0;
 
 // An Eigen matrix expression with direct access (a matrix, map, block or transpose of
-// one) as an operand of multiply_dense().
+// one) as an operand of a DenseProductFunction.
 template <class Expression>
 DenseOperand dense_operand(const Expression& m) {
   return {m.data(), m.outerStride(), (Expression::Flags & Eigen::RowMajorBit) != 0};
@@ -55,11 +55,12 @@ inline DenseOperand operand_columns(const DenseOperand& b, Index begin) {
 
 // destination = left * right (or += when accumulate), the columns (or rows, whichever is
 // longer) of the destination split over the OpenMP threads. Each thread's part is a
-// sequential product (dense_product.h: AVX2+FMA where the processor has it) whose packing
+// sequential product by `product` (dense_product.h: the model's kernel) whose packing
 // buffers live on the stack (see EIGEN_STACK_ALLOCATION_LIMIT in CMakeLists.txt); Eigen's
 // own parallel GEMM would allocate them on the heap on every call.
 template <class Destination, class Left, class Right>
-void multiply(Destination&& destination, const Left& left, const Right& right, bool accumulate) {
+void multiply(DenseProductFunction product, Destination&& destination, const Left& left,
+              const Right& right, bool accumulate) {
   using DestinationType = std::remove_cvref_t<Destination>;
   Index rows = destination.rows();
   Index columns = destination.cols();
@@ -77,7 +78,7 @@ void multiply(Destination&& destination, const Left& left, const Right& right, b
   const Index c_stride = destination.outerStride();
   const double work = double(rows) * double(columns) * double(depth);
   if (work < kParallelProductWork || omp_get_max_threads() == 1) {
-    multiply_dense(c, c_stride, rows, columns, depth, a, b, accumulate);
+    product(c, c_stride, rows, columns, depth, a, b, accumulate);
     return;
   }
   const bool split_columns = columns >= rows;
@@ -90,11 +91,10 @@ void multiply(Destination&& destination, const Left& left, const Right& right, b
     const Index count = size * (part + 1) / parts - begin;
     if (count > 0) {
       if (split_columns) {
-        multiply_dense(c + begin * c_stride, c_stride, rows, count, depth, a,
-                       operand_columns(b, begin), accumulate);
+        product(c + begin * c_stride, c_stride, rows, count, depth, a, operand_columns(b, begin),
+                accumulate);
       } else {
-        multiply_dense(c + begin, c_stride, count, columns, depth, operand_rows(a, begin), b,
-                       accumulate);
+        product(c + begin, c_stride, count, columns, depth, operand_rows(a, begin), b, accumulate);
       }
     }
   }

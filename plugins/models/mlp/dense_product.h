@@ -8,6 +8,11 @@
 // renamed copy of the Eigen namespace, so that none of its code can be linked into the
 // portable part), and multiply_dense() calls it when the processor supports both.
 //
+// The two builds are the kernels DenseProductKernel::kSimd (AVX2+FMA) and kPortable (SSE2).
+// A model chooses one when it is built, from the environment variable HNN_PRODUCT_KERNEL
+// (dense_product_kernel_from_environment(); docs/testing.md), so that a test can run both on
+// a machine that has AVX2: unset, empty or `auto` is the default, the widest one.
+//
 // Results: the AVX2+FMA kernel rounds differently from the SSE2 one (a fused multiply-add
 // rounds once), so products agree to round-off between processors, not bit for bit. On
 // one processor they are deterministic and do not depend on the number of threads.
@@ -19,6 +24,7 @@
 #define HNN_PLUGINS_MLP_DENSE_PRODUCT_H_
 
 #include <cstddef>
+#include <string>
 
 namespace hnn::mlp {
 
@@ -40,6 +46,35 @@ void multiply_dense(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows, std
 
 // The name of the kernel multiply_dense() uses on this processor: "avx2+fma" or "sse2".
 const char* dense_product_kernel();
+
+// The two builds of the product.
+enum class DenseProductKernel {
+  kPortable,  // SSE2, any x86-64 (and the only one on other processors)
+  kSimd,      // AVX2 and FMA
+};
+
+// One build of the product; the same contract as multiply_dense().
+using DenseProductFunction = void (*)(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows,
+                                      std::ptrdiff_t columns, std::ptrdiff_t depth,
+                                      const DenseOperand& a, const DenseOperand& b,
+                                      bool accumulate);
+
+// Whether this processor can run DenseProductKernel::kSimd (x86-64 with AVX2 and FMA).
+bool simd_dense_product_available();
+
+// The kernel the environment variable HNN_PRODUCT_KERNEL asks for, read at each call:
+// unset, empty or "auto": kSimd where simd_dense_product_available(), else kPortable (what
+// multiply_dense() uses); "portable": kPortable; "simd": kSimd. Returns false and sets
+// *error (which names the variable, its value and the accepted values) for any other value
+// and for "simd" on a processor without AVX2 and FMA: a forced kernel is never replaced
+// silently by the other one. Neither pointer may be null. Thread-safe as far as getenv is.
+bool dense_product_kernel_from_environment(DenseProductKernel* kernel, std::string* error);
+
+// The build of `kernel`; for kSimd only where simd_dense_product_available().
+DenseProductFunction dense_product_function(DenseProductKernel kernel);
+
+// "avx2+fma" for kSimd, "sse2" for kPortable (the names dense_product_kernel() returns).
+const char* dense_product_kernel_name(DenseProductKernel kernel);
 
 namespace internal {
 // The two builds of the product (dense_product.cc, dense_product_avx2.cc); same contract.

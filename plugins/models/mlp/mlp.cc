@@ -32,10 +32,20 @@ std::string join_widths(const std::vector<int>& widths) {
   return text.str();
 }
 
+// The kernel HNN_PRODUCT_KERNEL selects; an hnn::Error for a value it refuses.
+DenseProductKernel product_kernel_from_environment() {
+  DenseProductKernel kernel = DenseProductKernel::kPortable;
+  std::string error;
+  if (!dense_product_kernel_from_environment(&kernel, &error)) throw Error("mlp: " + error);
+  return kernel;
+}
+
 }  // namespace
 
 MultilayerPerceptron::MultilayerPerceptron(const MultilayerPerceptronOptions& options)
-    : options_(options) {
+    : options_(options),
+      product_kernel_(product_kernel_from_environment()),
+      multiply_dense_(dense_product_function(product_kernel_)) {
   MultilayerPerceptronOptions::binding().check(options_);
   if (options_.inputs == 0 || options_.outputs == 0) {
     throw Error("mlp: `" + std::string(options_.inputs == 0 ? "inputs" : "outputs") +
@@ -240,8 +250,8 @@ void MultilayerPerceptron::forward_slice(Index begin, Index count) {
     const Index rows = widths_[layer];
     const Index columns = widths_[layer - 1];
     double* z = state_[layer].data() + (n + begin) * rows;  // right half: a_l
-    multiply_dense(z, rows, rows, count, columns, weight_operand(layer),
-                   {state_[layer - 1].data() + (n + begin) * columns, columns, false}, false);
+    multiply_dense_(z, rows, rows, count, columns, weight_operand(layer),
+                    {state_[layer - 1].data() + (n + begin) * columns, columns, false}, false);
     activation(z, bias(layer).data(), first_derivative_[layer].data() + begin * rows,
                second_derivative_[layer].data() + begin * rows, rows, count);
   }
@@ -249,8 +259,8 @@ void MultilayerPerceptron::forward_slice(Index begin, Index count) {
     const Index rows = widths_[last];
     const Index columns = widths_[last - 1];
     double* f = outputs_.data() + begin * rows;
-    multiply_dense(f, rows, rows, count, columns, weight_operand(last),
-                   {state_[last - 1].data() + (n + begin) * columns, columns, false}, false);
+    multiply_dense_(f, rows, rows, count, columns, weight_operand(last),
+                    {state_[last - 1].data() + (n + begin) * columns, columns, false}, false);
     if (layout_[last - 1].bias_offset >= 0) {
       const double* b = bias(last).data();
       for (Index j = 0; j < count; ++j)

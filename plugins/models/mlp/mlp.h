@@ -84,14 +84,19 @@ class MultilayerPerceptron final : public Model {
  public:
   using Settings = MultilayerPerceptronOptions;
 
-  // Throws hnn::Error when !MultilayerPerceptronOptions::binding().is_valid(options) or
-  // when options.inputs or options.outputs is still 0 ("filled in by the host").
+  // Throws hnn::Error when !MultilayerPerceptronOptions::binding().is_valid(options), when
+  // options.inputs or options.outputs is still 0 ("filled in by the host"), or when
+  // HNN_PRODUCT_KERNEL has a value dense_product_kernel_from_environment() refuses.
   // Initialises the parameters from the seed.
   explicit MultilayerPerceptron(const MultilayerPerceptronOptions& options);
 
   const MultilayerPerceptronOptions& options() const { return options_; }
   // Number of Linear layers, L = hidden.size() + 1.
   int layer_count() const { return static_cast<int>(widths_.size()) - 1; }
+
+  // The build of the dense products this model uses, chosen when it was built from
+  // HNN_PRODUCT_KERNEL (dense_product_kernel_from_environment()).
+  DenseProductKernel product_kernel() const { return product_kernel_; }
 
   // Draws new initial parameters as the options say (deterministic in options().seed).
   void initialize();
@@ -224,6 +229,9 @@ class MultilayerPerceptron final : public Model {
                                   Eigen::Index count);
 
   MultilayerPerceptronOptions options_;
+  // The dense product kernel and its build, called for every matrix product of a pass.
+  DenseProductKernel product_kernel_;
+  DenseProductFunction multiply_dense_;
   std::vector<int> widths_;  // d, hidden..., k
   std::vector<LayerLayout> layout_;
   Eigen::VectorXd parameters_;

@@ -31,8 +31,8 @@ void MultilayerPerceptron::backward_slice(int output, Index begin, Index count) 
     const Index rows = widths_[layer];
     const Index below = widths_[layer - 1];
     double* u = upstream_[layer - 1].data() + begin * below;
-    multiply_dense(u, below, below, count, rows, transposed_weight_operand(layer),
-                   {backward_[layer].data() + begin * rows, rows, false}, false);
+    multiply_dense_(u, below, below, count, rows, transposed_weight_operand(layer),
+                    {backward_[layer].data() + begin * rows, rows, false}, false);
     if (layer == 2 && fuses_first_layer_) break;
     const double* first = first_derivative_[layer - 1].data() + begin * below;
     double* v = backward_[layer - 1].data() + begin * below;
@@ -51,9 +51,9 @@ void MultilayerPerceptron::input_gradient(int output, Eigen::Ref<Eigen::MatrixXd
       input_gradient_first_layer(output, gradient, begin, count);
     } else {
       const Index rows = widths_[1];
-      multiply_dense(gradient.data() + begin * gradient.outerStride(), gradient.outerStride(),
-                     input_dimension(), count, rows, transposed_weight_operand(1),
-                     {backward_[1].data() + begin * rows, rows, false}, false);
+      multiply_dense_(gradient.data() + begin * gradient.outerStride(), gradient.outerStride(),
+                      input_dimension(), count, rows, transposed_weight_operand(1),
+                      {backward_[1].data() + begin * rows, rows, false}, false);
     }
   });
   backward_output_ = output;
@@ -144,8 +144,8 @@ void MultilayerPerceptron::reverse_slice(int output,
     const Index rows = widths_[layer];
     const Index columns = widths_[layer - 1];
     double* p = product_[layer].data() + begin * rows;
-    multiply_dense(p, rows, rows, count, columns, weight_operand(layer),
-                   {state_[layer - 1].data() + begin * columns, columns, false}, false);
+    multiply_dense_(p, rows, rows, count, columns, weight_operand(layer),
+                    {state_[layer - 1].data() + begin * columns, columns, false}, false);
     const double* first = first_derivative_[layer].data() + begin * rows;
     const double* second = second_derivative_[layer].data() + begin * rows;
     double* tangent = state_[layer].data() + begin * rows;
@@ -189,23 +189,23 @@ void MultilayerPerceptron::reverse_slice(int output,
       for (Index k = 0; k < rows * count; ++k) adjoint[k] += first[k] * a[k];
     }
     double* weight_sums = partial(layout_[layer - 1].weight_offset);
-    multiply_dense(weight_sums, columns, columns, rows, count,
-                   {state_[layer - 1].data() + begin * columns, columns, false}, {v, rows, true},
-                   true);
-    multiply_dense(weight_sums, columns, columns, rows, count,
-                   {state_[layer - 1].data() + (n + begin) * columns, columns, false},
-                   {adjoint, rows, true}, true);
+    multiply_dense_(weight_sums, columns, columns, rows, count,
+                    {state_[layer - 1].data() + begin * columns, columns, false}, {v, rows, true},
+                    true);
+    multiply_dense_(weight_sums, columns, columns, rows, count,
+                    {state_[layer - 1].data() + (n + begin) * columns, columns, false},
+                    {adjoint, rows, true}, true);
     double* bias_sums = partial(layout_[layer - 1].bias_offset);
     for (Index j = 0; j < count; ++j)
       for (Index i = 0; i < rows; ++i) bias_sums[i] += adjoint[j * rows + i];
     if (layer > 1) {
-      multiply_dense(product_[layer - 1].data() + begin * columns, columns, columns, count, rows,
-                     transposed_weight_operand(layer), {adjoint, rows, false}, false);
+      multiply_dense_(product_[layer - 1].data() + begin * columns, columns, columns, count, rows,
+                      transposed_weight_operand(layer), {adjoint, rows, false}, false);
     } else if (products != nullptr) {
       // The input Hessian-vector product W_1^T adjoint(z_1), as hessian_vector_slice().
-      multiply_dense(products->data() + begin * products->outerStride(), products->outerStride(),
-                     columns, count, rows, transposed_weight_operand(1), {adjoint, rows, false},
-                     false);
+      multiply_dense_(products->data() + begin * products->outerStride(), products->outerStride(),
+                      columns, count, rows, transposed_weight_operand(1), {adjoint, rows, false},
+                      false);
     }
   }
 }
@@ -220,9 +220,10 @@ void MultilayerPerceptron::add_parameter_gradient_of_outputs(
   const Index n = samples_;
   const int last = layer_count();
   double* g = gradient.data();
-  multiply(weight_gradient(last, g), weights, state_[last - 1].rightCols(n).transpose(), true);
+  multiply(multiply_dense_, weight_gradient(last, g), weights,
+           state_[last - 1].rightCols(n).transpose(), true);
   if (layout_[last - 1].bias_offset >= 0) bias_gradient(last, g).noalias() += weights * ones_;
-  multiply(product_[last - 1], weight(last).transpose(), weights, false);
+  multiply(multiply_dense_, product_[last - 1], weight(last).transpose(), weights, false);
   // delta_l = sigma'(z_l) . product_l is kept in the right half of backward_[l] (scratch).
   for (int layer = last - 1; layer >= 1; --layer) {
     auto delta = backward_[layer].rightCols(n);
@@ -233,9 +234,11 @@ void MultilayerPerceptron::add_parameter_gradient_of_outputs(
       double* d = delta.data();
       parallel_for(size, size, [=](Index k) { d[k] = first[k] * p[k]; });
     }
-    multiply(weight_gradient(layer, g), delta, state_[layer - 1].rightCols(n).transpose(), true);
+    multiply(multiply_dense_, weight_gradient(layer, g), delta,
+             state_[layer - 1].rightCols(n).transpose(), true);
     bias_gradient(layer, g).noalias() += delta * ones_;
-    if (layer > 1) multiply(product_[layer - 1], weight(layer).transpose(), delta, false);
+    if (layer > 1)
+      multiply(multiply_dense_, product_[layer - 1], weight(layer).transpose(), delta, false);
   }
 }
 

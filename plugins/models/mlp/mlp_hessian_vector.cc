@@ -48,8 +48,8 @@ void MultilayerPerceptron::hessian_vector_slice(int output,
     const Index rows = widths_[layer];
     const Index columns = widths_[layer - 1];
     double* p = product_[layer].data() + begin * rows;
-    multiply_dense(p, rows, rows, count, columns, weight_operand(layer),
-                   {state_[layer - 1].data() + begin * columns, columns, false}, false);
+    multiply_dense_(p, rows, rows, count, columns, weight_operand(layer),
+                    {state_[layer - 1].data() + begin * columns, columns, false}, false);
     const double* first = first_derivative_[layer].data() + begin * rows;
     const double* second = second_derivative_[layer].data() + begin * rows;
     double* adjoint = backward_[layer].data() + (n + begin) * rows;
@@ -86,12 +86,12 @@ void MultilayerPerceptron::hessian_vector_slice(int output,
       for (Index k = 0; k < rows * count; ++k) adjoint[k] += first[k] * above[k];
     }
     if (layer > 1) {
-      multiply_dense(product_[layer - 1].data() + begin * columns, columns, columns, count, rows,
-                     transposed_weight_operand(layer), {adjoint, rows, false}, false);
+      multiply_dense_(product_[layer - 1].data() + begin * columns, columns, columns, count, rows,
+                      transposed_weight_operand(layer), {adjoint, rows, false}, false);
     } else {
-      multiply_dense(products.data() + begin * products.outerStride(), products.outerStride(),
-                     columns, count, rows, transposed_weight_operand(1), {adjoint, rows, false},
-                     false);
+      multiply_dense_(products.data() + begin * products.outerStride(), products.outerStride(),
+                      columns, count, rows, transposed_weight_operand(1), {adjoint, rows, false},
+                      false);
     }
   }
 }
