@@ -1,8 +1,8 @@
-// The data section's stream options through hnn-host: data.csv equals
-// generate_trajectory_dataset (the SDK) run here with the stream data.rng names (NumPy's
-// legacy np.random or std::mt19937_64, seeded with data.seed) and the same noise_std and
-// draw_zero_noise; the runs differ from each other. The pipeline does not evaluate
-// (evaluation.enabled: false): no rollout is written.
+// The data section's options through hnn-host: data.csv equals generate_trajectory_dataset
+// (the SDK) run here with the stream data.rng names (NumPy's legacy np.random or
+// std::mt19937_64, seeded with data.seed) and the same noise_std, draw_zero_noise,
+// train_fraction and split (train_first or test_first); the runs differ from each other. The
+// pipeline does not evaluate (evaluation.enabled: false): no rollout is written.
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -85,7 +85,7 @@ void check_stream(const std::string& name, const std::string& settings, hnn::Ran
 
 }  // namespace
 
-TEST_CASE("data.rng, seed, noise_std and draw_zero_noise: data.csv is the SDK's dataset") {
+TEST_CASE("data.rng, seed, noise_std, draw_zero_noise, train_fraction, split: the SDK's dataset") {
   hnn::TrajectoryDatasetOptions options;
   options.trajectories = 4;
   options.time_span = {0.0, 1.0};
@@ -110,6 +110,15 @@ TEST_CASE("data.rng, seed, noise_std and draw_zero_noise: data.csv is the SDK's 
     noisy.noise_std = 0.05;
     hnn::NumpyLegacyRandom random(9);
     check_stream("noisy", "--set data.noise_std=0.05 --set data.seed=9", random, noisy);
+  }
+  {
+    // A quarter held out, the first rows testing (the orbit tasks' order).
+    hnn::TrajectoryDatasetOptions split = options;
+    split.train_fraction = 0.75;
+    split.test_first = true;
+    hnn::NumpyLegacyRandom random(5);
+    check_stream("test_first", "--set data.train_fraction=0.75 --set data.split=test_first", random,
+                 split);
   }
   // The streams give different data.
   const auto text = [](const std::string& name) {
