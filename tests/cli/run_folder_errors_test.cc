@@ -4,6 +4,7 @@
 // status 1 (a run that failed, hnn_host_main.cc).
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -30,7 +31,7 @@ TEST_CASE("a run folder that cannot be created: exit 1, the folder and the reaso
   CHECK(hnn_test::read(blocker) == "not a folder\n");
 }
 
-TEST_CASE("output.directory names the run folder; -o overrides it") {
+TEST_CASE("output.directory names the run folder; -o overrides it; the default is runs/<name>") {
   const fs::path scratch = hnn_test::scratch("run_folder_directory");
   fs::remove_all(scratch / "chosen");
   fs::remove_all(scratch / "given");
@@ -43,4 +44,12 @@ TEST_CASE("output.directory names the run folder; -o overrides it") {
   REQUIRE(host(run + " -o '" + (scratch / "given").string() + "'", "", scratch).status == 0);
   CHECK(fs::is_regular_file(scratch / "given" / "summary.yaml"));
   CHECK_FALSE(fs::exists(scratch / "chosen"));
+  // Without either: runs/<the pipeline's name> in the working directory.
+  fs::remove_all(scratch / "runs");
+  const std::string in_scratch = "cd '" + scratch.string() +
+                                 "' && HNN_PLUGIN_PATH= '" HNN_HOST
+                                 "' --plugin-dir '" HNN_FIXTURE_GOOD "' '" HNN_CONFIG_FIXTURES
+                                 "/valid.yaml' --quiet --no-report >/dev/null 2>&1";
+  REQUIRE(std::system(in_scratch.c_str()) == 0);
+  CHECK(fs::is_regular_file(scratch / "runs" / "fixture_run" / "summary.yaml"));
 }
