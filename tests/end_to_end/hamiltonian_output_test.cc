@@ -1,0 +1,105 @@
+// training.hamiltonian_output through hnn-host: the rollout of an HNN follows J dF_h/dx of the
+// output it names, so that output (the m_H column of trajectories.csv, recomputed here from the
+// checkpoint's network at the rolled-out states) is conserved along it and the other outputs
+// are not; another choice gives another rollout.
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bundled_plugins.h"
+#include "host_run.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Columns m_q, m_p and m_H of trajectories.csv.
+struct Rollout {
+  std::vector<double> q, p, h;
+};
+
+Rollout run_with(const std::string& name, int hamiltonian_output) {
+  const fs::path run = hnn::testing::scratch("hamiltonian_output_" + name);
+  REQUIRE(hnn::testing::host("'" HNN_SOURCE_DIR "/tests/end_to_end/hamiltonian_output.yaml' -o '" +
+                             run.string() + "' --no-report --set training.hamiltonian_output=" +
+                             std::to_string(hamiltonian_output)) == 0);
+  std::ifstream in(run / "trajectories.csv");
+  std::string line;
+  std::getline(in, line);
+  REQUIRE(line ==
+          "t,truth_q,truth_p,truth_energy,reference_q,reference_p,reference_energy,m_q,m_p,"
+          "m_energy,m_H");
+  Rollout rollout;
+  while (std::getline(in, line)) {
+    std::stringstream cells(line);
+    std::vector<double> row;
+    for (std::string cell; std::getline(cells, cell, ',');) row.push_back(std::stod(cell));
+    REQUIRE(row.size() == 11);
+    rollout.q.push_back(row[7]);
+    rollout.p.push_back(row[8]);
+    rollout.h.push_back(row[10]);
+  }
+  REQUIRE(rollout.q.size() == 21);
+  return rollout;
+}
+
+double spread(const std::vector<double>& values) {
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  return *high - *low;
+}
+
+}  // namespace
+
+TEST_CASE("training.hamiltonian_output: the rollout conserves the output it names") {
+  const Rollout third = run_with("2", 2);
+  const Rollout second = run_with("1", 1);
+  // The network as the checkpoint holds it (untrained: the seeded initialisation).
+  const hnn::testing::BundledPlugins plugins({"hnn_mlp"});
+  const YAML::Node checkpoint = YAML::LoadFile(
+      (fs::path(HNN_BINARY_DIR) / "tests/end_to_end/hamiltonian_output_2/checkpoints/m.yaml")
+          .string());
+  const auto model = plugins.model("mlp", {{"inputs", std::int64_t{2}},
+                                           {"outputs", std::int64_t{3}},
+                                           {"hidden", std::vector<std::int64_t>{8}},
+                                           {"seed", std::int64_t{1}}});
+  const auto parameters = checkpoint["parameters"].as<std::vector<double>>();
+  REQUIRE(int(parameters.size()) == model->parameter_count());
+  model->set_parameters(Eigen::Map<const Eigen::VectorXd>(parameters.data(), parameters.size()));
+  const auto outputs_along = [&](const Rollout& rollout) {
+    Eigen::MatrixXd states(2, Eigen::Index(rollout.q.size())), outputs(3, states.cols());
+    for (Eigen::Index k = 0; k < states.cols(); ++k) {
+      states.col(k) << rollout.q[std::size_t(k)], rollout.p[std::size_t(k)];
+    }
+    model->forward(states);
+    model->outputs(outputs);
+    return outputs;
+  };
+  const Eigen::MatrixXd along_third = outputs_along(third);
+  for (std::size_t k = 0; k < third.h.size(); ++k) {
+    CHECK(third.h[k] == doctest::Approx(along_third(2, Eigen::Index(k))).epsilon(1e-12));
+  }
+  // F3 is conserved to about the integrator's atol (1e-6); F1 and F2 change along the same
+  // path a hundred times more.
+  std::vector<double> f1(std::size_t(along_third.cols())), f2(f1.size());
+  for (Eigen::Index k = 0; k < along_third.cols(); ++k) {
+    f1[std::size_t(k)] = along_third(0, k);
+    f2[std::size_t(k)] = along_third(1, k);
+  }
+  CHECK(spread(third.h) < 1e-5);
+  CHECK(spread(f1) > 1e-3);
+  CHECK(spread(f2) > 1e-3);
+  // With output 1 (F2, the default) the m_H column is F2 and the rollout another one.
+  const Eigen::MatrixXd along_second = outputs_along(second);
+  for (std::size_t k = 0; k < second.h.size(); ++k) {
+    CHECK(second.h[k] == doctest::Approx(along_second(1, Eigen::Index(k))).epsilon(1e-12));
+  }
+  CHECK(spread(second.h) < 1e-5);
+  CHECK(std::fabs(second.q.back() - third.q.back()) > 1e-3);
+}
