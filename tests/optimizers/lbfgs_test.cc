@@ -248,6 +248,26 @@ TEST_CASE("lbfgs minimises with every line search interpolation") {
   }
 }
 
+TEST_CASE("lbfgs's line_search_interpolation picks other trial steps on Rosenbrock") {
+  // The Wolfe search's first trial steps overshoot on Rosenbrock; how the next trial step is
+  // chosen (cubic or quadratic interpolation, or bisection) changes the path.
+  const auto path = [&](const char* interpolation) {
+    Rosenbrock objective(2);
+    Eigen::VectorXd parameters = objective.standard_start();
+    EpochLog log;
+    plugins()
+        .optimizer("lbfgs", {{"epochs", std::int64_t{10}},
+                             {"line_search_interpolation", std::string(interpolation)}})
+        ->minimize(objective, parameters, log.recorder());
+    REQUIRE(log.parameters.size() == 10);
+    return log.parameters.back();
+  };
+  const Eigen::VectorXd cubic = path("cubic");
+  CHECK(path("cubic") == cubic);
+  CHECK((path("bisection") - cubic).norm() > 1e-6);
+  CHECK((path("quadratic") - cubic).norm() > 1e-6);
+}
+
 TEST_CASE("lbfgs keeps the last accepted iterate when the line search fails") {
   // Evaluations fail from the 12th on: the line search cannot find a valid step.
   Rosenbrock inner(4);
