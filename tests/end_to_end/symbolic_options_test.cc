@@ -187,3 +187,22 @@ TEST_CASE("symbolic.prune_threshold: edges weaker than it are pruned, the others
   CHECK(below == 3);
   CHECK(pruned.pruned_edges == 3);
 }
+
+TEST_CASE("symbolic.samples: the edges are fitted on the train, the test or all inputs") {
+  // The same trained KAN (the runs differ only in this key): other inputs, other fits.
+  const hnn::SymbolicSummary test = symbolic_stage("samples_test", "samples=test");
+  const hnn::SymbolicSummary train = symbolic_stage("samples_train", "samples=train");
+  const hnn::SymbolicSummary all = symbolic_stage("samples_all", "samples=all");
+  CHECK(test.samples == "test");
+  CHECK(train.samples == "train");
+  CHECK(all.samples == "all");
+  for (std::size_t e = 0; e < 4; ++e) {
+    CAPTURE(e);
+    REQUIRE(test.edges[e].fit.has_value());
+    REQUIRE(train.edges[e].fit.has_value());
+    REQUIRE(all.edges[e].fit.has_value());
+    CHECK(test.edges[e].scale != train.edges[e].scale);
+    CHECK(all.edges[e].scale != train.edges[e].scale);
+    CHECK(all.edges[e].scale != test.edges[e].scale);
+  }
+}
