@@ -209,6 +209,37 @@ TEST_CASE("GaussLegendreStepper is an Odeint stepper") {
                        doctest::Contains("stages = 4 must be 1, 2 or 3"), hnn::Error);
 }
 
+TEST_CASE("gauss_legendre: max_iterations bounds the fixed-point iterations of every step") {
+  Eigen::VectorXd x0(2);
+  x0 << 1.0, 0.0;
+  const std::vector<double> times = {0.0, 0.5, 1.0};
+  const BundledPlugins::Overrides coarse = {{"step", 0.1}};
+  const Eigen::MatrixXd converged =
+      plugins().integrator("gauss_legendre", coarse)->integrate(kSpring, x0, times);
+  // The fewest iterations with which every step converges: one fewer fails, naming the bound;
+  // any bound from it on gives the same result bit for bit (the iteration stops at convergence).
+  std::int64_t enough = 0;
+  for (std::int64_t n = 1; n <= 100 && enough == 0; ++n) {
+    BundledPlugins::Overrides options = coarse;
+    options.emplace_back("max_iterations", n);
+    try {
+      const Eigen::MatrixXd states =
+          plugins().integrator("gauss_legendre", options)->integrate(kSpring, x0, times);
+      CHECK(states == converged);
+      enough = n;
+    } catch (const hnn::Error& error) {
+      CHECK(std::string(error.what())
+                .find("did not converge in " + std::to_string(n) + " fixed-point iterations") !=
+            std::string::npos);
+    }
+  }
+  CHECK(enough >= 2);
+  CHECK(enough < 100);
+  BundledPlugins::Overrides more = coarse;
+  more.emplace_back("max_iterations", enough + 1);
+  CHECK(plugins().integrator("gauss_legendre", more)->integrate(kSpring, x0, times) == converged);
+}
+
 TEST_CASE("failures are reported as hnn::Error with what went wrong") {
   Eigen::VectorXd x0(2);
   x0 << 1.0, 0.0;

@@ -166,6 +166,42 @@ TEST_CASE("seed initialisation: deterministic, scale_base around 1/sqrt(n_l) - 0
   CHECK(ta.segment(31, 120 * 6).cwiseAbs().maxCoeff() > 1e-4);
 }
 
+TEST_CASE("noise_scale, noise_scale_base and grid_range shape the seed initialisation") {
+  const std::vector<std::int64_t> width = {4, 30, 1};
+  const auto init = [&](double noise, double noise_base) {
+    return parameters_of(
+        *make_kan({{"width", width}, {"noise_scale", noise}, {"noise_scale_base", noise_base}}));
+  };
+  // Layout: biases 30 + 1, coef layer 0 (120 x 6), scale_base of layer 0 (120), ...
+  const Eigen::Index coef0 = 31, sb0 = 31 + 120 * 6;
+  const Eigen::VectorXd standard = init(0.1, 0.1);
+  // The spline coefficients are a least-squares fit of noise in +-noise_scale / (2G): none
+  // without noise, twice as large with twice the noise (the same draws), whatever the
+  // scale_base noise.
+  CHECK(init(0.0, 0.1).segment(coef0, 720).isZero(0.0));
+  CHECK(init(0.2, 0.1).segment(coef0, 720).isApprox(2.0 * standard.segment(coef0, 720), 1e-12));
+  CHECK(init(0.1, 0.0).segment(coef0, 720) == standard.segment(coef0, 720));
+  // scale_base: one value for every edge of a layer without noise; the noise's deviation from
+  // it grows in proportion to noise_scale_base.
+  const Eigen::VectorXd quiet = init(0.1, 0.0).segment(sb0, 120);
+  CHECK(quiet.maxCoeff() == quiet.minCoeff());
+  CHECK(standard.segment(sb0, 120).maxCoeff() > standard.segment(sb0, 120).minCoeff());
+  const Eigen::VectorXd deviation = standard.segment(sb0, 120) - quiet;
+  CHECK((init(0.1, 0.3).segment(sb0, 120) - quiet).isApprox(3.0 * deviation, 1e-12));
+  // grid_range: the initial grid of every edge is G + 1 equally spaced points over it.
+  const auto shifted = make_kan({{"grid_range", std::vector<double>{-2.0, 4.0}}});
+  const std::vector<double> grid = shifted->auxiliary_state();
+  for (int edge = 0; edge < 4; ++edge) {
+    CAPTURE(edge);
+    for (int i = 0; i < 4; ++i)
+      CHECK(grid[std::size_t(4 * edge + i)] == doctest::Approx(-2.0 + 2.0 * i));
+  }
+  const std::vector<double> standard_grid = make_kan()->auxiliary_state();
+  for (int i = 0; i < 4; ++i) {
+    CHECK(standard_grid[std::size_t(i)] == doctest::Approx(-1.0 + 2.0 * i / 3.0));
+  }
+}
+
 TEST_CASE("the golden initial parameters load exactly") {
   const auto model = make_kan({{"initial_parameters", hnn::testing::kGoldenInit}});
   const YAML::Node tensors = YAML::LoadFile(hnn::testing::kGoldenInit)["tensors"];

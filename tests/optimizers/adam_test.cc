@@ -130,6 +130,40 @@ TEST_CASE("adam matches PyTorch's Adam with coupled weight decay for three steps
   check_three_epochs(0.1, kWithWeightDecay, kFinalWithWeightDecay);
 }
 
+TEST_CASE("adam's beta1, beta2 and eps enter the step as in PyTorch's formula") {
+  // Three steps on AdamReference with other moments and eps, against the update written out:
+  // m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+  // theta -= lr / (1 - b1^e) m / (sqrt(v) / sqrt(1 - b2^e) + eps).
+  const double lr = 0.05, b1 = 0.5, b2 = 0.75, eps = 0.3;
+  AdamReference objective;
+  Eigen::VectorXd parameters = AdamReference::start();
+  EpochLog log;
+  plugins()
+      .optimizer(
+          "adam",
+          {{"epochs", std::int64_t{3}}, {"lr", lr}, {"beta1", b1}, {"beta2", b2}, {"eps", eps}})
+      ->minimize(objective, parameters, log.recorder());
+  REQUIRE(log.parameters.size() == 3);
+  Eigen::VectorXd theta = AdamReference::start();
+  Eigen::VectorXd m = Eigen::VectorXd::Zero(3), v = Eigen::VectorXd::Zero(3);
+  for (int e = 1; e <= 3; ++e) {
+    CAPTURE(e);
+    // AdamReference's gradient, written out.
+    const Eigen::Vector3d g(2.0 * (theta[0] - 1.0) + theta[1], 4.0 * theta[1] + theta[0],
+                            1e-8 * theta[2]);
+    m = b1 * m + (1.0 - b1) * g;
+    v = b2 * v + (1.0 - b2) * g.cwiseProduct(g);
+    const double m_scale = lr / (1.0 - std::pow(b1, e));
+    const double v_scale = 1.0 / std::sqrt(1.0 - std::pow(b2, e));
+    for (int k = 0; k < 3; ++k) theta[k] -= m_scale * m[k] / (std::sqrt(v[k]) * v_scale + eps);
+    for (int k = 0; k < 3; ++k) {
+      CHECK(log.parameters[std::size_t(e - 1)][k] == doctest::Approx(theta[k]).epsilon(1e-13));
+    }
+  }
+  // eps = 0.3 is far from the default: the first step is lr g / (|g| + eps), not lr sign(g).
+  CHECK(std::abs(log.parameters[0][0] - (0.5 + lr)) > 1e-3);
+}
+
 TEST_CASE("adam reports the objective at the start of each epoch") {
   // objective_value of epoch e is f(θ_{e-1}): the value at the parameters reported by epoch
   // e − 1 (or the start), not at the parameters it reports itself.

@@ -172,6 +172,52 @@ TEST_CASE("lbfgs stops at parameter_tolerance: |step| <= tol * (|x| + tol), kCon
   CHECK(parameters == log.parameters.back());
 }
 
+TEST_CASE("lbfgs's memory: the first two iterates agree, the third uses the kept pairs") {
+  // With memory 1 the third direction uses only the newest correction pair, with 5 both.
+  const auto iterates = [&](std::int64_t memory) {
+    Rosenbrock objective(6);
+    Eigen::VectorXd parameters = objective.standard_start();
+    EpochLog log;
+    plugins()
+        .optimizer("lbfgs", {{"epochs", std::int64_t{3}}, {"memory", memory}})
+        ->minimize(objective, parameters, log.recorder());
+    REQUIRE(log.parameters.size() == 3);
+    return log.parameters;
+  };
+  const auto one = iterates(1), five = iterates(5);
+  CHECK(one[0] == five[0]);
+  CHECK(one[1] == five[1]);
+  CHECK((one[2] - five[2]).norm() > 1e-6);
+  CHECK(iterates(5)[2] == five[2]);
+}
+
+TEST_CASE("lbfgs stops at function_tolerance: |f change| <= tol |f|, kConverged") {
+  constexpr double kTolerance = 1e-3;
+  Rosenbrock objective(10);
+  Eigen::VectorXd parameters = objective.standard_start();
+  EpochLog log;
+  const OptimizationSummary summary =
+      plugins()
+          .optimizer("lbfgs", {{"epochs", std::int64_t{200}}, {"function_tolerance", kTolerance}})
+          ->minimize(objective, parameters, log.recorder());
+  INFO(summary.message);
+  CHECK(summary.termination == Termination::kConverged);
+  CHECK(summary.message.rfind("Function tolerance reached", 0) == 0);
+  CHECK(summary.epochs < 200);
+  REQUIRE(log.objective_values.size() == static_cast<std::size_t>(summary.epochs));
+  REQUIRE(log.objective_values.size() >= 2);
+  // The last accepted iterate changed f by at most tol |f|; the runs with the tolerance off
+  // go on from there.
+  const std::size_t last = log.objective_values.size() - 1;
+  const double change = std::abs(log.objective_values[last] - log.objective_values[last - 1]);
+  CHECK(change <= kTolerance * std::abs(log.objective_values[last - 1]));
+  Rosenbrock again(10);
+  Eigen::VectorXd untouched = again.standard_start();
+  const OptimizationSummary off =
+      plugins().optimizer("lbfgs", {{"epochs", std::int64_t{200}}})->minimize(again, untouched, {});
+  CHECK(off.epochs > summary.epochs);
+}
+
 TEST_CASE("lbfgs converges without an epoch when the gradient vanishes at the start") {
   Quadratic objective(Eigen::MatrixXd::Identity(3, 3), Eigen::VectorXd::Zero(3));
   Eigen::VectorXd parameters = Eigen::VectorXd::Zero(3);
@@ -200,6 +246,26 @@ TEST_CASE("lbfgs minimises with every line search interpolation") {
     CHECK(summary.termination == Termination::kConverged);
     CHECK((parameters - objective.minimum()).lpNorm<Eigen::Infinity>() < 1e-8);
   }
+}
+
+TEST_CASE("lbfgs's line_search_interpolation picks other trial steps on Rosenbrock") {
+  // The Wolfe search's first trial steps overshoot on Rosenbrock; how the next trial step is
+  // chosen (cubic or quadratic interpolation, or bisection) changes the path.
+  const auto path = [&](const char* interpolation) {
+    Rosenbrock objective(2);
+    Eigen::VectorXd parameters = objective.standard_start();
+    EpochLog log;
+    plugins()
+        .optimizer("lbfgs", {{"epochs", std::int64_t{10}},
+                             {"line_search_interpolation", std::string(interpolation)}})
+        ->minimize(objective, parameters, log.recorder());
+    REQUIRE(log.parameters.size() == 10);
+    return log.parameters.back();
+  };
+  const Eigen::VectorXd cubic = path("cubic");
+  CHECK(path("cubic") == cubic);
+  CHECK((path("bisection") - cubic).norm() > 1e-6);
+  CHECK((path("quadratic") - cubic).norm() > 1e-6);
 }
 
 TEST_CASE("lbfgs keeps the last accepted iterate when the line search fails") {

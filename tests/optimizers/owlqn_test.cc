@@ -119,6 +119,42 @@ TEST_CASE("owlqn's function tolerance ends the run as converged") {
   CHECK(summary.message.rfind("function tolerance reached", 0) == 0);
 }
 
+TEST_CASE("owlqn's memory: the first two iterates agree, the third uses the kept pairs") {
+  // With memory 1 the third direction uses only the newest correction pair, with 5 both.
+  const auto iterates = [&](std::int64_t memory) {
+    Rosenbrock objective(6);
+    Eigen::VectorXd parameters = objective.standard_start();
+    EpochLog log;
+    plugins()
+        .optimizer("owlqn", {{"epochs", std::int64_t{3}}, {"memory", memory}})
+        ->minimize(objective, parameters, log.recorder());
+    REQUIRE(log.parameters.size() == 3);
+    return log.parameters;
+  };
+  const auto one = iterates(1), five = iterates(5);
+  CHECK(one[0] == five[0]);
+  CHECK(one[1] == five[1]);
+  CHECK((one[2] - five[2]).norm() > 1e-6);
+  CHECK(iterates(5)[2] == five[2]);
+}
+
+TEST_CASE("owlqn's max_line_search: a line search that needs more trials ends the run") {
+  // Rosenbrock's first steps need several trial points; one allowed is too few.
+  const auto run = [&](std::int64_t trials) {
+    Rosenbrock objective(2);
+    Eigen::VectorXd parameters = objective.standard_start();
+    return plugins()
+        .optimizer("owlqn", {{"epochs", std::int64_t{50}}, {"max_line_search", trials}})
+        ->minimize(objective, parameters, {});
+  };
+  const OptimizationSummary starved = run(1);
+  INFO(starved.message);
+  CHECK(starved.termination == Termination::kStalled);
+  CHECK(starved.message.find("LBFGSERR_MAXIMUMLINESEARCH") != std::string::npos);
+  const OptimizationSummary standard = run(40);
+  CHECK(standard.epochs > starved.epochs);
+}
+
 TEST_CASE("owlqn refuses an L1 weight that is negative or not finite") {
   const auto owlqn = plugins().optimizer("owlqn");
   CHECK_THROWS_WITH_AS(owlqn->set_l1(-1e-5), doctest::Contains("finite and >= 0"), hnn::Error);

@@ -103,6 +103,27 @@ TEST_CASE("henon_heiles: energy is conserved; orbits below the escape energy sta
   }
 }
 
+TEST_CASE("henon_heiles: lambda scales the cubic terms and the escape energy 1/(6 lambda^2)") {
+  const auto scaled = plugins().system(
+      "henon_heiles", {{"lambda", 2.0}, {"energy", std::vector<double>{0.02, 0.03}}});
+  Eigen::VectorXd s(4);
+  s << 0.2, -0.3, 0.1, 0.25;
+  const double x = 0.2, y = -0.3;
+  CHECK(scaled->hamiltonian(s) == doctest::Approx(0.5 * (0.01 + 0.0625) + 0.5 * (x * x + y * y) +
+                                                  2.0 * (x * x * y - y * y * y / 3.0))
+                                      .epsilon(1e-14));
+  // Energies up to 0.2 are below the escape energy 2/3 of lambda 0.5, not 1/6 of lambda 1.
+  const auto weak = plugins().system("henon_heiles",
+                                     {{"lambda", 0.5}, {"energy", std::vector<double>{0.1, 0.2}}});
+  hnn::NumpyLegacyRandom random(4);
+  Eigen::VectorXd state(4);
+  for (int i = 0; i < 20; ++i) {
+    weak->sample_initial_state(random, state);
+    CHECK(weak->hamiltonian(state) >= 0.1 - 1e-12);
+    CHECK(weak->hamiltonian(state) <= 0.2 + 1e-12);
+  }
+}
+
 TEST_CASE("henon_heiles: an energy at or above the escape energy is refused") {
   CHECK_THROWS_WITH_AS(
       plugins().system("henon_heiles", {{"energy", std::vector<double>{0.1, 0.2}}}),
