@@ -7,10 +7,13 @@
 // without its verification (issue 14 item 5).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "hnn/host/run_summary_reader.h"
 #include "host_command.h"
@@ -101,9 +104,29 @@ TEST_CASE("without a system: the models are sized by the data and evaluated agai
   std::string header;
   std::getline(csv, header);
   CHECK(header == "piece,t,q,p,measured_energy,m_q,m_p,m_energy,m_H");
+  // measured_mse recomputed from the table: per row the mean over (q, p) of the squared
+  // difference between the rollout and the measurement, then its mean, max and last value;
+  // the reference energy error is the mean of (H_ref(measured) - H_ref(rollout))^2.
   int rows = 0;
-  for (std::string line; std::getline(csv, line);) ++rows;
-  CHECK(rows == 20);
+  double mean = 0, max = 0, final = 0, energy_mean = 0;
+  for (std::string line; std::getline(csv, line); ++rows) {
+    std::vector<double> v;
+    std::stringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, ',');) v.push_back(std::stod(cell));
+    REQUIRE(v.size() == 9);
+    final = ((v[5] - v[2]) * (v[5] - v[2]) + (v[6] - v[3]) * (v[6] - v[3])) / 2;
+    mean += final;
+    max = std::max(max, final);
+    energy_mean += (v[4] - v[7]) * (v[4] - v[7]);
+  }
+  REQUIRE(rows == 20);
+  mean /= rows;
+  energy_mean /= rows;
+  CHECK(max > mean);  // the rollout starts on the first measurement: the error grows
+  CHECK(m.measured_mse->mean == doctest::Approx(mean).epsilon(1e-12));
+  CHECK(m.measured_mse->max == doctest::Approx(max).epsilon(1e-12));
+  CHECK(m.measured_mse->final == doctest::Approx(final).epsilon(1e-12));
+  CHECK(m.reference_energy_mse->mean == doctest::Approx(energy_mean).epsilon(1e-12));
 }
 
 TEST_CASE("without a reference Hamiltonian there is no energy error") {

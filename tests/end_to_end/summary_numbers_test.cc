@@ -2,7 +2,8 @@
 // small spring run through hnn-host (spring_small with short training, energy trials on):
 // the truth's and the reference's energy drift and their mean squared difference, each
 // model's trajectory MSE against the truth and the reference and its energy drift, from the
-// columns of trajectories.csv (whose energies are checked against H = q^2 + p^2); the energy
+// columns of trajectories.csv (whose energies are checked against H = q^2 + p^2); data.csv's
+// derivative columns against the spring's field written out here; the energy
 // trials' mean and error bar from trials re-run here through the SDK (the same system,
 // integrator and trained models loaded from their checkpoints, the paper's box of initial
 // states, the field J grad F_2 or F written out here); and the error bar's formula (hnn.md
@@ -166,6 +167,29 @@ TEST_CASE("summary.yaml's evaluation numbers recomputed from trajectories.csv an
                  mse(csv[model + "_q"], csv[model + "_p"], csv["reference_q"], csv["reference_p"]));
     CHECK(node["energy_drift_max"].as<double>() ==
           doctest::Approx(drift(csv[model + "_energy"])).epsilon(1e-15));
+  }
+
+  // data.csv's derivative columns are the spring's field at its (noise-free: noise_std 0)
+  // states, by hand: dq/dt = dH/dp = 2 p, dp/dt = -dH/dq = -2 q.
+  {
+    std::ifstream data(run / "data.csv");
+    std::string line;
+    std::getline(data, line);
+    REQUIRE(line == "split,trajectory,t,q,p,dq_dt,dp_dt");
+    int rows = 0;
+    double largest_error = 0;
+    for (; std::getline(data, line); ++rows) {
+      std::stringstream cells(line);
+      std::string split, cell;
+      std::getline(cells, split, ',');
+      std::vector<double> v;
+      while (std::getline(cells, cell, ',')) v.push_back(std::stod(cell));
+      REQUIRE(v.size() == 6);
+      largest_error =
+          std::max({largest_error, std::abs(v[4] - 2 * v[3]), std::abs(v[5] + 2 * v[2])});
+    }
+    CHECK(rows == 50 * 30);
+    CHECK(largest_error < 1e-12);
   }
 
   // The energy trials, re-run here (they agree to round-off): the same spring and evaluation

@@ -119,6 +119,9 @@ TEST_CASE("symbolic.yaml loads back as a model and reproduces the rollout") {
                              "  printed: {plugin: symbolic, digits: 2, file: '"
                           << (run() / "symbolic" / "kan_l1.yaml").string()
                           << "'}\n"
+                             "  rounded: {plugin: symbolic, digits: 0, file: '"
+                          << (run() / "symbolic" / "kan_l1.yaml").string()
+                          << "'}\n"
                              "evaluation: {initial_state: [1, 0], time_span: [0, 20], points: "
                              "500}\n";
   std::string arguments = "'";
@@ -137,6 +140,10 @@ TEST_CASE("symbolic.yaml loads back as a model and reproduces the rollout") {
         model("kan_l1_symbolic")["parameters"].as<int>());
   CHECK(models["printed"]["parameters"].as<int>() == 0);
   CHECK(models["printed"]["trajectory_mse"]["max"].as<double>() < 1e-14);
+  // digits: 0 rounds F2 = 1.00 q^2 + 1.00 p^2 + const to q^2 + p^2 + const, the system's own
+  // H: no parameters, and the same field as the truth's, so the same rollout.
+  CHECK(models["rounded"]["parameters"].as<int>() == 0);
+  CHECK(models["rounded"]["trajectory_mse"]["max"].as<double>() < 1e-20);
 }
 
 TEST_CASE("the KAN diagram's data: network files for every KAN") {

@@ -405,6 +405,17 @@ TEST_CASE("grid update: the function stays close, a second update changes nothin
   CHECK(change < 0.05 * before.cwiseAbs().maxCoeff());
   const std::vector<double> grid = model->auxiliary_state();
   CHECK(grid[0] == doctest::Approx(x.row(0).minCoeff() - 0.01).epsilon(1e-12));
+  // grid_eps = 1 (the default): pykan's uniform grid from min - 0.01 to max + 0.01 of each
+  // input, G + 1 = 6 points per edge; layer 0's edge e reads input e % 2.
+  for (int e = 0; e < 6; ++e) {
+    const double low = x.row(e % 2).minCoeff(), high = x.row(e % 2).maxCoeff();
+    for (int i = 0; i <= 5; ++i) {
+      CAPTURE(e);
+      CAPTURE(i);
+      const double expected = low - 0.01 + (high - low + 0.02) * i / 5.0;
+      CHECK(grid[std::size_t(6 * e + i)] == doctest::Approx(expected).epsilon(1e-12));
+    }
+  }
   model->update_grid(x);
   const Eigen::MatrixXd again = outputs_at(*model, x);
   CHECK((again - after).cwiseAbs().maxCoeff() <= 1e-10);

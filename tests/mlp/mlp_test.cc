@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "hnn/error.h"
 #include "hnn/gradient_check.h"
 #include "hnn/hamiltonian_objective.h"
+#include "initialization.h"  // the plugin's header-only random stream
 #include "mlp_test_support.h"
 
 namespace {
@@ -294,6 +296,46 @@ TEST_CASE("orthogonal initialisation gives (semi-)orthogonal weights and torch b
       const Eigen::VectorXd b = theta.segment(offset, rows);
       offset += rows;
       CHECK(b.cwiseAbs().maxCoeff() <= 1.0 / std::sqrt(double(columns)));
+    }
+  }
+  CHECK(offset == theta.size());
+}
+
+// torch.nn.init.orthogonal_ draws a tall x narrow Gaussian G, takes G = QR and returns Q
+// (transposed for a wide layer) with each column's sign chosen so that diag(R) > 0: the Q
+// that Gram-Schmidt makes from G's columns. This test draws the same Gaussians from the
+// plugin's stream and orthonormalises them here; the biases are the stream's next uniforms.
+TEST_CASE("orthogonal initialisation equals Gram-Schmidt of the stream's Gaussians") {
+  auto model = make_mlp({.inputs = 3,
+                         .outputs = 2,
+                         .hidden = {6, 4, 4},
+                         .initialization = "orthogonal",
+                         .output_bias = false,
+                         .seed = 5});
+  const Eigen::VectorXd theta = parameters_of(*model);
+  const std::vector<int> widths = {3, 6, 4, 4, 2};
+  hnn::mlp::internal::InitializationStream stream(5);
+  Eigen::Index offset = 0;
+  for (std::size_t layer = 1; layer < widths.size(); ++layer) {
+    CAPTURE(layer);
+    const int rows = widths[layer], columns = widths[layer - 1];
+    const int tall = std::max(rows, columns), narrow = std::min(rows, columns);
+    Eigen::MatrixXd q(tall, narrow);
+    for (int i = 0; i < tall; ++i)
+      for (int j = 0; j < narrow; ++j) q(i, j) = stream.normal();
+    for (int j = 0; j < narrow; ++j) {  // modified Gram-Schmidt
+      for (int i = 0; i < j; ++i) q.col(j) -= q.col(i).dot(q.col(j)) * q.col(i);
+      q.col(j) /= q.col(j).norm();
+    }
+    const Eigen::MatrixXd expected = rows >= columns ? q : Eigen::MatrixXd(q.transpose());
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const RowMajor w = Eigen::Map<const RowMajor>(theta.data() + offset, rows, columns);
+    offset += rows * columns;
+    CHECK((w - expected).cwiseAbs().maxCoeff() < 1e-13);
+    if (layer + 1 < widths.size()) {
+      const double bound = 1.0 / std::sqrt(double(columns));
+      for (int i = 0; i < rows; ++i) CHECK(theta[offset + i] == stream.uniform(-bound, bound));
+      offset += rows;
     }
   }
   CHECK(offset == theta.size());

@@ -213,6 +213,35 @@ TEST_CASE("SymbolicNetworkModel: parameters are the affine values and biases; ro
   CHECK_THROWS_WITH_AS(rounded.input_gradient(2, g), doctest::Contains("no output 2"), hnn::Error);
 }
 
+TEST_CASE("SymbolicNetworkModel: the network mode computes c f(a x + b) + d per edge, by hand") {
+  const auto library = SymbolicFunctionLibrary::pykan();
+  SymbolicLayer hidden(2, 1), top(1, 2);
+  hidden.edge(0, 0) = {"sin", 2.0, 0.3, 1.5, -0.2};
+  hidden.edge(1, 0) = {"x^2", 0.5, -1.0, 0.7, 0.1};
+  hidden.bias(0) = 0.25;
+  top.edge(0, 0) = {"x", 1.2, 0.4, -0.5, 0.05};
+  top.edge(0, 1) = {"x^2", 0.8, -0.1, 2.0, 0.0};
+  top.bias(1) = -0.3;
+  SymbolicNetworkModel network({hidden, top}, {"q", "p"}, library);
+  const double q = 0.3, p = -0.4;
+  const double h =
+      1.5 * std::sin(2.0 * q + 0.3) - 0.2 + 0.7 * std::pow(0.5 * p - 1.0, 2) + 0.1 + 0.25;
+  const double dh_dq = 1.5 * 2.0 * std::cos(2.0 * q + 0.3);
+  const double dh_dp = 0.7 * 2.0 * (0.5 * p - 1.0) * 0.5;
+  const double f1 = -0.5 * (1.2 * h + 0.4) + 0.05;
+  const double f2 = 2.0 * std::pow(0.8 * h - 0.1, 2) - 0.3;
+  const double df2_dh = 2.0 * 2.0 * (0.8 * h - 0.1) * 0.8;
+  Eigen::MatrixXd x(2, 1), out(2, 1), g(2, 1);
+  x << q, p;
+  network.forward(x);
+  network.outputs(out);
+  CHECK(out(0, 0) == doctest::Approx(f1).epsilon(1e-14));
+  CHECK(out(1, 0) == doctest::Approx(f2).epsilon(1e-14));
+  network.input_gradient(1, g);
+  CHECK(g(0, 0) == doctest::Approx(df2_dh * dh_dq).epsilon(1e-14));
+  CHECK(g(1, 0) == doctest::Approx(df2_dh * dh_dp).epsilon(1e-14));
+}
+
 TEST_CASE("a plugin's symbolic function is registered, selectable, and checked for clashes") {
   hnn::Registry registry;
   CHECK(registry.symbolic_functions().empty());
