@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "fixture_registry.h"
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
 #include "hnn/host/host_settings.h"
@@ -18,19 +19,7 @@ namespace {
 
 const std::string kFixtures = HNN_CONFIG_FIXTURES;
 
-struct Plugins {
-  Plugins() : loader(registry) {
-    loader.load_library(HNN_FIXTURE_GOOD);
-    loader.load_directory(HNN_BUNDLED_PLUGIN_DIR);
-  }
-  hnn::Registry registry;
-  hnn::PluginLoader loader;
-};
-
-const hnn::Registry& registry() {
-  static Plugins plugins;
-  return plugins.registry;
-}
+const hnn::Registry& registry() { return hnn::testing::fixture_registry(); }
 
 // Validates a fixture file (with overrides) and returns every error message, "" if none.
 std::string errors_of(const std::string& name, const std::vector<std::string>& overrides = {}) {

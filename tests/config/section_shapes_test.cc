@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fixture_registry.h"
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
 #include "hnn/host/pipeline_overrides.h"
@@ -16,19 +17,7 @@ namespace {
 
 const std::string kFixtures = HNN_CONFIG_FIXTURES;
 
-struct Plugins {
-  Plugins() : loader(registry) {
-    loader.load_library(HNN_FIXTURE_GOOD);
-    loader.load_directory(HNN_BUNDLED_PLUGIN_DIR);
-  }
-  hnn::Registry registry;
-  hnn::PluginLoader loader;
-};
-
-const hnn::Registry& registry() {
-  static Plugins plugins;
-  return plugins.registry;
-}
+const hnn::Registry& registry() { return hnn::testing::fixture_registry(); }
 
 // Validates tests/config/fixtures/<fixture> with the overrides; every error message, "" if none.
 std::string errors_with(const std::vector<std::string>& overrides,

@@ -173,22 +173,14 @@ TEST_CASE("lbfgs stops at parameter_tolerance: |step| <= tol * (|x| + tol), kCon
 }
 
 TEST_CASE("lbfgs's memory: the first two iterates agree, the third uses the kept pairs") {
-  // With memory 1 the third direction uses only the newest correction pair, with 5 both.
-  const auto iterates = [&](std::int64_t memory) {
-    Rosenbrock objective(6);
-    Eigen::VectorXd parameters = objective.standard_start();
-    EpochLog log;
-    plugins()
-        .optimizer("lbfgs", {{"epochs", std::int64_t{3}}, {"memory", memory}})
-        ->minimize(objective, parameters, log.recorder());
-    REQUIRE(log.parameters.size() == 3);
-    return log.parameters;
-  };
-  const auto one = iterates(1), five = iterates(5);
+  const auto one = first_three_iterates(plugins(), "lbfgs", 1);
+  const auto five = first_three_iterates(plugins(), "lbfgs", 5);
+  REQUIRE(one.size() == 3);
+  REQUIRE(five.size() == 3);
   CHECK(one[0] == five[0]);
   CHECK(one[1] == five[1]);
   CHECK((one[2] - five[2]).norm() > 1e-6);
-  CHECK(iterates(5)[2] == five[2]);
+  CHECK(first_three_iterates(plugins(), "lbfgs", 5)[2] == five[2]);
 }
 
 TEST_CASE("lbfgs stops at function_tolerance: |f change| <= tol |f|, kConverged") {

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <Eigen/Dense>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
@@ -188,6 +189,20 @@ struct EpochLog {
     };
   }
 };
+
+// The first three iterates of a quasi-Newton optimizer (lbfgs, owlqn) from Rosenbrock(6)'s
+// standard start with the given `memory`: with memory 1 the third direction uses only the
+// newest correction pair, with more it uses both.
+inline std::vector<Eigen::VectorXd> first_three_iterates(const BundledPlugins& plugins,
+                                                         const std::string& optimizer,
+                                                         std::int64_t memory) {
+  Rosenbrock objective(6);
+  Eigen::VectorXd parameters = objective.standard_start();
+  EpochLog log;
+  plugins.optimizer(optimizer, {{"epochs", std::int64_t{3}}, {"memory", memory}})
+      ->minimize(objective, parameters, log.recorder());
+  return log.parameters;
+}
 
 }  // namespace hnn::testing
 
