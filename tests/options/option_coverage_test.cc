@@ -123,8 +123,10 @@ TEST_CASE("the option-coverage table names a test for every option of every sche
   const auto table = read_table();
   REQUIRE(options.size() > 20);
   std::size_t count = 0;
-  for (const auto& [owner, keys] : options) {
-    for (const auto& key : keys) {
+  // (No structured bindings: clang 14 cannot capture them in doctest's message lambdas.)
+  for (const auto& owner_keys : options) {
+    const std::string& owner = owner_keys.first;
+    for (const auto& key : owner_keys.second) {
       ++count;
       const auto owner_entry = table.find(owner);
       const bool listed = owner_entry != table.end() && owner_entry->second.count(key) > 0;
@@ -145,10 +147,13 @@ TEST_CASE("the option-coverage table names only options and test cases that exis
   const auto table = read_table();
   const auto test_cases = declared_test_cases();
   REQUIRE(test_cases.size() > 100);
-  for (const auto& [owner, keys] : table) {
+  for (const auto& owner_keys : table) {
+    const std::string& owner = owner_keys.first;
     const auto schema = options.find(owner);
     CHECK_MESSAGE(schema != options.end(), kTable << ": " << owner << " is no plugin or section");
-    for (const auto& [key, entry] : keys) {
+    for (const auto& key_entry : owner_keys.second) {
+      const std::string& key = key_entry.first;
+      const auto& entry = key_entry.second;
       if (schema != options.end()) {
         CHECK_MESSAGE(schema->second.count(key) > 0,
                       entry.location << ": " << owner << " has no option " << key);
