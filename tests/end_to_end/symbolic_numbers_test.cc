@@ -94,6 +94,38 @@ double field_error(const std::string& text, long* samples) {
   return largest_difference / largest_true;
 }
 
+// The HNN data loss of the formula `text` as H on data.csv's rows of one split: the mean
+// over samples and both coordinates of (J grad H - dx/dt)^2.
+double formula_loss(const std::string& text, const std::string& split) {
+  const GiNaC::symbol q("q"), p("p");
+  GiNaC::symtab table;
+  table["q"] = q;
+  table["p"] = p;
+  GiNaC::parser reader(table, true);
+  const GiNaC::ex h = reader(text);
+  const GiNaC::ex dh_dq = h.diff(q), dh_dp = h.diff(p);
+  std::ifstream stream(run() / "data.csv");
+  std::string line;
+  std::getline(stream, line);
+  REQUIRE(line == "split,trajectory,t,q,p,dq_dt,dp_dt");
+  double sum = 0;
+  long samples = 0;
+  while (std::getline(stream, line)) {
+    std::stringstream cells(line);
+    std::vector<std::string> row;
+    for (std::string cell; std::getline(cells, cell, ',');) row.push_back(cell);
+    if (row.at(0) != split) continue;
+    const double qv = std::stod(row[3]), pv = std::stod(row[4]);
+    const GiNaC::lst at{q == qv, p == pv};
+    const double fq = GiNaC::ex_to<GiNaC::numeric>(GiNaC::evalf(dh_dp.subs(at))).to_double();
+    const double fp = -GiNaC::ex_to<GiNaC::numeric>(GiNaC::evalf(dh_dq.subs(at))).to_double();
+    sum += std::pow(fq - std::stod(row[5]), 2) + std::pow(fp - std::stod(row[6]), 2);
+    ++samples;
+  }
+  REQUIRE(samples > 0);
+  return sum / double(2 * samples);
+}
+
 // The library functions the spring's edges use.
 double apply(const std::string& function, double x) {
   if (function == "x^2") return x * x;
@@ -199,5 +231,39 @@ TEST_CASE("each fitted edge's r2 recomputed from network/<m>.csv and its a, b, c
     }
     CHECK(fitted >= 3);
     CHECK(models[name]["symbolic"]["pruned_edges"].as<int>() == 4 - fitted);
+  }
+}
+
+TEST_CASE("the symbolic models' losses recomputed from the full-precision formulas") {
+  const YAML::Node models = YAML::LoadFile((run() / "summary.yaml").string())["models"];
+  for (const std::string name : {"kan", "kan_l1"}) {
+    CAPTURE(name);
+    std::string text;
+    for (const YAML::Node& item : models[name]["symbolic"]["formulas"]) {
+      if (item["output"].as<std::string>() == "F2") text = item["text_full"].as<std::string>();
+    }
+    REQUIRE(!text.empty());
+    const YAML::Node recovered = models[name + "_symbolic"];
+    REQUIRE(recovered);
+    CHECK(recovered["plugin"].as<std::string>() == "symbolic");
+    const double train = formula_loss(text, "train"), test = formula_loss(text, "test");
+    const double final_train = recovered["final_train_loss"].as<double>();
+    const double final_test = recovered["final_test_loss"].as<double>();
+    CAPTURE(final_train);
+    CAPTURE(final_test);
+    if (name == "kan") {
+      // Not refined: the fitted formula's losses, the splits told apart.
+      CHECK(!close(train, test, 1e-2));
+      CHECK(close(final_train, train, 1e-6));
+      CHECK(close(final_test, test, 1e-6));
+    } else {
+      // Refined to round-off: the formula is H = q^2 + p^2 + const.
+      CHECK(train < 1e-25);
+      CHECK(final_train < 1e-25);
+      CHECK(final_test < 1e-25);
+      CHECK(models[name]["symbolic"]["refinement"]["train_loss_after"].as<double>() == final_train);
+      CHECK(models[name]["symbolic"]["refinement"]["train_loss_before"].as<double>() >
+            1e10 * final_train);
+    }
   }
 }
