@@ -342,3 +342,31 @@ TEST_CASE("the timings docs/run_folder.md lists are present, finite and not nega
     CHECK(evaluation >= 0);
   }
 }
+
+TEST_CASE("trajectories.csv: the times, the truth against the spring's solution, the HNN's H") {
+  const Table trajectories = read_table(run().folder / "trajectories.csv");
+  REQUIRE(trajectories.rows.size() == 20);  // evaluation.points
+  const hnn::testing::BundledPlugins plugins({"hnn_mlp"});
+  std::vector<double> parameters;
+  const auto model = load_model(plugins, "hnn", &parameters);
+  double largest_truth_error = 0;
+  for (std::size_t k = 0; k < trajectories.rows.size(); ++k) {
+    CAPTURE(k);
+    // evaluation.time_span [0, 20] at 20 equally spaced times.
+    const double t = trajectories.real(k, "t");
+    CHECK(t == doctest::Approx(20.0 * double(k) / 19).epsilon(1e-14));
+    // From (1, 0), dq/dt = 2p and dp/dt = -2q: q = cos 2t, p = -sin 2t.
+    largest_truth_error =
+        std::max({largest_truth_error, std::abs(trajectories.real(k, "truth_q") - std::cos(2 * t)),
+                  std::abs(trajectories.real(k, "truth_p") + std::sin(2 * t))});
+    // hnn_H: the model's own H (output F_2) along its rollout.
+    Eigen::MatrixXd x(2, 1), out(2, 1);
+    x << trajectories.real(k, "hnn_q"), trajectories.real(k, "hnn_p");
+    model->forward(x);
+    model->outputs(out);
+    CHECK(close(trajectories.real(k, "hnn_H"), out(1, 0), 1e-12));
+  }
+  CHECK(largest_truth_error < 1e-3);
+  // The H column is not the energy column (the model's H is not the spring's).
+  CHECK(std::abs(trajectories.real(19, "hnn_H") - trajectories.real(19, "hnn_energy")) > 1e-3);
+}
