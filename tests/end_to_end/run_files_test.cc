@@ -114,9 +114,10 @@ const Run& run() {
 
 // The model of a checkpoint (an MLP), with its trained parameters.
 std::shared_ptr<hnn::Model> load_model(const hnn::testing::BundledPlugins& plugins,
-                                       const std::string& name, std::vector<double>* parameters) {
+                                       const std::string& name, std::vector<double>* parameters,
+                                       const fs::path& folder = run().folder) {
   const YAML::Node checkpoint =
-      YAML::LoadFile((run().folder / "checkpoints" / (name + ".yaml")).string());
+      YAML::LoadFile((folder / "checkpoints" / (name + ".yaml")).string());
   const YAML::Node options = checkpoint["options"];
   REQUIRE(checkpoint["plugin"].as<std::string>() == "mlp");
   const auto model =
@@ -134,8 +135,8 @@ std::shared_ptr<hnn::Model> load_model(const hnn::testing::BundledPlugins& plugi
 // The data loss on data.csv's rows of one split: the mean over samples and both coordinates
 // of (f(x) - dx/dt)^2, f = J grad F_2 = (dF_2/dp, -dF_2/dq) for the HNN, the outputs for
 // the baseline.
-double data_loss(hnn::Model& model, bool hnn_field, const std::string& split) {
-  const Table& data = run().data;
+double data_loss(hnn::Model& model, bool hnn_field, const std::string& split,
+                 const Table& data = run().data) {
   double sum = 0;
   long samples = 0;
   Eigen::MatrixXd x(2, 1), out(2, 1);
@@ -241,6 +242,8 @@ TEST_CASE("the final losses and penalty recomputed from the checkpoints and data
     }
     CHECK(close(node["final_penalty"].as<double>(), penalty, 1e-10));
     CHECK(node["parameters"].as<long>() == long(parameters.size()));
+    // Ceres' lbfgs does not handle the L1 itself: no l1_objective.
+    CHECK_FALSE(node["l1_objective"]);
     CHECK(node["checkpoint"].as<std::string>() == "checkpoints/" + name + ".yaml");
   }
 }
@@ -369,4 +372,33 @@ TEST_CASE("trajectories.csv: the times, the truth against the spring's solution,
   CHECK(largest_truth_error < 1e-3);
   // The H column is not the energy column (the model's H is not the spring's).
   CHECK(std::abs(trajectories.real(19, "hnn_H") - trajectories.real(19, "hnn_energy")) > 1e-3);
+}
+
+TEST_CASE("an OWL-QN stage: l1_objective and the exact penalty from the checkpoint") {
+  const fs::path folder = scratch("run_files_owlqn");
+  REQUIRE(host("'" + kPipeline + "' -o '" + folder.string() +
+                   "' --no-report --set data.trajectories=10 --set evaluation.enabled=false"
+                   " --set 'models={sparse: {plugin: mlp, hidden: [8], training: {l1: 0.001,"
+                   " optimizer: {plugin: owlqn, epochs: 10}}}}'",
+               "OMP_NUM_THREADS=1") == 0);
+  const YAML::Node node = YAML::LoadFile((folder / "summary.yaml").string())["models"]["sparse"];
+  const Table data = read_table(folder / "data.csv");
+  const Table history = read_table(folder / "history.csv");
+  const hnn::testing::BundledPlugins plugins({"hnn_mlp"});
+  std::vector<double> parameters;
+  const auto model = load_model(plugins, "sparse", &parameters, folder);
+  double norm = 0;
+  for (double theta : parameters) norm += std::abs(theta);
+  const double penalty = 1e-3 * norm;  // exact: no smoothing
+  const double train = data_loss(*model, true, "train", data);
+  CHECK(node["optimizer"].as<std::string>() == "owlqn");
+  CHECK(close(node["final_train_loss"].as<double>(), train, 1e-10));
+  CHECK(close(node["final_test_loss"].as<double>(), data_loss(*model, true, "test", data), 1e-10));
+  CHECK(close(node["final_penalty"].as<double>(), penalty, 1e-12));
+  CHECK(close(node["l1_objective"].as<double>(), train + penalty, 1e-10));
+  CHECK(penalty > 1e-2 * train);  // the penalty counts in l1_objective
+  // The last history row: the final parameters' loss and exact penalty.
+  REQUIRE(history.rows.size() == std::size_t(node["epochs"].as<int>() + 1));
+  CHECK(close(history.real(history.rows.size() - 1, "train_loss"), train, 1e-9));
+  CHECK(close(history.real(history.rows.size() - 1, "penalty"), penalty, 1e-12));
 }
