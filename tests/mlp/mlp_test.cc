@@ -224,6 +224,31 @@ TEST_CASE("baseline objective gradient matches finite differences") {
   }
 }
 
+TEST_CASE("baseline objective with l1_smoothing: the smooth penalty and its gradient") {
+  Eigen::MatrixXd x, dxdt;
+  hnn::testing::spring_like_data(20, 5, x, dxdt);
+  auto model = make_mlp({.hidden = {6, 5}, .activation = "tanh", .seed = 9});
+  constexpr double l1 = 1e-3, s = 1e-2;
+  hnn::BaselineObjective objective(*model, x, dxdt, l1, s);
+  const Eigen::VectorXd theta = parameters_of(*model);
+  double value = 0.0;
+  REQUIRE(objective.evaluate(theta.data(), &value, nullptr));
+  // l1 * sum(sqrt(theta^2 + s^2) - s), written out; the data loss is unchanged.
+  double penalty = 0.0;
+  for (double t : theta) penalty += std::sqrt(t * t + s * s) - s;
+  penalty *= l1;
+  CHECK(objective.last_parts().penalty == doctest::Approx(penalty).epsilon(1e-14));
+  CHECK(std::abs(objective.last_parts().penalty - l1 * theta.lpNorm<1>()) > 1e-6);
+  Eigen::MatrixXd outputs(2, 20);
+  model->outputs(outputs);
+  CHECK(std::abs(objective.last_parts().data_loss - (outputs - dxdt).squaredNorm() / 40.0) < 1e-15);
+  const auto result = hnn::check_objective_gradient(objective, parameters_away_from_zero(*model),
+                                                    check_options_for("tanh"));
+  CHECK_MESSAGE(result.passed(kGradientTolerance), result.report());
+  CHECK_THROWS_WITH_AS(hnn::BaselineObjective(*model, x, dxdt, l1, -1.0),
+                       doctest::Contains("l1_smoothing = -1, must be finite and >= 0"), hnn::Error);
+}
+
 TEST_CASE("model derivatives match finite differences (input, mixed and output gradients)") {
   const Eigen::MatrixXd x = uniform_matrix(3, 13, 21);
   for (const std::string& activation : kActivations) {

@@ -23,7 +23,8 @@ std::unique_ptr<Objective> make_objective(Model& model, const TrainingSettings& 
     throw Error("objective trajectory fits windows of trajectories, not single samples");
   }
   if (settings.objective == ObjectiveKind::kBaseline) {
-    return std::make_unique<BaselineObjective>(model, inputs, targets, settings.l1);
+    return std::make_unique<BaselineObjective>(model, inputs, targets, settings.l1,
+                                               settings.l1_smoothing);
   }
   HamiltonianObjectiveOptions options;
   options.hamiltonian_output = int(settings.hamiltonian_output);

@@ -1,6 +1,7 @@
 #include "hnn/baseline_objective.h"
 
 #include <cmath>
+#include <sstream>
 #include <utility>
 
 #include "hnn/error.h"
@@ -9,10 +10,19 @@
 namespace hnn {
 
 BaselineObjective::BaselineObjective(Model& model, Eigen::MatrixXd inputs, Eigen::MatrixXd targets,
-                                     double l1)
-    : model_(model), inputs_(std::move(inputs)), targets_(std::move(targets)), l1_(l1) {
+                                     double l1, double l1_smoothing)
+    : model_(model),
+      inputs_(std::move(inputs)),
+      targets_(std::move(targets)),
+      l1_(l1),
+      l1_smoothing_(l1_smoothing) {
   const std::string owner = "BaselineObjective(" + model_.name() + ")";
   internal::check_l1(owner, l1_);
+  if (!std::isfinite(l1_smoothing_) || l1_smoothing_ < 0.0) {
+    std::ostringstream message;
+    message << owner << ": l1_smoothing = " << l1_smoothing_ << ", must be finite and >= 0";
+    throw Error(message.str());
+  }
   internal::check_batch_shapes(owner, inputs_, targets_, model_.input_dimension());
   if (model_.output_dimension() != inputs_.rows()) {
     throw Error(owner + ": the model has " + std::to_string(model_.output_dimension()) +
@@ -37,7 +47,7 @@ bool BaselineObjective::evaluate(const double* parameters, double* value, double
   last_parts_.data_loss = residual_.squaredNorm() / entries;
 
   if (gradient != nullptr) Eigen::Map<Eigen::VectorXd>(gradient, p).setZero();
-  last_parts_.penalty = internal::add_l1_penalty(l1_, theta, gradient);
+  last_parts_.penalty = internal::add_l1_penalty(l1_, theta, gradient, l1_smoothing_);
   if (model_.has_penalty()) {
     if (gradient != nullptr) {
       last_parts_.penalty += model_.add_penalty(Eigen::Map<Eigen::VectorXd>(gradient, p));

@@ -4,6 +4,9 @@
 //   L(theta) = mean over all d x N entries of (F(x_n) - target_n)^2        (data_loss)
 //            + l1 * sum_i |theta_i| + the model's own penalty, if it has one   (penalty)
 //
+// with l1_smoothing = s > 0 the smooth l1 * sum_i (sqrt(theta_i^2 + s^2) - s) instead of
+// l1 * sum_i |theta_i|, as HamiltonianObjective's.
+//
 // Same contract as HamiltonianObjective (hamiltonian_objective.h): the model is referenced,
 // not owned; evaluate() with a null gradient gives the test loss (forward pass only); all
 // workspaces are allocated at construction.
@@ -26,9 +29,10 @@ class BaselineObjective final : public Objective {
  public:
   // inputs, targets: d x N (states and their time derivatives, one per column).
   // Throws hnn::Error naming the model and the sizes when d != model.input_dimension(),
-  // model.output_dimension() != d, targets is not d x N, N == 0, or l1 is negative or not
-  // finite.
-  BaselineObjective(Model& model, Eigen::MatrixXd inputs, Eigen::MatrixXd targets, double l1 = 0.0);
+  // model.output_dimension() != d, targets is not d x N, N == 0, or l1 or l1_smoothing is
+  // negative or not finite.
+  BaselineObjective(Model& model, Eigen::MatrixXd inputs, Eigen::MatrixXd targets, double l1 = 0.0,
+                    double l1_smoothing = 0.0);
   ~BaselineObjective() override;
 
   int parameter_count() const override { return model_.parameter_count(); }
@@ -51,6 +55,7 @@ class BaselineObjective final : public Objective {
   Eigen::MatrixXd inputs_;
   Eigen::MatrixXd targets_;
   double l1_;
+  double l1_smoothing_;
   LossParts last_parts_;
   Eigen::MatrixXd field_;            // d x N
   Eigen::MatrixXd residual_;         // d x N, 2 (F - target) / (d N)

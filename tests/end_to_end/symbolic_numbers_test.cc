@@ -1,0 +1,269 @@
+// The symbolic stage's numbers in summary.yaml recomputed independently of the host's code,
+// on the study's spring KANs (spring_symbolic, short training, no evaluation): the
+// verification's field errors by parsing the printed formulas with GiNaC, differentiating
+// them and comparing J grad H with the spring's field on data.csv's states; each fitted
+// edge's r2 from the activation samples of network/<m>.csv and the summary's a, b, c, d;
+// the symbolic timing's presence.
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "bundled_plugins.h"
+#include "hnn/symbolic/ginac.h"
+#include "host_run.h"
+
+namespace fs = std::filesystem;
+using hnn::testing::host;
+using hnn::testing::scratch;
+
+namespace {
+
+const std::string kPipeline = HNN_SOURCE_DIR "/tests/end_to_end/spring_symbolic.yaml";
+
+// A CSV file of reals: its rows, in the order of its header (returned in `header`).
+std::vector<std::vector<double>> read_reals(const fs::path& file, std::vector<std::string>* header,
+                                            std::size_t skip_columns = 0) {
+  std::ifstream stream(file);
+  std::string line;
+  std::getline(stream, line);
+  std::stringstream names(line);
+  for (std::string cell; std::getline(names, cell, ',');) header->push_back(cell);
+  std::vector<std::vector<double>> rows;
+  while (std::getline(stream, line)) {
+    std::stringstream cells(line);
+    std::vector<double> row;
+    std::size_t c = 0;
+    for (std::string cell; std::getline(cells, cell, ','); ++c) {
+      row.push_back(c < skip_columns ? 0.0 : std::stod(cell));
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// |a - b| within `relative` of the larger, or both equal.
+bool close(double a, double b, double relative) {
+  return a == b || std::abs(a - b) <= relative * std::max(std::abs(a), std::abs(b));
+}
+
+const fs::path& run() {
+  static const fs::path dir = [] {
+    const fs::path d = scratch("symbolic_numbers");
+    REQUIRE(host("'" + kPipeline + "' -o '" + d.string() +
+                 "' --no-report --set training.optimizer.epochs=300"
+                 " --set evaluation.enabled=false") == 0);
+    return d;
+  }();
+  return dir;
+}
+
+// max_n |J grad H(x_n) - f(x_n)| / max_n |f(x_n)| over data.csv's states (train and test),
+// H the formula `text` parsed by GiNaC, f the spring's field J grad(q^2 + p^2) = (2p, -2q).
+double field_error(const std::string& text, long* samples) {
+  const GiNaC::symbol q("q"), p("p");
+  GiNaC::symtab table;
+  table["q"] = q;
+  table["p"] = p;
+  GiNaC::parser reader(table, true);  // strict: an unknown name is an error
+  const GiNaC::ex h = reader(text);
+  const GiNaC::ex dh_dq = h.diff(q), dh_dp = h.diff(p);
+  std::vector<std::string> header;
+  const auto rows = read_reals(run() / "data.csv", &header, 1);  // split is text
+  REQUIRE(header.at(3) == "q");
+  REQUIRE(header.at(4) == "p");
+  double largest_difference = 0, largest_true = 0;
+  for (const auto& row : rows) {
+    const double qv = row[3], pv = row[4];
+    const GiNaC::lst at{q == qv, p == pv};
+    const double fq = GiNaC::ex_to<GiNaC::numeric>(GiNaC::evalf(dh_dp.subs(at))).to_double();
+    const double fp = -GiNaC::ex_to<GiNaC::numeric>(GiNaC::evalf(dh_dq.subs(at))).to_double();
+    const double tq = 2 * pv, tp = -2 * qv;
+    largest_true = std::max(largest_true, std::hypot(tq, tp));
+    largest_difference = std::max(largest_difference, std::hypot(fq - tq, fp - tp));
+  }
+  *samples = long(rows.size());
+  return largest_difference / largest_true;
+}
+
+// The HNN data loss of the formula `text` as H on data.csv's rows of one split: the mean
+// over samples and both coordinates of (J grad H - dx/dt)^2.
+double formula_loss(const std::string& text, const std::string& split) {
+  const GiNaC::symbol q("q"), p("p");
+  GiNaC::symtab table;
+  table["q"] = q;
+  table["p"] = p;
+  GiNaC::parser reader(table, true);
+  const GiNaC::ex h = reader(text);
+  const GiNaC::ex dh_dq = h.diff(q), dh_dp = h.diff(p);
+  std::ifstream stream(run() / "data.csv");
+  std::string line;
+  std::getline(stream, line);
+  REQUIRE(line == "split,trajectory,t,q,p,dq_dt,dp_dt");
+  double sum = 0;
+  long samples = 0;
+  while (std::getline(stream, line)) {
+    std::stringstream cells(line);
+    std::vector<std::string> row;
+    for (std::string cell; std::getline(cells, cell, ',');) row.push_back(cell);
+    if (row.at(0) != split) continue;
+    const double qv = std::stod(row[3]), pv = std::stod(row[4]);
+    const GiNaC::lst at{q == qv, p == pv};
+    const double fq = GiNaC::ex_to<GiNaC::numeric>(GiNaC::evalf(dh_dp.subs(at))).to_double();
+    const double fp = -GiNaC::ex_to<GiNaC::numeric>(GiNaC::evalf(dh_dq.subs(at))).to_double();
+    sum += std::pow(fq - std::stod(row[5]), 2) + std::pow(fp - std::stod(row[6]), 2);
+    ++samples;
+  }
+  REQUIRE(samples > 0);
+  return sum / double(2 * samples);
+}
+
+// The library functions the spring's edges use.
+double apply(const std::string& function, double x) {
+  if (function == "x^2") return x * x;
+  if (function == "x") return x;
+  FAIL("no such function in this test: " << function);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("the verification's field errors recomputed from the printed formulas") {
+  const YAML::Node models = YAML::LoadFile((run() / "summary.yaml").string())["models"];
+  for (const std::string name : {"kan", "kan_l1"}) {
+    CAPTURE(name);
+    const YAML::Node symbolic = models[name]["symbolic"];
+    REQUIRE(symbolic["hamiltonian_output"].as<std::string>() == "F2");
+    YAML::Node formula;
+    for (const YAML::Node& item : symbolic["formulas"]) {
+      if (item["output"].as<std::string>() == "F2") formula = item;
+    }
+    REQUIRE(formula);
+    const YAML::Node verification = symbolic["verification"];
+    long samples = 0;
+    const double full = field_error(formula["text_full"].as<std::string>(), &samples);
+    const double rounded = field_error(formula["text"].as<std::string>(), &samples);
+    CHECK(verification["samples"].as<long>() == samples);
+    const double error = verification["field_relative_error"].as<double>();
+    const double error_rounded = verification["field_relative_error_rounded"].as<double>();
+    CAPTURE(error);
+    CAPTURE(error_rounded);
+    // Short training: the full-precision and the rounded formulas' errors differ, and both
+    // are recomputed from the printed texts.
+    CHECK(!close(full, rounded, 1e-3));
+    // Within 1e-6 relative, or 1e-12 absolute where the refined field is exact to round-off.
+    CHECK(std::abs(error - full) <= 1e-6 * std::max(error, full) + 1e-12);
+    CHECK(std::abs(error_rounded - rounded) <= 1e-6 * std::max(error_rounded, rounded) + 1e-12);
+    const double tolerance = verification["tolerance"].as<double>();
+    CHECK(tolerance == 0.01);  // symbolic.field_tolerance's default
+    CHECK(verification["exact"].as<bool>() == (error <= tolerance));
+    CHECK(verification["exact_rounded"].as<bool>() == (error_rounded <= tolerance));
+    const double before = verification["field_relative_error_before_refinement"].as<double>();
+    if (name == "kan") {
+      CHECK_FALSE(symbolic["refinement"]);
+      CHECK(before == error);  // nothing refined
+    } else {
+      REQUIRE(symbolic["refinement"]);
+      CHECK(error < before);
+    }
+    const double seconds = symbolic["seconds"].as<double>();
+    CHECK(std::isfinite(seconds));
+    CHECK(seconds > 0);
+  }
+}
+
+TEST_CASE("each fitted edge's r2 recomputed from network/<m>.csv and its a, b, c, d") {
+  const YAML::Node models = YAML::LoadFile((run() / "summary.yaml").string())["models"];
+  for (const std::string name : {"kan", "kan_l1"}) {
+    CAPTURE(name);
+    std::vector<std::string> header;
+    const auto rows = read_reals(run() / "network" / (name + ".csv"), &header);
+    REQUIRE(header == std::vector<std::string>{"layer", "input", "output", "x", "y"});
+    std::map<std::tuple<int, int, int>, std::vector<std::pair<double, double>>> samples;
+    for (const auto& row : rows) {
+      samples[{int(row[0]), int(row[1]), int(row[2])}].push_back({row[3], row[4]});
+    }
+    int fitted = 0;
+    for (const YAML::Node& edge : models[name]["symbolic"]["edges"]) {
+      const std::tuple<int, int, int> key{edge["layer"].as<int>(), edge["input"].as<int>(),
+                                          edge["output"].as<int>()};
+      CAPTURE(std::get<0>(key));
+      CAPTURE(std::get<2>(key));
+      if (edge["choice"].as<std::string>() == "pruned") {
+        CHECK_FALSE(edge["r2"]);
+        continue;
+      }
+      const auto& points = samples.at(key);
+      REQUIRE(points.size() > 10);
+      const double a = edge["a"].as<double>(), b = edge["b"].as<double>();
+      const double c = edge["c"].as<double>(), d = edge["d"].as<double>();
+      const std::string function = edge["function"].as<std::string>();
+      // pykan's r2 (fit_params): the squared correlation of u = f(a x + b) with y, with 1e-4
+      // added to the denominator; c, d the least-squares line y = c u + d.
+      const double count = double(points.size());
+      double u_mean = 0, y_mean = 0;
+      for (const auto& [x, y] : points) {
+        u_mean += apply(function, a * x + b) / count;
+        y_mean += y / count;
+      }
+      double cross = 0, u_square = 0, y_square = 0;
+      for (const auto& [x, y] : points) {
+        const double u = apply(function, a * x + b) - u_mean;
+        cross += u * (y - y_mean);
+        u_square += u * u;
+        y_square += (y - y_mean) * (y - y_mean);
+      }
+      const double r2 = edge["r2"].as<double>();
+      CHECK(close(r2, cross * cross / (u_square * y_square + 1e-4), 1e-9));
+      CHECK(close(c, cross / u_square, 1e-9));
+      CHECK(close(d, y_mean - c * u_mean, 1e-9));
+      CHECK(r2 <= 1 + 1e-9);
+      CHECK(r2 > 0.9);
+      ++fitted;
+    }
+    CHECK(fitted >= 3);
+    CHECK(models[name]["symbolic"]["pruned_edges"].as<int>() == 4 - fitted);
+  }
+}
+
+TEST_CASE("the symbolic models' losses recomputed from the full-precision formulas") {
+  const YAML::Node models = YAML::LoadFile((run() / "summary.yaml").string())["models"];
+  for (const std::string name : {"kan", "kan_l1"}) {
+    CAPTURE(name);
+    std::string text;
+    for (const YAML::Node& item : models[name]["symbolic"]["formulas"]) {
+      if (item["output"].as<std::string>() == "F2") text = item["text_full"].as<std::string>();
+    }
+    REQUIRE(!text.empty());
+    const YAML::Node recovered = models[name + "_symbolic"];
+    REQUIRE(recovered);
+    CHECK(recovered["plugin"].as<std::string>() == "symbolic");
+    const double train = formula_loss(text, "train"), test = formula_loss(text, "test");
+    const double final_train = recovered["final_train_loss"].as<double>();
+    const double final_test = recovered["final_test_loss"].as<double>();
+    CAPTURE(final_train);
+    CAPTURE(final_test);
+    if (name == "kan") {
+      // Not refined: the fitted formula's losses, the splits told apart.
+      CHECK(!close(train, test, 1e-2));
+      CHECK(close(final_train, train, 1e-6));
+      CHECK(close(final_test, test, 1e-6));
+    } else {
+      // Refined to round-off: the formula is H = q^2 + p^2 + const.
+      CHECK(train < 1e-25);
+      CHECK(final_train < 1e-25);
+      CHECK(final_test < 1e-25);
+      CHECK(models[name]["symbolic"]["refinement"]["train_loss_after"].as<double>() == final_train);
+      CHECK(models[name]["symbolic"]["refinement"]["train_loss_before"].as<double>() >
+            1e10 * final_train);
+    }
+  }
+}
