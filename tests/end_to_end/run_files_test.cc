@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bundled_plugins.h"
+#include "checkpoint_model.h"
 #include "host_run.h"
 
 namespace fs = std::filesystem;
@@ -116,20 +117,8 @@ const Run& run() {
 std::shared_ptr<hnn::Model> load_model(const hnn::testing::BundledPlugins& plugins,
                                        const std::string& name, std::vector<double>* parameters,
                                        const fs::path& folder = run().folder) {
-  const YAML::Node checkpoint =
-      YAML::LoadFile((folder / "checkpoints" / (name + ".yaml")).string());
-  const YAML::Node options = checkpoint["options"];
-  REQUIRE(checkpoint["plugin"].as<std::string>() == "mlp");
-  const auto model =
-      plugins.model("mlp", {{"inputs", std::int64_t{options["inputs"].as<long>()}},
-                            {"outputs", std::int64_t{options["outputs"].as<long>()}},
-                            {"hidden", options["hidden"].as<std::vector<std::int64_t>>()},
-                            {"activation", options["activation"].as<std::string>()},
-                            {"output_bias", options["output_bias"].as<bool>()}});
-  *parameters = checkpoint["parameters"].as<std::vector<double>>();
-  REQUIRE(int(parameters->size()) == model->parameter_count());
-  model->set_parameters(Eigen::Map<const Eigen::VectorXd>(parameters->data(), parameters->size()));
-  return model;
+  return hnn::testing::load_checkpoint_mlp(plugins, folder / "checkpoints" / (name + ".yaml"),
+                                           parameters);
 }
 
 // The data loss on data.csv's rows of one split: the mean over samples and both coordinates

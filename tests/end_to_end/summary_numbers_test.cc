@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "bundled_plugins.h"
+#include "checkpoint_model.h"
 #include "hnn/random.h"
 #include "host_run.h"
 #include "model_evaluation.h"
@@ -221,19 +222,8 @@ TEST_CASE("summary.yaml's evaluation numbers recomputed from trajectories.csv an
   for (const std::string model_name : {"hnn", "baseline"}) {
     CAPTURE(model_name);
     // The model as its checkpoint describes it, with the trained parameters.
-    const YAML::Node checkpoint =
-        YAML::LoadFile((run / "checkpoints" / (model_name + ".yaml")).string());
-    const YAML::Node options = checkpoint["options"];
-    REQUIRE(checkpoint["plugin"].as<std::string>() == "mlp");
     const auto model =
-        plugins.model("mlp", {{"inputs", std::int64_t{options["inputs"].as<long>()}},
-                              {"outputs", std::int64_t{options["outputs"].as<long>()}},
-                              {"hidden", options["hidden"].as<std::vector<std::int64_t>>()},
-                              {"activation", options["activation"].as<std::string>()},
-                              {"output_bias", options["output_bias"].as<bool>()}});
-    const auto parameters = checkpoint["parameters"].as<std::vector<double>>();
-    REQUIRE(int(parameters.size()) == model->parameter_count());
-    model->set_parameters(Eigen::Map<const Eigen::VectorXd>(parameters.data(), parameters.size()));
+        hnn::testing::load_checkpoint_mlp(plugins, run / "checkpoints" / (model_name + ".yaml"));
     const bool hnn_field = model_name == "hnn";
     const hnn::VectorField learned = [&](double, const Eigen::VectorXd& x, Eigen::VectorXd& dx) {
       model->forward(x);

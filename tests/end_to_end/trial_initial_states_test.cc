@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bundled_plugins.h"
+#include "checkpoint_model.h"
 #include "hnn/random.h"
 #include "host_run.h"
 
@@ -43,17 +44,7 @@ TEST_CASE("evaluation.trial_initial_states: system draws each trial's state from
       plugins.integrator("rk45", {{"rtol", settings["rtol"].as<double>()},
                                   {"atol", settings["atol"].as<double>()},
                                   {"max_steps", std::int64_t(settings["max_steps"].as<long>())}});
-  const YAML::Node checkpoint = YAML::LoadFile((run / "checkpoints" / "hnn.yaml").string());
-  const YAML::Node options = checkpoint["options"];
-  const auto model =
-      plugins.model("mlp", {{"inputs", std::int64_t{options["inputs"].as<long>()}},
-                            {"outputs", std::int64_t{options["outputs"].as<long>()}},
-                            {"hidden", options["hidden"].as<std::vector<std::int64_t>>()},
-                            {"activation", options["activation"].as<std::string>()},
-                            {"output_bias", options["output_bias"].as<bool>()}});
-  const auto parameters = checkpoint["parameters"].as<std::vector<double>>();
-  REQUIRE(int(parameters.size()) == model->parameter_count());
-  model->set_parameters(Eigen::Map<const Eigen::VectorXd>(parameters.data(), parameters.size()));
+  const auto model = hnn::testing::load_checkpoint_mlp(plugins, run / "checkpoints" / "hnn.yaml");
   std::vector<double> times(kPoints);
   for (int k = 0; k < kPoints; ++k) times[std::size_t(k)] = 2.0 * k / (kPoints - 1);
   // The spring's H = q^2 + p^2 (k 2, m 1/2); the HNN's field is J dF_2/dx.
