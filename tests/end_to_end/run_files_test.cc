@@ -196,7 +196,9 @@ TEST_CASE("data.csv: the spring's states, times and derivatives, split by trajec
   REQUIRE(by_trajectory.size() == std::size_t(kTrajectories));
   CHECK(by_trajectory.begin()->first == 0);
   CHECK(by_trajectory.rbegin()->first == kTrajectories - 1);
-  for (const auto& [trajectory, rows] : by_trajectory) {
+  for (const auto& entry : by_trajectory) {  // (clang 14 cannot CAPTURE a structured binding)
+    const auto& trajectory = entry.first;
+    const auto& rows = entry.second;
     CAPTURE(trajectory);
     REQUIRE(rows.size() == std::size_t(kPoints));
     const double h0 = std::pow(data.real(rows[0], "q"), 2) + std::pow(data.real(rows[0], "p"), 2);
