@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "fixture_registry.h"
+#include "config_fixtures.h"
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
 #include "hnn/host/host_settings.h"
@@ -23,16 +23,7 @@ const hnn::Registry& registry() { return hnn::testing::fixture_registry(); }
 
 // Validates a fixture file (with overrides) and returns every error message, "" if none.
 std::string errors_of(const std::string& name, const std::vector<std::string>& overrides = {}) {
-  const std::string file = kFixtures + "/" + name;
-  try {
-    hnn::ConfigNode root = hnn::load_config_file(file);
-    for (const auto& o : overrides) hnn::apply_override(root, o);
-    hnn::Diagnostics diagnostics;
-    hnn::validate_pipeline(root, file, registry(), diagnostics);
-    return diagnostics.format();
-  } catch (const hnn::ConfigError& error) {
-    return error.what();
-  }
+  return hnn::testing::fixture_errors(name, overrides);
 }
 
 hnn::PipelineConfig valid(const std::vector<std::string>& overrides = {}) {

@@ -6,32 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "fixture_registry.h"
-#include "hnn/config_tree.h"
-#include "hnn/error.h"
-#include "hnn/host/pipeline_overrides.h"
-#include "hnn/host/pipeline_validation.h"
-#include "hnn/host/plugin_loader.h"
+#include "config_fixtures.h"
 
 namespace {
-
-const std::string kFixtures = HNN_CONFIG_FIXTURES;
-
-const hnn::Registry& registry() { return hnn::testing::fixture_registry(); }
 
 // Validates tests/config/fixtures/<fixture> with the overrides; every error message, "" if none.
 std::string errors_with(const std::vector<std::string>& overrides,
                         const std::string& fixture = "valid.yaml") {
-  const std::string file = kFixtures + "/" + fixture;
-  try {
-    hnn::ConfigNode root = hnn::load_config_file(file);
-    for (const auto& o : overrides) hnn::apply_override(root, o);
-    hnn::Diagnostics diagnostics;
-    hnn::validate_pipeline(root, file, registry(), diagnostics);
-    return diagnostics.format();
-  } catch (const hnn::ConfigError& error) {
-    return error.what();
-  }
+  return hnn::testing::fixture_errors(fixture, overrides);
 }
 
 }  // namespace
