@@ -17,25 +17,17 @@
 #include "hnn/registry.h"
 #include "hnn/symbolic/formula.h"
 #include "hnn/system.h"
+#include "spring_symbolic_network.h"
 
 namespace {
 
 using hnn::symbolic::CompiledExpression;
 using hnn::symbolic::SymbolicFormula;
-using hnn::symbolic::SymbolicLayer;
 
-// The spring KAN [2, 1, 2] of symbolic_formula_test.cc (x^2, x^2; x, x), H = h + 0.18 with
+// The spring KAN [2, 1, 2] of tests/symbolic/spring_symbolic_network.h, H = h + 0.18 with
 // h = 0.9 q^2 + 0.24 q + 0.576 p^2 - 0.432 p + 0.397.
 SymbolicFormula spring_formula() {
-  SymbolicLayer hidden(2, 1), output(1, 2);
-  hidden.edge(0, 0) = {"x^2", 1.5, 0.2, 0.4, 0.1};
-  hidden.edge(1, 0) = {"x^2", -0.8, 0.3, 0.9, -0.05};
-  hidden.bias(0) = 0.25;
-  output.edge(0, 0) = {"x", 2.0, 0.5, 0.3, 0.1};
-  output.edge(0, 1) = {"x", 1.25, -0.4, 0.8, 0.2};
-  output.bias(0) = 0.05;
-  output.bias(1) = 0.3;
-  return SymbolicFormula({hidden, output}, {"q", "p"});
+  return SymbolicFormula(hnn::testing::spring_symbolic_network(), {"q", "p"});
 }
 
 void BM_CompiledSpringValueAndGradient(benchmark::State& state) {

@@ -295,16 +295,23 @@ TEST_CASE("the batch size may change between forward passes") {
   }
 }
 
+// The orthogonally initialised MLP of the two tests below (seed 5): 3 -> 6 (tall), 6 -> 4
+// (wide), 4 -> 4 (square), 4 -> 2 (wide, the HNN output layer, no bias).
+namespace {
+const std::vector<int> kOrthogonalWidths = {3, 6, 4, 4, 2};
+std::shared_ptr<hnn::Model> orthogonal_mlp() {
+  return make_mlp({.inputs = 3,
+                   .outputs = 2,
+                   .hidden = {6, 4, 4},
+                   .initialization = "orthogonal",
+                   .output_bias = false,
+                   .seed = 5});
+}
+}  // namespace
+
 TEST_CASE("orthogonal initialisation gives (semi-)orthogonal weights and torch biases") {
-  // 3 -> 6 (tall), 6 -> 4 (wide), 4 -> 4 (square), 4 -> 2 (wide, the HNN output layer).
-  auto model = make_mlp({.inputs = 3,
-                         .outputs = 2,
-                         .hidden = {6, 4, 4},
-                         .initialization = "orthogonal",
-                         .output_bias = false,
-                         .seed = 5});
-  const Eigen::VectorXd theta = parameters_of(*model);
-  const std::vector<int> widths = {3, 6, 4, 4, 2};
+  const Eigen::VectorXd theta = parameters_of(*orthogonal_mlp());
+  const std::vector<int> widths = kOrthogonalWidths;
   Eigen::Index offset = 0;
   for (std::size_t layer = 1; layer < widths.size(); ++layer) {
     CAPTURE(layer);
@@ -331,14 +338,8 @@ TEST_CASE("orthogonal initialisation gives (semi-)orthogonal weights and torch b
 // that Gram-Schmidt makes from G's columns. This test draws the same Gaussians from the
 // plugin's stream and orthonormalises them here; the biases are the stream's next uniforms.
 TEST_CASE("orthogonal initialisation equals Gram-Schmidt of the stream's Gaussians") {
-  auto model = make_mlp({.inputs = 3,
-                         .outputs = 2,
-                         .hidden = {6, 4, 4},
-                         .initialization = "orthogonal",
-                         .output_bias = false,
-                         .seed = 5});
-  const Eigen::VectorXd theta = parameters_of(*model);
-  const std::vector<int> widths = {3, 6, 4, 4, 2};
+  const Eigen::VectorXd theta = parameters_of(*orthogonal_mlp());
+  const std::vector<int> widths = kOrthogonalWidths;
   hnn::mlp::internal::InitializationStream stream(5);
   Eigen::Index offset = 0;
   for (std::size_t layer = 1; layer < widths.size(); ++layer) {

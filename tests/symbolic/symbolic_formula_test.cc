@@ -9,6 +9,7 @@
 
 #include "hnn/error.h"
 #include "hnn/symbolic/formula.h"
+#include "spring_symbolic_network.h"
 
 namespace {
 
@@ -17,23 +18,8 @@ using hnn::symbolic::SymbolicEdge;
 using hnn::symbolic::SymbolicFormula;
 using hnn::symbolic::SymbolicLayer;
 
-// The spring KAN [2, 1, 2] with the author's manual assignment x^2, x^2 (layer 0) and x, x
-// (layer 1), with chosen parameters:
-//   h  = 0.4 (1.5 q + 0.2)^2 + 0.1 + 0.9 (-0.8 p + 0.3)^2 - 0.05 + 0.25
-//      = 0.9 q^2 + 0.24 q + 0.576 p^2 - 0.432 p + 0.397
-//   F1 = 0.3 (2 h + 0.5) + 0.1 + 0.05 = 0.6 h + 0.3
-//   H  = 0.8 (1.25 h - 0.4) + 0.2 + 0.3 = h + 0.18
-std::vector<SymbolicLayer> spring_network() {
-  SymbolicLayer hidden(2, 1), output(1, 2);
-  hidden.edge(0, 0) = {"x^2", 1.5, 0.2, 0.4, 0.1};
-  hidden.edge(1, 0) = {"x^2", -0.8, 0.3, 0.9, -0.05};
-  hidden.bias(0) = 0.25;
-  output.edge(0, 0) = {"x", 2.0, 0.5, 0.3, 0.1};
-  output.edge(0, 1) = {"x", 1.25, -0.4, 0.8, 0.2};
-  output.bias(0) = 0.05;
-  output.bias(1) = 0.3;
-  return {hidden, output};
-}
+// The spring KAN [2, 1, 2] of spring_symbolic_network.h: H = h + 0.18, F1 = 0.6 h + 0.3.
+std::vector<SymbolicLayer> spring_network() { return hnn::testing::spring_symbolic_network(); }
 
 // The same composition in double arithmetic, straight from the description.
 double spring_output(const double* state, int output) {
