@@ -27,6 +27,11 @@ if has numpy; then
 else
   echo "(python3-numpy not installed: numpy_goldens.py skipped)"
 fi
+if has numpy && has scipy; then
+  run scipy_goldens.py
+else
+  echo "(python3-numpy or python3-scipy not installed: scipy_goldens.py skipped)"
+fi
 if has numpy && has yaml; then
   run mlp_small_reference.py
 else
