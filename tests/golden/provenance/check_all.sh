@@ -48,6 +48,11 @@ if has numpy && has yaml; then
 else
   echo "(python3-numpy or python3-yaml not installed: mlp_small_reference.py skipped)"
 fi
+if has numpy && has yaml; then
+  run pykan_numpy_checks.py
+else
+  echo "(python3-numpy or python3-yaml not installed: pykan_numpy_checks.py skipped)"
+fi
 if has torch && has numpy && has yaml; then
   run pykan_goldens.py
   run pykan_lbfgs_trace.py --epochs 30

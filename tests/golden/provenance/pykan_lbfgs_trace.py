@@ -118,7 +118,8 @@ def main():
           ", ".join(f"{band}: {value:.3g}" for band, value in worst.items()))
     print(f"kan_2_1_2_seed0_lbfgs_trace.csv epochs 0..{last[0]}: "
           + (f"every row equal bit for bit" if first_inexact is None else
-             f"bit for bit up to call {first_inexact - 1}"
+             (f"bit for bit up to call {first_inexact - 1}" if first_inexact > 0 else
+              "not bit for bit from call 0")
              + (f", counts equal up to call {first_count_difference - 1}"
                 if first_count_difference is not None else ", counts all equal"))
           + ("" if not failed else " -- DIFFERS beyond the stated tolerances"))
