@@ -18,8 +18,8 @@ if [[ -z "$python" ]]; then echo "no python3: provenance scripts skipped"; exit 
 has() { "$python" -c "import $1" >/dev/null 2>&1; }
 status=0
 if [[ "${1:-}" == "--full-lbfgs-trace" ]]; then
-  if ! { has torch && has yaml; }; then
-    echo "python3-torch or python3-yaml not installed: pykan_lbfgs_trace.py skipped"; exit 77
+  if ! { has torch && has numpy && has yaml; }; then
+    echo "python3-torch, python3-numpy or python3-yaml not installed: pykan_lbfgs_trace.py skipped"; exit 77
   fi
   echo "== pykan_lbfgs_trace.py"
   "$python" "$here/pykan_lbfgs_trace.py"

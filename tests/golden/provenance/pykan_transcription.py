@@ -15,6 +15,9 @@ pykan's order, so that float64 results equal pykan's bit for bit:
     create_graph=True); field = dF2 @ M^T, M = [[0, 1], [-1, 0]]) and L2 loss;
   * LBFGS.step without line search (torch 1.13's LBFGS with the y.s threshold tolerance_ys).
 
+pykan is MIT-licensed and torch's LBFGS (which kan.LBFGS copies) BSD-licensed; the functions
+below follow their code's operations, for reproducing the files' values.
+
 Parameters are a dict of tensors named and ordered as pykan's model.parameters()
 (PARAMETER_SHAPES); the golden files store them that way.
 """
