@@ -6,7 +6,7 @@
 # python3-numpy and python3-torch when installed, else python3 on the PATH).
 # --full-lbfgs-trace runs only pykan_lbfgs_trace.py over all 300 epochs (ctest
 # golden_provenance_lbfgs_trace_test, label slow; exit 77 without torch); by default the
-# trace is replayed for its first 30 epochs.
+# trace is replayed for its first 10 epochs (200 L-BFGS iterations).
 set -u
 export PYTHONDONTWRITEBYTECODE=1
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -55,7 +55,7 @@ else
 fi
 if has torch && has numpy && has yaml; then
   run pykan_goldens.py
-  run pykan_lbfgs_trace.py --epochs 30
+  run pykan_lbfgs_trace.py --epochs 10
 else
   echo "(python3-torch, python3-numpy or python3-yaml not installed: pykan_goldens.py and"
   echo " pykan_lbfgs_trace.py skipped: the pykan 0.0.5 init, forward, gradient and L-BFGS trace)"

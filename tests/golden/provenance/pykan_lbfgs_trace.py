@@ -16,7 +16,7 @@ performs pykan's own torch operations, so it is held to more: calls 0..30 (and t
 bit for bit. Later rows are compared and the agreement printed (bit for bit where it holds):
 the script fails only if a later row's loss differs by more than 1e-3 relative up to call
 100 or by more than a factor 10 afterwards, or a count differs up to call 200.
---epochs N stops after N calls (default all 300; ctest's quick run uses 40).
+--epochs N stops after N calls (default all 300; ctest's quick run uses 10).
 """
 import argparse
 import csv
