@@ -55,7 +55,8 @@ struct Run {
 Run run_pipeline(const std::string& name, const std::string& set) {
   const fs::path scratch = hnn_test::export_scratch(name);
   hnn_test::write_text(scratch / "pipeline.yaml", kPipeline);
-  Run run{scratch / "run"};
+  Run run;
+  run.folder = scratch / "run";
   const std::string command = "HNN_PLUGIN_PATH= '" HNN_HOST "' '" +
                               (scratch / "pipeline.yaml").string() + "' --quiet --no-report -o '" +
                               run.folder.string() + "' " + set + " >'" +
