@@ -76,6 +76,12 @@ TEST_CASE("a good plugin registers one name of every kind with its file and sche
                        hnn::NotImplementedError);
   CHECK_THROWS_AS(model->reserve_pass_slots(1), hnn::NotImplementedError);
   CHECK_THROWS_AS(model->restore_pass(0), hnn::NotImplementedError);
+  // Nor an export as C++ source (ABI 8).
+  CHECK_FALSE(model->has_cpp_export());
+  CHECK_THROWS_WITH_AS(model->cpp_export({}),
+                       "model 'fixture_quadratic' cannot be exported as C++ source "
+                       "(has_cpp_export() is false)",
+                       hnn::NotImplementedError);
 }
 
 TEST_CASE("a plugin built for another ABI version is refused before it is registered") {

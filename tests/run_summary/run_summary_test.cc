@@ -74,6 +74,7 @@ hnn::RunSummary full_summary() {
   kan.learned_power = hnn::PowerSummary{0.0546875, 0.015625};
   kan.evaluation_seconds = 0.0005;
   kan.checkpoint = "checkpoints/kan.yaml";
+  kan.exports = {"export/kan.hpp", "export/kan_formula.c", "export/kan_formula.py"};
   hnn::SymbolicSummary symbolic;
   symbolic.samples = "all";
   symbolic.file = "symbolic/kan.yaml";

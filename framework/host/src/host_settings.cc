@@ -287,6 +287,9 @@ const OptionBinding<OutputSettings>& OutputSettings::binding() {
     b.bind("progress_seconds", &S::progress_seconds,
            "seconds between plain progress lines when not on a terminal")
         .greater_than(0.0);
+    b.bind("export", &S::export_sources,
+           "write the learned Hamiltonians as code into export/: each trained model that can "
+           "(mlp, kan) as a C++ header, each recovered formula as C, C++, Python and LaTeX");
     return b;
   }();
   return binding;

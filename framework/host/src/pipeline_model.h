@@ -118,6 +118,7 @@ struct ModelResult {
   std::vector<PowerSeries> measured_power;
   std::vector<double> energy_loss_ratios;
   std::optional<SymbolicSummary> symbolic;  // the symbolic stage's part of the summary
+  std::vector<std::string> exports;         // output.export: files written, see ModelSummary
   // Set when the run's interrupt stopped the training: where, with the optimizer's state
   // (saved into the checkpoint for --resume).
   std::optional<InterruptedTraining> interruption;

@@ -27,6 +27,7 @@
 #include "run_folder_cleaning.h"
 #include "run_resumption.h"
 #include "run_tables.h"
+#include "source_export.h"
 
 namespace hnn {
 namespace fs = std::filesystem;
@@ -137,6 +138,7 @@ ModelSummary model_summary(const ModelResult& result, bool evaluated) {
     summary.evaluation_seconds = result.evaluation_seconds;
   }
   summary.checkpoint = "checkpoints/" + m.name + ".yaml";
+  summary.exports = result.exports;
   summary.symbolic = result.symbolic;
   return summary;
 }
@@ -214,6 +216,10 @@ RunOutcome run_pipeline(const PipelineConfig& config, const Registry& registry,
     train_model(result, dataset, registry, settings, progress);
     save_model_checkpoint(result, directory);
     if (result.interruption || interrupt_raised()) continue;
+    if (config.output.export_sources) {
+      const std::string file = write_model_export(directory, result, config.coordinate_names, log);
+      if (!file.empty()) result.exports.push_back(file);
+    }
     if (result.config->symbolic.enabled && symbolic_stage) {
       if (auto symbolic_result = symbolic_stage->run(result)) {
         save_model_checkpoint(*symbolic_result, directory);

@@ -11,6 +11,7 @@
 #include "hnn/symbolic/network_file.h"
 #include "hnn/symbolic/network_model.h"
 #include "hnn/system.h"
+#include "source_export.h"
 
 namespace hnn::internal {
 namespace fs = std::filesystem;
@@ -195,6 +196,12 @@ std::optional<ModelResult> SymbolicStage::run(ModelResult& result) {
       model_config.name, names, output_names(model.output_dimension()), layers, library, fit.edges};
   fs::create_directories(directory / "symbolic");
   symbolic::save_symbolic_network(file, network_file, digits);
+  if (config.output.export_sources) {
+    for (auto& file : write_formula_export(directory, model_config.name, formula, std::size_t(h),
+                                           model.name(), digits, log)) {
+      result.exports.push_back(std::move(file));
+    }
+  }
 
   // 5. Verify the recovered field against the system's on all the data (with a system).
   double error = std::nan(""), rounded_error = std::nan("");

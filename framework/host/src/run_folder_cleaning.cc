@@ -13,7 +13,7 @@ const std::vector<std::string>& run_folder_entries() {
       "pipeline.yaml", "summary.yaml",     "data.csv",
       "history.csv",   "trajectories.csv", "measured_trajectories.csv",
       "report.html",   "checkpoints",      "figures",
-      "symbolic",      "network"};
+      "symbolic",      "network",          "export"};
   return entries;
 }
 
@@ -67,7 +67,7 @@ void remove_stale_temporary_files(const fs::path& directory) {
     }
   };
   collect(directory);
-  for (const char* folder : {"checkpoints", "figures", "symbolic", "network"}) {
+  for (const char* folder : {"checkpoints", "figures", "symbolic", "network", "export"}) {
     collect(directory / folder);
   }
   for (const auto& file : stale) {

@@ -298,6 +298,9 @@ class SummaryReader {
     model.rollout_error = optional_text(node, path, "rollout_error");
     model.evaluation_seconds = optional_real(node, path, "evaluation_seconds");
     model.checkpoint = text(node, path, "checkpoint");
+    if (child(node, path, "exports").IsDefined()) {
+      model.exports = document_.texts(node, "exports", join(path, "exports"));
+    }
     if (const YAML::Node symbolic = child(node, path, "symbolic"); symbolic.IsDefined()) {
       model.symbolic = read_symbolic(symbolic, join(path, "symbolic"));
     }

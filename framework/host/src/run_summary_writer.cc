@@ -170,6 +170,7 @@ void write_model(std::ostream& out, const ModelSummary& model) {
     out << "    evaluation_seconds: " << real(*model.evaluation_seconds) << "\n";
   }
   out << "    checkpoint: " << text(model.checkpoint) << "\n";
+  if (!model.exports.empty()) out << "    exports: " << format_option_value(model.exports) << "\n";
   if (model.symbolic) write_symbolic(out, *model.symbolic);
 }
 

@@ -68,6 +68,11 @@ void Model::reserve_pass_slots(int /*count*/) { throw_no_pass_slots(*this); }
 void Model::save_pass(int /*slot*/) { throw_no_pass_slots(*this); }
 void Model::restore_pass(int /*slot*/) { throw_no_pass_slots(*this); }
 
+std::string Model::cpp_export(const CppExportRequest& /*request*/) const {
+  throw NotImplementedError("model '" + name() +
+                            "' cannot be exported as C++ source (has_cpp_export() is false)");
+}
+
 void Model::set_auxiliary_state(const std::vector<double>& state) {
   if (!state.empty()) {
     throw NotImplementedError("model '" + name() + "' has no auxiliary state, but " +

@@ -63,9 +63,9 @@
 // kan_bases.cc (initialisation, bases, piece polynomials), kan_forward.cc,
 // kan_gradients.cc (derivatives), kan_hessian_vector.cc (the input Hessian-vector product),
 // kan_penalty.cc (regulariser), kan_grid_update.cc,
-// kan_edge_activations.cc; kan_layer.h (the state they share); the kernels apart from the
-// model: bspline.h, edge_kernels.h, spline_fit.h, transpose.h (d x N <-> N x d);
-// parameter_file.h (initial_parameters).
+// kan_edge_activations.cc, kan_cpp_export.cc (the export as C++); kan_layer.h (the state they
+// share); the kernels apart from the model: bspline.h, edge_kernels.h, spline_fit.h, transpose.h (d
+// x N <-> N x d); parameter_file.h (initial_parameters).
 //
 // Example:
 //
@@ -153,6 +153,11 @@ class KolmogorovArnoldNetwork final : public Model {
   // a masked edge), pykan's acts_scale (mean |phi_e| / (grid width + 1e-4), kan.md §1.4)
   // and the biases.
   EdgeActivations edge_activations(const Eigen::Ref<const Eigen::MatrixXd>& inputs) override;
+
+  // The network as a C++ header (kan_cpp_export.cc): every active edge's piece polynomials,
+  // knots and weights embedded; H = F_output and its gradient by the model's formulas.
+  bool has_cpp_export() const override { return true; }
+  std::string cpp_export(const CppExportRequest& request) const override;
 
   std::vector<double> auxiliary_state() const override;
   // Throws hnn::Error naming the model when the size differs from auxiliary_state()'s or a

@@ -98,24 +98,34 @@ void KolmogorovArnoldNetwork::update_spline_polynomials() {
   const int pieces = options_.grid + 2 * k + 2;
   for (Layer& layer : layers_) {
     for (int e = 0; e < layer.edges; ++e) {
-      const BSplineBasis& basis = layer.bases[layer.slot_of_edge[e]];
-      const double* c = layer.coef.data() + e * coefficients;
-      double* alpha = layer.polynomial.data() + static_cast<std::size_t>(e) * pieces * width;
-      for (int piece = 1; piece + 1 < pieces; ++piece) {
-        const double* table = basis.taylor(piece);
-        const int first = basis.first_basis(piece);
-        for (int q = 0; q < width; ++q) {
-          double sum = 0.0;
-          for (int r = 0; r < width; ++r) {
-            const int j = first + r;
-            if (j >= 0 && j < coefficients) sum += table[q * width + r] * c[j];
-          }
-          alpha[piece * width + q] = sum;
-        }
-      }
+      internal::spline_polynomials(
+          layer.bases[layer.slot_of_edge[e]], layer.coef.data() + e * coefficients, coefficients,
+          layer.polynomial.data() + static_cast<std::size_t>(e) * pieces * width);
     }
   }
   polynomials_current_ = true;
 }
+
+namespace internal {
+
+void spline_polynomials(const BSplineBasis& basis, const double* c, int coefficients,
+                        double* alpha) {
+  const int width = basis.order() + 1;
+  const int pieces = basis.piece_count();
+  for (int piece = 1; piece + 1 < pieces; ++piece) {
+    const double* table = basis.taylor(piece);
+    const int first = basis.first_basis(piece);
+    for (int q = 0; q < width; ++q) {
+      double sum = 0.0;
+      for (int r = 0; r < width; ++r) {
+        const int j = first + r;
+        if (j >= 0 && j < coefficients) sum += table[q * width + r] * c[j];
+      }
+      alpha[piece * width + q] = sum;
+    }
+  }
+}
+
+}  // namespace internal
 
 }  // namespace hnn::kan

@@ -62,6 +62,16 @@ struct KolmogorovArnoldNetwork::Workspace {
   Eigen::VectorXd r;         // N: scratch of the reverse sweep
 };
 
+namespace internal {
+
+// The piece polynomials of the spline sum_j c_j B_j on `basis` (coefficients = G + k values
+// c): alpha[piece * (k + 1) + q] is the coefficient of f^q on each inner piece (bspline.h);
+// the outer pieces' entries are left as they are (the caller keeps them 0).
+void spline_polynomials(const BSplineBasis& basis, const double* c, int coefficients,
+                        double* alpha);
+
+}  // namespace internal
+
 }  // namespace hnn::kan
 
 #endif  // HNN_PLUGINS_KAN_KAN_LAYER_H_

@@ -63,9 +63,10 @@
 //
 // Files: mlp_options.h (the options), mlp.cc (layout, initialisation, forward pass),
 // mlp_gradients.cc (the derivatives), mlp_hessian_vector.cc (the input Hessian-vector
-// product), mlp_first_layer.cc (the fused first layer), mlp_pass_slots.cc (pass slots); the
-// kernels apart from the model: activation_kernels.h, first_layer_kernels.h, batch_loops.h
-// (threads, slices, chunks), dense_product.h (GEMM), initialization.h.
+// product), mlp_first_layer.cc (the fused first layer), mlp_pass_slots.cc (pass slots),
+// mlp_cpp_export.cc (the export as C++); the kernels apart from the model: activation_kernels.h,
+// first_layer_kernels.h, batch_loops.h (threads, slices, chunks), dense_product.h (GEMM),
+// initialization.h.
 #ifndef HNN_PLUGINS_MLP_MLP_H_
 #define HNN_PLUGINS_MLP_MLP_H_
 
@@ -136,6 +137,10 @@ class MultilayerPerceptron final : public Model {
   void reserve_pass_slots(int count) override;
   void save_pass(int slot) override;
   void restore_pass(int slot) override;
+  // The network as a C++ header (mlp_cpp_export.cc): the hidden layers and row `output` of the
+  // output layer embedded, one forward and one backward pass per point.
+  bool has_cpp_export() const override { return true; }
+  std::string cpp_export(const CppExportRequest& request) const override;
 
  private:
   using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;

@@ -46,6 +46,9 @@
 //                                  (with its input_gradient backward pass) into slot s,
 //                                  restore_pass makes it current again, so an integrator's
 //                                  reverse sweep need not run forward() again at every stage
+//   has_cpp_export()/cpp_export(request)
+//                                  the trained model as a self-contained C++17 header that
+//                                  evaluates H = F_o and its input gradient (hnn/cpp_export.h)
 //
 // Shapes: a batch is a column-major matrix with one sample per *column*: inputs are
 // input_dimension x N, outputs output_dimension x N, input gradients input_dimension x N.
@@ -71,6 +74,7 @@
 #include <string>
 #include <vector>
 
+#include "hnn/cpp_export.h"
 #include "hnn/edge_activations.h"
 
 namespace hnn {
@@ -169,6 +173,15 @@ class Model {
   virtual void reserve_pass_slots(int count);
   virtual void save_pass(int slot);
   virtual void restore_pass(int slot);
+
+  // Optional export as source code: the model with its current parameters (and auxiliary
+  // state) as one self-contained C++17 header that needs only <cmath> and evaluates
+  // H = F_{request.output} and its input gradient by the model's own formulas, so that it
+  // agrees with forward()/input_gradient() to round-off; the header's shape is cpp_header()'s
+  // (hnn/cpp_export.h). Throws hnn::Error naming the model for an output outside
+  // 0 .. output_dimension() - 1 or a parameter that is not finite.
+  virtual bool has_cpp_export() const { return false; }
+  virtual std::string cpp_export(const CppExportRequest& request) const;
 
   // Non-trainable state a checkpoint must keep to reproduce the model exactly.
   virtual std::vector<double> auxiliary_state() const { return {}; }

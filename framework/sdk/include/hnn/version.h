@@ -22,7 +22,8 @@ inline constexpr const char* kVersion = "0.1.0";
 // 7: Model fused second derivatives (has_parameter_gradient_and_input_hessian_vector_product,
 //    add_parameter_gradient_and_input_hessian_vector_product) and pass slots (has_pass_slots,
 //    reserve_pass_slots, save_pass, restore_pass).
-inline constexpr int kPluginAbiVersion = 7;
+// 8: Model export as C++ source (has_cpp_export, cpp_export).
+inline constexpr int kPluginAbiVersion = 8;
 
 }  // namespace hnn
 

@@ -145,6 +145,9 @@ struct EvaluationSettings {
 struct OutputSettings {
   std::string directory;  // "" = runs/<pipeline name>
   double progress_seconds = 10.0;
+  // Key `export`: every trained model with the capability as export/<m>.hpp and every
+  // recovered formula as export/<m>_formula.{c,hpp,py,tex} (docs/export.md).
+  bool export_sources = false;
 
   static const OptionBinding<OutputSettings>& binding();
 };

@@ -272,6 +272,9 @@ struct ModelSummary {
   std::optional<std::string> rollout_error;
   std::optional<double> evaluation_seconds;  // when the run was evaluated
   std::string checkpoint;                    // checkpoints/<name>.yaml
+  // output.export: the files written for the model, relative to the run folder
+  // (export/<name>.hpp, export/<name>_formula.{c,hpp,py,tex}); empty without.
+  std::vector<std::string> exports;
   std::optional<SymbolicSummary> symbolic;
   bool operator==(const ModelSummary&) const = default;
 };
