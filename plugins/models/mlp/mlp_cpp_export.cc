@@ -60,8 +60,8 @@ std::string MultilayerPerceptron::cpp_export(const CppExportRequest& request) co
     }
     out << "// Layer " << l << ": " << (l < layers ? std::to_string(w.rows()) : "1 (output)")
         << " x " << w.cols() << ".\n"
-        << cpp_double_array("W" + std::to_string(l), weights)
-        << cpp_double_array("b" + std::to_string(l), biases) << "\n";
+        << cpp_double_array(std::string("W") + std::to_string(l), weights)
+        << cpp_double_array(std::string("b") + std::to_string(l), biases) << "\n";
   }
   out << "// The activation " << to_string(options_.activation)
       << " at z, its derivative into *derivative.\n"
@@ -97,7 +97,8 @@ std::string MultilayerPerceptron::cpp_export(const CppExportRequest& request) co
     out << "  double v" << l << "[" << rows << "];\n"
         << "  for (int i = 0; i < " << rows << "; ++i) v" << l << "[i] = d" << l << "[i] * u" << l
         << "[i];\n";
-    const std::string target = l > 1 ? "u" + std::to_string(l - 1) : "dHdx";
+    const std::string target =
+        l > 1 ? std::string("u") + std::to_string(l - 1) : std::string("dHdx");
     if (l > 1) out << "  double u" << l - 1 << "[" << columns << "];\n";
     out << "  for (int j = 0; j < " << columns << "; ++j) {\n"
         << "    double sum = 0.0;\n"
