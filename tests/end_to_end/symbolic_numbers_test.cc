@@ -3,11 +3,13 @@
 // verification's field errors by parsing the printed formulas with GiNaC, differentiating
 // them and comparing J grad H with the spring's field on data.csv's states; each fitted
 // edge's r2 from the activation samples of network/<m>.csv and the summary's a, b, c, d;
-// the symbolic timing's presence.
+// the refinement's train_loss_before from the network those a, b, c, d make; each formula's
+// latex from its text; the symbolic timing's presence.
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -94,15 +96,28 @@ double field_error(const std::string& text, long* samples) {
   return largest_difference / largest_true;
 }
 
-// The HNN data loss of the formula `text` as H on data.csv's rows of one split: the mean
-// over samples and both coordinates of (J grad H - dx/dt)^2.
-double formula_loss(const std::string& text, const std::string& split) {
-  const GiNaC::symbol q("q"), p("p");
+const GiNaC::symbol& symbol_q() {
+  static const GiNaC::symbol q("q");
+  return q;
+}
+const GiNaC::symbol& symbol_p() {
+  static const GiNaC::symbol p("p");
+  return p;
+}
+
+// The formula `text`, a function of q and p, parsed by GiNaC.
+GiNaC::ex parse_formula(const std::string& text) {
   GiNaC::symtab table;
-  table["q"] = q;
-  table["p"] = p;
+  table["q"] = symbol_q();
+  table["p"] = symbol_p();
   GiNaC::parser reader(table, true);
-  const GiNaC::ex h = reader(text);
+  return reader(text);
+}
+
+// The HNN data loss of H (a function of symbol_q(), symbol_p()) on data.csv's rows of one
+// split: the mean over samples and both coordinates of (J grad H - dx/dt)^2.
+double hamiltonian_loss(const GiNaC::ex& h, const std::string& split) {
+  const GiNaC::symbol &q = symbol_q(), &p = symbol_p();
   const GiNaC::ex dh_dq = h.diff(q), dh_dp = h.diff(p);
   std::ifstream stream(run() / "data.csv");
   std::string line;
@@ -124,6 +139,11 @@ double formula_loss(const std::string& text, const std::string& split) {
   }
   REQUIRE(samples > 0);
   return sum / double(2 * samples);
+}
+
+// The same for the formula `text`.
+double formula_loss(const std::string& text, const std::string& split) {
+  return hamiltonian_loss(parse_formula(text), split);
 }
 
 // The library functions the spring's edges use.
@@ -265,5 +285,90 @@ TEST_CASE("the symbolic models' losses recomputed from the full-precision formul
       CHECK(models[name]["symbolic"]["refinement"]["train_loss_before"].as<double>() >
             1e10 * final_train);
     }
+  }
+}
+
+TEST_CASE("refinement.train_loss_before recomputed from the fitted edges' a, b, c, d") {
+  const YAML::Node symbolic =
+      YAML::LoadFile((run() / "summary.yaml").string())["models"]["kan_l1"]["symbolic"];
+  REQUIRE(symbolic["refinement"]);
+  REQUIRE(symbolic["pruned_edges"].as<int>() == 0);
+  // The network before refinement, written out from the summary's edges (the fit, before
+  // any refinement): node h = sum over the inputs of c f(a x + b) + d, and
+  // F2 = c f(a h + b) + d. The nodes' biases only add constants: the second layer's
+  // functions are x, so a bias of h shifts F2 by a constant, which the loss (J grad F2)
+  // does not see.
+  std::map<std::tuple<int, int, int>, GiNaC::ex> edge_term;
+  const GiNaC::symbol h_node("h");
+  for (const YAML::Node& edge : symbolic["edges"]) {
+    const int layer = edge["layer"].as<int>(), input = edge["input"].as<int>();
+    const std::string function = edge["function"].as<std::string>();
+    const GiNaC::ex x =
+        layer == 0 ? GiNaC::ex(input == 0 ? symbol_q() : symbol_p()) : GiNaC::ex(h_node);
+    const GiNaC::ex argument =
+        GiNaC::numeric(edge["a"].as<double>()) * x + GiNaC::numeric(edge["b"].as<double>());
+    GiNaC::ex f;
+    if (function == "x^2") {
+      f = GiNaC::pow(argument, 2);
+    } else {
+      REQUIRE(function == "x");
+      REQUIRE(layer == 1);
+      f = argument;
+    }
+    edge_term[{layer, input, edge["output"].as<int>()}] =
+        GiNaC::numeric(edge["c"].as<double>()) * f + GiNaC::numeric(edge["d"].as<double>());
+  }
+  const GiNaC::ex h = edge_term.at({0, 0, 0}) + edge_term.at({0, 1, 0});
+  const GiNaC::ex f2 = edge_term.at({1, 0, 1}).subs(h_node == h);
+  const double train = hamiltonian_loss(f2, "train"), test = hamiltonian_loss(f2, "test");
+  const double before = symbolic["refinement"]["train_loss_before"].as<double>();
+  CAPTURE(before);
+  CAPTURE(train);
+  CAPTURE(test);
+  CHECK(!close(train, test, 1e-3));  // the splits told apart
+  CHECK(close(before, train, 1e-9));
+  // Refinement lowered it (to round-off: the symbolic models' test above).
+  CHECK(symbolic["refinement"]["train_loss_after"].as<double>() < 1e-10 * before);
+}
+
+TEST_CASE("each formula's latex is its printed text written in LaTeX") {
+  const YAML::Node models = YAML::LoadFile((run() / "summary.yaml").string())["models"];
+  // The spring's formulas are polynomials in q and p: "0.44*q^2 + 0.44*p^2 + 0.59". Their
+  // LaTeX, written here independently of the printer: a product by a space, an exponent
+  // in braces ("0.44 q^{2} + 0.44 p^{2} + 0.59").
+  const auto latex_of = [](const std::string& text) {
+    std::string latex;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '*') {
+        latex += ' ';
+      } else if (text[i] == '^') {
+        std::size_t end = i + 1;
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+        latex += "^{" + text.substr(i + 1, end - i - 1) + "}";
+        i = end - 1;
+      } else {
+        latex += text[i];
+      }
+    }
+    return latex;
+  };
+  int formulas = 0;
+  for (const std::string name : {"kan", "kan_l1"}) {
+    for (const YAML::Node& formula : models[name]["symbolic"]["formulas"]) {
+      const std::string text = formula["text"].as<std::string>();
+      const std::string latex = formula["latex"].as<std::string>();
+      CAPTURE(name);
+      CAPTURE(text);
+      REQUIRE(text.find_first_not_of("0123456789.*^+- qp") == std::string::npos);
+      CHECK(latex == latex_of(text));
+      ++formulas;
+    }
+  }
+  CHECK(formulas == 4);
+  // The refined L1 KAN's H is the spring's, q^2 + p^2 (+ a constant), rounded to 2 digits.
+  for (const YAML::Node& formula : models["kan_l1"]["symbolic"]["formulas"]) {
+    if (formula["output"].as<std::string>() != "F2") continue;
+    const std::string latex = formula["latex"].as<std::string>();
+    CHECK(latex.rfind("1.00 q^{2} + 1.00 p^{2} + ", 0) == 0);
   }
 }

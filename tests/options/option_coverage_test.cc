@@ -1,8 +1,9 @@
 // The option-coverage table (tests/options/option_tests.yaml): every option of every bundled
-// plugin and of every host section names the doctest test cases that check its effect. This
-// suite fails when a schema has an option without an entry, when an entry names an option
-// (or a plugin, or a section) that no longer exists, and when an entry names a test case that
-// no file under tests/ declares.
+// plugin and of every host section, and the pipeline's name and description and a training
+// stage's update_grid (hnn/host/inline_schemas.h), names the doctest test cases that check
+// its effect. This suite fails when a schema has an option without an entry, when an entry
+// names an option (or a plugin, or a section) that no longer exists, and when an entry names
+// a test case that no file under tests/ declares.
 #include <doctest/doctest.h>
 
 #include <cctype>
@@ -16,6 +17,7 @@
 
 #include "hnn/config_tree.h"
 #include "hnn/host/host_settings.h"
+#include "hnn/host/inline_schemas.h"
 #include "hnn/host/plugin_loader.h"
 #include "hnn/registry.h"
 
@@ -51,6 +53,13 @@ std::map<std::string, std::set<std::string>> schema_options() {
     for (const auto& option : hnn::host_section_schema(section)->options()) {
       keys.insert(option.key());
     }
+  }
+  // The options validated outside the sections (hnn/host/inline_schemas.h).
+  for (const auto& option : hnn::pipeline_names_schema().options()) {
+    options["host/pipeline"].insert(option.key());
+  }
+  for (const auto& option : hnn::training_stage_schema().options()) {
+    options["host/training.stages"].insert(option.key());
   }
   return options;
 }

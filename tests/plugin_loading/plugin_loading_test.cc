@@ -124,6 +124,36 @@ TEST_CASE("a shared library that is not a plugin is refused by name without load
                        doctest::Contains("/nonexistent/plugin.so: no such file"), hnn::PluginError);
 }
 
+TEST_CASE("a plugin whose entry is null is refused word for word, naming the file") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  CHECK_THROWS_WITH_AS(loader.load_library(HNN_FIXTURE_NULL_ENTRY),
+                       "plugin " HNN_FIXTURE_NULL_ENTRY ": its entry 'hnn_plugin' is null",
+                       hnn::PluginLoadError);
+  const auto problems = loader.load_path(HNN_FIXTURE_NULL_ENTRY);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].kind == hnn::PluginProblemKind::kNoRegistration);
+  CHECK(problems[0].file == HNN_FIXTURE_NULL_ENTRY);
+  CHECK(loader.loaded_files().empty());
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_NULL_ENTRY));
+}
+
+TEST_CASE("a plugin without a registration function is refused word for word, by name and file") {
+  hnn::Registry registry;
+  hnn::PluginLoader loader(registry);
+  CHECK_THROWS_WITH_AS(loader.load_library(HNN_FIXTURE_NO_REGISTRATION),
+                       "plugin 'fixture_no_registration' (" HNN_FIXTURE_NO_REGISTRATION
+                       ") has no registration function",
+                       hnn::PluginLoadError);
+  const auto problems = loader.load_path(HNN_FIXTURE_NO_REGISTRATION);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].kind == hnn::PluginProblemKind::kNoRegistration);
+  CHECK(problems[0].file == HNN_FIXTURE_NO_REGISTRATION);
+  CHECK(hnn::to_string(problems[0].kind) == "no registration function");
+  CHECK(loader.loaded_files().empty());
+  CHECK_FALSE(is_loaded(HNN_FIXTURE_NO_REGISTRATION));
+}
+
 TEST_CASE("a plugin that throws while registering is reported by name; the host stays usable") {
   hnn::Registry registry;
   hnn::PluginLoader loader(registry);

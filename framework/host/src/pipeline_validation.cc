@@ -7,6 +7,7 @@
 
 #include "config_decoding.h"
 #include "hnn/error.h"
+#include "hnn/host/inline_schemas.h"
 #include "hnn/parallelism.h"
 #include "hnn/utf8.h"
 #include "resource_check.h"
@@ -65,9 +66,7 @@ void validate_names(const ConfigNode& root, const fs::path& pipeline_file, Pipel
         }
         return names;
       }(),
-      OptionSchema{Option::string("name", "", "run name"),
-                   Option::string("description", "", "what the pipeline is for")},
-      "", "a pipeline", {}, diagnostics);
+      pipeline_names_schema(), "", "a pipeline", {}, diagnostics);
   config.name = top.contains("name") ? top.string("name") : "";
   if (config.name.empty()) config.name = pipeline_file.stem().string();
   if (config.name.find('/') != std::string::npos || config.name == "." || config.name == "..") {

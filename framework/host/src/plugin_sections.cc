@@ -1,6 +1,7 @@
 // Validation of the sections that choose plugins: a plugin section, an integrator, a
 // training section with its optimizer stages.
 #include "config_decoding.h"
+#include "hnn/host/inline_schemas.h"
 #include "section_validation.h"
 
 namespace hnn::internal {
@@ -107,8 +108,7 @@ TrainingConfig validate_training(const ConfigNode& section, const std::string& p
                       "found " +
                           (stages->is_sequence() ? "an empty list" : stages->describe()));
   } else {
-    const OptionSchema stage_schema{Option::boolean(
-        "update_grid", false, "update the model's grid from the training inputs first")};
+    const OptionSchema& stage_schema = training_stage_schema();
     for (std::size_t i = 0; i < stages->items().size(); ++i) {
       const std::string stage_path = child_path(path, "stages") + "[" + std::to_string(i) + "]";
       const ConfigNode& item = stages->items()[i];

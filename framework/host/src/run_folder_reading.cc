@@ -5,7 +5,6 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
@@ -27,12 +26,17 @@ std::string read_file_text(const std::filesystem::path& file) {
     throw RunFolderError(file.string() + ": error: cannot read the file (" + std::strerror(errno) +
                          ")");
   }
-  std::ostringstream text;
-  text << stream.rdbuf();
+  // Read through the stream, not `text << stream.rdbuf()`: that swallows a failing read
+  // (the bytes read so far, silently), where istream::read sets badbit.
+  std::string text;
+  char buffer[1 << 16];
+  while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
+    text.append(buffer, std::size_t(stream.gcount()));
+  }
   if (stream.bad()) {
     throw RunFolderError(file.string() + ": error: cannot read the file (read error)");
   }
-  return text.str();
+  return text;
 }
 
 bool parse_real(const std::string& text, double& value) {
