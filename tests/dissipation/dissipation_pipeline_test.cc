@@ -119,7 +119,7 @@ Scenario prepare(const std::string& name, const std::string& pipeline_text) {
 const Scenario& trained() {
   static const Scenario scenario = [] {
     Scenario s = prepare("dissipation_trained", kPipeline);
-    REQUIRE(host("'" + s.pipeline.string() + "' -o '" + s.run.string() + "'") == 0);
+    REQUIRE(host(std::string("'") + s.pipeline.string() + "' -o '" + s.run.string() + "'") == 0);
     return s;
   }();
   return scenario;
@@ -233,7 +233,8 @@ TEST_CASE("the dissipation is in the run's pipeline.yaml and checkpoint, and rel
                       "        initial_rate: 0.01\n        damping_output: 2\n"
                       "        forcing_frequencies: [1.3]\n") != std::string::npos);
   // The resolved pipeline validates as it stands.
-  CHECK(host("'" + (trained().run / "pipeline.yaml").string() + "' --check > /dev/null") == 0);
+  CHECK(host(std::string("'") + (trained().run / "pipeline.yaml").string() +
+             "' --check > /dev/null") == 0);
   const std::string checkpoint = read(trained().run / "checkpoints" / "driven.yaml");
   CHECK(checkpoint.find("dissipation_parameters: [") != std::string::npos);
   CHECK(read(trained().run / "checkpoints" / "conservative.yaml").find("dissipation") ==
@@ -246,7 +247,8 @@ TEST_CASE("the dissipation is in the run's pipeline.yaml and checkpoint, and rel
                    (trained().run / "checkpoints" / "driven.yaml").string() +
                    ", training: {enabled: false}}");
   const Scenario again = prepare("dissipation_reloaded", text);
-  REQUIRE(host("'" + again.pipeline.string() + "' -o '" + again.run.string() + "'") == 0);
+  REQUIRE(host(std::string("'") + again.pipeline.string() + "' -o '" + again.run.string() + "'") ==
+          0);
   const YAML::Node before = YAML::LoadFile((trained().run / "summary.yaml").string())["models"];
   const YAML::Node after = YAML::LoadFile((again.run / "summary.yaml").string())["models"];
   CHECK(after["driven"]["final_train_loss"].as<std::string>() ==
@@ -301,7 +303,8 @@ TEST_CASE("--check refuses a dissipation it cannot learn, located at the block")
     text.replace(text.find(c.replace), c.replace.size(), c.with);
     const Scenario s = prepare("dissipation_refused_" + std::to_string(i), text);
     const fs::path errors = s.folder / "errors.txt";
-    CHECK(host("'" + s.pipeline.string() + "' --check 2> '" + errors.string() + "'") == 2);
+    CHECK(host(std::string("'") + s.pipeline.string() + "' --check 2> '" + errors.string() + "'") ==
+          2);
     const std::string out = read(errors);
     CAPTURE(out);
     CHECK(out.find(c.message) != std::string::npos);
@@ -316,11 +319,11 @@ TEST_CASE("--resume continues the learned dissipation to the uninterrupted resul
                std::string("{plugin: lbfgs, epochs: 400}").size(),
                "{plugin: adam, epochs: 30, lr: 0.01}");
   const Scenario whole = prepare("dissipation_uninterrupted", text);
-  REQUIRE(host("'" + whole.pipeline.string() + "' --no-report -o '" + whole.run.string() + "'") ==
-          0);
+  REQUIRE(host(std::string("'") + whole.pipeline.string() + "' --no-report -o '" +
+               whole.run.string() + "'") == 0);
   const Scenario parts = prepare("dissipation_resumed", text);
-  REQUIRE(host("'" + parts.pipeline.string() + "' --no-report -o '" + parts.run.string() +
-               "' --test-signal-after-epochs TERM:12 2> /dev/null") == 143);
+  REQUIRE(host(std::string("'") + parts.pipeline.string() + "' --no-report -o '" +
+               parts.run.string() + "' --test-signal-after-epochs TERM:12 2> /dev/null") == 143);
   const std::string stopped = read(parts.run / "checkpoints" / "driven.yaml");
   CHECK(stopped.find("dissipation_parameters: [") != std::string::npos);
   CHECK(stopped.find("interrupted_training:") != std::string::npos);
@@ -357,7 +360,8 @@ models:
         optimizer: {plugin: lbfgs, epochs: 100}
 evaluation: {initial_state: [1, 0], time_span: [0, 5], points: 50}
 )");
-  REQUIRE(host("'" + s.pipeline.string() + "' --no-report -o '" + s.run.string() + "'") == 0);
+  REQUIRE(host(std::string("'") + s.pipeline.string() + "' --no-report -o '" + s.run.string() +
+               "'") == 0);
   const YAML::Node models = YAML::LoadFile((s.run / "summary.yaml").string())["models"];
   const double rate = models["kan"]["dissipation"]["damping_rate"].as<double>();
   CAPTURE(rate);
@@ -376,12 +380,13 @@ TEST_CASE("a model that chooses the baseline objective does not inherit the diss
                "  baseline:\n    plugin: mlp\n    training: {objective: baseline}\n  damped:\n");
   const Scenario s = prepare("dissipation_with_baseline", text);
   const fs::path resolved = s.folder / "resolved.yaml";
-  REQUIRE(host("'" + s.pipeline.string() + "' --check > '" + resolved.string() + "'") == 0);
+  REQUIRE(host(std::string("'") + s.pipeline.string() + "' --check > '" + resolved.string() +
+               "'") == 0);
   const YAML::Node models = YAML::LoadFile(resolved.string())["models"];
   CHECK_FALSE(models["baseline"]["training"]["dissipation"].IsDefined());
   CHECK(models["driven"]["training"]["dissipation"]["damping"].as<std::string>() == "constant");
   // The resolved pipeline validates as it stands.
-  CHECK(host("'" + resolved.string() + "' --check > /dev/null") == 0);
+  CHECK(host(std::string("'") + resolved.string() + "' --check > /dev/null") == 0);
 }
 
 TEST_CASE("owlqn and lbfgs_torch train the dissipation with the model, unchanged") {
@@ -396,7 +401,8 @@ TEST_CASE("owlqn and lbfgs_torch train the dissipation with the model, unchanged
   torch: {plugin: mlp, hidden: [16, 16], training: {optimizer: {plugin: lbfgs_torch, epochs: 400}}}
 )";
   const Scenario s = prepare("dissipation_optimizers", text);
-  REQUIRE(host("'" + s.pipeline.string() + "' --no-report -o '" + s.run.string() + "'") == 0);
+  REQUIRE(host(std::string("'") + s.pipeline.string() + "' --no-report -o '" + s.run.string() +
+               "'") == 0);
   const YAML::Node models = YAML::LoadFile((s.run / "summary.yaml").string())["models"];
   for (const char* name : {"owlqn", "torch"}) {
     CAPTURE(name);
