@@ -1,0 +1,233 @@
+// hnn._hnn: the compiled half of the Python package `hnn` (python/hnn/__init__.py is the
+// public half, docs/python.md the user's page). It does what hnn-host does, with the
+// host's own functions: load the plugins in hnn-host's search order (HNN_PLUGIN_PATH,
+// then the bundled folder beside libhnn), parse and validate a pipeline
+// (load_config_file / parse_config, read_plugin_paths, validate_pipeline) and run it
+// (run_pipeline, with the GIL released). Errors are raised as the package's exception
+// classes: hnn::ConfigError as hnn.ConfigError(message, problems), any other failure of a
+// run as hnn.RunError, a plugin-loading error as hnn.PluginError.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "hnn/config_tree.h"
+#include "hnn/error.h"
+#include "hnn/host/pipeline_config.h"
+#include "hnn/host/pipeline_runner.h"
+#include "hnn/host/pipeline_validation.h"
+#include "hnn/host/pipeline_yaml.h"
+#include "hnn/host/plugin_loader.h"
+#include "hnn/registry.h"
+#include "run_folder_files.h"
+
+namespace py = pybind11;
+
+namespace {
+
+// Raises the package's exception `name` (hnn.<name>) with `args`; never returns.
+template <typename... Args>
+[[noreturn]] void raise_python(const char* name, Args&&... args) {
+  const py::object type = py::module_::import("hnn").attr(name);
+  const py::object error = type(std::forward<Args>(args)...);
+  PyErr_SetObject(type.ptr(), error.ptr());
+  throw py::error_already_set();
+}
+
+[[noreturn]] void raise_config_error(const hnn::ConfigError& error) {
+  py::list problems;
+  for (const hnn::ConfigProblem& problem : error.problems()) {
+    py::dict item;
+    item["file"] = problem.file;
+    item["line"] = problem.line;
+    item["column"] = problem.column;
+    item["path"] = problem.path;
+    item["message"] = problem.message;
+    problems.append(item);
+  }
+  raise_python("ConfigError", std::string(error.what()), problems);
+}
+
+std::vector<std::string> split_path_list(const char* text) {
+  std::vector<std::string> parts;
+  if (text == nullptr) return parts;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, ':')) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+// A registry with hnn-host's plugins: `required` paths first (the pipeline's plugins:),
+// then HNN_PLUGIN_PATH and the bundled folder. As in hnn-host, every problem of a required
+// path and a duplicate name are errors (raised together as hnn.PluginError); the other
+// problems are skipped.
+class LoadedRegistry {
+ public:
+  explicit LoadedRegistry(const std::vector<std::string>& required = {}) : loader_(registry_) {
+    std::string errors;
+    auto load = [&](const std::string& path, bool is_required) {
+      for (const auto& problem : loader_.load_path(path)) {
+        if (hnn::is_warning_only(problem.kind)) continue;
+        if (is_required || problem.kind == hnn::PluginProblemKind::kDuplicateName) {
+          errors += (errors.empty() ? "" : "\n") + problem.message;
+        }
+      }
+    };
+    for (const auto& path : required) load(path, true);
+    for (const auto& path : split_path_list(std::getenv("HNN_PLUGIN_PATH"))) load(path, false);
+    load(hnn::bundled_plugin_directory().string(), false);
+    if (!errors.empty()) raise_python("PluginError", errors);
+  }
+  const hnn::Registry& registry() const { return registry_; }
+
+ private:
+  hnn::Registry registry_;
+  hnn::PluginLoader loader_;
+};
+
+hnn::PluginKind plugin_kind(const std::string& name) {
+  std::string known;
+  for (const auto kind : hnn::kAllPluginKinds) {
+    if (hnn::to_string(kind) == name) return kind;
+    known += (known.empty() ? "'" : ", '") + hnn::to_string(kind) + "'";
+  }
+  throw py::value_error("no plugin kind '" + name + "' (the kinds: " + known + ")");
+}
+
+py::object option_value(const hnn::OptionValue& value) {
+  return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
+}
+
+py::list plugins() {
+  const LoadedRegistry loaded;
+  py::list result;
+  for (const auto kind : hnn::kAllPluginKinds) {
+    for (const auto* info : loaded.registry().list(kind)) {
+      py::dict item;
+      item["kind"] = hnn::to_string(kind);
+      item["name"] = info->name;
+      item["description"] = info->description;
+      item["source"] = info->source;
+      result.append(item);
+    }
+  }
+  return result;
+}
+
+py::dict describe(const std::string& kind_name, const std::string& name) {
+  const hnn::PluginKind kind = plugin_kind(kind_name);
+  const LoadedRegistry loaded;
+  const hnn::PluginInfo* info = loaded.registry().find(kind, name);
+  if (info == nullptr) {
+    throw py::key_error("no " + kind_name + " plugin named '" + name + "' (see hnn.plugins())");
+  }
+  py::list options;
+  for (const auto& option : info->schema.options()) {
+    py::dict item;
+    item["key"] = option.key();
+    item["type"] = hnn::to_string(option.type());
+    item["required"] = option.is_required();
+    item["default"] = option.is_required() ? py::none() : option_value(option.default_value());
+    item["range"] = option.describe_range();
+    item["choices"] = option.choices();
+    item["description"] = option.doc();
+    options.append(item);
+  }
+  py::dict result;
+  result["kind"] = kind_name;
+  result["name"] = info->name;
+  result["description"] = info->description;
+  result["source"] = info->source;
+  result["options"] = options;
+  return result;
+}
+
+// A pipeline: parsed from `text` (named `source` in locations) or, with text None, read
+// from the file `source`; validated with a registry that outlives the result.
+struct ValidatedPipeline {
+  std::unique_ptr<LoadedRegistry> loaded;
+  hnn::PipelineConfig config;
+};
+
+ValidatedPipeline validate(const std::optional<std::string>& text, const std::string& source) {
+  ValidatedPipeline result;
+  try {
+    const hnn::ConfigNode root =
+        text ? hnn::parse_config(*text, source) : hnn::load_config_file(source);
+    hnn::Diagnostics diagnostics;
+    const auto pipeline_paths = hnn::read_plugin_paths(root, source, diagnostics);
+    diagnostics.throw_if_any();
+    result.loaded = std::make_unique<LoadedRegistry>(pipeline_paths);
+    result.config = hnn::validate_pipeline(root, source, result.loaded->registry(), diagnostics);
+    diagnostics.throw_if_any();
+  } catch (const hnn::ConfigError& error) {
+    raise_config_error(error);
+  } catch (const hnn::Error& error) {
+    raise_python("PluginError", std::string(error.what()));
+  }
+  return result;
+}
+
+// hnn-host --check: the resolved pipeline as YAML.
+std::string check(const std::optional<std::string>& text, const std::string& source) {
+  return hnn::to_yaml(validate(text, source).config);
+}
+
+// hnn-host PIPELINE [--output DIR] [--force] [--quiet] --no-report: returns the run folder
+// and the failures of the outcome (diverged models).
+py::tuple run(const std::optional<std::string>& text, const std::string& source,
+              const std::string& output, bool force, bool quiet) {
+  const ValidatedPipeline pipeline = validate(text, source);
+  hnn::RunSettings settings;
+  settings.output_directory = output;
+  settings.force = force;
+  settings.log = quiet ? nullptr : &std::cout;
+  hnn::RunOutcome outcome;
+  std::string failure;
+  bool config_failure = false;
+  std::vector<hnn::ConfigProblem> problems;
+  {
+    py::gil_scoped_release release;
+    try {
+      outcome = hnn::run_pipeline(pipeline.config, pipeline.loaded->registry(), settings);
+    } catch (const hnn::ConfigError& error) {
+      config_failure = true;
+      failure = error.what();
+      problems = error.problems();
+    } catch (const std::exception& error) {
+      failure = error.what();
+      if (failure.empty()) failure = "an exception without a message";
+    }
+  }
+  if (config_failure) raise_config_error(hnn::ConfigError(failure, problems));
+  if (!failure.empty()) raise_python("RunError", failure);
+  return py::make_tuple(hnn::run_directory(pipeline.config, settings).string(), outcome.failures);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_hnn, module) {
+  module.doc() = "The compiled part of hnn (use the package hnn, docs/python.md).";
+  module.def("plugins", &plugins,
+             "Every registered plugin: dicts of kind, name, description, source.");
+  module.def("describe", &describe, py::arg("kind"), py::arg("name"),
+             "A plugin's description and options.");
+  module.def("check", &check, py::arg("text"), py::arg("source"),
+             "Validates a pipeline (text, or the file `source` when text is None).");
+  module.def("run", &run, py::arg("text"), py::arg("source"), py::arg("output"), py::arg("force"),
+             py::arg("quiet"), "Validates and runs a pipeline; returns (run folder, failures).");
+  module.def("read_yaml", &hnn::python::read_yaml, py::arg("file"),
+             "A YAML file of a run folder as dicts, lists and scalars.");
+  module.def("parse_yaml", &hnn::python::parse_yaml, py::arg("text"),
+             "YAML text as dicts, lists and scalars.");
+  module.def("read_csv", &hnn::python::read_csv, py::arg("file"),
+             "A CSV file of a run folder as a dict of column name to NumPy array.");
+}
