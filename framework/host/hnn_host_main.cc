@@ -26,7 +26,6 @@
 #include <iomanip>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
@@ -175,43 +174,17 @@ bool parse_test_signal(const std::string& text, int& signal, long& epochs, int& 
   return signal != 0 && epochs >= 1 && *end == '\0' && count >= 1;
 }
 
-std::vector<std::string> split_path_list(const char* text) {
-  std::vector<std::string> parts;
-  if (text == nullptr) return parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, ':')) {
-    if (!part.empty()) parts.push_back(part);
-  }
-  return parts;
-}
-
-// Whether a plugin-loading problem stops the host: every problem with a path the user
-// named (`required`: --plugin-dir, the pipeline's plugins:), and a duplicate name from
-// anywhere (which of the two registrations should win cannot be guessed). Any other
-// problem of a library in HNN_PLUGIN_PATH or the bundled folder is reported and skipped.
-bool is_error(const hnn::PluginProblem& problem, bool required) {
-  if (hnn::is_warning_only(problem.kind)) return false;
-  return required || problem.kind == hnn::PluginProblemKind::kDuplicateName;
-}
-
-// Loads plugins in the documented search order, printing every problem as an error or a
-// warning (is_error). Returns false when there was an error.
+// Loads plugins in the documented search order (hnn::load_plugins_in_search_order),
+// printing every problem as an error or a warning. Returns false when there was an error.
 bool load_plugins(hnn::PluginLoader& loader, const CommandLine& command,
                   const std::vector<std::string>& pipeline_paths) {
-  bool ok = true;
-  auto load = [&](const std::string& path, bool required) {
-    for (const auto& problem : loader.load_path(path)) {
-      const bool error = is_error(problem, required);
-      std::cerr << "hnn-host: " << (error ? "error" : "warning") << ": " << problem.message << "\n";
-      if (error) ok = false;
-    }
-  };
-  for (const auto& path : command.plugin_dirs) load(path, true);
-  for (const auto& path : pipeline_paths) load(path, true);
-  for (const auto& path : split_path_list(std::getenv("HNN_PLUGIN_PATH"))) load(path, false);
-  load(hnn::bundled_plugin_directory().string(), false);
-  return ok;
+  std::vector<std::string> required = command.plugin_dirs;
+  required.insert(required.end(), pipeline_paths.begin(), pipeline_paths.end());
+  return hnn::load_plugins_in_search_order(
+      loader, required, [](const hnn::PluginProblem& problem, bool error) {
+        std::cerr << "hnn-host: " << (error ? "error" : "warning") << ": " << problem.message
+                  << "\n";
+      });
 }
 
 void print_schema(std::ostream& out, const hnn::OptionSchema& schema) {

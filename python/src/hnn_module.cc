@@ -13,7 +13,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -54,17 +53,6 @@ template <typename... Args>
   raise_python("ConfigError", std::string(error.what()), problems);
 }
 
-std::vector<std::string> split_path_list(const char* text) {
-  std::vector<std::string> parts;
-  if (text == nullptr) return parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, ':')) {
-    if (!part.empty()) parts.push_back(part);
-  }
-  return parts;
-}
-
 // A registry with hnn-host's plugins: `required` paths first (the pipeline's plugins:),
 // then HNN_PLUGIN_PATH and the bundled folder. As in hnn-host, every problem of a required
 // path and a duplicate name are errors (raised together as hnn.PluginError); the other
@@ -73,17 +61,11 @@ class LoadedRegistry {
  public:
   explicit LoadedRegistry(const std::vector<std::string>& required = {}) : loader_(registry_) {
     std::string errors;
-    auto load = [&](const std::string& path, bool is_required) {
-      for (const auto& problem : loader_.load_path(path)) {
-        if (hnn::is_warning_only(problem.kind)) continue;
-        if (is_required || problem.kind == hnn::PluginProblemKind::kDuplicateName) {
-          errors += (errors.empty() ? "" : "\n") + problem.message;
-        }
-      }
-    };
-    for (const auto& path : required) load(path, true);
-    for (const auto& path : split_path_list(std::getenv("HNN_PLUGIN_PATH"))) load(path, false);
-    load(hnn::bundled_plugin_directory().string(), false);
+    hnn::load_plugins_in_search_order(loader_, required,
+                                      [&](const hnn::PluginProblem& problem, bool error) {
+                                        if (!error) return;
+                                        errors += (errors.empty() ? "" : "\n") + problem.message;
+                                      });
     if (!errors.empty()) raise_python("PluginError", errors);
   }
   const hnn::Registry& registry() const { return registry_; }

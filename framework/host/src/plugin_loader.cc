@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
+#include <cstdlib>
 #include <cstring>
+#include <sstream>
 
 #include "elf_symbols.h"
 #include "hnn/build_tag.h"
@@ -235,6 +237,30 @@ fs::path bundled_plugin_directory() {
   // libhnn lives in <prefix>/<libdir>; bundled plugins in <prefix>/<libdir>/hnn/plugins,
   // in the build tree and in an installation alike.
   return sdk_library_directory() / "hnn" / "plugins";
+}
+
+bool load_plugins_in_search_order(
+    PluginLoader& loader, const std::vector<std::string>& required,
+    const std::function<void(const PluginProblem& problem, bool error)>& report) {
+  bool ok = true;
+  auto load = [&](const std::string& path, bool is_required) {
+    for (const auto& problem : loader.load_path(path)) {
+      const bool error = !is_warning_only(problem.kind) &&
+                         (is_required || problem.kind == PluginProblemKind::kDuplicateName);
+      report(problem, error);
+      ok = ok && !error;
+    }
+  };
+  for (const auto& path : required) load(path, true);
+  if (const char* list = std::getenv("HNN_PLUGIN_PATH")) {
+    std::stringstream stream(list);
+    std::string path;
+    while (std::getline(stream, path, ':')) {
+      if (!path.empty()) load(path, false);
+    }
+  }
+  load(bundled_plugin_directory().string(), false);
+  return ok;
 }
 
 }  // namespace hnn

@@ -11,6 +11,7 @@
 #define HNN_HOST_PLUGIN_LOADER_H_
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,17 @@ class PluginLoader {
 // The bundled plugin folder of this installation: <folder of the running hnn-host or
 // libhnn>/../lib/hnn/plugins.
 std::filesystem::path bundled_plugin_directory();
+
+// Loads plugins in hnn-host's search order: the `required` paths (--plugin-dir, the
+// pipeline's plugins:, in that order), then HNN_PLUGIN_PATH (':'-separated, empty parts
+// skipped), then bundled_plugin_directory(). Calls report(problem, error) for every
+// problem: `error` is true for any problem of a required path and for a duplicate name
+// from anywhere (which registration should win cannot be guessed), never for a
+// warning-only kind; the other problems (a library in HNN_PLUGIN_PATH or the bundled
+// folder) are warnings. Returns true when no problem was an error.
+bool load_plugins_in_search_order(
+    PluginLoader& loader, const std::vector<std::string>& required,
+    const std::function<void(const PluginProblem& problem, bool error)>& report);
 
 }  // namespace hnn
 
