@@ -393,3 +393,44 @@ TEST_CASE("an OWL-QN stage: l1_objective and the exact penalty from the checkpoi
   CHECK(close(history.real(history.rows.size() - 1, "train_loss"), train, 1e-9));
   CHECK(close(history.real(history.rows.size() - 1, "penalty"), penalty, 1e-12));
 }
+
+TEST_CASE("Adam's and pykan's L-BFGS's history rows: the train loss at that epoch's parameters") {
+  // Both report the objective at the start of an epoch; the host takes a row's train loss
+  // from the next epoch's report (or evaluates it after the stage). A run stopped one epoch
+  // earlier evaluates its final train loss directly at the same parameters (the iterates
+  // are deterministic): the longer run's row for that epoch must be that value, and not
+  // the loss one epoch before or after.
+  for (const std::string optimizer : {"adam, lr: 0.01", "lbfgs_torch, lr: 0.1"}) {
+    CAPTURE(optimizer);
+    constexpr int kEpochs = 5;
+    std::map<int, YAML::Node> summaries;
+    std::map<int, Table> histories;
+    for (int epochs : {kEpochs - 1, kEpochs}) {
+      const fs::path folder = scratch("run_files_deferred_" + std::to_string(epochs));
+      REQUIRE(host("'" + kPipeline + "' -o '" + folder.string() +
+                       "' --no-report --set data.trajectories=10 --set evaluation.enabled=false"
+                       " --set 'models={hnn: {plugin: mlp, hidden: [8], training: {test_every: " +
+                       std::to_string(kEpochs) + ", optimizer: {plugin: " + optimizer +
+                       ", epochs: " + std::to_string(epochs) + "}}}}'",
+                   "OMP_NUM_THREADS=1") == 0);
+      summaries[epochs] = YAML::LoadFile((folder / "summary.yaml").string())["models"]["hnn"];
+      histories[epochs] = read_table(folder / "history.csv");
+      REQUIRE(histories[epochs].rows.size() == std::size_t(epochs + 1));
+      CHECK(summaries[epochs]["epochs"].as<int>() == epochs);
+    }
+    const Table& longer = histories[kEpochs];
+    const double at_shorter_end = summaries[kEpochs - 1]["final_train_loss"].as<double>();
+    CHECK(close(longer.real(kEpochs - 1, "train_loss"), at_shorter_end, 1e-12));
+    CHECK(close(longer.real(kEpochs, "train_loss"),
+                summaries[kEpochs]["final_train_loss"].as<double>(), 1e-12));
+    // The neighbouring rows differ from it (a row one epoch off would show).
+    CHECK(!close(longer.real(kEpochs - 2, "train_loss"), at_shorter_end, 1e-9));
+    CHECK(!close(longer.real(kEpochs, "train_loss"), at_shorter_end, 1e-9));
+    // Every row of the shorter run is the longer run's row.
+    for (int k = 0; k < kEpochs; ++k) {
+      CAPTURE(k);
+      CHECK(close(histories[kEpochs - 1].real(std::size_t(k), "train_loss"),
+                  longer.real(std::size_t(k), "train_loss"), 1e-12));
+    }
+  }
+}

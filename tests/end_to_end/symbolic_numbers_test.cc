@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bundled_plugins.h"
+#include "edge_fit_sums.h"
 #include "hnn/symbolic/ginac.h"
 #include "host_run.h"
 
@@ -228,23 +229,12 @@ TEST_CASE("each fitted edge's r2 recomputed from network/<m>.csv and its a, b, c
       const std::string function = edge["function"].as<std::string>();
       // pykan's r2 (fit_params): the squared correlation of u = f(a x + b) with y, with 1e-4
       // added to the denominator; c, d the least-squares line y = c u + d.
-      const double count = double(points.size());
-      double u_mean = 0, y_mean = 0;
-      for (const auto& [x, y] : points) {
-        u_mean += apply(function, a * x + b) / count;
-        y_mean += y / count;
-      }
-      double cross = 0, u_square = 0, y_square = 0;
-      for (const auto& [x, y] : points) {
-        const double u = apply(function, a * x + b) - u_mean;
-        cross += u * (y - y_mean);
-        u_square += u * u;
-        y_square += (y - y_mean) * (y - y_mean);
-      }
+      const auto sums = hnn::testing::edge_fit_sums(
+          points, [&](double u) { return apply(function, u); }, a, b);
       const double r2 = edge["r2"].as<double>();
-      CHECK(close(r2, cross * cross / (u_square * y_square + 1e-4), 1e-9));
-      CHECK(close(c, cross / u_square, 1e-9));
-      CHECK(close(d, y_mean - c * u_mean, 1e-9));
+      CHECK(close(r2, sums.r2(), 1e-9));
+      CHECK(close(c, sums.c(), 1e-9));
+      CHECK(close(d, sums.d(), 1e-9));
       CHECK(r2 <= 1 + 1e-9);
       CHECK(r2 > 0.9);
       ++fitted;

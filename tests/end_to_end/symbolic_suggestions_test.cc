@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "edge_fit_sums.h"
 #include "host_run.h"
 
 namespace fs = std::filesystem;
@@ -30,8 +31,8 @@ using hnn::testing::scratch;
 
 namespace {
 
-using Samples = std::vector<std::pair<double, double>>;  // (x, y) of one edge
-using EdgeKey = std::tuple<int, int, int>;               // layer, input, output
+using Samples = hnn::testing::EdgeSamples;
+using EdgeKey = std::tuple<int, int, int>;  // layer, input, output
 
 const std::string kPipeline = HNN_SOURCE_DIR "/tests/end_to_end/spring_symbolic.yaml";
 const std::vector<std::string> kFunctions = {"x", "x^2", "x^3", "exp", "tanh", "gaussian"};
@@ -82,24 +83,11 @@ std::map<EdgeKey, Samples> edge_samples(const std::string& model) {
   return samples;
 }
 
-// pykan's r2 of f(a x + b) against y: the squared correlation with 1e-4 added to the
-// denominator (as symbolic_numbers_test writes it out).
+// pykan's r2 of f(a x + b) against y.
 double r2_at(const std::string& function, const Samples& points, double a, double b) {
-  const double count = double(points.size());
-  double u_mean = 0, y_mean = 0;
-  for (const auto& [x, y] : points) {
-    u_mean += apply(function, a * x + b) / count;
-    y_mean += y / count;
-  }
-  double cross = 0, u_square = 0, y_square = 0;
-  for (const auto& [x, y] : points) {
-    const double u = apply(function, a * x + b) - u_mean;
-    cross += u * (y - y_mean);
-    u_square += u * u;
-    y_square += (y - y_mean) * (y - y_mean);
-  }
-  const double r2 = cross * cross / (u_square * y_square + 1e-4);
-  return std::isfinite(r2) ? r2 : 0.0;
+  return hnn::testing::edge_fit_sums(
+             points, [&](double u) { return apply(function, u); }, a, b)
+      .r2();
 }
 
 // The largest r2 over (a, b) in [-10, 10]^2, found otherwise than the host (a 101-point grid

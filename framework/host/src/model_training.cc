@@ -72,6 +72,18 @@ void set_initial_states(ModelResult& result, const TrajectoryObjective& train) {
   }
 }
 
+namespace {
+
+// A history row whose train loss is not known yet: see rows_from_next_value in train_model.
+struct PendingRow {
+  std::size_t index = 0;       // in ModelResult::history
+  long epoch = 0;              // the row's epoch
+  Eigen::VectorXd parameters;  // the parameters of that epoch
+  bool waiting = false;
+};
+
+}  // namespace
+
 // The data loss and the penalty at `at` (value only); NaN when the evaluation fails.
 std::pair<double, double> loss_at(Objective& objective, const Eigen::VectorXd& at) {
   double value = 0;
@@ -199,9 +211,26 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
       const long epochs_before_stage = result.epochs_before + result.epochs_trained;
       const bool exact_l1 = l1 > 0.0 && optimizer->handles_l1();
       if (exact_l1) optimizer->set_l1(l1);
+      // Adam and pykan's L-BFGS report the objective at the start of an epoch, i.e. at the
+      // parameters of the epoch before. On the whole training set with no penalty term that
+      // value is exactly the previous row's train loss, so the row waits for it rather than
+      // evaluating the objective a second time per epoch (issue 16); the guard checks the
+      // row when it is complete, and the stage's last row is completed after the stage.
+      const bool rows_from_next_value = !minibatches && !penalty_from_model && l1 == 0.0;
+      PendingRow pending;
+      // Completes the pending row with its train loss; false when the guard rejects it.
+      const auto complete_pending = [&](double train_loss) {
+        pending.waiting = false;
+        HistoryRow& row = result.history[pending.index];
+        row.train_loss = train_loss;
+        progress.update(pending.epoch - result.epochs_before, row.train_loss, row.test_loss);
+        return guard.accept(pending.epoch, train_loss, pending.parameters);
+      };
       EpochCallback on_epoch = [&](const EpochState& state) {
         const long epoch = epochs_before_stage + stage_offset + state.epoch;
         const bool record_test = (stage_offset + state.epoch) % test_every == 0;
+        const bool deferred = rows_from_next_value && !state.value_at_parameters;
+        if (deferred && pending.waiting && !complete_pending(state.objective_value)) return false;
         std::optional<double> train_loss;
         double penalty = internal::add_l1_penalty(l1, *state.parameters, nullptr,
                                                   exact_l1 ? 0.0 : training.l1_smoothing);
@@ -210,6 +239,8 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
           if (record_test) {
             std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
           }
+        } else if (deferred) {
+          // The next epoch's reported value, or the evaluation after the stage.
         } else if (penalty_from_model || !state.value_at_parameters) {
           // Loss and penalty at the reported parameters, not at the start of the epoch.
           std::tie(train_loss, penalty) = loss_at(*train_objective, *state.parameters);
@@ -220,11 +251,18 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
         if (record_test) test_loss = loss_at(*test_objective, *state.parameters).first;
         result.history.push_back(
             {epoch, long(s + 1), train_loss, test_loss, penalty, seconds_since(training_started)});
-        progress.update(epoch - result.epochs_before, train_loss, test_loss);
-        // The objective at the reported parameters where it was evaluated there.
-        if (!guard.accept(epoch, train_loss ? *train_loss + penalty : state.objective_value,
-                          *state.parameters)) {
-          return false;
+        if (deferred) {
+          pending.index = result.history.size() - 1;
+          pending.epoch = epoch;
+          pending.parameters = *state.parameters;
+          pending.waiting = true;
+        } else {
+          progress.update(epoch - result.epochs_before, train_loss, test_loss);
+          // The objective at the reported parameters where it was evaluated there.
+          if (!guard.accept(epoch, train_loss ? *train_loss + penalty : state.objective_value,
+                            *state.parameters)) {
+            return false;
+          }
         }
         if (settings.epoch_observer) settings.epoch_observer();
         interrupted = settings.interrupt && settings.interrupt->load();
@@ -238,6 +276,7 @@ void train_model(ModelResult& result, const TrajectoryDataset& dataset, const Re
                                                      parameters, on_epoch),
           exact_l1};
       if (resumed_stage) add_epochs_before_resume(stage_result.summary, resumed);
+      if (pending.waiting) complete_pending(loss_at(*train_objective, pending.parameters).first);
       // The parameters the stage returned, when they are not an epoch the guard saw (an
       // optimizer that failed within its first epoch, or restored an earlier point).
       if (!guard.diverged() && parameters != guard.last_finite_parameters()) {
