@@ -497,7 +497,12 @@ int main(int argc, char** argv) {
            "exits at once.\n"
            "\nExit status: 0 success; 2 usage or configuration error, or (--report) a missing\n"
            "or unreadable run folder; 1 the run or its report failed; 130 (SIGINT) or 143\n"
-           "(SIGTERM) the run was interrupted.\n";
+           "(SIGTERM) the run was interrupted.\n"
+           "\nA sweep file (top-level sweep:, docs/sweeps.md) runs every expanded run as its own\n"
+           "hnn-host process in <sweep folder>/runs/<id>, 'workers' at a time, then writes\n"
+           "sweep_summary.yaml and .csv; run again, it skips finished runs. Exit status: 0 every\n"
+           "run succeeded; 1 a run failed; 2 the sweep or a run's pipeline is invalid (nothing\n"
+           "ran); 130 or 143 a signal stopped it (forwarded to the runs).\n";
     return kSuccess;
   }
   if (variables.count("version")) {

@@ -81,6 +81,30 @@ double number(const YAML::Node& node) {
   return std::stod(text);
 }
 
+// Starts the sweep `file` into `folder` in the background, sends it SIGTERM once `ready()`
+// holds (polled every 100 ms, at most a minute; then 300 ms more), and returns its exit
+// status (-1 when it did not exit).
+template <class Condition>
+int stop_sweep_when(const fs::path& file, const fs::path& folder, Condition ready) {
+  const std::string command = "HNN_PLUGIN_PATH= exec '" HNN_HOST "' '" + file.string() +
+                              "' --quiet -o '" + folder.string() + "' >>'" +
+                              (folder.parent_path() / "stdout.txt").string() + "' 2>&1";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (pid < 0) return -1;
+  for (int i = 0; i < 600 && !ready(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, SIGTERM);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
 }  // namespace
 
 TEST_CASE("a sweep runs in 2 workers, records a failed run, aggregates and resumes") {
@@ -235,6 +259,13 @@ TEST_CASE("reports: true writes every run's report; --check prints the plan and 
   CHECK(fs::exists(dir / "out" / "runs" / "s0" / "report.html"));
   CHECK(YAML::LoadFile((dir / "out" / "sweep_summary.yaml").string())["sweep"].as<std::string>() ==
         "tiny");
+  // --describe sweep: the section's options and what is read beside them.
+  const Result describe = host("--describe sweep", dir);
+  CHECK(describe.status == 0);
+  for (const std::string key :
+       {"pipeline", "workers", "threads_per_run", "seed_keys", "grid", "list", "seeds"}) {
+    CHECK(contains(describe.out, "  " + key + " "));
+  }
 }
 
 TEST_CASE("a sweep with a value that no run accepts is refused with exit 2, located") {
@@ -261,32 +292,23 @@ TEST_CASE("SIGTERM stops a sweep: its runs are interrupted, the summary written,
                   "  seeds: 2\n  workers: 2\n"
                   "  grid: {training.optimizer: [{plugin: adam, epochs: 1000000000}]}\n");
   const fs::path folder = dir / "out";
-  const std::string command = "HNN_PLUGIN_PATH= exec '" HNN_HOST "' '" + file.string() +
-                              "' --quiet -o '" + folder.string() + "' >'" +
-                              (dir / "stdout.txt").string() + "' 2>&1";
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const fs::path log = folder / "logs" / "s0_seed0.log";
   // Once both runs have their data (they train next: a billion Adam steps), stop the sweep.
-  for (int i = 0; i < 600; ++i) {
-    const bool training = fs::exists(folder / "runs" / "s0_seed0" / "data.csv") &&
-                          fs::exists(folder / "runs" / "s0_seed1" / "data.csv");
-    if (training) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  ::kill(pid, SIGTERM);
-  int raw = 0;
-  ::waitpid(pid, &raw, 0);
-  REQUIRE(WIFEXITED(raw));
-  CHECK(WEXITSTATUS(raw) == 143);
+  const int stopped = stop_sweep_when(file, folder, [&] {
+    return fs::exists(folder / "runs" / "s0_seed0" / "data.csv") &&
+           fs::exists(folder / "runs" / "s0_seed1" / "data.csv");
+  });
+  CHECK(stopped == 143);
   const YAML::Node summary = YAML::LoadFile((folder / "sweep_summary.yaml").string());
   CHECK(summary["interrupted"].as<int>() == 2);
   CHECK(summary["run_status"][0]["status"].as<std::string>() == "interrupted");
   CHECK(summary["run_status"][0]["exit_status"].as<int>() == 143);
   CHECK(YAML::LoadFile((folder / "runs" / "s0_seed0" / "summary.yaml").string())["interrupted"]
             .as<bool>());
+  CHECK(!contains(read(log), "'--resume'"));
+  // Run again: the interrupted runs continue with --resume (stopped once more here).
+  const int again =
+      stop_sweep_when(file, folder, [&] { return contains(read(log), "'--resume'"); });
+  CHECK(again == 143);
+  CHECK(contains(read(log), "'--resume' '" + (folder / "runs" / "s0_seed0").string() + "'"));
 }
