@@ -143,9 +143,8 @@ bool sweep_run_finished(const fs::path& run_directory, const std::string& pipeli
   }
 }
 
-SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) {
-  std::ostringstream null_stream;
-  std::ostream& log = settings.log ? *settings.log : null_stream;
+std::vector<std::size_t> prepare_sweep(const SweepPlan& plan, const SweepRunSettings& settings,
+                                       SweepOutcome& outcome) {
   const fs::path& folder = settings.folder;
   write_file_atomically(folder / "sweep.yaml", to_yaml(plan));
   std::error_code error_code;
@@ -155,22 +154,100 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) 
                 ": error: cannot create the folder: " + error_code.message());
   }
 
-  const Clock::time_point sweep_started = Clock::now();
-  SweepOutcome outcome;
-  outcome.runs.resize(plan.runs.size());
-  std::deque<std::size_t> waiting;
-  SweepCounts counts;
-  counts.total = plan.runs.size();
+  outcome.runs.assign(plan.runs.size(), SweepRunResult{});
+  std::vector<std::size_t> waiting;
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
     const fs::path directory = sweep_run_directory(folder, plan.runs[i]);
     if (!settings.force && sweep_run_finished(directory, plan.runs[i].pipeline)) {
       outcome.runs[i].status = SweepRunStatus::kSucceeded;
       outcome.runs[i].skipped = true;
-      ++counts.done;
     } else {
       waiting.push_back(i);
     }
   }
+  return waiting;
+}
+
+pid_t start_sweep_run(const SweepPlan& plan, std::size_t i, const SweepRunSettings& settings,
+                      bool& resumed) {
+  const fs::path& folder = settings.folder;
+  const SweepRun& run = plan.runs.at(i);
+  const fs::path directory = sweep_run_directory(folder, run);
+  std::vector<std::string> arguments = {settings.executable.string()};
+  resumed = !settings.force && interrupted_run(directory) &&
+            read_text(directory / "pipeline.yaml") == run.pipeline;
+  if (resumed) {
+    arguments.insert(arguments.end(), {"--resume", directory.string()});
+  } else {
+    write_file_atomically(directory / "pipeline.yaml", run.pipeline);
+    arguments.insert(arguments.end(), {(directory / "pipeline.yaml").string(), "--output",
+                                       directory.string(), "--force"});
+  }
+  arguments.push_back("--quiet");
+  if (!settings.reports) arguments.push_back("--no-report");
+  arguments.insert(arguments.end(), settings.extra_arguments.begin(),
+                   settings.extra_arguments.end());
+  // The log opens with what reproduces the run by hand.
+  std::string header = "# hnn sweep " + plan.settings.name + ", run " + run.id +
+                       ": OMP_NUM_THREADS=" + std::to_string(settings.threads_per_run);
+  for (const auto& argument : arguments) header += " '" + argument + "'";
+  write_file_atomically(sweep_run_log(folder, run), header + "\n");
+  std::vector<std::string> environment = run_environment(settings.threads_per_run);
+  return spawn(arguments, environment, sweep_run_log(folder, run));
+}
+
+void record_sweep_run_end(int wait_status, bool stopping, SweepRunResult& result) {
+  if (WIFEXITED(wait_status)) {
+    result.exit_status = WEXITSTATUS(wait_status);
+    result.signal = 0;
+    result.status = result.exit_status == 0 ? SweepRunStatus::kSucceeded
+                    : (result.exit_status == 128 + SIGINT || result.exit_status == 128 + SIGTERM)
+                        ? SweepRunStatus::kInterrupted
+                        : SweepRunStatus::kFailed;
+  } else {
+    result.exit_status = -1;
+    result.signal = WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0;
+    result.status = stopping ? SweepRunStatus::kInterrupted : SweepRunStatus::kFailed;
+  }
+}
+
+std::string sweep_run_end_message(const SweepPlan& plan, std::size_t i,
+                                  const SweepRunResult& result, const fs::path& folder) {
+  const SweepRun& run = plan.runs.at(i);
+  if (result.status == SweepRunStatus::kSucceeded) {
+    return "run " + run.id + " succeeded (" + format_duration(result.seconds) + ")";
+  }
+  const std::string why = result.exit_status >= 0
+                              ? "exit status " + std::to_string(result.exit_status)
+                              : "killed by signal " + std::to_string(result.signal);
+  return "run " + run.id + " " + to_string(result.status) + " (" + why +
+         "); its log: " + sweep_run_log(folder, run).string();
+}
+
+std::string sweep_end_line(const SweepPlan& plan, const SweepOutcome& outcome) {
+  const std::size_t failed =
+      outcome.count(SweepRunStatus::kFailed) + outcome.count(SweepRunStatus::kInterrupted);
+  const std::size_t not_started = outcome.count(SweepRunStatus::kNotStarted);
+  std::string line = plan.settings.name + ": " +
+                     std::to_string(outcome.count(SweepRunStatus::kSucceeded)) + " of " +
+                     std::to_string(plan.runs.size()) + " runs succeeded";
+  if (failed > 0) line += ", " + std::to_string(failed) + " failed";
+  if (not_started > 0) line += ", " + std::to_string(not_started) + " not started";
+  if (outcome.interrupted) line += " (interrupted)";
+  return line;
+}
+
+SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) {
+  std::ostringstream null_stream;
+  std::ostream& log = settings.log ? *settings.log : null_stream;
+  const fs::path& folder = settings.folder;
+  const Clock::time_point sweep_started = Clock::now();
+  SweepOutcome outcome;
+  std::deque<std::size_t> waiting;
+  for (std::size_t i : prepare_sweep(plan, settings, outcome)) waiting.push_back(i);
+  SweepCounts counts;
+  counts.total = plan.runs.size();
+  counts.done = outcome.count(SweepRunStatus::kSucceeded);
   SweepProgress progress(log, plan.settings.name, settings.live_progress,
                          settings.progress_seconds);
   if (counts.done > 0) {
@@ -178,37 +255,14 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) 
                      std::to_string(counts.total) + " runs finished before; skipped");
   }
 
-  std::vector<std::string> environment = run_environment(settings.threads_per_run);
   std::map<pid_t, Running> running;
   int forwarded = 0;  // stop signals sent to the runs
   const auto stop_requests = [&] {
     return settings.stop_requests ? settings.stop_requests->load() : 0;
   };
   const auto start = [&](std::size_t i) {
-    const SweepRun& run = plan.runs[i];
-    const fs::path directory = sweep_run_directory(folder, run);
-    std::vector<std::string> arguments = {settings.executable.string()};
-    const bool resume = !settings.force && interrupted_run(directory) &&
-                        read_text(directory / "pipeline.yaml") == run.pipeline;
-    if (resume) {
-      arguments.insert(arguments.end(), {"--resume", directory.string()});
-    } else {
-      write_file_atomically(directory / "pipeline.yaml", run.pipeline);
-      arguments.insert(arguments.end(), {(directory / "pipeline.yaml").string(), "--output",
-                                         directory.string(), "--force"});
-    }
-    arguments.push_back("--quiet");
-    if (!settings.reports) arguments.push_back("--no-report");
-    arguments.insert(arguments.end(), settings.extra_arguments.begin(),
-                     settings.extra_arguments.end());
-    // The log opens with what reproduces the run by hand.
-    std::string header = "# hnn sweep " + plan.settings.name + ", run " + run.id +
-                         ": OMP_NUM_THREADS=" + std::to_string(settings.threads_per_run);
-    for (const auto& argument : arguments) header += " '" + argument + "'";
-    write_file_atomically(sweep_run_log(folder, run), header + "\n");
-    const pid_t pid = spawn(arguments, environment, sweep_run_log(folder, run));
+    const pid_t pid = start_sweep_run(plan, i, settings, outcome.runs[i].resumed);
     running.emplace(pid, Running{i, Clock::now()});
-    outcome.runs[i].resumed = resume;
     outcome.runs[i].started = std::chrono::duration<double>(Clock::now() - sweep_started).count();
   };
   const auto finished = [&](pid_t pid, int status) {
@@ -219,31 +273,15 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) 
     result.seconds = std::chrono::duration<double>(Clock::now() - found->second.started).count();
     result.ended = std::chrono::duration<double>(Clock::now() - sweep_started).count();
     running.erase(found);
-    const bool stopping = forwarded > 0;
-    if (WIFEXITED(status)) {
-      result.exit_status = WEXITSTATUS(status);
-      result.status = result.exit_status == 0 ? SweepRunStatus::kSucceeded
-                      : (result.exit_status == 128 + SIGINT || result.exit_status == 128 + SIGTERM)
-                          ? SweepRunStatus::kInterrupted
-                          : SweepRunStatus::kFailed;
-    } else {
-      result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-      result.status = stopping ? SweepRunStatus::kInterrupted : SweepRunStatus::kFailed;
-    }
+    record_sweep_run_end(status, forwarded > 0, result);
     ++counts.completed;
-    const SweepRun& run = plan.runs[i];
     if (result.status == SweepRunStatus::kSucceeded) {
       ++counts.done;
-      if (!settings.live_progress) {
-        progress.message("run " + run.id + " succeeded (" + format_duration(result.seconds) + ")");
-      }
+      if (!settings.live_progress) progress.message(sweep_run_end_message(plan, i, result, folder));
       return;
     }
     ++counts.failed;
-    std::string why = result.exit_status >= 0 ? "exit status " + std::to_string(result.exit_status)
-                                              : "killed by signal " + std::to_string(result.signal);
-    progress.message("run " + run.id + " " + to_string(result.status) + " (" + why +
-                     "); its log: " + sweep_run_log(folder, run).string());
+    progress.message(sweep_run_end_message(plan, i, result, folder));
   };
 
   while (!waiting.empty() || !running.empty()) {
@@ -274,15 +312,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) 
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
-  counts.running = 0;
-  counts.waiting = 0;
-  std::string summary = plan.settings.name + ": " + std::to_string(counts.done) + " of " +
-                        std::to_string(counts.total) + " runs succeeded";
-  if (counts.failed > 0) summary += ", " + std::to_string(counts.failed) + " failed";
-  const std::size_t not_started = waiting.size();
-  if (not_started > 0) summary += ", " + std::to_string(not_started) + " not started";
-  if (outcome.interrupted) summary += " (interrupted)";
-  progress.finish(summary);
+  progress.finish(sweep_end_line(plan, outcome));
   return outcome;
 }
 

@@ -19,6 +19,8 @@
 #ifndef HNN_HOST_SWEEP_RUNNER_H_
 #define HNN_HOST_SWEEP_RUNNER_H_
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <filesystem>
 #include <ostream>
@@ -82,6 +84,29 @@ std::filesystem::path sweep_run_log(const std::filesystem::path& folder, const S
 // its summary.yaml reads back (read_run_summary) without `interrupted` or diverged models
 // and its pipeline.yaml is `pipeline`, byte for byte.
 bool sweep_run_finished(const std::filesystem::path& run_directory, const std::string& pipeline);
+
+// The building blocks of run_sweep, shared with the MPI scheduler (framework/host/mpi):
+//
+// prepare_sweep writes <folder>/sweep.yaml and creates logs/, sizes `outcome` to the plan,
+// marks the runs that finished before (sweep_run_finished, unless `force`) as skipped
+// successes and returns the others, in the plan's order. Throws hnn::Error when the folder
+// cannot be written.
+std::vector<std::size_t> prepare_sweep(const SweepPlan& plan, const SweepRunSettings& settings,
+                                       SweepOutcome& outcome);
+// Starts run `i` as its own process (see the header comment: its pipeline.yaml, or --resume
+// for an interrupted run of the same pipeline, sets `resumed`; the first line of its log).
+// Returns the process id. Throws hnn::Error when it cannot be started.
+pid_t start_sweep_run(const SweepPlan& plan, std::size_t i, const SweepRunSettings& settings,
+                      bool& resumed);
+// Sets result.status, exit_status and signal from the process's wait status (waitpid);
+// `stopping`: a stop signal had been forwarded to it (a run killed then was interrupted).
+void record_sweep_run_end(int wait_status, bool stopping, SweepRunResult& result);
+// "run s1_seed0 failed (exit status 2); its log: <log>", "run s0 succeeded (1.2 s)".
+std::string sweep_run_end_message(const SweepPlan& plan, std::size_t i,
+                                  const SweepRunResult& result,
+                                  const std::filesystem::path& folder);
+// "name: 3 of 4 runs succeeded, 1 failed[, 2 not started][ (interrupted)]".
+std::string sweep_end_line(const SweepPlan& plan, const SweepOutcome& outcome);
 
 // Writes <folder>/sweep.yaml (to_yaml(plan)) and runs the plan. Throws hnn::Error when the
 // sweep folder cannot be written or a process cannot be started; a run's failure is in its
