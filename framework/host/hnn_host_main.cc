@@ -26,6 +26,7 @@
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <set>
 
 #include "hnn/config_tree.h"
@@ -48,6 +49,10 @@
 #include "hnn/report/report.h"
 #include "hnn/report/run_folder_error.h"
 #include "hnn/version.h"
+
+#ifdef HNN_WITH_MPI
+#include "mpi/sweep_mpi.h"
+#endif
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -378,6 +383,15 @@ int run_sweep_file(const CommandLine& command, const hnn::ConfigNode& root,
     std::cout << hnn::to_yaml(plan);
     return kSuccess;
   }
+#ifdef HNN_WITH_MPI
+  // Under mpirun -n N (N > 1) rank 0 schedules the runs over the other ranks.
+  std::unique_ptr<hnn::MpiSweep> mpi;
+  if (hnn::launched_as_mpi_ranks()) mpi = std::make_unique<hnn::MpiSweep>();
+  if (mpi != nullptr && mpi->size() < 2) mpi.reset();  // one rank: a local sweep
+  const bool root_rank = mpi == nullptr || mpi->rank() == 0;
+#else
+  const bool root_rank = true;
+#endif
 
   const fs::path folder = !command.output.empty()         ? fs::path(command.output)
                           : !plan.settings.output.empty() ? fs::path(plan.settings.output)
@@ -403,24 +417,44 @@ int run_sweep_file(const CommandLine& command, const hnn::ConfigNode& root,
   settings.threads_per_run = std::size_t(plan.settings.threads_per_run);
   settings.force = command.force;
   settings.reports = plan.settings.reports;
-  settings.live_progress = !command.quiet && hnn::ProgressReporter::stderr_is_terminal();
-  settings.log = settings.live_progress ? &std::cerr : &std::cout;
+  settings.live_progress =
+      root_rank && !command.quiet && hnn::ProgressReporter::stderr_is_terminal();
+  settings.log = !root_rank ? nullptr : settings.live_progress ? &std::cerr : &std::cout;
   settings.stop_requests = &g_sweep_stop_requests;
   settings.stop_signal = &g_sweep_stop_signal;
   install_sweep_signal_handlers();
   try {
+#ifdef HNN_WITH_MPI
+    if (mpi != nullptr) {
+      if (!root_rank) {
+        mpi->run(plan, settings);
+        return kSuccess;
+      }
+      settings.workers = std::size_t(mpi->size() - 1);
+    }
+#endif
     *settings.log << plan.settings.name << ": " << plan.runs.size() << " runs ("
                   << plan.settings_values.size() << " settings) in " << folder.string() << ", "
                   << settings.workers << " at a time, " << settings.threads_per_run
                   << " thread(s) each" << std::endl;
+#ifdef HNN_WITH_MPI
+    const hnn::SweepOutcome outcome =
+        mpi != nullptr ? mpi->run(plan, settings) : hnn::run_sweep(plan, settings);
+#else
     const hnn::SweepOutcome outcome = hnn::run_sweep(plan, settings);
+#endif
     const hnn::SweepSummary summary = hnn::summarize_sweep(plan, outcome, folder);
     hnn::write_sweep_summary(summary, plan, outcome, folder);
     *settings.log << "summary: " << (folder / "sweep_summary.yaml").string() << std::endl;
     if (outcome.interrupted) return 128 + g_sweep_stop_signal.load();
     if (summary.succeeded != summary.runs) return kRunFailed;
   } catch (...) {
-    return exit_status_of_current_exception();
+    const int status = exit_status_of_current_exception();
+#ifdef HNN_WITH_MPI
+    // The other ranks wait for this one: end them all.
+    if (mpi != nullptr) mpi->abort(status);
+#endif
+    return status;
   }
   return kSuccess;
 }
