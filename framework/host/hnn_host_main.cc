@@ -48,6 +48,7 @@
 #include "hnn/registry.h"
 #include "hnn/report/report.h"
 #include "hnn/report/run_folder_error.h"
+#include "hnn/report/sweep_report.h"
 #include "hnn/version.h"
 
 #ifdef HNN_WITH_MPI
@@ -416,7 +417,7 @@ int run_sweep_file(const CommandLine& command, const hnn::ConfigNode& root,
   settings.workers = std::size_t(plan.settings.workers);
   settings.threads_per_run = std::size_t(plan.settings.threads_per_run);
   settings.force = command.force;
-  settings.reports = plan.settings.reports;
+  settings.reports = plan.settings.reports && !command.no_report;
   settings.live_progress =
       root_rank && !command.quiet && hnn::ProgressReporter::stderr_is_terminal();
   settings.log = !root_rank ? nullptr : settings.live_progress ? &std::cerr : &std::cout;
@@ -446,6 +447,17 @@ int run_sweep_file(const CommandLine& command, const hnn::ConfigNode& root,
     const hnn::SweepSummary summary = hnn::summarize_sweep(plan, outcome, folder);
     hnn::write_sweep_summary(summary, plan, outcome, folder);
     *settings.log << "summary: " << (folder / "sweep_summary.yaml").string() << std::endl;
+    if (!command.no_report) {
+      try {
+        const fs::path page = hnn::report::write_sweep_report(folder, summary);
+        *settings.log << "report: " << page.string() << std::endl;
+      } catch (const std::exception& error) {
+        std::cerr << "hnn-host: error: the sweep report failed: " << error.what()
+                  << "\nhnn-host: the sweep's results and summaries in " << folder.string()
+                  << " are complete\n";
+        return kRunFailed;
+      }
+    }
     if (outcome.interrupted) return 128 + g_sweep_stop_signal.load();
     if (summary.succeeded != summary.runs) return kRunFailed;
   } catch (...) {
@@ -500,7 +512,8 @@ int main(int argc, char** argv) {
       ("plugin-dir", po::value<std::vector<std::string>>(&command.plugin_dirs)->value_name("DIR"),
        "load plugins from this folder or file first (repeatable)")
       ("quiet,q", "no live progress line; only periodic plain lines and results")
-      ("no-report", "do not write figures/ and report.html into the run folder after the run")
+      ("no-report", "do not write figures/ and report.html into the run folder after the run "
+       "(a sweep: sweep_report.html)")
       ("report", po::value<std::string>(&command.report)->value_name("RUN_DIR"),
        "(re)write the figures and report.html of an existing run folder; run nothing");
   // clang-format on

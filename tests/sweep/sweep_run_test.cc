@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -182,6 +183,23 @@ TEST_CASE("a sweep runs in 2 workers, records a failed run, aggregates and resum
   // The setting whose second run failed aggregates its one run.
   CHECK(summary["settings"][1]["metrics"]["models.mlp.final_train_loss"]["n"].as<int>() == 1);
   CHECK(summary["settings"][1]["succeeded"].size() == 1);
+  // The page: the headline metrics as mean ± std (n) per setting, one error-bar figure each.
+  const std::string page = read(folder / "sweep_report.html");
+  CHECK(contains(page, "<th>models.mlp.final_test_loss</th>"));
+  {
+    const YAML::Node loss = setting0["metrics"]["models.mlp.final_train_loss"];
+    char expected[96];
+    std::snprintf(expected, sizeof expected, "<td>%.3g ± %.3g (2)</td>", number(loss["mean"]),
+                  number(loss["std"]));
+    CHECK(contains(page, expected));
+  }
+  CHECK(contains(page, "<td>training.optimizer.memory = 5</td><td>1 / 2</td>"));
+  for (const std::string figure : {"sweep_final_train_loss", "sweep_final_test_loss",
+                                   "sweep_trajectory_mse_final", "sweep_energy_drift_max"}) {
+    CHECK(fs::exists(folder / "figures" / (figure + ".svg")));
+    CHECK(fs::exists(folder / "figures" / (figure + ".png")));
+    CHECK(contains(page, "src=\"figures/" + figure + ".svg\""));
+  }
   // The CSV: one row per setting and metric, the grid's key as a column.
   const std::string csv = read(folder / "sweep_summary.csv");
   CHECK(csv.rfind("setting,training.optimizer.memory,metric,n,mean,std,standard_error,min,max\n",
@@ -257,6 +275,14 @@ TEST_CASE("reports: true writes every run's report; --check prints the plan and 
       host("'" + file.string() + "' --quiet -o '" + (dir / "out").string() + "'", dir);
   CHECK(run.status == 0);
   CHECK(fs::exists(dir / "out" / "runs" / "s0" / "report.html"));
+  CHECK(fs::exists(dir / "out" / "sweep_report.html"));
+  // --no-report: neither the runs' reports nor the sweep's page.
+  const Result bare =
+      host("'" + file.string() + "' --quiet --no-report -o '" + (dir / "bare").string() + "'", dir);
+  CHECK(bare.status == 0);
+  CHECK(fs::exists(dir / "bare" / "sweep_summary.yaml"));
+  CHECK(!fs::exists(dir / "bare" / "runs" / "s0" / "report.html"));
+  CHECK(!fs::exists(dir / "bare" / "sweep_report.html"));
   CHECK(YAML::LoadFile((dir / "out" / "sweep_summary.yaml").string())["sweep"].as<std::string>() ==
         "tiny");
   // --describe sweep: the section's options and what is read beside them.
