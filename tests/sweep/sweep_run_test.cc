@@ -82,6 +82,18 @@ double number(const YAML::Node& node) {
   return std::stod(text);
 }
 
+// The process id of the run whose --output is `run_directory` (from /proc), or -1.
+pid_t pid_of_run(const fs::path& run_directory) {
+  const std::string wanted = std::string("--output") + '\0' + run_directory.string() + '\0';
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (contains(read(entry.path() / "cmdline"), wanted)) return pid_t(std::stol(name));
+  }
+  return -1;
+}
+
 // Starts the sweep `file` into `folder` in the background, sends it SIGTERM once `ready()`
 // holds (polled every 100 ms, at most a minute; then 300 ms more), and returns its exit
 // status (-1 when it did not exit).
@@ -337,4 +349,39 @@ TEST_CASE("SIGTERM stops a sweep: its runs are interrupted, the summary written,
       stop_sweep_when(file, folder, [&] { return contains(read(log), "'--resume'"); });
   CHECK(again == 143);
   CHECK(contains(read(log), "'--resume' '" + (folder / "runs" / "s0_seed0").string() + "'"));
+}
+
+TEST_CASE("a run that crashes is recorded as failed (killed by its signal); the others go on") {
+  const fs::path dir = scratch("crash");
+  const fs::path file =
+      write_sweep(dir,
+                  "  seeds: 2\n  workers: 2\n"
+                  "  grid: {training.optimizer: [{plugin: adam, epochs: 1000000000}]}\n");
+  const fs::path folder = dir / "out";
+  const fs::path out = dir / "stdout.txt";
+  bool killed = false;
+  // Once both runs train, kill the first with SIGKILL (no handler, no summary: a crash);
+  // once the sweep has recorded it, stop the sweep (the other run is interrupted).
+  const int status = stop_sweep_when(file, folder, [&] {
+    if (!killed) {
+      if (!fs::exists(folder / "runs" / "s0_seed0" / "data.csv") ||
+          !fs::exists(folder / "runs" / "s0_seed1" / "data.csv")) {
+        return false;
+      }
+      const pid_t pid = pid_of_run(folder / "runs" / "s0_seed0");
+      if (pid <= 0) return false;
+      killed = ::kill(pid, SIGKILL) == 0;
+      return false;
+    }
+    return contains(read(out), "run s0_seed0 failed (killed by signal 9)");
+  });
+  REQUIRE(killed);
+  CHECK(contains(read(out), "run s0_seed0 failed (killed by signal 9); its log: "));
+  CHECK(status == 143);
+  const YAML::Node summary = YAML::LoadFile((folder / "sweep_summary.yaml").string());
+  CHECK(summary["run_status"][0]["status"].as<std::string>() == "failed");
+  CHECK(summary["run_status"][0]["exit_status"].IsNull());
+  CHECK(summary["run_status"][1]["status"].as<std::string>() == "interrupted");
+  CHECK(summary["failed"].as<int>() == 1);
+  CHECK(summary["interrupted"].as<int>() == 1);
 }
