@@ -385,3 +385,18 @@ TEST_CASE("a run that crashes is recorded as failed (killed by its signal); the 
   CHECK(summary["failed"].as<int>() == 1);
   CHECK(summary["interrupted"].as<int>() == 1);
 }
+
+TEST_CASE("every sweep in configs/sweeps validates, from any directory") {
+  const fs::path dir = scratch("configs");
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(HNN_SOURCE_DIR "/configs/sweeps")) {
+    if (entry.path().extension() != ".yaml") continue;
+    CAPTURE(entry.path());
+    const Result check = host("--check '" + entry.path().string() + "'", dir);
+    CHECK(check.status == 0);
+    CHECK(check.err.empty());
+    CHECK(contains(check.out, "  - {id: \"s0_seed4\", setting: 0, seed: 4}\n"));
+    ++checked;
+  }
+  CHECK(checked == 5);
+}
