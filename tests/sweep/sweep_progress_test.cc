@@ -13,15 +13,29 @@ TEST_CASE("the progress line: done, running, failed, elapsed and the ETA from en
   counts.running = 2;
   counts.failed = 1;
   counts.waiting = 2;
+  counts.workers = 2;
   // No run ended in this invocation yet (the 7 were skipped): no ETA.
   CHECK(hnn::SweepProgress::line(counts, 30.0) == "7/12 done, 2 running, 1 failed  30.0 s");
-  // 4 ended in 30 s: 7.5 s per run, times the 2 waiting and 2 running.
+  // 4 ended, 30 s of runs: 7.5 s each. Left: 4 runs of 7.5 s less the 5 s the running two
+  // have run, on 2 workers: 12.5 s.
   counts.completed = 4;
-  CHECK(hnn::SweepProgress::line(counts, 30.0) ==
-        "7/12 done, 2 running, 1 failed  30.0 s, 30.0 s left");
-  counts.waiting = 10;
-  CHECK(hnn::SweepProgress::line(counts, 30.0) ==
-        "7/12 done, 2 running, 1 failed  30.0 s, 1 min 30 s left");
+  counts.ended_seconds = 30.0;
+  counts.running_seconds = 5.0;
+  CHECK(hnn::SweepProgress::line(counts, 40.0) ==
+        "7/12 done, 2 running, 1 failed  40.0 s, 12.5 s left");
+  counts.waiting = 10;  // (12 x 7.5 - 5) / 2
+  CHECK(hnn::SweepProgress::line(counts, 40.0) ==
+        "7/12 done, 2 running, 1 failed  40.0 s, 42.5 s left");
+  // One run left: one worker works on it.
+  counts.waiting = 0;
+  counts.running = 1;
+  counts.running_seconds = 2.5;
+  CHECK(hnn::SweepProgress::line(counts, 40.0) ==
+        "7/12 done, 1 running, 1 failed  40.0 s, 5.0 s left");
+  // 0 workers counts as 1.
+  counts.workers = 0;
+  CHECK(hnn::SweepProgress::line(counts, 40.0) ==
+        "7/12 done, 1 running, 1 failed  40.0 s, 5.0 s left");
 }
 
 TEST_CASE("the progress: redrawn in place on a terminal, plain lines elsewhere") {

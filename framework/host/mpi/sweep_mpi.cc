@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -95,6 +96,17 @@ SweepOutcome MpiSweep::run(const SweepPlan& plan, const SweepRunSettings& settin
   SweepCounts counts;
   counts.total = plan.runs.size();
   counts.done = outcome.count(SweepRunStatus::kSucceeded);
+  counts.workers = std::size_t(size_ - 1);
+  std::map<std::size_t, Clock::time_point> dispatched;  // the running runs, when sent
+  // The running runs' times so far, each at most the mean of the ended ones (the ETA).
+  const auto update_running_seconds = [&] {
+    counts.running_seconds = 0.0;
+    if (counts.completed == 0) return;
+    const double mean = counts.ended_seconds / double(counts.completed);
+    for (const auto& [index, sent] : dispatched) {
+      counts.running_seconds += std::min(mean, seconds_since(sent));
+    }
+  };
   SweepProgress progress(log, plan.settings.name, settings.live_progress,
                          settings.progress_seconds);
   if (counts.done > 0) {
@@ -109,6 +121,7 @@ SweepOutcome MpiSweep::run(const SweepPlan& plan, const SweepRunSettings& settin
     MPI_Iprobe(MPI_ANY_SOURCE, kResultTag, MPI_COMM_WORLD, &ready, &status);
     if (!ready) {
       counts.waiting = waiting.size();
+      update_running_seconds();
       progress.update(counts);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
@@ -128,6 +141,8 @@ SweepOutcome MpiSweep::run(const SweepPlan& plan, const SweepRunSettings& settin
       result.started = result.ended - result.seconds;
       --counts.running;
       ++counts.completed;
+      counts.ended_seconds += result.seconds;
+      dispatched.erase(std::size_t(index));
       if (result.status == SweepRunStatus::kSucceeded) {
         ++counts.done;
       } else {
@@ -143,11 +158,13 @@ SweepOutcome MpiSweep::run(const SweepPlan& plan, const SweepRunSettings& settin
       next = long(waiting.front());
       waiting.pop_front();
       ++counts.running;
+      dispatched[std::size_t(next)] = Clock::now();
     } else {
       --active_workers;
     }
     MPI_Send(&next, 1, MPI_LONG, status.MPI_SOURCE, kRunTag, MPI_COMM_WORLD);
     counts.waiting = waiting.size();
+    update_running_seconds();
     progress.update(counts);
   }
   progress.finish(sweep_end_line(plan, outcome));

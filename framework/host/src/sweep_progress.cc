@@ -1,5 +1,7 @@
 #include "hnn/host/sweep_progress.h"
 
+#include <algorithm>
+
 #include "hnn/host/progress.h"
 
 namespace hnn {
@@ -27,8 +29,10 @@ std::string SweepProgress::line(const SweepCounts& counts, double elapsed_second
                      " failed  " + format_duration(elapsed_seconds);
   const std::size_t left = counts.waiting + counts.running;
   if (counts.completed > 0 && left > 0) {
-    text +=
-        ", " + format_duration(elapsed_seconds / double(counts.completed) * double(left)) + " left";
+    const double mean = counts.ended_seconds / double(counts.completed);
+    const double work = std::max(0.0, double(left) * mean - counts.running_seconds);
+    const double parallel = double(std::max<std::size_t>(1, std::min(counts.workers, left)));
+    text += ", " + format_duration(work / parallel) + " left";
   }
   return text;
 }

@@ -248,6 +248,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) 
   SweepCounts counts;
   counts.total = plan.runs.size();
   counts.done = outcome.count(SweepRunStatus::kSucceeded);
+  counts.workers = settings.workers;
   SweepProgress progress(log, plan.settings.name, settings.live_progress,
                          settings.progress_seconds);
   if (counts.done > 0) {
@@ -275,6 +276,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) 
     running.erase(found);
     record_sweep_run_end(status, forwarded > 0, result);
     ++counts.completed;
+    counts.ended_seconds += result.seconds;
     if (result.status == SweepRunStatus::kSucceeded) {
       ++counts.done;
       if (!settings.live_progress) progress.message(sweep_run_end_message(plan, i, result, folder));
@@ -306,6 +308,14 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunSettings& settings) 
     }
     counts.running = running.size();
     counts.waiting = waiting.size();
+    counts.running_seconds = 0.0;
+    if (counts.completed > 0) {
+      const double mean = counts.ended_seconds / double(counts.completed);
+      for (const auto& [pid, run] : running) {
+        counts.running_seconds +=
+            std::min(mean, std::chrono::duration<double>(Clock::now() - run.started).count());
+      }
+    }
     progress.update(counts);
     if (forwarded > 0 && running.empty()) break;
     if (!running.empty() || !waiting.empty()) {

@@ -17,9 +17,13 @@ struct SweepCounts {
   std::size_t total = 0;  // runs of the sweep
   std::size_t done = 0;   // succeeded (this time or skipped as finished before)
   std::size_t running = 0;
-  std::size_t failed = 0;     // failed or interrupted
-  std::size_t completed = 0;  // runs that ended in this invocation (the rate of the ETA)
-  std::size_t waiting = 0;    // not started yet
+  std::size_t failed = 0;      // failed or interrupted
+  std::size_t completed = 0;   // runs that ended in this invocation (the rate of the ETA)
+  std::size_t waiting = 0;     // not started yet
+  std::size_t workers = 1;     // runs at a time
+  double ended_seconds = 0.0;  // the wall times of the `completed` runs, summed
+  // The running runs' times so far, each at most the mean of the ended runs, summed.
+  double running_seconds = 0.0;
 };
 
 class SweepProgress {
@@ -34,9 +38,9 @@ class SweepProgress {
   // Clears the live line and prints `summary`.
   void finish(const std::string& summary);
 
-  // "7/12 done, 2 running, 1 failed  1 min 02 s, 40.3 s left": the ETA is the time so far
-  // per run ended in this invocation times the runs still waiting or running (absent until
-  // a run has ended).
+  // "7/12 done, 2 running, 1 failed  1 min 02 s, 40.3 s left". The ETA (absent until a run
+  // has ended in this invocation): with m the mean time of the ended runs, the work left,
+  // (waiting + running) m - running_seconds, shared by min(workers, waiting + running).
   static std::string line(const SweepCounts& counts, double elapsed_seconds);
 
  private:
