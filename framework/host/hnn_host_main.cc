@@ -18,6 +18,7 @@
 // error (load_plugins) gives status 2 after all are printed.
 #include <boost/program_options.hpp>
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <set>
 
 #include "hnn/config_tree.h"
@@ -38,11 +40,20 @@
 #include "hnn/host/plugin_loader.h"
 #include "hnn/host/progress.h"
 #include "hnn/host/resource_limits.h"
+#include "hnn/host/sweep_definition.h"
+#include "hnn/host/sweep_expansion.h"
+#include "hnn/host/sweep_runner.h"
+#include "hnn/host/sweep_summary.h"
 #include "hnn/parallelism.h"
 #include "hnn/registry.h"
 #include "hnn/report/report.h"
 #include "hnn/report/run_folder_error.h"
+#include "hnn/report/sweep_report.h"
 #include "hnn/version.h"
+
+#ifdef HNN_WITH_MPI
+#include "mpi/sweep_mpi.h"
+#endif
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -142,6 +153,32 @@ void install_stop_signal_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+// A sweep's stop signals (install_sweep_signal_handlers): counted, never exiting, so that the
+// sweep forwards each one to its runs (the first stops them at an epoch boundary, the second
+// at once) and still writes its summary.
+std::atomic<int> g_sweep_stop_requests{0};
+std::atomic<int> g_sweep_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_sweep_stop_signal(int signal) {
+  if (g_sweep_stop_requests.fetch_add(1) == 0) {
+    g_sweep_stop_signal.store(signal);
+    static const char message[] =
+        "\nhnn-host: stopping the sweep: its runs stop at their next epoch boundary "
+        "(a second signal stops them at once)\n";
+    write_to_stderr(message, sizeof message - 1);
+  }
+}
+
+void install_sweep_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_sweep_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
 struct CommandLine {
   std::string pipeline;
   bool check = false;
@@ -156,6 +193,8 @@ struct CommandLine {
   std::string report;        // --report RUN_DIR: report on an existing run folder, run nothing
   std::string memory_limit;  // --memory-limit SIZE; "" = the physical memory
   std::string resume;        // --resume RUN_DIR: continue an interrupted run
+  long workers = 0;          // --workers N (a sweep); 0 = the sweep file's
+  long threads_per_run = 0;  // --threads-per-run M (a sweep); 0 = the sweep file's
   // Hidden, for tests: "TERM:K" or "INT:K" raises that signal after the K-th training epoch
   // of the run (twice with "TERM:K:2": the second exits at once).
   std::string test_signal;
@@ -305,12 +344,140 @@ hnn::RunOutcome run_validated_pipeline(const hnn::PipelineConfig& config,
   }
 }
 
+// The cores this process may run on.
+std::size_t usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::size_t(std::max(1, CPU_COUNT(&set)));
+  return std::size_t(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
+// hnn-host SWEEP.yaml (docs/sweeps.md): reads the sweep, loads the base pipeline's plugins,
+// validates every run, then (unless --check, which prints the plan) runs them in worker
+// processes and writes sweep_summary.yaml and .csv. Exit status: 0 every run succeeded; 1 a
+// run failed; 2 the sweep or a run's pipeline is invalid; 128 + the signal when stopped.
+int run_sweep_file(const CommandLine& command, const hnn::ConfigNode& root,
+                   const hnn::ResourceLimits& limits, hnn::PluginLoader& loader,
+                   const hnn::Registry& registry) {
+  hnn::SweepPlan plan;
+  try {
+    hnn::Diagnostics diagnostics;
+    const hnn::SweepDefinition definition = hnn::read_sweep(root, command.pipeline, diagnostics);
+    diagnostics.throw_if_any();
+    const hnn::ConfigNode base = hnn::load_sweep_pipeline(definition);
+    const auto pipeline_paths =
+        hnn::read_plugin_paths(base, definition.settings.pipeline, diagnostics);
+    diagnostics.throw_if_any();
+    if (!load_plugins(loader, command, pipeline_paths)) return kUsageError;
+    plan = hnn::expand_sweep(definition, base, command.overrides, registry, limits, diagnostics);
+    diagnostics.throw_if_any();
+  } catch (...) {
+    return exit_status_of_current_exception();
+  }
+  if (command.threads_per_run > 0) plan.settings.threads_per_run = command.threads_per_run;
+  if (command.workers > 0) plan.settings.workers = command.workers;
+  if (plan.settings.workers == 0) {
+    plan.settings.workers =
+        std::int64_t(std::max<std::size_t>(1, usable_cores() / plan.settings.threads_per_run));
+  }
+  if (command.check) {
+    std::cout << hnn::to_yaml(plan);
+    return kSuccess;
+  }
+#ifdef HNN_WITH_MPI
+  // Under mpirun -n N (N > 1) rank 0 schedules the runs over the other ranks.
+  std::unique_ptr<hnn::MpiSweep> mpi;
+  if (hnn::launched_as_mpi_ranks()) mpi = std::make_unique<hnn::MpiSweep>();
+  if (mpi != nullptr && mpi->size() < 2) mpi.reset();  // one rank: a local sweep
+  const bool root_rank = mpi == nullptr || mpi->rank() == 0;
+#else
+  const bool root_rank = true;
+#endif
+
+  const fs::path folder = !command.output.empty()         ? fs::path(command.output)
+                          : !plan.settings.output.empty() ? fs::path(plan.settings.output)
+                                                          : fs::path("runs") / plan.settings.name;
+  hnn::SweepRunSettings settings;
+  settings.folder = folder;
+  std::error_code error_code;
+  settings.executable = fs::read_symlink("/proc/self/exe", error_code);
+  if (error_code) {
+    std::cerr << "hnn-host: error: cannot find this program to start the sweep's runs: "
+              << error_code.message() << "\n";
+    return kRunFailed;
+  }
+  for (const auto& directory : command.plugin_dirs) {
+    settings.extra_arguments.push_back("--plugin-dir");
+    settings.extra_arguments.push_back(fs::absolute(directory).string());
+  }
+  if (!command.memory_limit.empty()) {
+    settings.extra_arguments.push_back("--memory-limit");
+    settings.extra_arguments.push_back(command.memory_limit);
+  }
+  settings.workers = std::size_t(plan.settings.workers);
+  settings.threads_per_run = std::size_t(plan.settings.threads_per_run);
+  settings.force = command.force;
+  settings.reports = plan.settings.reports && !command.no_report;
+  settings.live_progress =
+      root_rank && !command.quiet && hnn::ProgressReporter::stderr_is_terminal();
+  settings.log = !root_rank ? nullptr : settings.live_progress ? &std::cerr : &std::cout;
+  settings.stop_requests = &g_sweep_stop_requests;
+  settings.stop_signal = &g_sweep_stop_signal;
+  install_sweep_signal_handlers();
+  try {
+#ifdef HNN_WITH_MPI
+    if (mpi != nullptr) {
+      if (!root_rank) {
+        mpi->run(plan, settings);
+        return kSuccess;
+      }
+      settings.workers = std::size_t(mpi->size() - 1);
+    }
+#endif
+    *settings.log << plan.settings.name << ": " << plan.runs.size() << " runs ("
+                  << plan.settings_values.size() << " settings) in " << folder.string() << ", "
+                  << settings.workers << " at a time, " << settings.threads_per_run
+                  << " thread(s) each" << std::endl;
+#ifdef HNN_WITH_MPI
+    const hnn::SweepOutcome outcome =
+        mpi != nullptr ? mpi->run(plan, settings) : hnn::run_sweep(plan, settings);
+#else
+    const hnn::SweepOutcome outcome = hnn::run_sweep(plan, settings);
+#endif
+    const hnn::SweepSummary summary = hnn::summarize_sweep(plan, outcome, folder);
+    hnn::write_sweep_summary(summary, plan, outcome, folder);
+    *settings.log << "summary: " << (folder / "sweep_summary.yaml").string() << std::endl;
+    if (!command.no_report) {
+      try {
+        const fs::path page = hnn::report::write_sweep_report(folder, summary);
+        *settings.log << "report: " << page.string() << std::endl;
+      } catch (const std::exception& error) {
+        std::cerr << "hnn-host: error: the sweep report failed: " << error.what()
+                  << "\nhnn-host: the sweep's results and summaries in " << folder.string()
+                  << " are complete\n";
+        return kRunFailed;
+      }
+    }
+    if (outcome.interrupted) return 128 + g_sweep_stop_signal.load();
+    if (summary.succeeded != summary.runs) return kRunFailed;
+  } catch (...) {
+    const int status = exit_status_of_current_exception();
+#ifdef HNN_WITH_MPI
+    // The other ranks wait for this one: end them all.
+    if (mpi != nullptr) mpi->abort(status);
+#endif
+    return status;
+  }
+  return kSuccess;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CommandLine command;
   po::options_description visible(
       "Usage: hnn-host [options] PIPELINE.yaml\n"
+      "       hnn-host [options] SWEEP.yaml   (a file with a top-level sweep:, docs/sweeps.md)\n"
       "       hnn-host --report RUN_DIR\n\n"
       "Learns a Hamiltonian as the pipeline file says: system, data, models, training,\n"
       "evaluation. Plugins are searched in --plugin-dir, the pipeline's plugins: list,\n"
@@ -324,7 +491,7 @@ int main(int argc, char** argv) {
       ("list-plugins", "list every registered plugin by kind, with its file")
       ("describe", po::value<std::string>(&command.describe)->value_name("NAME"),
        "print the options of a plugin or pipeline section (data, derivatives, training, "
-       "dissipation, evaluation, output, symbolic)")
+       "dissipation, evaluation, output, symbolic, sweep)")
       ("set", po::value<std::vector<std::string>>(&command.overrides)->value_name("KEY.PATH=VALUE"),
        "override a pipeline value (repeatable), validated like the file, "
        "e.g. --set training.optimizer.epochs=100")
@@ -337,10 +504,16 @@ int main(int argc, char** argv) {
        "default: the physical memory)")
       ("resume", po::value<std::string>(&command.resume)->value_name("RUN_DIR"),
        "continue a run that a signal interrupted, in its folder, with its pipeline.yaml")
+      ("workers", po::value<long>(&command.workers)->value_name("N"),
+       "a sweep file: runs at the same time (default: the sweep's workers, else the cores / "
+       "threads per run)")
+      ("threads-per-run", po::value<long>(&command.threads_per_run)->value_name("M"),
+       "a sweep file: OpenMP threads of every run (default: the sweep's threads_per_run, 1)")
       ("plugin-dir", po::value<std::vector<std::string>>(&command.plugin_dirs)->value_name("DIR"),
        "load plugins from this folder or file first (repeatable)")
       ("quiet,q", "no live progress line; only periodic plain lines and results")
-      ("no-report", "do not write figures/ and report.html into the run folder after the run")
+      ("no-report", "do not write figures/ and report.html into the run folder after the run "
+       "(a sweep: sweep_report.html)")
       ("report", po::value<std::string>(&command.report)->value_name("RUN_DIR"),
        "(re)write the figures and report.html of an existing run folder; run nothing");
   // clang-format on
@@ -371,7 +544,12 @@ int main(int argc, char** argv) {
            "exits at once.\n"
            "\nExit status: 0 success; 2 usage or configuration error, or (--report) a missing\n"
            "or unreadable run folder; 1 the run or its report failed; 130 (SIGINT) or 143\n"
-           "(SIGTERM) the run was interrupted.\n";
+           "(SIGTERM) the run was interrupted.\n"
+           "\nA sweep file (top-level sweep:, docs/sweeps.md) runs every expanded run as its own\n"
+           "hnn-host process in <sweep folder>/runs/<id>, 'workers' at a time, then writes\n"
+           "sweep_summary.yaml and .csv; run again, it skips finished runs. Exit status: 0 every\n"
+           "run succeeded; 1 a run failed; 2 the sweep or a run's pipeline is invalid (nothing\n"
+           "ran); 130 or 143 a signal stopped it (forwarded to the runs).\n";
     return kSuccess;
   }
   if (variables.count("version")) {
@@ -455,10 +633,35 @@ int main(int argc, char** argv) {
     std::cerr << "hnn-host: error: no pipeline file given\nTry 'hnn-host --help'.\n";
     return kUsageError;
   }
+  if ((variables.count("workers") && command.workers < 1) ||
+      (variables.count("threads-per-run") && command.threads_per_run < 1)) {
+    std::cerr << "hnn-host: error: --workers and --threads-per-run take an integer >= 1\n"
+                 "Try 'hnn-host --help'.\n";
+    return kUsageError;
+  }
+
+  // A file whose top level has `sweep:` is a sweep (docs/sweeps.md).
+  hnn::ConfigNode root;
+  try {
+    root = hnn::load_config_file(command.pipeline);
+  } catch (...) {
+    return exit_status_of_current_exception();
+  }
+  const bool sweep = hnn::is_sweep_file(root);
+  if (sweep && !command.resume.empty()) {
+    std::cerr << "hnn-host: error: --resume takes a run folder; to continue a sweep, run its "
+                 "sweep file again\nTry 'hnn-host --help'.\n";
+    return kUsageError;
+  }
+  if (sweep) return run_sweep_file(command, root, limits, loader, registry);
+  if (variables.count("workers") || variables.count("threads-per-run")) {
+    std::cerr << "hnn-host: error: --workers and --threads-per-run apply to a sweep file; "
+              << command.pipeline << " is a pipeline\nTry 'hnn-host --help'.\n";
+    return kUsageError;
+  }
 
   hnn::PipelineConfig config;
   try {
-    hnn::ConfigNode root = hnn::load_config_file(command.pipeline);
     for (const auto& assignment : command.overrides) hnn::apply_override(root, assignment);
     hnn::Diagnostics diagnostics;
     const auto pipeline_paths = hnn::read_plugin_paths(root, command.pipeline, diagnostics);

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "hnn/derivative_estimation.h"
+#include "hnn/host/sweep_settings.h"
 
 namespace hnn {
 namespace {
@@ -379,13 +380,15 @@ const OptionSchema* host_section_schema(const std::string& section) {
   if (section == "evaluation") return &evaluation;
   if (section == "output") return &output;
   if (section == "symbolic") return &symbolic;
+  static const OptionSchema sweep = SweepSettings::binding().schema();
+  if (section == "sweep") return &sweep;
   return nullptr;
 }
 
 const std::vector<std::string>& host_section_names() {
   static const std::vector<std::string> names = {"data",        "derivatives", "training",
                                                  "dissipation", "trajectory",  "evaluation",
-                                                 "output",      "symbolic"};
+                                                 "output",      "symbolic",    "sweep"};
   return names;
 }
 
@@ -428,6 +431,15 @@ std::string host_section_notes(const std::string& section) {
     return "the section training.dissipation (or models.<m>.training.dissipation); the learned\n"
            "damping and forcing amplitudes are optimised with the model's parameters, saved in\n"
            "its checkpoint (dissipation_parameters) and reported in summary.yaml\n";
+  }
+  if (section == "sweep") {
+    return "the section of a sweep file (a file whose top level is `sweep:`, docs/sweeps.md);\n"
+           "beside these keys:\n"
+           "  set    {key.path: value}: written into every run's pipeline\n"
+           "  grid   {key.path: [v1, v2]}: every combination (the last key fastest)\n"
+           "  list   {key.path: [v1, v2]}: zipped, the i-th values together (equal lengths)\n"
+           "  seeds  n (the seeds 0 .. n-1) or [s1, s2]: every setting runs once per seed,\n"
+           "         written to seed_keys\n";
   }
   if (section == "derivatives") {
     return "the section data.derivatives; forward_difference drops the last sample of every\n"

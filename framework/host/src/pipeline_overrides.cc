@@ -8,6 +8,39 @@
 
 namespace hnn {
 
+std::vector<std::string> split_key_path(const std::string& path) {
+  std::vector<std::string> keys;
+  for (std::size_t start = 0;;) {
+    const auto dot = path.find('.', start);
+    keys.push_back(path.substr(start, dot - start));
+    if (keys.back().empty()) return {};
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return keys;
+}
+
+void set_key_path(ConfigNode& root, const std::vector<std::string>& keys, ConfigNode value,
+                  const SourceLocation& key_location, const std::string& where) {
+  ConfigNode* node = &root;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    ConfigNode* child = node->find(keys[i]);
+    if (child == nullptr || child->is_null()) {
+      node->set(keys[i], key_location, ConfigNode::map(key_location));
+      child = node->find(keys[i]);
+    }
+    if (!child->is_map()) {
+      std::string prefix, path;
+      for (std::size_t j = 0; j <= i; ++j) prefix += (j ? "." : "") + keys[j];
+      for (std::size_t j = 0; j < keys.size(); ++j) path += (j ? "." : "") + keys[j];
+      throw ConfigError(where + ": error: " + prefix + " is " + child->describe() +
+                        " in the pipeline, not a map; cannot set " + path);
+    }
+    node = child;
+  }
+  node->set(keys.back(), key_location, std::move(value));
+}
+
 void apply_override(ConfigNode& root, const std::string& assignment) {
   const std::string source = "--set '" + escape_for_message(assignment) + "'";
   const auto equals = assignment.find('=');
@@ -17,16 +50,8 @@ void apply_override(ConfigNode& root, const std::string& assignment) {
   }
   const std::string path = assignment.substr(0, equals);
   const std::string text = assignment.substr(equals + 1);
-  std::vector<std::string> keys;
-  for (std::size_t start = 0;;) {
-    const auto dot = path.find('.', start);
-    keys.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  for (const auto& key : keys) {
-    if (key.empty()) throw ConfigError(source + ": error: '" + path + "' has an empty key");
-  }
+  const std::vector<std::string> keys = split_key_path(path);
+  if (keys.empty()) throw ConfigError(source + ": error: '" + path + "' has an empty key");
   // Parse the value as YAML; its locations point into the assignment.
   ConfigNode value;
   try {
@@ -66,22 +91,7 @@ void apply_override(ConfigNode& root, const std::string& assignment) {
   };
   shift(value);
   const SourceLocation key_location{source, 1, 1};
-  ConfigNode* node = &root;
-  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
-    ConfigNode* child = node->find(keys[i]);
-    if (child == nullptr || child->is_null()) {
-      node->set(keys[i], key_location, ConfigNode::map(key_location));
-      child = node->find(keys[i]);
-    }
-    if (!child->is_map()) {
-      std::string prefix;
-      for (std::size_t j = 0; j <= i; ++j) prefix += (j ? "." : "") + keys[j];
-      throw ConfigError(source + ": error: " + prefix + " is " + child->describe() +
-                        " in the pipeline, not a map; cannot set " + path);
-    }
-    node = child;
-  }
-  node->set(keys.back(), key_location, value);
+  set_key_path(root, keys, value, key_location, source);
 }
 
 }  // namespace hnn

@@ -186,7 +186,8 @@ std::string to_string(SymbolicSamples samples);
 const std::vector<std::string>& simulation_keys();
 
 // The schema of a host section by name ("data", "derivatives" (data.derivatives),
-// "training", "dissipation" (training.dissipation), "evaluation", "output", "symbolic"), or
+// "training", "dissipation" (training.dissipation), "evaluation", "output", "symbolic", and
+// "sweep", the section of a sweep file: hnn/host/sweep_settings.h), or
 // nullptr. The schemas live as long as the
 // program.
 const OptionSchema* host_section_schema(const std::string& section);
