@@ -144,16 +144,18 @@ extern "C" void on_stop_signal(int signal) {
   write_to_stderr(message, sizeof message - 1);
 }
 
-void install_stop_signal_handlers() {
+// Installs `handler` for SIGINT and SIGTERM (on_stop_signal for a run, on_sweep_stop_signal
+// for a sweep).
+void install_stop_signal_handlers(void (*handler)(int)) {
   struct sigaction action {};
-  action.sa_handler = on_stop_signal;
+  action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 }
 
-// A sweep's stop signals (install_sweep_signal_handlers): counted, never exiting, so that the
+// A sweep's stop signals: counted, never exiting, so that the
 // sweep forwards each one to its runs (the first stops them at an epoch boundary, the second
 // at once) and still writes its summary.
 std::atomic<int> g_sweep_stop_requests{0};
@@ -168,15 +170,6 @@ extern "C" void on_sweep_stop_signal(int signal) {
         "(a second signal stops them at once)\n";
     write_to_stderr(message, sizeof message - 1);
   }
-}
-
-void install_sweep_signal_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_sweep_stop_signal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
 }
 
 struct CommandLine {
@@ -423,7 +416,7 @@ int run_sweep_file(const CommandLine& command, const hnn::ConfigNode& root,
   settings.log = !root_rank ? nullptr : settings.live_progress ? &std::cerr : &std::cout;
   settings.stop_requests = &g_sweep_stop_requests;
   settings.stop_signal = &g_sweep_stop_signal;
-  install_sweep_signal_handlers();
+  install_stop_signal_handlers(on_sweep_stop_signal);
   try {
 #ifdef HNN_WITH_MPI
     if (mpi != nullptr) {
@@ -685,7 +678,7 @@ int main(int argc, char** argv) {
   settings.log = settings.live_progress ? &std::cerr : &std::cout;
   settings.interrupt = &g_interrupted;
   settings.resume = !command.resume.empty();
-  install_stop_signal_handlers();
+  install_stop_signal_handlers(on_stop_signal);
   if (!command.test_signal.empty()) {
     int signal = 0, count = 1;
     long epochs = 0;
