@@ -178,12 +178,17 @@ TEST_CASE("dissipative HNNs on the real pendulum beat the paper's baseline and H
                  << energy_loss_ratio(run, name) << ", damping rate "
                  << (model.dissipation ? model.dissipation->damping_rate : 0.0));
   }
-  // The two that win on every count: the constant damping and the D-HNN.
+  // The two that win on every count: the constant damping and the D-HNN. Not asserted for
+  // one seed: the constant damping's test loss below the HNN's. The two are within the
+  // seeds' spread of each other (README: the HNN wins 2 seeds of 5), so which is lower after
+  // 2001 chaotic Adam steps depends on rounding: at seed 0, 0.180 vs 0.221 (x1e-3) on one
+  // machine, 0.207 vs 0.194 on another with the same build. The mean over five seeds is
+  // asserted below.
   for (const std::string name : {"constant", "dhnn"}) {
     CAPTURE(name);
     const hnn::ModelSummary& model = model_named(summary, name);
     CHECK(model.final_test_loss < baseline.final_test_loss);
-    CHECK(model.final_test_loss < hnn.final_test_loss);
+    if (name == "dhnn") CHECK(model.final_test_loss < hnn.final_test_loss);
     CHECK(model.measured_mse->mean < baseline.measured_mse->mean);
     CHECK(model.measured_mse->mean < hnn.measured_mse->mean);
     CHECK(std::abs(energy_loss_ratio(run, name) - 1) <= 0.2);
