@@ -10,7 +10,6 @@
 #include <csignal>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -18,6 +17,7 @@
 #include "hnn/atomic_file.h"
 #include "hnn/error.h"
 #include "hnn/host/progress.h"
+#include "hnn/host/run_folder_reading.h"
 #include "hnn/host/run_summary_reader.h"
 #include "hnn/host/sweep_progress.h"
 
@@ -29,11 +29,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string read_text(const fs::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
+// The run folder `directory` holds `pipeline` as its pipeline.yaml, byte for byte.
+bool holds_pipeline(const fs::path& directory, const std::string& pipeline) {
+  try {
+    return read_file_text(directory / "pipeline.yaml") == pipeline;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 // The summary of the run in `directory` says that a signal interrupted it.
@@ -134,7 +136,7 @@ fs::path sweep_run_log(const fs::path& folder, const SweepRun& run) {
 bool sweep_run_finished(const fs::path& run_directory, const std::string& pipeline) {
   std::error_code error;
   if (!fs::is_regular_file(run_directory / "summary.yaml", error)) return false;
-  if (read_text(run_directory / "pipeline.yaml") != pipeline) return false;
+  if (!holds_pipeline(run_directory, pipeline)) return false;
   try {
     const RunSummary summary = read_run_summary(run_directory / "summary.yaml");
     return !summary.interrupted && summary.diverged_models.empty();
@@ -174,8 +176,8 @@ pid_t start_sweep_run(const SweepPlan& plan, std::size_t i, const SweepRunSettin
   const SweepRun& run = plan.runs.at(i);
   const fs::path directory = sweep_run_directory(folder, run);
   std::vector<std::string> arguments = {settings.executable.string()};
-  resumed = !settings.force && interrupted_run(directory) &&
-            read_text(directory / "pipeline.yaml") == run.pipeline;
+  resumed =
+      !settings.force && interrupted_run(directory) && holds_pipeline(directory, run.pipeline);
   if (resumed) {
     arguments.insert(arguments.end(), {"--resume", directory.string()});
   } else {
