@@ -1,4 +1,5 @@
-"""hnn from Python: run pipelines, list plugins, read run folders (docs/python.md).
+"""hnn from Python: run pipelines, list plugins, read run folders, write a system's
+Hamiltonian in Python (docs/python.md).
 
 The work is done by the same C++ code as ``hnn-host`` (the compiled extension
 ``hnn._hnn``): the same plugins, the same validation with located errors, the same run
@@ -10,13 +11,33 @@ import errno
 import json
 import math
 import numbers
+import os
 import pathlib
+import sys
 
-from . import _hnn
+
+def _import_extension():
+    """Imports hnn._hnn with its libraries (libhnn, libhnn_symbolic, GiNaC) in the global
+    symbol scope, as they are in hnn-host, which links them. Plugins are loaded with local
+    scope, and a plugin that uses GiNaC (``expression``, ``symbolic``) must bind GiNaC's
+    vague-linkage type information (a symbol's hash mixes in the address of its type name)
+    to the same copy as libhnn_symbolic; with Python's default local scope each would use
+    its own, and the formula "q^2 + p^2" would not find its own variable q."""
+    flags = sys.getdlopenflags()
+    sys.setdlopenflags(flags | os.RTLD_GLOBAL)
+    try:
+        from . import _hnn as extension
+    finally:
+        sys.setdlopenflags(flags)
+    return extension
+
+
+_hnn = _import_extension()
 
 __all__ = [
-    "ConfigError", "PluginError", "Problem", "RunError", "RunFolder",
-    "check", "describe", "open_run", "pipeline_yaml", "plugins", "run",
+    "ConfigError", "PluginError", "Problem", "PythonSystem", "RunError", "RunFolder",
+    "RunInterrupted", "check", "describe", "open_run", "pipeline_yaml", "plugins", "resume",
+    "run",
 ]
 
 #: One located problem of a pipeline: the file ("<dict>" for a dict), its 1-based line and
@@ -48,6 +69,18 @@ class RunError(RuntimeError):
     wrote, when a model diverged (the folder is then complete), else None."""
 
     def __init__(self, message, run_folder=None):
+        super().__init__(message)
+        self.run_folder = run_folder
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or another SIGINT) stopped a run at the end of an epoch. It is a
+    KeyboardInterrupt, so code that does not catch it stops as on any Ctrl-C. ``run_folder``
+    is the folder, complete as an interrupted run leaves it (summary ``interrupted: true``,
+    the stopped model's checkpoint with its optimizer's state): :func:`resume` continues it.
+    """
+
+    def __init__(self, message, run_folder):
         super().__init__(message)
         self.run_folder = run_folder
 
@@ -151,29 +184,141 @@ def _source(pipeline):
     raise TypeError(f"a pipeline is a dict or a file path, not {type(pipeline).__name__}")
 
 
-def check(pipeline):
+class PythonSystem:
+    """A Hamiltonian written in Python, for a pipeline's ``system`` (quick experiments).
+
+    ``hamiltonian(x)`` takes a state, a 1-D float64 NumPy array ``[q..., p...]`` in the
+    order of ``coordinates`` (2n names, positions first), and returns H as a real.
+    ``gradient(x)``, if given, returns dH/dx (2n reals); without it the gradient is the
+    central difference ``(H(x + h e_i) - H(x - h e_i)) / 2h`` with
+    ``h = cbrt(eps) max(1, |x_i|)`` (2n calls of H per gradient, about 1e-10 relative error
+    for a smooth H of order 1). Initial states are drawn as ``spring_mass`` and
+    ``expression`` draw them, at a phase-space radius in ``radius`` (the pipeline may set
+    ``radius`` in its ``system`` section); the same seed gives the same states.
+    ``exact_hamiltonian`` (a formula in the coordinate names, optional) is what a recovered
+    formula is compared with.
+
+    Pass it to :func:`run` or :func:`check` as ``systems={"name": system}`` and name it in
+    the pipeline: ``"system": {"plugin": "name"}`` (a name of lower-case letters, digits and
+    ``_`` that no compiled plugin has). Every H and gradient is a Python call, so data
+    generation and rollouts are far slower than with a compiled plugin or the
+    ``expression`` system (docs/python.md has the measured factor). The callables must not
+    call ``hnn`` themselves. An exception they raise, or a value that is not a finite real,
+    fails the run with :class:`RunError` naming the system, the callable and the state.
+    """
+
+    def __init__(self, hamiltonian, coordinates=("q", "p"), gradient=None, radius=(0.1, 1.0),
+                 exact_hamiltonian="", description=None):
+        if not callable(hamiltonian):
+            raise TypeError(f"hamiltonian must be callable, not {type(hamiltonian).__name__}")
+        if gradient is not None and not callable(gradient):
+            raise TypeError(f"gradient must be callable or None, not {type(gradient).__name__}")
+        coordinates = list(coordinates)
+        if not coordinates or len(coordinates) % 2 or not all(isinstance(c, str) and c
+                                                              for c in coordinates):
+            raise ValueError("coordinates must be an even number of names (positions, then "
+                             f"their momenta), got {coordinates!r}")
+        if len(set(coordinates)) != len(coordinates):
+            raise ValueError(f"coordinates must be distinct, got {coordinates!r}")
+        radius = [float(r) for r in radius]
+        if len(radius) != 2 or not 0 <= radius[0] <= radius[1] < math.inf:
+            raise ValueError(f"radius must be [min, max] with 0 <= min <= max < inf, got {radius!r}")
+        self.hamiltonian = hamiltonian
+        self.gradient = gradient
+        self.coordinates = coordinates
+        self.radius = radius
+        self.exact_hamiltonian = str(exact_hamiltonian)
+        self.description = (description if description is not None else
+                            f"H written in Python ({getattr(hamiltonian, '__name__', 'a callable')}), "
+                            f"{len(coordinates) // 2} degree(s) of freedom")
+
+    def __repr__(self):
+        return (f"hnn.PythonSystem({getattr(self.hamiltonian, '__name__', self.hamiltonian)!s}, "
+                f"coordinates={self.coordinates!r})")
+
+
+def _systems(systems):
+    if systems is None:
+        return None
+    if not isinstance(systems, dict):
+        raise TypeError(f"systems must be a dict of name to hnn.PythonSystem, not "
+                        f"{type(systems).__name__}")
+    for name, system in systems.items():
+        if not isinstance(name, str):
+            raise TypeError(f"a system's name must be a str, not {type(name).__name__}")
+        if not isinstance(system, PythonSystem):
+            raise TypeError(f"systems[{name!r}] must be an hnn.PythonSystem, not "
+                            f"{type(system).__name__}")
+    return systems
+
+
+def check(pipeline, systems=None):
     """Validates a pipeline (a dict, or the path of a YAML file) as ``hnn-host --check``
     does and returns the resolved pipeline (every default filled in) as a dict. Raises
-    :class:`ConfigError` with every problem, located."""
+    :class:`ConfigError` with every problem, located. ``systems``: as for :func:`run`."""
     text, source = _source(pipeline)
-    return _hnn.parse_yaml(_hnn.check(text, source))
+    return _hnn.parse_yaml(_hnn.check(text, source, _systems(systems)))
 
 
-def run(pipeline, output=None, force=False, quiet=True):
-    """Validates and runs a pipeline (a dict or a YAML file) as ``hnn-host --no-report``
-    does, into ``output`` (default: the pipeline's ``output.directory``, else
-    ``runs/<name>``), and returns the :class:`RunFolder`. ``force`` empties an existing run
-    folder first (only one a run wrote); ``quiet=False`` prints the progress lines to the
-    process's standard output. Raises :class:`ConfigError` (invalid pipeline, or an existing
-    folder without ``force``), :class:`RunError` (the run failed, or a model diverged:
-    then ``error.run_folder`` holds the complete folder). The GIL is released while it runs.
-    """
-    text, source = _source(pipeline)
-    folder, failures = _hnn.run(text, source, "" if output is None else str(output),
-                                bool(force), bool(quiet))
+def _live_output():
+    """Whether progress is redrawn in place: on a terminal, and in a Jupyter/IPython kernel
+    (whose cells honour carriage returns)."""
+    if "ipykernel" in sys.modules:
+        return True
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _run(text, source, output, force, resume, quiet, systems):
+    folder, failures, interrupted = _hnn.run(
+        text, source, "" if output is None else str(output), bool(force), bool(resume),
+        not quiet, not quiet and _live_output(), _systems(systems))
+    if interrupted:
+        raise RunInterrupted(f"{folder}: the run was interrupted at the end of an epoch; "
+                             f"hnn.resume({str(folder)!r}) continues it", RunFolder(folder))
     if failures:
         raise RunError("\n".join(failures), RunFolder(folder))
     return RunFolder(folder)
+
+
+def run(pipeline, output=None, force=False, quiet=False, systems=None):
+    """Validates and runs a pipeline (a dict or a YAML file) as ``hnn-host --no-report``
+    does, into ``output`` (default: the pipeline's ``output.directory``, else
+    ``runs/<name>``), and returns the :class:`RunFolder`.
+
+    ``force`` empties an existing run folder first (only one a run wrote). The run's
+    progress (epoch, losses, time left) goes to ``sys.stdout``: redrawn in place in a
+    terminal or a notebook cell, else a plain line every ``output.progress_seconds``, and
+    each model's summary line; ``quiet=True`` prints nothing. ``systems`` maps names to
+    :class:`PythonSystem` s that the pipeline may use as its ``system``.
+
+    Ctrl-C stops the run at the end of the current epoch and raises
+    :class:`RunInterrupted` (a KeyboardInterrupt) with the run folder, which
+    :func:`resume` continues. Raises :class:`ConfigError` (invalid pipeline, or an existing
+    folder without ``force``), :class:`RunError` (the run failed, or a model diverged: then
+    ``error.run_folder`` holds the complete folder). The run happens on another thread; the
+    GIL is free meanwhile.
+    """
+    text, source = _source(pipeline)
+    return _run(text, source, output, force, False, quiet, systems)
+
+
+def resume(folder, quiet=False, systems=None):
+    """Continues the interrupted run in ``folder`` with its own ``pipeline.yaml``, as
+    ``hnn-host --resume folder`` does (docs/run_folder.md, "Interrupted runs"): finished
+    models are kept, the stopped one continues from its checkpoint (bit for bit with an
+    optimizer that saves its state), the rest run. Returns the :class:`RunFolder`; raises
+    as :func:`run` does, and :class:`ConfigError` when the folder holds no interrupted run of
+    its pipeline. A run of a :class:`PythonSystem` needs the same ``systems`` again."""
+    path = pathlib.Path(folder)
+    pipeline = path / "pipeline.yaml"
+    if not path.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such run folder", str(path))
+    if not pipeline.is_file():
+        raise ValueError(f"{path}: not a run folder to resume: it has no pipeline.yaml")
+    return _run(None, str(pipeline), path, False, True, quiet, systems)
 
 
 class RunFolder:

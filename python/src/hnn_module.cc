@@ -3,12 +3,16 @@
 // host's own functions: load the plugins in hnn-host's search order (HNN_PLUGIN_PATH,
 // then the bundled folder beside libhnn), parse and validate a pipeline
 // (load_config_file / parse_config, read_plugin_paths, validate_pipeline) and run it
-// (run_pipeline, with the GIL released). Errors are raised as the package's exception
-// classes: hnn::ConfigError as hnn.ConfigError(message, problems), any other failure of a
-// run as hnn.RunError, a plugin-loading error as hnn.PluginError.
+// (run_pipeline on a worker thread, interruptible_work.h: Ctrl-C stops it at the end of an
+// epoch, its progress goes to sys.stdout). Systems written in Python (python_system.h) are
+// registered beside the plugins. Errors are raised as the package's exception classes:
+// hnn::ConfigError as hnn.ConfigError(message, problems), any other failure of a run as
+// hnn.RunError, a plugin-loading error as hnn.PluginError, an interrupted run as
+// hnn.RunInterrupted (a KeyboardInterrupt).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -24,6 +28,8 @@
 #include "hnn/host/pipeline_yaml.h"
 #include "hnn/host/plugin_loader.h"
 #include "hnn/registry.h"
+#include "interruptible_work.h"
+#include "python_system.h"
 #include "run_folder_files.h"
 
 namespace py = pybind11;
@@ -54,12 +60,15 @@ template <typename... Args>
 }
 
 // A registry with hnn-host's plugins: `required` paths first (the pipeline's plugins:),
-// then HNN_PLUGIN_PATH and the bundled folder. As in hnn-host, every problem of a required
-// path and a duplicate name are errors (raised together as hnn.PluginError); the other
-// problems are skipped.
+// then HNN_PLUGIN_PATH and the bundled folder, then the systems written in Python
+// (`python_systems`: a dict of name to hnn.PythonSystem, or None). As in hnn-host, every
+// problem of a required path and a duplicate name are errors (raised together as
+// hnn.PluginError); the other problems are skipped.
 class LoadedRegistry {
  public:
-  explicit LoadedRegistry(const std::vector<std::string>& required = {}) : loader_(registry_) {
+  explicit LoadedRegistry(const std::vector<std::string>& required = {},
+                          const py::object& python_systems = py::none())
+      : loader_(registry_) {
     std::string errors;
     hnn::load_plugins_in_search_order(loader_, required,
                                       [&](const hnn::PluginProblem& problem, bool error) {
@@ -67,6 +76,15 @@ class LoadedRegistry {
                                         errors += (errors.empty() ? "" : "\n") + problem.message;
                                       });
     if (!errors.empty()) raise_python("PluginError", errors);
+    if (python_systems.is_none()) return;
+    for (const auto& [name, system] : python_systems.cast<py::dict>()) {
+      try {
+        hnn::python::add_python_system(registry_, name.cast<std::string>(),
+                                       py::reinterpret_borrow<py::object>(system));
+      } catch (const hnn::Error& error) {
+        raise_python("PluginError", std::string(error.what()));
+      }
+    }
   }
   const hnn::Registry& registry() const { return registry_; }
 
@@ -139,7 +157,8 @@ struct ValidatedPipeline {
   hnn::PipelineConfig config;
 };
 
-ValidatedPipeline validate(const std::optional<std::string>& text, const std::string& source) {
+ValidatedPipeline validate(const std::optional<std::string>& text, const std::string& source,
+                           const py::object& python_systems) {
   ValidatedPipeline result;
   try {
     const hnn::ConfigNode root =
@@ -147,7 +166,7 @@ ValidatedPipeline validate(const std::optional<std::string>& text, const std::st
     hnn::Diagnostics diagnostics;
     const auto pipeline_paths = hnn::read_plugin_paths(root, source, diagnostics);
     diagnostics.throw_if_any();
-    result.loaded = std::make_unique<LoadedRegistry>(pipeline_paths);
+    result.loaded = std::make_unique<LoadedRegistry>(pipeline_paths, python_systems);
     result.config = hnn::validate_pipeline(root, source, result.loaded->registry(), diagnostics);
     diagnostics.throw_if_any();
   } catch (const hnn::ConfigError& error) {
@@ -159,39 +178,57 @@ ValidatedPipeline validate(const std::optional<std::string>& text, const std::st
 }
 
 // hnn-host --check: the resolved pipeline as YAML.
-std::string check(const std::optional<std::string>& text, const std::string& source) {
-  return hnn::to_yaml(validate(text, source).config);
+std::string check(const std::optional<std::string>& text, const std::string& source,
+                  const py::object& python_systems) {
+  return hnn::to_yaml(validate(text, source, python_systems).config);
 }
 
-// hnn-host PIPELINE [--output DIR] [--force] [--quiet] --no-report: returns the run folder
-// and the failures of the outcome (diverged models).
+// hnn-host PIPELINE [--output DIR] [--force] [--resume] --no-report, on a worker thread
+// (interruptible_work.h): returns (run folder, failures of the outcome (diverged models),
+// whether Ctrl-C stopped it). `show_progress`: the run's progress lines go to sys.stdout,
+// redrawn in place (`live`, for a terminal or a notebook cell) or as plain lines. An
+// interrupted run raises nothing here: the caller raises hnn.RunInterrupted with its folder.
 py::tuple run(const std::optional<std::string>& text, const std::string& source,
-              const std::string& output, bool force, bool quiet) {
-  const ValidatedPipeline pipeline = validate(text, source);
+              const std::string& output, bool force, bool resume, bool show_progress, bool live,
+              const py::object& python_systems) {
+  const ValidatedPipeline pipeline = validate(text, source, python_systems);
+  std::atomic<bool> interrupt{false};
   hnn::RunSettings settings;
   settings.output_directory = output;
   settings.force = force;
-  settings.log = quiet ? nullptr : &std::cout;
+  settings.resume = resume;
+  settings.live_progress = live;
+  settings.interrupt = &interrupt;
   hnn::RunOutcome outcome;
   std::string failure;
   bool config_failure = false;
   std::vector<hnn::ConfigProblem> problems;
-  {
-    py::gil_scoped_release release;
-    try {
-      outcome = hnn::run_pipeline(pipeline.config, pipeline.loaded->registry(), settings);
-    } catch (const hnn::ConfigError& error) {
-      config_failure = true;
-      failure = error.what();
-      problems = error.problems();
-    } catch (const std::exception& error) {
-      failure = error.what();
-      if (failure.empty()) failure = "an exception without a message";
-    }
+  const hnn::python::InterruptibleResult result = hnn::python::run_interruptibly(
+      [&](std::ostream* log) {
+        hnn::RunSettings with_log = settings;
+        with_log.log = log;
+        try {
+          outcome = hnn::run_pipeline(pipeline.config, pipeline.loaded->registry(), with_log);
+        } catch (const hnn::ConfigError& error) {
+          config_failure = true;
+          failure = error.what();
+          problems = error.problems();
+        } catch (const std::exception& error) {
+          failure = error.what();
+          if (failure.empty()) failure = "an exception without a message";
+        }
+      },
+      interrupt, show_progress);
+  const bool interrupted = interrupt.load();
+  if (result.interruption && !result.interruption->matches(PyExc_KeyboardInterrupt)) {
+    // A signal handler of the user's raised something else: the run stopped; raise that.
+    result.interruption->restore();
+    throw py::error_already_set();
   }
   if (config_failure) raise_config_error(hnn::ConfigError(failure, problems));
   if (!failure.empty()) raise_python("RunError", failure);
-  return py::make_tuple(hnn::run_directory(pipeline.config, settings).string(), outcome.failures);
+  return py::make_tuple(hnn::run_directory(pipeline.config, settings).string(), outcome.failures,
+                        interrupted);
 }
 
 }  // namespace
@@ -202,10 +239,11 @@ PYBIND11_MODULE(_hnn, module) {
              "Every registered plugin: dicts of kind, name, description, source.");
   module.def("describe", &describe, py::arg("kind"), py::arg("name"),
              "A plugin's description and options.");
-  module.def("check", &check, py::arg("text"), py::arg("source"),
+  module.def("check", &check, py::arg("text"), py::arg("source"), py::arg("systems"),
              "Validates a pipeline (text, or the file `source` when text is None).");
   module.def("run", &run, py::arg("text"), py::arg("source"), py::arg("output"), py::arg("force"),
-             py::arg("quiet"), "Validates and runs a pipeline; returns (run folder, failures).");
+             py::arg("resume"), py::arg("show_progress"), py::arg("live"), py::arg("systems"),
+             "Validates and runs a pipeline; returns (run folder, failures, interrupted).");
   module.def("read_yaml", &hnn::python::read_yaml, py::arg("file"),
              "A YAML file of a run folder as dicts, lists and scalars.");
   module.def("parse_yaml", &hnn::python::parse_yaml, py::arg("text"),
