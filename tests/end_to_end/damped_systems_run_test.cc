@@ -114,6 +114,6 @@ TEST_CASE("a damping formula negative where only the run goes stops it with exit
   std::ifstream stream(log);
   const std::string message((std::istreambuf_iterator<char>(stream)),
                             std::istreambuf_iterator<char>());
-  CHECK(message.find("the damping coefficient 1-1/4*q^2 is negative (-1.25) at q = 3, p = 0") !=
+  CHECK(message.find("the damping coefficient -1/4*q^2+1 is negative (-1.25) at q = 3, p = 0") !=
         std::string::npos);
 }

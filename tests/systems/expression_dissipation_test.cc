@@ -171,7 +171,7 @@ TEST_CASE("expression: a damping coefficient negative along a trajectory stops t
   Eigen::VectorXd x(2), field(2);
   x << 3.0, 0.0;
   CHECK_THROWS_WITH_AS(hnn::true_field(*system, 0.0, x, field),
-                       "expression: the damping coefficient 1-1/4*q^2 is negative (-1.25) at "
+                       "expression: the damping coefficient -1/4*q^2+1 is negative (-1.25) at "
                        "q = 3, p = 0; a damping coefficient must be >= 0 everywhere",
                        hnn::Error);
   const auto rk45 = plugins().integrator("rk45");

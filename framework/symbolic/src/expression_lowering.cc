@@ -8,6 +8,7 @@
 #include <string>
 
 #include "hnn/error.h"
+#include "hnn/symbolic/canonical_order.h"
 
 namespace hnn::symbolic {
 namespace {
@@ -106,31 +107,7 @@ class Lowering {
     return result;
   }
 
-  // A text that identifies an expression independently of GiNaC's internal order of the
-  // terms of sums and products (which follows hash values that can differ from one process
-  // to the next): the operands of sums and products are sorted by their keys.
-  const std::string& canonical_key(const ex& e) {
-    const auto found = keys_.find(e);
-    if (found != keys_.end()) return found->second;
-    std::string key;
-    if (is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e)) {
-      std::vector<std::string> parts;
-      for (std::size_t k = 0; k < e.nops(); ++k) parts.push_back(canonical_key(e.op(k)));
-      std::sort(parts.begin(), parts.end());
-      key = is_a<GiNaC::add>(e) ? "add(" : "mul(";
-      for (const auto& part : parts) key += part + ",";
-      key += ")";
-    } else if (e.nops() == 0) {
-      key = describe(e);  // a number (exact text), a symbol or a constant
-    } else {
-      key = ex_to<GiNaC::basic>(e).class_name();
-      if (is_a<GiNaC::function>(e)) key += ":" + ex_to<GiNaC::function>(e).get_name();
-      key += "(";
-      for (std::size_t k = 0; k < e.nops(); ++k) key += canonical_key(e.op(k)) + ",";
-      key += ")";
-    }
-    return keys_.emplace(e, std::move(key)).first->second;
-  }
+  const std::string& canonical_key(const ex& e) { return keys_.key(e); }
 
   // kAsStored sum: GiNaC's order; terms with a negative numeric factor are subtracted
   // (a - 3*b, not a + (-3)*b).
@@ -222,7 +199,7 @@ class Lowering {
   const CompileOptions& options_;
   ExpressionTape* tape_;
   std::map<ex, Slot, GiNaC::ex_is_less> slots_;
-  std::map<ex, std::string, GiNaC::ex_is_less> keys_;
+  CanonicalKeys keys_;  // the canonical order (canonical_order.h)
 };
 
 }  // namespace

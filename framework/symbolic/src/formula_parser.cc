@@ -5,11 +5,11 @@
 #include <cmath>
 #include <functional>
 #include <optional>
-#include <sstream>
 #include <string_view>
 
 #include "hnn/error.h"
 #include "hnn/input_limits.h"
+#include "hnn/symbolic/canonical_order.h"
 
 namespace hnn::symbolic {
 namespace {
@@ -418,10 +418,6 @@ std::string known_functions() {
   return list;
 }
 
-std::string to_text(const GiNaC::ex& expression) {
-  std::ostringstream text;
-  text << expression;
-  return text.str();
-}
+std::string to_text(const GiNaC::ex& expression) { return canonical_text(expression); }
 
 }  // namespace hnn::symbolic

@@ -75,7 +75,9 @@ bool is_bindable_name(const std::string& name);
 // "sqrt, exp, log, ...": the functions parse_formula knows.
 std::string known_functions();
 
-// The expression as GiNaC prints it (the form written in messages and exact_hamiltonian()).
+// The expression in GiNaC's notation with its sums and products in the canonical order
+// (canonical_text, canonical_order.h): the same text in every process. The form written in
+// messages and in the `expression` system's exact_hamiltonian(); parse_formula reads it back.
 std::string to_text(const GiNaC::ex& expression);
 
 }  // namespace hnn::symbolic
