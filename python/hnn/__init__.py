@@ -252,12 +252,39 @@ def _systems(systems):
     return systems
 
 
-def check(pipeline, systems=None):
+def _overrides(overrides):
+    """``{"key.path": value}`` as hnn-host's ``--set key.path=value`` assignments."""
+    if overrides is None:
+        return []
+    if not isinstance(overrides, dict):
+        raise TypeError(f"overrides must be a dict of key path to value, not "
+                        f"{type(overrides).__name__}")
+    assignments = []
+    for path, value in overrides.items():
+        if not isinstance(path, str):
+            raise TypeError(f"an override's key path must be a str, not {type(path).__name__}")
+        assignments.append(f"{path}={_yaml_flow(value, path)}")
+    return assignments
+
+
+def _yaml_flow(value, path):
+    """A value as one line of YAML flow text: 3, "tanh", [64, 64]."""
+    value = _as_container(value)
+    if isinstance(value, dict):
+        raise TypeError(f"overrides[{path!r}]: set the keys of a section one by one "
+                        f"('{path}.key'), not a dict")
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_flow(item, path) for item in value) + "]"
+    return _yaml_scalar(value)
+
+
+def check(pipeline, systems=None, overrides=None):
     """Validates a pipeline (a dict, or the path of a YAML file) as ``hnn-host --check``
     does and returns the resolved pipeline (every default filled in) as a dict. Raises
-    :class:`ConfigError` with every problem, located. ``systems``: as for :func:`run`."""
+    :class:`ConfigError` with every problem, located. ``systems`` and ``overrides``: as
+    for :func:`run`."""
     text, source = _source(pipeline)
-    return _hnn.parse_yaml(_hnn.check(text, source, _systems(systems)))
+    return _hnn.parse_yaml(_hnn.check(text, source, _overrides(overrides), _systems(systems)))
 
 
 def _live_output():
@@ -271,9 +298,9 @@ def _live_output():
         return False
 
 
-def _run(text, source, output, force, resume, quiet, systems):
+def _run(text, source, overrides, output, force, resume, quiet, systems):
     folder, failures, interrupted = _hnn.run(
-        text, source, "" if output is None else str(output), bool(force), bool(resume),
+        text, source, overrides, "" if output is None else str(output), bool(force), bool(resume),
         not quiet, not quiet and _live_output(), _systems(systems))
     if interrupted:
         raise RunInterrupted(f"{folder}: the run was interrupted at the end of an epoch; "
@@ -283,7 +310,7 @@ def _run(text, source, output, force, resume, quiet, systems):
     return RunFolder(folder)
 
 
-def run(pipeline, output=None, force=False, quiet=False, systems=None):
+def run(pipeline, output=None, force=False, quiet=False, systems=None, overrides=None):
     """Validates and runs a pipeline (a dict or a YAML file) as ``hnn-host --no-report``
     does, into ``output`` (default: the pipeline's ``output.directory``, else
     ``runs/<name>``), and returns the :class:`RunFolder`.
@@ -292,7 +319,10 @@ def run(pipeline, output=None, force=False, quiet=False, systems=None):
     progress (epoch, losses, time left) goes to ``sys.stdout``: redrawn in place in a
     terminal or a notebook cell, else a plain line every ``output.progress_seconds``, and
     each model's summary line; ``quiet=True`` prints nothing. ``systems`` maps names to
-    :class:`PythonSystem` s that the pipeline may use as its ``system``.
+    :class:`PythonSystem` s that the pipeline may use as its ``system``. ``overrides``
+    (``{"output.export": True, "models.mlp.hidden": [64, 64]}``) sets keys as
+    ``hnn-host --set key.path=value`` does, after the file or dict is read; a problem is
+    located in the assignment (file ``--set '<assignment>'``).
 
     Ctrl-C stops the run at the end of the current epoch and raises
     :class:`RunInterrupted` (a KeyboardInterrupt) with the run folder, which
@@ -302,7 +332,7 @@ def run(pipeline, output=None, force=False, quiet=False, systems=None):
     GIL is free meanwhile.
     """
     text, source = _source(pipeline)
-    return _run(text, source, output, force, False, quiet, systems)
+    return _run(text, source, _overrides(overrides), output, force, False, quiet, systems)
 
 
 def resume(folder, quiet=False, systems=None):
@@ -318,7 +348,7 @@ def resume(folder, quiet=False, systems=None):
         raise FileNotFoundError(errno.ENOENT, "no such run folder", str(path))
     if not pipeline.is_file():
         raise ValueError(f"{path}: not a run folder to resume: it has no pipeline.yaml")
-    return _run(None, str(pipeline), path, False, True, quiet, systems)
+    return _run(None, str(pipeline), [], path, False, True, quiet, systems)
 
 
 class RunFolder:

@@ -23,6 +23,7 @@
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
 #include "hnn/host/pipeline_config.h"
+#include "hnn/host/pipeline_overrides.h"
 #include "hnn/host/pipeline_runner.h"
 #include "hnn/host/pipeline_validation.h"
 #include "hnn/host/pipeline_yaml.h"
@@ -151,18 +152,20 @@ py::dict describe(const std::string& kind_name, const std::string& name) {
 }
 
 // A pipeline: parsed from `text` (named `source` in locations) or, with text None, read
-// from the file `source`; validated with a registry that outlives the result.
+// from the file `source`; then the `overrides` ("key.path=value", hnn-host's --set) applied;
+// validated with a registry that outlives the result.
 struct ValidatedPipeline {
   std::unique_ptr<LoadedRegistry> loaded;
   hnn::PipelineConfig config;
 };
 
 ValidatedPipeline validate(const std::optional<std::string>& text, const std::string& source,
+                           const std::vector<std::string>& overrides,
                            const py::object& python_systems) {
   ValidatedPipeline result;
   try {
-    const hnn::ConfigNode root =
-        text ? hnn::parse_config(*text, source) : hnn::load_config_file(source);
+    hnn::ConfigNode root = text ? hnn::parse_config(*text, source) : hnn::load_config_file(source);
+    for (const std::string& assignment : overrides) hnn::apply_override(root, assignment);
     hnn::Diagnostics diagnostics;
     const auto pipeline_paths = hnn::read_plugin_paths(root, source, diagnostics);
     diagnostics.throw_if_any();
@@ -179,8 +182,8 @@ ValidatedPipeline validate(const std::optional<std::string>& text, const std::st
 
 // hnn-host --check: the resolved pipeline as YAML.
 std::string check(const std::optional<std::string>& text, const std::string& source,
-                  const py::object& python_systems) {
-  return hnn::to_yaml(validate(text, source, python_systems).config);
+                  const std::vector<std::string>& overrides, const py::object& python_systems) {
+  return hnn::to_yaml(validate(text, source, overrides, python_systems).config);
 }
 
 // hnn-host PIPELINE [--output DIR] [--force] [--resume] --no-report, on a worker thread
@@ -189,9 +192,9 @@ std::string check(const std::optional<std::string>& text, const std::string& sou
 // redrawn in place (`live`, for a terminal or a notebook cell) or as plain lines. An
 // interrupted run raises nothing here: the caller raises hnn.RunInterrupted with its folder.
 py::tuple run(const std::optional<std::string>& text, const std::string& source,
-              const std::string& output, bool force, bool resume, bool show_progress, bool live,
-              const py::object& python_systems) {
-  const ValidatedPipeline pipeline = validate(text, source, python_systems);
+              const std::vector<std::string>& overrides, const std::string& output, bool force,
+              bool resume, bool show_progress, bool live, const py::object& python_systems) {
+  const ValidatedPipeline pipeline = validate(text, source, overrides, python_systems);
   std::atomic<bool> interrupt{false};
   hnn::RunSettings settings;
   settings.output_directory = output;
@@ -239,10 +242,12 @@ PYBIND11_MODULE(_hnn, module) {
              "Every registered plugin: dicts of kind, name, description, source.");
   module.def("describe", &describe, py::arg("kind"), py::arg("name"),
              "A plugin's description and options.");
-  module.def("check", &check, py::arg("text"), py::arg("source"), py::arg("systems"),
+  module.def("check", &check, py::arg("text"), py::arg("source"), py::arg("overrides"),
+             py::arg("systems"),
              "Validates a pipeline (text, or the file `source` when text is None).");
-  module.def("run", &run, py::arg("text"), py::arg("source"), py::arg("output"), py::arg("force"),
-             py::arg("resume"), py::arg("show_progress"), py::arg("live"), py::arg("systems"),
+  module.def("run", &run, py::arg("text"), py::arg("source"), py::arg("overrides"),
+             py::arg("output"), py::arg("force"), py::arg("resume"), py::arg("show_progress"),
+             py::arg("live"), py::arg("systems"),
              "Validates and runs a pipeline; returns (run folder, failures, interrupted).");
   module.def("read_yaml", &hnn::python::read_yaml, py::arg("file"),
              "A YAML file of a run folder as dicts, lists and scalars.");

@@ -93,3 +93,27 @@ def test_a_diverged_model_is_a_run_error_with_the_complete_folder(quick_pipeline
     with pytest.raises(hnn.RunError, match="mlp: diverged") as caught:
         hnn.run(quick_pipeline, output=tmp_path / "run")
     assert caught.value.run_folder.summary["models"]["mlp"]["termination"] == "diverged"
+
+
+def test_overrides_set_keys_as_hnn_host_set_does(quick_pipeline, quick_pipeline_file, tmp_path):
+    overrides = {"models.mlp.hidden": [4, 5], "training.optimizer.epochs": 2,
+                 "models.mlp.activation": "softplus", "output.export": True}
+    for pipeline in (quick_pipeline, quick_pipeline_file):
+        resolved = hnn.check(pipeline, overrides=overrides)
+        assert resolved["models"]["mlp"]["hidden"] == [4, 5]
+        assert resolved["models"]["mlp"]["activation"] == "softplus"
+        assert resolved["training"]["stages"][0]["optimizer"]["epochs"] == 2
+        assert resolved["output"]["export"] is True
+    run = hnn.run(quick_pipeline, output=tmp_path / "run", quiet=True, overrides=overrides)
+    assert run.summary["models"]["mlp"]["epochs"] == 2
+    assert (run.path / "export" / "mlp.hpp").is_file()
+    assert quick_pipeline["models"]["mlp"]["hidden"] == [8]  # the dict is not changed
+
+    with pytest.raises(hnn.ConfigError) as error:
+        hnn.check(quick_pipeline, overrides={"models.mlp.hidden": -3})
+    (problem,) = error.value.problems
+    assert problem.file == "--set 'models.mlp.hidden=-3'"
+    assert (problem.line, problem.column) == (1, 19)
+    assert problem.path == "models.mlp.hidden"
+    with pytest.raises(TypeError, match="one by one"):
+        hnn.check(quick_pipeline, overrides={"models.mlp": {"hidden": [4]}})
