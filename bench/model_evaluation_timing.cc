@@ -1,14 +1,16 @@
 // The C++ half of bench/python_overhead.py (issue 18, item 6): the time of one evaluation
 // of a trained model, H and dH/dx on a batch of states, through hnn::TrainedModel, the class
-// that hnn.Model calls from Python. Not a Google Benchmark: the Python script runs it
-// beside its own timing of the same call on the same states and prints the ratio.
+// that hnn.Model calls from Python. Not a Google Benchmark: the Python script drives it
+// call by call, alternating with its own timing of the same call on the same states, so
+// that the machine's load (2 shared cores) hits both sides alike.
 //
-//   hnn_model_evaluation_timing RUN_FOLDER MODEL STATES_FILE REPEATS
+//   hnn_model_evaluation_timing RUN_FOLDER MODEL STATES_FILE
 //
 // STATES_FILE holds N x 2n float64 values, one state after the other (NumPy's tofile of a
-// C-order (N, 2n) array). Prints one line per repeat: the seconds of hamiltonian() followed
-// by gradient() on all N states, and last "checksum <sum of H and dH/dx>" so that the
-// Python side can check it computed the same numbers.
+// C-order (N, 2n) array). For every line read from standard input it evaluates H and then
+// dH/dx on all N states, each result allocated for the call as Python's is, and prints the
+// seconds on one line (flushed); at the end of the input it prints "checksum <sum of H and
+// dH/dx of the last call>", for the Python side to check that it computed the same numbers.
 #include <Eigen/Core>
 #include <chrono>
 #include <cstdio>
@@ -23,8 +25,8 @@
 #include "hnn/registry.h"
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::cerr << "usage: " << argv[0] << " RUN_FOLDER MODEL STATES_FILE REPEATS\n";
+  if (argc != 4) {
+    std::cerr << "usage: " << argv[0] << " RUN_FOLDER MODEL STATES_FILE\n";
     return 2;
   }
   try {
@@ -42,9 +44,8 @@ int main(int argc, char** argv) {
     const Eigen::Index n = Eigen::Index(values.size()) / d;
     const Eigen::Map<const Eigen::MatrixXd> states(values.data(), d, n);
 
-    const long repeats = std::stol(argv[4]);
     double checksum = 0;
-    for (long repeat = 0; repeat < repeats; ++repeat) {
+    for (std::string line; std::getline(std::cin, line);) {
       const auto start = std::chrono::steady_clock::now();
       // As Python: each result allocated for the call, then written by the model.
       Eigen::RowVectorXd h(n);
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::printf("%.9f\n", seconds);
+      std::fflush(stdout);
       checksum = h.sum() + gradient.sum();
     }
     std::printf("checksum %.17g\n", checksum);

@@ -122,6 +122,15 @@ def test_the_field_with_learned_damping_and_forcing(run, models):
         expected = symplectic(gradient)
         expected[:, 1] += -lower * lower * gradient[:, 1] + a * np.cos(1.3 * t) + b * np.sin(1.3 * t)
         np.testing.assert_allclose(model.field(STATES, t), expected, rtol=1e-14, atol=1e-15)
+    # The run's power balance along its rollout: dissipated g_p D g_p, supplied g_p F(t).
+    trajectories = run.trajectories
+    t = trajectories["t"]
+    gradient_p = model.gradient(model.rollout([1.0, 0.0], t))[:, 1]
+    np.testing.assert_allclose(trajectories["damped_dissipated_power"],
+                               gradient_p * lower * lower * gradient_p, rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(trajectories["damped_supplied_power"],
+                               gradient_p * (a * np.cos(1.3 * t) + b * np.sin(1.3 * t)),
+                               rtol=1e-13, atol=1e-16)
 
 
 def test_a_baseline_has_a_field_but_no_h(models):
@@ -173,6 +182,18 @@ def test_any_layout_or_dtype_gives_the_same_numbers(models):
     np.testing.assert_array_equal(STATES, before)
     assert result.flags.c_contiguous and result.flags.writeable
     assert not np.shares_memory(result, STATES)
+
+
+def test_calls_from_several_threads_give_each_its_own_numbers(models):
+    from concurrent.futures import ThreadPoolExecutor
+    model = models["kan"]
+    rng = np.random.default_rng(1)
+    batches = [rng.uniform(-1, 1, size=(2000, 2)) for _ in range(8)]
+    expected = [model.gradient(batch) for batch in batches]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(model.gradient, batches))
+    for result, wanted in zip(results, expected):
+        np.testing.assert_array_equal(result, wanted)
 
 
 def test_an_empty_batch_gives_empty_results(models):
