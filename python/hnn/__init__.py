@@ -34,10 +34,12 @@ def _import_extension():
 
 _hnn = _import_extension()
 
+from .model import Model, load_model  # noqa: E402 (needs the extension imported above)
+
 __all__ = [
     "ConfigError", "PluginError", "Problem", "PythonSystem", "RunError", "RunFolder",
     "RunInterrupted", "check", "describe", "open_run", "pipeline_yaml", "plugins", "resume",
-    "run",
+    "run", "Model", "load_model",
 ]
 
 #: One located problem of a pipeline: the file ("<dict>" for a dict), its 1-based line and
@@ -400,6 +402,14 @@ class RunFolder:
     @property
     def trajectories(self):
         return self._read("trajectories.csv", _hnn.read_csv)
+
+    def model(self, name):
+        """The trained model ``name`` (an :class:`hnn.Model`) from checkpoints/<name>.yaml,
+        with the run's plugins and training settings (python/hnn/model.py). KeyError when
+        the run's pipeline has no such model, FileNotFoundError when its checkpoint is
+        missing, hnn.ConfigError when the checkpoint is malformed or does not match."""
+        from .model import run_model
+        return run_model(self, name)
 
     def __repr__(self):
         return f"hnn.RunFolder({str(self.path)!r})"

@@ -32,6 +32,7 @@
 #include "interruptible_work.h"
 #include "python_system.h"
 #include "run_folder_files.h"
+#include "trained_model_binding.h"
 
 namespace py = pybind11;
 
@@ -255,4 +256,7 @@ PYBIND11_MODULE(_hnn, module) {
              "YAML text as dicts, lists and scalars.");
   module.def("read_csv", &hnn::python::read_csv, py::arg("file"),
              "A CSV file of a run folder as a dict of column name to NumPy array.");
+
+  // Trained models (trained_model_binding.h).
+  hnn::python::bind_trained_model(module);
 }

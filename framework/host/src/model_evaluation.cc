@@ -7,8 +7,8 @@
 #include "energy_flow.h"
 #include "hnn/error.h"
 #include "hnn/hamiltonian_objective.h"
-#include "hnn/learned_dissipation.h"
 #include "hnn/random.h"
+#include "learned_field.h"
 #include "run_tables.h"
 
 namespace hnn::internal {
@@ -127,52 +127,6 @@ void run_energy_trials(const EvaluationSettings& evaluation, const System& syste
 }
 
 }  // namespace
-
-// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, with its
-// learned damping and forcing (J - R) dF_H/dx + F(t) when it has them, F(x) for a
-// baseline. The model must outlive the field.
-VectorField learned_field(Model& model, const ModelResult& result, int state_dimension) {
-  const TrainingSettings& training = result.config->training.settings;
-  const bool hnn = model_field_kind(training) == ObjectiveKind::kHnn;
-  const int h_output = int(training.hamiltonian_output);
-  const int c_output = int(training.conservative_output);
-  const FieldType field_type = training.field;
-  // Workspaces shared by the calls of the returned field.
-  auto gradient = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
-  auto field = std::make_shared<Eigen::MatrixXd>(state_dimension, 1);
-  auto outputs = std::make_shared<Eigen::MatrixXd>(model.output_dimension(), 1);
-  // The learned damping and forcing, when the model has them (validation made sure the
-  // field has its solenoidal part then).
-  std::shared_ptr<const LearnedDissipation> dissipation;
-  if (hnn && training.dissipation.active()) {
-    dissipation = std::make_shared<const LearnedDissipation>(training.dissipation.options(),
-                                                             state_dimension / 2);
-  }
-  const Eigen::VectorXd dissipation_parameters = result.dissipation;
-  return [=, &model](double t, const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) {
-    model.forward(x);
-    if (!hnn) {
-      model.outputs(*outputs);
-      dxdt = outputs->col(0).head(state_dimension);
-      return;
-    }
-    dxdt.setZero();
-    if (field_type != FieldType::kConservative) {
-      model.input_gradient(h_output, *gradient);
-      apply_symplectic_matrix(*gradient, *field);
-      dxdt += field->col(0);
-      if (dissipation) {
-        model.outputs(*outputs);
-        dissipation->add_to_field(dissipation_parameters.data(), outputs->data(), t,
-                                  gradient->data(), dxdt.data());
-      }
-    }
-    if (field_type != FieldType::kSolenoidal) {
-      model.input_gradient(c_output, *gradient);
-      dxdt += gradient->col(0);
-    }
-  };
-}
 
 // Mean of the trials and the paper's error bar: the standard deviation of the means of 5
 // consecutive groups, over sqrt(5) (hnn.md 6.3).

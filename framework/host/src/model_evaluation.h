@@ -12,6 +12,7 @@
 #include "hnn/host/run_summary.h"
 #include "hnn/registry.h"
 #include "hnn/system.h"
+#include "learned_field.h"  // learned_field, which the evaluations roll out
 #include "pipeline_model.h"
 
 namespace hnn::internal {
@@ -22,12 +23,6 @@ namespace hnn::internal {
 TruthSummary evaluate(const PipelineConfig& config, const Registry& registry, const System& system,
                       std::vector<ModelResult>& results, const std::filesystem::path& directory,
                       std::ostream& log);
-
-// The vector field a trained model defines: J dF_H/dx (+ dF_C/dx) for an HNN, with its
-// learned damping and forcing, (J - R) dF_H/dx + [0; F(t)], when it has them
-// (result.dissipation), F(x) for a baseline, as its training settings say. The model must
-// outlive the field.
-VectorField learned_field(Model& model, const ModelResult& result, int state_dimension);
 
 // Mean of the trials and the paper's error bar: the standard deviation of the means of 5
 // consecutive groups, over sqrt(5) (hnn.md 6.3); NaN error with fewer than 5 trials.

@@ -166,10 +166,9 @@ void validate_evaluation(const ConfigNode& root, const Registry& registry, Pipel
       map, *host_section_schema("evaluation"), "evaluation", "the evaluation section",
       {"integrator", "reference_integrator", "reference_hamiltonian"}, diagnostics));
   const bool settings_valid = diagnostics.size() == problems_before;
-  config.evaluation_integrator = validate_integrator(
-      map, "integrator", "evaluation",
-      default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-12"}, {"atol", "1e-6"}}),
-      registry, diagnostics);
+  config.evaluation_integrator =
+      validate_integrator(map, "integrator", "evaluation",
+                          default_evaluation_integrator(map.location()), registry, diagnostics);
   config.reference_integrator = validate_integrator(
       map, "reference_integrator", "evaluation",
       default_section(map.location(), {{"plugin", "rk45"}, {"rtol", "1e-12"}, {"atol", "1e-12"}}),

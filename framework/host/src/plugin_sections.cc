@@ -68,6 +68,10 @@ TrainingStage validate_stage(const ConfigNode& map, const std::string& path,
   return stage;
 }
 
+ConfigNode default_evaluation_integrator(const SourceLocation& where) {
+  return default_section(where, {{"plugin", "rk45"}, {"rtol", "1e-12"}, {"atol", "1e-6"}});
+}
+
 TrainingConfig validate_training(const ConfigNode& section, const std::string& path,
                                  const Registry& registry, Diagnostics& diagnostics) {
   TrainingConfig training;

@@ -29,6 +29,10 @@ PluginChoice validate_integrator(const ConfigNode& section, const std::string& k
                                  const std::string& path, const ConfigNode& default_node,
                                  const Registry& registry, Diagnostics& diagnostics);
 
+// evaluation.integrator's default, the integrator of the rollouts: rk45 with rtol 1e-12 and
+// atol 1e-6, located at `where`. (plugin_sections.cc)
+ConfigNode default_evaluation_integrator(const SourceLocation& where);
+
 // The data section (data_section.cc): options, integrator, derivatives and source; a source
 // that needs no system is loaded and checked; the simulation's data are estimated against
 // `budget` (whose `samples` it sets for the models' estimates).
