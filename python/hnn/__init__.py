@@ -403,13 +403,14 @@ class RunFolder:
     def trajectories(self):
         return self._read("trajectories.csv", _hnn.read_csv)
 
-    def model(self, name):
+    def model(self, name, systems=None):
         """The trained model ``name`` (an :class:`hnn.Model`) from checkpoints/<name>.yaml,
-        with the run's plugins and training settings (python/hnn/model.py). KeyError when
+        with the run's plugins and training settings (python/hnn/model.py); a run of a
+        :class:`PythonSystem` needs the same ``systems`` as :func:`run` had. KeyError when
         the run's pipeline has no such model, FileNotFoundError when its checkpoint is
         missing, hnn.ConfigError when the checkpoint is malformed or does not match."""
         from .model import run_model
-        return run_model(self, name)
+        return run_model(self, name, systems)
 
     def __repr__(self):
         return f"hnn.RunFolder({str(self.path)!r})"

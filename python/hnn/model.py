@@ -128,8 +128,9 @@ def _missing(path, what):
     return FileNotFoundError(errno.ENOENT, what, str(path))
 
 
-def run_model(run_folder, name):
-    """The model ``name`` of the run folder ``run_folder`` (a RunFolder)."""
+def run_model(run_folder, name, systems=None):
+    """The model ``name`` of the run folder ``run_folder`` (a RunFolder); ``systems`` as
+    for hnn.run (a run of an hnn.PythonSystem needs it again)."""
     models = run_folder.pipeline.get("models") or {}
     if name not in models:
         raise KeyError(f"{run_folder.path}: no model {name!r} (its models: "
@@ -137,7 +138,8 @@ def run_model(run_folder, name):
     checkpoint = run_folder.path / "checkpoints" / f"{name}.yaml"
     if not checkpoint.is_file():
         raise _missing(checkpoint, "the run folder has no checkpoint of the model")
-    return Model(_hnn.load_run_model(str(run_folder.path), name), checkpoint)
+    from . import _systems
+    return Model(_hnn.load_run_model(str(run_folder.path), name, _systems(systems)), checkpoint)
 
 
 def load_model(checkpoint):

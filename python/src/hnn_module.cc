@@ -30,7 +30,8 @@
 #include "hnn/host/plugin_loader.h"
 #include "hnn/registry.h"
 #include "interruptible_work.h"
-#include "python_system.h"
+#include "loaded_registry.h"
+#include "python_errors.h"
 #include "run_folder_files.h"
 #include "trained_model_binding.h"
 
@@ -38,62 +39,9 @@ namespace py = pybind11;
 
 namespace {
 
-// Raises the package's exception `name` (hnn.<name>) with `args`; never returns.
-template <typename... Args>
-[[noreturn]] void raise_python(const char* name, Args&&... args) {
-  const py::object type = py::module_::import("hnn").attr(name);
-  const py::object error = type(std::forward<Args>(args)...);
-  PyErr_SetObject(type.ptr(), error.ptr());
-  throw py::error_already_set();
-}
-
-[[noreturn]] void raise_config_error(const hnn::ConfigError& error) {
-  py::list problems;
-  for (const hnn::ConfigProblem& problem : error.problems()) {
-    py::dict item;
-    item["file"] = problem.file;
-    item["line"] = problem.line;
-    item["column"] = problem.column;
-    item["path"] = problem.path;
-    item["message"] = problem.message;
-    problems.append(item);
-  }
-  raise_python("ConfigError", std::string(error.what()), problems);
-}
-
-// A registry with hnn-host's plugins: `required` paths first (the pipeline's plugins:),
-// then HNN_PLUGIN_PATH and the bundled folder, then the systems written in Python
-// (`python_systems`: a dict of name to hnn.PythonSystem, or None). As in hnn-host, every
-// problem of a required path and a duplicate name are errors (raised together as
-// hnn.PluginError); the other problems are skipped.
-class LoadedRegistry {
- public:
-  explicit LoadedRegistry(const std::vector<std::string>& required = {},
-                          const py::object& python_systems = py::none())
-      : loader_(registry_) {
-    std::string errors;
-    hnn::load_plugins_in_search_order(loader_, required,
-                                      [&](const hnn::PluginProblem& problem, bool error) {
-                                        if (!error) return;
-                                        errors += (errors.empty() ? "" : "\n") + problem.message;
-                                      });
-    if (!errors.empty()) raise_python("PluginError", errors);
-    if (python_systems.is_none()) return;
-    for (const auto& [name, system] : python_systems.cast<py::dict>()) {
-      try {
-        hnn::python::add_python_system(registry_, name.cast<std::string>(),
-                                       py::reinterpret_borrow<py::object>(system));
-      } catch (const hnn::Error& error) {
-        raise_python("PluginError", std::string(error.what()));
-      }
-    }
-  }
-  const hnn::Registry& registry() const { return registry_; }
-
- private:
-  hnn::Registry registry_;
-  hnn::PluginLoader loader_;
-};
+using hnn::python::LoadedRegistry;
+using hnn::python::raise_config_error;
+using hnn::python::raise_python;
 
 hnn::PluginKind plugin_kind(const std::string& name) {
   std::string known;

@@ -16,60 +16,23 @@
 #include "hnn/config_tree.h"
 #include "hnn/error.h"
 #include "hnn/host/pipeline_validation.h"
-#include "hnn/host/plugin_loader.h"
 #include "hnn/host/trained_model.h"
 #include "hnn/registry.h"
+#include "loaded_registry.h"
+#include "python_errors.h"
 
 namespace py = pybind11;
 
 namespace hnn::python {
 namespace {
 
-// Raises the package's exception hnn.<name>(args...); never returns. (hnn_module.cc has
-// the same for the pipeline functions.)
-template <typename... Args>
-[[noreturn]] void raise_python(const char* name, Args&&... args) {
-  const py::object type = py::module_::import("hnn").attr(name);
-  const py::object error = type(std::forward<Args>(args)...);
-  PyErr_SetObject(type.ptr(), error.ptr());
-  throw py::error_already_set();
-}
-
-[[noreturn]] void raise_config_error(const ConfigError& error) {
-  py::list problems;
-  for (const ConfigProblem& problem : error.problems()) {
-    py::dict item;
-    item["file"] = problem.file;
-    item["line"] = problem.line;
-    item["column"] = problem.column;
-    item["path"] = problem.path;
-    item["message"] = problem.message;
-    problems.append(item);
-  }
-  raise_python("ConfigError", std::string(error.what()), problems);
-}
-
 // A trained model with the registry of its plugins (which must outlive it: the model's
 // code lives in a plugin library) and the mutex that serialises its calls.
 struct LoadedModel {
-  std::unique_ptr<Registry> registry;
-  std::unique_ptr<PluginLoader> loader;
+  std::unique_ptr<LoadedRegistry> plugins;
   std::optional<TrainedModel> model;
   std::mutex mutex;
 };
-
-// A registry with hnn-host's plugins, the `required` ones (a pipeline's plugins:) first.
-void load_plugins(LoadedModel& loaded, const std::vector<std::string>& required) {
-  loaded.registry = std::make_unique<Registry>();
-  loaded.loader = std::make_unique<PluginLoader>(*loaded.registry);
-  std::string errors;
-  load_plugins_in_search_order(*loaded.loader, required,
-                               [&](const PluginProblem& problem, bool error) {
-                                 if (!error) return;
-                                 errors += (errors.empty() ? "" : "\n") + problem.message;
-                               });
-  if (!errors.empty()) raise_python("PluginError", errors);
-}
 
 // Runs `load` (which fills loaded.model), translating the host's errors.
 template <typename Load>
@@ -87,8 +50,8 @@ std::shared_ptr<LoadedModel> load_with(const Load& load) {
   return loaded;
 }
 
-std::shared_ptr<LoadedModel> load_run_model(const std::string& run_folder,
-                                            const std::string& name) {
+std::shared_ptr<LoadedModel> load_run_model(const std::string& run_folder, const std::string& name,
+                                            const py::object& python_systems) {
   return load_with([&](LoadedModel& loaded) {
     const std::filesystem::path folder(run_folder);
     const std::filesystem::path pipeline = folder / "pipeline.yaml";
@@ -96,16 +59,17 @@ std::shared_ptr<LoadedModel> load_run_model(const std::string& run_folder,
     Diagnostics diagnostics;
     const auto paths = read_plugin_paths(root, pipeline, diagnostics);
     diagnostics.throw_if_any();
-    load_plugins(loaded, paths);
-    loaded.model.emplace(TrainedModel::from_pipeline(
-        root, pipeline, name, folder / "checkpoints" / (name + ".yaml"), *loaded.registry));
+    loaded.plugins = std::make_unique<LoadedRegistry>(paths, python_systems);
+    loaded.model.emplace(TrainedModel::from_pipeline(root, pipeline, name,
+                                                     folder / "checkpoints" / (name + ".yaml"),
+                                                     loaded.plugins->registry()));
   });
 }
 
 std::shared_ptr<LoadedModel> load_checkpoint_model(const std::string& file) {
   return load_with([&](LoadedModel& loaded) {
-    load_plugins(loaded, {});
-    loaded.model.emplace(TrainedModel::from_checkpoint(file, *loaded.registry));
+    loaded.plugins = std::make_unique<LoadedRegistry>();
+    loaded.model.emplace(TrainedModel::from_checkpoint(file, loaded.plugins->registry()));
   });
 }
 
@@ -179,7 +143,7 @@ py::array_t<double> rollout(LoadedModel& loaded, const States& x0, const States&
   if (integrator) {
     try {
       chosen = TrainedModel::create_integrator(parse_config(*integrator, "<integrator>"),
-                                               *loaded.registry);
+                                               loaded.plugins->registry());
     } catch (const ConfigError& error) {
       raise_config_error(error);
     }
@@ -246,7 +210,9 @@ void bind_trained_model(py::module_& module) {
       .def("rollout", &rollout, py::arg("x0").noconvert(), py::arg("times").noconvert(),
            py::arg("integrator"));
   module.def("load_run_model", &load_run_model, py::arg("run_folder"), py::arg("name"),
-             "The model `name` of a run folder, from checkpoints/<name>.yaml.");
+             py::arg("systems"),
+             "The model `name` of a run folder, from checkpoints/<name>.yaml (`systems`: the "
+             "hnn.PythonSystems its pipeline may name, or None).");
   module.def("load_checkpoint_model", &load_checkpoint_model, py::arg("file"),
              "A model from a checkpoint file alone (the host's default training settings).");
 }

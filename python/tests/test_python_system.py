@@ -152,3 +152,15 @@ def test_the_expression_system_works_from_python(compiled_spring, tmp_path):
     run = hnn.run(pipeline, output=tmp_path / "run", quiet=True)
     np.testing.assert_allclose(state_columns(run), state_columns(compiled_spring), rtol=0,
                                atol=1e-15)
+
+
+def test_a_model_of_a_python_system_run_loads_with_its_systems(tmp_path):
+    system = hnn.PythonSystem(spring_hamiltonian, gradient=spring_gradient)
+    run = hnn.run(pipeline_with("py_spring"), output=tmp_path / "run", quiet=True,
+                  systems={"py_spring": system})
+    with pytest.raises(hnn.ConfigError, match="unknown system 'py_spring'"):
+        run.model("mlp")
+    model = run.model("mlp", systems={"py_spring": system})
+    truth = run.trajectories
+    rollout = model.rollout([1.0, 0.0], truth["t"])
+    np.testing.assert_allclose(rollout[:, 0], truth["mlp_q"], rtol=0, atol=1e-14)
