@@ -15,12 +15,6 @@ using GiNaC::ex_to;
 using GiNaC::is_a;
 using GiNaC::numeric;
 
-std::string ginac_text(const ex& e) {
-  std::ostringstream text;
-  text << e;
-  return text.str();
-}
-
 // Binding strength of a printed expression: what needs parentheses where.
 enum class Precedence { kSum, kProduct, kPower, kAtom };
 
@@ -176,5 +170,11 @@ const std::string& CanonicalKeys::key(const ex& e) {
 }
 
 std::string canonical_text(const ex& e) { return Printer().print(e).text; }
+
+std::string ginac_text(const ex& e) {
+  std::ostringstream text;
+  text << e;
+  return text.str();
+}
 
 }  // namespace hnn::symbolic

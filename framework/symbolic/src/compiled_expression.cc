@@ -4,6 +4,7 @@
 #include <string>
 
 #include "hnn/error.h"
+#include "hnn/symbolic/canonical_order.h"
 #include "hnn/symbolic/expression_lowering.h"
 
 namespace hnn::symbolic {
@@ -11,12 +12,6 @@ namespace {
 
 // Scratch doubles on the stack; larger programs use a per-thread buffer.
 constexpr std::size_t kStackDoubles = 256;
-
-std::string describe(const GiNaC::ex& e) {
-  std::ostringstream text;
-  text << e;
-  return text.str();
-}
 
 // `size` doubles of scratch: `stack` when it is large enough, else this thread's buffer.
 double* scratch(std::size_t size, double* stack) {
@@ -29,12 +24,12 @@ double* scratch(std::size_t size, double* stack) {
 void check_variables(const std::vector<GiNaC::ex>& variables, const std::string& label) {
   for (std::size_t k = 0; k < variables.size(); ++k) {
     if (!GiNaC::is_a<GiNaC::symbol>(variables[k])) {
-      throw Error(label + ": variable " + std::to_string(k) + " ('" + describe(variables[k]) +
+      throw Error(label + ": variable " + std::to_string(k) + " ('" + ginac_text(variables[k]) +
                   "') is not a symbol");
     }
     for (std::size_t m = 0; m < k; ++m) {
       if (variables[m].is_equal(variables[k])) {
-        throw Error(label + ": variable '" + describe(variables[k]) + "' is listed twice");
+        throw Error(label + ": variable '" + ginac_text(variables[k]) + "' is listed twice");
       }
     }
   }

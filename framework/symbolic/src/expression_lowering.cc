@@ -19,12 +19,6 @@ using GiNaC::is_a;
 using GiNaC::numeric;
 using Slot = std::uint32_t;
 
-std::string describe(const ex& e) {
-  std::ostringstream text;
-  text << e;
-  return text.str();
-}
-
 bool is_negative_real(const ex& e) {
   return is_a<numeric>(e) && ex_to<numeric>(e).is_real() && ex_to<numeric>(e).is_negative();
 }
@@ -70,7 +64,7 @@ class Lowering {
     }
     if (is_a<GiNaC::power>(e)) return power(e);
     if (is_a<GiNaC::function>(e)) return function(e);
-    unsupported("the node '" + describe(e) + "' (a " + ex_to<GiNaC::basic>(e).class_name() +
+    unsupported("the node '" + ginac_text(e) + "' (a " + ex_to<GiNaC::basic>(e).class_name() +
                 ") is not supported");
   }
 
@@ -79,7 +73,7 @@ class Lowering {
   Slot number(const ex& e) {
     const ex value = canonical() || is_a<GiNaC::constant>(e) ? e.evalf() : e;
     if (!is_a<numeric>(value) || !ex_to<numeric>(value).is_real()) {
-      unsupported("'" + describe(e) + "' is not a real number");
+      unsupported("'" + ginac_text(e) + "' is not a real number");
     }
     return constant(ex_to<numeric>(value).to_double());
   }
@@ -90,7 +84,7 @@ class Lowering {
         return emit({TapeOperation::kVariable, static_cast<Slot>(k), 0, 0.0, 0});
       }
     }
-    unsupported("symbol '" + describe(e) + "' is not one of the variables");
+    unsupported("symbol '" + ginac_text(e) + "' is not one of the variables");
   }
 
   // kCanonical sums and products: the operands sorted by canonical_key, left to right.
@@ -190,7 +184,7 @@ class Lowering {
     };
     const auto found = functions.find(ex_to<GiNaC::function>(e).get_name());
     if (found == functions.end() || e.nops() != 1 || is_a<GiNaC::fderivative>(e)) {
-      unsupported("the function '" + describe(e) + "' is not supported");
+      unsupported("the function '" + ginac_text(e) + "' is not supported");
     }
     return unary(found->second, compile(e.op(0)));
   }

@@ -10,6 +10,7 @@
 #include "hnn/error.h"
 #include "hnn/input_limits.h"
 #include "hnn/number_format.h"
+#include "hnn/symbolic/canonical_order.h"
 #include "hnn/symbolic/formula_printer.h"
 
 namespace hnn::symbolic {
@@ -19,12 +20,6 @@ using GiNaC::ex;
 using GiNaC::ex_to;
 using GiNaC::is_a;
 using GiNaC::numeric;
-
-std::string ginac_text(const ex& e) {
-  std::ostringstream text;
-  text << e;
-  return text.str();
-}
 
 numeric round_number(const numeric& value, int digits) {
   const double scale = std::pow(10.0, digits);

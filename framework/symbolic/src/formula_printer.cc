@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "hnn/number_format.h"
+#include "hnn/symbolic/canonical_order.h"
 
 namespace hnn::symbolic {
 namespace {
@@ -20,12 +21,6 @@ std::string fixed(double value, int digits) {
   const auto result =
       std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::fixed, digits);
   return std::string(buffer, result.ptr);
-}
-
-std::string ginac_text(const ex& e) {
-  std::ostringstream text;
-  text << e;
-  return text.str();
 }
 
 // open + text + close, built by appending (GCC 12 warns falsely about "(" + std::string&&).

@@ -6,6 +6,7 @@
 
 #include "hnn/cpp_export.h"
 #include "hnn/error.h"
+#include "hnn/symbolic/canonical_order.h"
 #include "hnn/version.h"
 
 namespace hnn::symbolic {
@@ -57,9 +58,7 @@ class SourcePrinter {
 
  private:
   [[noreturn]] static void unsupported(const ex& e, const std::string& why) {
-    std::ostringstream text;
-    text << e;
-    throw NotImplementedError("formula source: '" + text.str() + "' " + why);
+    throw NotImplementedError("formula source: '" + ginac_text(e) + "' " + why);
   }
 
   static std::string join(std::vector<std::string> parts, const std::string& separator) {

@@ -38,6 +38,11 @@ class CanonicalKeys {
 // same text in every process.
 std::string canonical_text(const GiNaC::ex& e);
 
+// GiNaC's own print of `e`, in its stored order, which can differ between processes: for
+// messages about one expression and for keys within one process; canonical_text for any
+// text that is kept or compared.
+std::string ginac_text(const GiNaC::ex& e);
+
 }  // namespace hnn::symbolic
 
 #endif  // HNN_SYMBOLIC_CANONICAL_ORDER_H_
