@@ -23,6 +23,7 @@
 // its element-wise loops); the count is that of the algorithm, the same on both sides.
 // Objective and GEMMs are timed in alternating rounds and the best round of each is kept,
 // so load from other processes on the machine biases neither side.
+// BM_HnnObjectiveMlpScaling (at the end) measures the same over samples, width and threads.
 // Run: build/bin/hnn_benchmarks [--benchmark_filter=Mlp]
 //   Benchmark arguments: hidden layers of width 200, threads (OpenMP and Eigen).
 #include <benchmark/benchmark.h>

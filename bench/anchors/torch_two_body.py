@@ -5,10 +5,10 @@ The task is configs/two_body_paper.yaml (the original HNN's task 4): 1000 orbits
 states, 40 000 training states of dimension 8, an HNN MLP 8-200-200-2 (tanh, orthogonal
 weights, no output bias), Adam lr 1e-3 without weight decay on a fresh random minibatch of
 200 training states per step. hnn runs that pipeline (its data, model, minibatch and
-optimizer; only the hnn model, fewer steps, the test loss only at the last step) with
-hnn-host; this script reads the training states back from the run folder and runs the
-original code's step in Debian's python3-torch, float32 (the original) and float64 (hnn's
-precision), with the same number of threads (OMP_NUM_THREADS for hnn-host,
+optimizer; only the hnn model, fewer steps, the test loss only at the last step, no energy
+trials) with hnn-host; this script reads the training states back from the run folder and
+runs the original code's step in Debian's python3-torch, float32 (the original) and float64
+(hnn's precision), with the same number of threads (OMP_NUM_THREADS for hnn-host,
 torch.set_num_threads and OMP_NUM_THREADS for PyTorch).
 
 What is timed, per Adam step (milliseconds; ratio = PyTorch / hnn, > 1 means hnn is faster):
@@ -46,6 +46,7 @@ import time
 import torch
 import yaml
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the import below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_side_by_side as side  # noqa: E402  (run_host, hnn_time_derivative, l2_loss)
 
