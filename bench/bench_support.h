@@ -63,13 +63,14 @@ double seconds_per_call(const F& f, double minimum) {
   return seconds / calls;
 }
 
-// x uniform in [-1, 1]^2, dx/dt = (2p, -2q): spring-like, deterministic.
-inline void spring_like_batch(Eigen::MatrixXd& x, Eigen::MatrixXd& dxdt) {
+// `samples` states x uniform in [-1, 1]^2, dx/dt = (2p, -2q): spring-like, deterministic.
+inline void spring_like_batch(Eigen::MatrixXd& x, Eigen::MatrixXd& dxdt,
+                              Eigen::Index samples = kSamples) {
   std::mt19937_64 engine(1390);
   std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-  x.resize(2, kSamples);
+  x.resize(2, samples);
   for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = uniform(engine);
-  dxdt.resize(2, kSamples);
+  dxdt.resize(2, samples);
   dxdt.row(0) = 2.0 * x.row(1);
   dxdt.row(1) = -2.0 * x.row(0);
 }

@@ -23,6 +23,7 @@
 // its element-wise loops); the count is that of the algorithm, the same on both sides.
 // Objective and GEMMs are timed in alternating rounds and the best round of each is kept,
 // so load from other processes on the machine biases neither side.
+// BM_HnnObjectiveMlpScaling (at the end) measures the same over samples, width and threads.
 // Run: build/bin/hnn_benchmarks [--benchmark_filter=Mlp]
 //   Benchmark arguments: hidden layers of width 200, threads (OpenMP and Eigen).
 #include <benchmark/benchmark.h>
@@ -82,43 +83,77 @@ double flops_of(const std::vector<GemmShape>& shapes) {
   return flops;
 }
 
-// Bare Eigen GEMMs of the given shapes, on random operands.
+// Bare Eigen GEMMs of the given shapes, on random operands: each product's own A, B and C,
+// or (shared_operands) every product's operands at the start of one A, one B and one C
+// buffer sized for the largest, so that the scaling benchmark's largest case (75 000 samples,
+// width 800: about 9 GB in operands of their own) fits in memory. The shapes and FLOPs are the
+// same; a product may find the previous product's operands in cache where they fit.
 class ReferenceGemms {
  public:
-  explicit ReferenceGemms(const std::vector<GemmShape>& shapes) {
-    for (const GemmShape& s : shapes) {
-      a_.push_back(Eigen::MatrixXd::Random(s.rows, s.depth));
-      b_.push_back(Eigen::MatrixXd::Random(s.depth, s.columns));
-      c_.push_back(Eigen::MatrixXd::Zero(s.rows, s.columns));
+  explicit ReferenceGemms(const std::vector<GemmShape>& shapes, bool shared_operands = false)
+      : shapes_(shapes) {
+    auto buffer = [](std::vector<Eigen::VectorXd>& storage, Eigen::Index size) -> double* {
+      storage.push_back(Eigen::VectorXd::Random(size));
+      return storage.back().data();
+    };
+    if (shared_operands) {
+      Eigen::Index a = 0, b = 0, c = 0;
+      for (const GemmShape& s : shapes) {
+        a = std::max(a, s.rows * s.depth);
+        b = std::max(b, s.depth * s.columns);
+        c = std::max(c, s.rows * s.columns);
+      }
+      storage_.reserve(3);
+      double *a_data = buffer(storage_, a), *b_data = buffer(storage_, b),
+             *c_data = buffer(storage_, c);
+      for (std::size_t i = 0; i < shapes.size(); ++i) operands_.push_back({a_data, b_data, c_data});
+    } else {
+      storage_.reserve(3 * shapes.size());
+      for (const GemmShape& s : shapes) {
+        double* a_data = buffer(storage_, s.rows * s.depth);
+        double* b_data = buffer(storage_, s.depth * s.columns);
+        operands_.push_back({a_data, b_data, buffer(storage_, s.rows * s.columns)});
+      }
     }
   }
   void run() {
-    for (std::size_t i = 0; i < a_.size(); ++i) c_[i].noalias() = a_[i] * b_[i];
-    benchmark::DoNotOptimize(c_.front().data());
+    for (std::size_t i = 0; i < shapes_.size(); ++i) {
+      const GemmShape& s = shapes_[i];
+      Eigen::Map<Eigen::MatrixXd>(operands_[i].c, s.rows, s.columns).noalias() =
+          Eigen::Map<const Eigen::MatrixXd>(operands_[i].a, s.rows, s.depth) *
+          Eigen::Map<const Eigen::MatrixXd>(operands_[i].b, s.depth, s.columns);
+    }
+    benchmark::DoNotOptimize(operands_.front().c);
   }
   // The same products with the mlp plugin's kernel (plugins/models/mlp/dense_product.h: AVX2+FMA
   // where the processor has it), the columns of each split over the OpenMP threads.
   void run_with_plugin_kernel() {
-    for (std::size_t i = 0; i < a_.size(); ++i) {
-      const Eigen::Index rows = c_[i].rows(), columns = c_[i].cols(), depth = a_[i].cols();
-      const hnn::mlp::DenseOperand a{a_[i].data(), rows, false};
+    for (std::size_t i = 0; i < shapes_.size(); ++i) {
+      const Eigen::Index rows = shapes_[i].rows, columns = shapes_[i].columns,
+                         depth = shapes_[i].depth;
+      const Operands& o = operands_[i];
+      const hnn::mlp::DenseOperand a{o.a, rows, false};
 #pragma omp parallel
       {
         const Eigen::Index parts = omp_get_num_threads(), part = omp_get_thread_num();
         const Eigen::Index begin = columns * part / parts;
         const Eigen::Index count = columns * (part + 1) / parts - begin;
         if (count > 0) {
-          const hnn::mlp::DenseOperand b{b_[i].data() + begin * depth, depth, false};
-          hnn::mlp::multiply_dense(c_[i].data() + begin * rows, rows, rows, count, depth, a, b,
-                                   false);
+          const hnn::mlp::DenseOperand b{o.b + begin * depth, depth, false};
+          hnn::mlp::multiply_dense(o.c + begin * rows, rows, rows, count, depth, a, b, false);
         }
       }
     }
-    benchmark::DoNotOptimize(c_.front().data());
+    benchmark::DoNotOptimize(operands_.front().c);
   }
 
  private:
-  std::vector<Eigen::MatrixXd> a_, b_, c_;
+  struct Operands {
+    double *a, *b, *c;
+  };
+  std::vector<GemmShape> shapes_;
+  std::vector<Eigen::VectorXd> storage_;
+  std::vector<Operands> operands_;
 };
 
 // Uses `threads` OpenMP threads for the model and for Eigen's GEMM.
@@ -208,6 +243,79 @@ void BM_ReferenceGemm(benchmark::State& state) {
 BENCHMARK(BM_ReferenceGemm)
     ->ArgsProduct({{2, 1}, {1, 2}})
     ->ArgNames({"layers", "threads"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Scaling (issue 16, item 6): the MLP HNN objective with its gradient (2 -> w -> w -> 2,
+// tanh) on N spring-like samples, N from 750 to 75 000, w from 50 to 800, with 1 and 2
+// threads; per case the counters of the file comment but the Eigen GEMM's and the speedup
+// (the Eigen GEMM of this binary is the SSE2 build, which the plugin does not use: its
+// reference is the plugin's kernel, and leaving the other out halves the run), and
+//
+//   GFLOP         the products' FLOPs of one evaluation (x 1e9)
+//   ns_per_sample best evaluation time / N
+//   rounds        rounds measured (each: the evaluation, then the plugin-kernel GEMMs, each
+//                 repeated for at least kRoundSeconds)
+//
+// Cost growing with the FLOPs shows as a flat GFLOPs column; a cliff (cache, allocation,
+// thread overhead) as a drop of GFLOPs or of of_kernel_gemm at some N or w. The reference
+// GEMMs share their operands' memory (ReferenceGemms' shared_operands). A case stops after
+// kMinRounds rounds once it has run kCaseSeconds, and after one round once it has run
+// kLongCaseSeconds (the largest cases: one evaluation of N = 75 000, w = 800 is about
+// 0.6 TFLOP, 10 to 20 s on the 2-core machine of the README); the whole set runs in about
+// 5 minutes there and needs about 10 GB of memory at its largest case (the model's workspace
+// 7 GB, the GEMMs' operands 2.4 GB).
+// Run: build/bin/hnn_benchmarks --benchmark_filter=MlpScaling
+void BM_HnnObjectiveMlpScaling(benchmark::State& state) {
+  const Eigen::Index samples = state.range(0);
+  const std::int64_t width = state.range(1);
+  const int threads = static_cast<int>(state.range(2));
+  auto model = make_mlp({width, width});
+  const auto products = mlp_hnn_products({2, width, width, 2}, samples);
+  use_threads(threads);
+  Eigen::MatrixXd x, dxdt;
+  spring_like_batch(x, dxdt, samples);
+  hnn::HamiltonianObjective objective(*model, x, dxdt);
+  Eigen::VectorXd theta(model->parameter_count()), gradient(model->parameter_count());
+  model->get_parameters(theta);
+  double value = 0.0;
+  auto evaluate = [&] {
+    objective.evaluate(theta.data(), &value, gradient.data());
+    benchmark::DoNotOptimize(gradient.data());
+  };
+  evaluate();  // sizes the workspaces
+  for (auto _ : state) evaluate();
+
+  ReferenceGemms gemms(products, /*shared_operands=*/true);
+  gemms.run_with_plugin_kernel();  // touches the operands' pages
+  constexpr int kMinRounds = 2, kMaxRounds = 5;
+  constexpr double kRoundSeconds = 0.05, kCaseSeconds = 2.0, kLongCaseSeconds = 10.0;
+  const auto start = std::chrono::steady_clock::now();
+  double best = 1e300, best_kernel_gemm = 1e300;
+  int rounds = 0;
+  while (rounds < kMaxRounds) {
+    best = std::min(best, seconds_per_call(evaluate, kRoundSeconds));
+    best_kernel_gemm = std::min(
+        best_kernel_gemm, seconds_per_call([&] { gemms.run_with_plugin_kernel(); }, kRoundSeconds));
+    ++rounds;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if ((rounds >= kMinRounds && elapsed > kCaseSeconds) || elapsed > kLongCaseSeconds) break;
+  }
+  const double flops = flops_of(products);
+  state.counters["ms"] = best * 1e3;
+  state.counters["GFLOP"] = flops / 1e9;
+  state.counters["GFLOPs"] = flops / best / 1e9;
+  state.counters["ns_per_sample"] = best * 1e9 / double(samples);
+  state.counters["kernel_gemm_GFLOPs"] = flops / best_kernel_gemm / 1e9;
+  state.counters["of_kernel_gemm"] = best_kernel_gemm / best;
+  state.counters["rounds"] = rounds;
+}
+// Arguments: samples, hidden width (two hidden layers), threads.
+BENCHMARK(BM_HnnObjectiveMlpScaling)
+    ->ArgsProduct({{750, 7500, 75000}, {50, 200, 800}, {1, 2}})
+    ->ArgNames({"samples", "width", "threads"})
+    ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
