@@ -203,7 +203,8 @@ const std::vector<Refusal> kRefusals = {
      "1",
      "models.m.training.hamiltonian_output",
      "the training objective refuses the model: HamiltonianObjective(mlp 2-8-1 tanh): "
-     "hamiltonian_output = 1 but the model has 1 outputs",
+     "hamiltonian_output = 1 needs a model with at least 2 outputs (counted from 0); the model has "
+     "1",
      "the same, after generating the data"},
     {"hamiltonian_output_kan",
      {{10, "  hamiltonian_output: 2"}, {14, "  m: {plugin: kan, width: [2, 1, 2]}"}},

@@ -411,7 +411,8 @@ TEST_CASE("size errors name the model and both sizes") {
   hnn::HamiltonianObjectiveOptions options;
   options.hamiltonian_output = 2;
   CHECK_THROWS_WITH_AS(hnn::HamiltonianObjective(*model, x, x, options),
-                       doctest::Contains("hamiltonian_output = 2 but the model has 2 outputs"),
+                       doctest::Contains("hamiltonian_output = 2 needs a model with at least 3 "
+                                         "outputs (counted from 0); the model has 2"),
                        hnn::Error);
   options = {};
   options.l1 = -1.0;

@@ -213,7 +213,8 @@ TEST_CASE("the refusals: leapfrog with the D-HNN parts, dissipation without dH/d
   options = options_for({FieldType::kBoth, false, false});
   options.conservative_output = 3;
   CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, wavy_windows(1), options),
-                       doctest::Contains("conservative_output = 3 but the model has 3 outputs "
+                       doctest::Contains("conservative_output = 3 needs a model with at least 4 "
+                                         "outputs (counted from 0); the model has 3 "
                                          "(field type both)"),
                        hnn::Error);
   options = options_for({FieldType::kSolenoidal, true, false});

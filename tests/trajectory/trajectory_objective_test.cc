@@ -217,11 +217,12 @@ TEST_CASE("the objective refuses what it cannot integrate, naming the model") {
                                                 objective_options(TrajectoryMethod::kLeapfrog,
                                                                   TrajectoryField::kDirect)),
                        doctest::Contains("field direct needs method rk4"), hnn::Error);
-  CHECK_THROWS_WITH_AS(
-      hnn::TrajectoryObjective(
-          *model, windows_of(1),
-          objective_options(TrajectoryMethod::kRungeKutta4, TrajectoryField::kSolenoidal, 2)),
-      doctest::Contains("hamiltonian_output = 2 but the model has 2 outputs"), hnn::Error);
+  CHECK_THROWS_WITH_AS(hnn::TrajectoryObjective(*model, windows_of(1),
+                                                objective_options(TrajectoryMethod::kRungeKutta4,
+                                                                  TrajectoryField::kSolenoidal, 2)),
+                       doctest::Contains("hamiltonian_output = 2 needs a model with at least 3 "
+                                         "outputs (counted from 0); the model has 2"),
+                       hnn::Error);
   const auto three_outputs = plugins().model("mlp", {{"inputs", std::int64_t{2}},
                                                      {"outputs", std::int64_t{3}},
                                                      {"hidden", std::vector<std::int64_t>{4}}});

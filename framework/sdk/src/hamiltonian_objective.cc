@@ -91,8 +91,10 @@ void HamiltonianObjective::check_and_allocate() {
   internal::check_batch_shapes(owner, inputs_, targets_, model_.input_dimension());
   auto check_output = [&](const char* key, int output) {
     if (output >= model_.output_dimension()) {
-      throw Error(owner + ": " + key + " = " + std::to_string(output) + " but the model has " +
-                  std::to_string(model_.output_dimension()) + " outputs (field type " +
+      throw Error(owner + ": " + key + " = " + std::to_string(output) +
+                  " needs a model with at least " + std::to_string(output + 1) +
+                  " outputs (counted from 0); the model has " +
+                  std::to_string(model_.output_dimension()) + " (field type " +
                   to_string(options_.field_type) + ")");
     }
   };

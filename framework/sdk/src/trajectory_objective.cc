@@ -93,8 +93,10 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
     }
     const auto check_output = [&](const char* name, int output) {
       if (output >= model_.output_dimension()) {
-        throw Error(owner + ": " + name + " = " + std::to_string(output) + " but the model has " +
-                    std::to_string(model_.output_dimension()) + " outputs (field type " +
+        throw Error(owner + ": " + name + " = " + std::to_string(output) +
+                    " needs a model with at least " + std::to_string(output + 1) +
+                    " outputs (counted from 0); the model has " +
+                    std::to_string(model_.output_dimension()) + " (field type " +
                     to_string(options_.field_type) + ")");
       }
     };
