@@ -147,13 +147,13 @@ def read_split(run_folder, dtype):
 
 
 class MLP(torch.nn.Module):
-    """greydanus/hamiltonian-nn nn_models.MLP."""
+    """greydanus/hamiltonian-nn nn_models.MLP(inputs, hidden, outputs, 'tanh')."""
 
-    def __init__(self, orthogonal, last_bias):
+    def __init__(self, orthogonal, last_bias, inputs=2, hidden=200, outputs=2):
         super().__init__()
-        self.linear1 = torch.nn.Linear(2, 200)
-        self.linear2 = torch.nn.Linear(200, 200)
-        self.linear3 = torch.nn.Linear(200, 2, bias=last_bias)
+        self.linear1 = torch.nn.Linear(inputs, hidden)
+        self.linear2 = torch.nn.Linear(hidden, hidden)
+        self.linear3 = torch.nn.Linear(hidden, outputs, bias=last_bias)
         if orthogonal:
             for layer in [self.linear1, self.linear2, self.linear3]:
                 torch.nn.init.orthogonal_(layer.weight)

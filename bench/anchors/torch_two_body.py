@@ -48,7 +48,7 @@ import yaml
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the import below
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import torch_side_by_side as side  # noqa: E402  (run_host, hnn_time_derivative, l2_loss)
+import torch_side_by_side as side  # noqa: E402  (run_host, MLP, hnn_time_derivative, l2_loss)
 
 ROOT = side.ROOT
 CONFIG = os.path.join(ROOT, "configs", "two_body_paper.yaml")
@@ -113,23 +113,6 @@ def canonical_permutation(n, dtype):
     return torch.cat([eye[n // 2:], -eye[:n // 2]])
 
 
-class MLP(torch.nn.Module):
-    """greydanus/hamiltonian-nn nn_models.MLP(input_dim, hidden_dim, output_dim, 'tanh')."""
-
-    def __init__(self, inputs, hidden, outputs):
-        super().__init__()
-        self.linear1 = torch.nn.Linear(inputs, hidden)
-        self.linear2 = torch.nn.Linear(hidden, hidden)
-        self.linear3 = torch.nn.Linear(hidden, outputs, bias=None)
-        for layer in [self.linear1, self.linear2, self.linear3]:
-            torch.nn.init.orthogonal_(layer.weight)
-
-    def forward(self, x):
-        h = torch.tanh(self.linear1(x))
-        h = torch.tanh(self.linear2(h))
-        return self.linear3(h)
-
-
 def torch_step_ms(run_folder, dtype, hidden, batch, lr, steps, window):
     """Window means (ms) of train.py's train step, and of its whole loop body."""
     torch.manual_seed(0)
@@ -138,7 +121,8 @@ def torch_step_ms(run_folder, dtype, hidden, batch, lr, steps, window):
     x.requires_grad_(True)
     test_x.requires_grad_(True)
     permutation = canonical_permutation(x.shape[1], dtype)
-    model = MLP(x.shape[1], hidden, 2).to(dtype)
+    model = side.MLP(orthogonal=True, last_bias=False, inputs=x.shape[1], hidden=hidden,
+                     outputs=2).to(dtype)
     optim = torch.optim.Adam(model.parameters(), lr, weight_decay=0)
 
     def train_step():
