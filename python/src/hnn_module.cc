@@ -172,8 +172,10 @@ py::tuple run(const std::optional<std::string>& text, const std::string& source,
       },
       interrupt, show_progress);
   const bool interrupted = interrupt.load();
-  if (result.interruption && !result.interruption->matches(PyExc_KeyboardInterrupt)) {
-    // A signal handler of the user's raised something else: the run stopped; raise that.
+  if (result.interruption &&
+      (!interrupted || !result.interruption->matches(PyExc_KeyboardInterrupt))) {
+    // A signal handler of the user's raised something else (the run stopped), or Ctrl-C came
+    // after the run had ended (it is complete): raise that as it is.
     result.interruption->restore();
     throw py::error_already_set();
   }

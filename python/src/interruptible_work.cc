@@ -68,6 +68,44 @@ InterruptibleResult run_interruptibly(const std::function<void(std::ostream* log
     finished = true;
     finished_changed.notify_all();
   });
+  // Whatever happens here, the run is stopped and joined before this frame goes.
+  struct JoinedAtExit {
+    std::thread& worker;
+    std::atomic<bool>& interrupt;
+    ~JoinedAtExit() {
+      if (!worker.joinable()) return;
+      interrupt.store(true);
+      const py::gil_scoped_release release;
+      worker.join();
+    }
+  } joined{worker, interrupt};
+
+  // The first exception a signal handler raised stops the run (while it runs); later ones
+  // are dropped (a second Ctrl-C while it stops).
+  const auto interrupted_by = [&](std::unique_ptr<py::error_already_set> error, bool running) {
+    if (result.interruption) return;
+    result.interruption = std::move(error);
+    if (!running) return;
+    interrupt.store(true);
+    try {
+      py::print(
+          "hnn: stopping at the end of the current epoch; the run folder keeps what "
+          "was trained (hnn.resume continues it)",
+          py::arg("file") = py::module_::import("sys").attr("stderr"));
+    } catch (py::error_already_set&) {
+    }
+  };
+  const auto relay_output = [&](bool running) {
+    try {
+      write_to_python_stdout(relay.take());
+    } catch (py::error_already_set& error) {
+      // A sys.stdout that cannot be written loses the progress text, not the run; Ctrl-C
+      // while it writes is Ctrl-C.
+      if (error.matches(PyExc_KeyboardInterrupt)) {
+        interrupted_by(std::make_unique<py::error_already_set>(std::move(error)), running);
+      }
+    }
+  };
 
   bool done = false;
   while (!done) {
@@ -77,29 +115,13 @@ InterruptibleResult run_interruptibly(const std::function<void(std::ostream* log
       finished_changed.wait_for(lock, std::chrono::milliseconds(50), [&] { return finished; });
       done = finished;
     }
-    try {
-      write_to_python_stdout(relay.take());
-    } catch (py::error_already_set&) {
-      // A sys.stdout that cannot be written loses the progress text, not the run.
-    }
+    relay_output(!done);
     if (PyErr_CheckSignals() != 0) {
-      if (!result.interruption) {
-        result.interruption = std::make_unique<py::error_already_set>();  // takes the exception
-        interrupt.store(true);
-        py::print(
-            "hnn: stopping at the end of the current epoch; the run folder keeps what "
-            "was trained (hnn.resume continues it)",
-            py::arg("file") = py::module_::import("sys").attr("stderr"));
-      } else {
-        PyErr_Clear();  // a second Ctrl-C: the run is stopping already
-      }
+      interrupted_by(std::make_unique<py::error_already_set>(), !done);  // takes the exception
     }
   }
   worker.join();
-  try {
-    write_to_python_stdout(relay.take());
-  } catch (py::error_already_set&) {
-  }
+  relay_output(false);
   return result;
 }
 

@@ -21,6 +21,8 @@
 namespace hnn::python {
 
 // What ran: `interruption` holds the exception a signal handler raised (null when none did).
+// `interrupt` was set when it came while the work ran; one that came after the work ended
+// (the work is complete) is there for the caller to raise as it is.
 struct InterruptibleResult {
   std::unique_ptr<pybind11::error_already_set> interruption;
 };
