@@ -167,22 +167,37 @@ std::shared_ptr<hnn::Model> make_mlp(const std::vector<std::int64_t>& hidden) {
       "mlp", {{"inputs", std::int64_t{2}}, {"outputs", std::int64_t{2}}, {"hidden", hidden}});
 }
 
+// One HamiltonianObjective evaluation with its gradient at the model's parameters, on the
+// spring-like batch of `samples` states: a callable for the timing loops. The constructor
+// evaluates once, which sizes the model's workspaces.
+class ObjectiveEvaluation {
+ public:
+  ObjectiveEvaluation(hnn::Model& model, Eigen::Index samples)
+      : theta_(model.parameter_count()), gradient_(model.parameter_count()) {
+    Eigen::MatrixXd x, dxdt;
+    spring_like_batch(x, dxdt, samples);
+    objective_ = std::make_unique<hnn::HamiltonianObjective>(model, std::move(x), std::move(dxdt));
+    model.get_parameters(theta_);
+    (*this)();
+  }
+  void operator()() const {
+    objective_->evaluate(theta_.data(), &value_, gradient_.data());
+    benchmark::DoNotOptimize(gradient_.data());
+  }
+
+ private:
+  std::unique_ptr<hnn::HamiltonianObjective> objective_;
+  Eigen::VectorXd theta_;
+  mutable Eigen::VectorXd gradient_;
+  mutable double value_ = 0.0;
+};
+
 // Objective value and gradient of `model` on the spring-like batch, with `threads` threads.
 // When `products` is not empty, adds the counters of the file comment.
 void run_objective_benchmark(benchmark::State& state, hnn::Model& model, int threads,
                              const std::vector<GemmShape>& products) {
   use_threads(threads);
-  Eigen::MatrixXd x, dxdt;
-  spring_like_batch(x, dxdt);
-  hnn::HamiltonianObjective objective(model, x, dxdt);
-  Eigen::VectorXd theta(model.parameter_count()), gradient(model.parameter_count());
-  model.get_parameters(theta);
-  double value = 0.0;
-  auto evaluate = [&] {
-    objective.evaluate(theta.data(), &value, gradient.data());
-    benchmark::DoNotOptimize(gradient.data());
-  };
-  evaluate();  // sizes the workspaces
+  const ObjectiveEvaluation evaluate(model, kSamples);
   for (auto _ : state) evaluate();
   state.counters["parameters"] = double(model.parameter_count());
   if (products.empty()) return;
@@ -273,17 +288,7 @@ void BM_HnnObjectiveMlpScaling(benchmark::State& state) {
   auto model = make_mlp({width, width});
   const auto products = mlp_hnn_products({2, width, width, 2}, samples);
   use_threads(threads);
-  Eigen::MatrixXd x, dxdt;
-  spring_like_batch(x, dxdt, samples);
-  hnn::HamiltonianObjective objective(*model, x, dxdt);
-  Eigen::VectorXd theta(model->parameter_count()), gradient(model->parameter_count());
-  model->get_parameters(theta);
-  double value = 0.0;
-  auto evaluate = [&] {
-    objective.evaluate(theta.data(), &value, gradient.data());
-    benchmark::DoNotOptimize(gradient.data());
-  };
-  evaluate();  // sizes the workspaces
+  const ObjectiveEvaluation evaluate(*model, samples);
   for (auto _ : state) evaluate();
 
   ReferenceGemms gemms(products, /*shared_operands=*/true);
