@@ -31,6 +31,7 @@
 #include "hnn/registry.h"
 #include "interruptible_work.h"
 #include "loaded_registry.h"
+#include "option_values.h"
 #include "python_errors.h"
 #include "run_folder_files.h"
 #include "trained_model_binding.h"
@@ -40,6 +41,7 @@ namespace py = pybind11;
 namespace {
 
 using hnn::python::LoadedRegistry;
+using hnn::python::option_value;
 using hnn::python::raise_config_error;
 using hnn::python::raise_python;
 
@@ -50,10 +52,6 @@ hnn::PluginKind plugin_kind(const std::string& name) {
     known += (known.empty() ? "'" : ", '") + hnn::to_string(kind) + "'";
   }
   throw py::value_error("no plugin kind '" + name + "' (the kinds: " + known + ")");
-}
-
-py::object option_value(const hnn::OptionValue& value) {
-  return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
 }
 
 py::list plugins() {

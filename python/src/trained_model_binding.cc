@@ -19,6 +19,7 @@
 #include "hnn/host/trained_model.h"
 #include "hnn/registry.h"
 #include "loaded_registry.h"
+#include "option_values.h"
 #include "python_errors.h"
 
 namespace py = pybind11;
@@ -71,10 +72,6 @@ std::shared_ptr<LoadedModel> load_checkpoint_model(const std::string& file) {
     loaded.plugins = std::make_unique<LoadedRegistry>();
     loaded.model.emplace(TrainedModel::from_checkpoint(file, loaded.plugins->registry()));
   });
-}
-
-py::object option_value(const OptionValue& value) {
-  return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
 }
 
 // The arrays model.py passes: C-contiguous float64, never converted here.
@@ -164,9 +161,7 @@ py::array_t<double> rollout(LoadedModel& loaded, const States& x0, const States&
 
 py::dict options(const LoadedModel& loaded) {
   py::dict result;
-  for (const auto& [key, value] : loaded.model->options().values()) {
-    result[py::str(key)] = option_value(value);
-  }
+  add_options(loaded.model->options(), result);
   return result;
 }
 
@@ -194,16 +189,13 @@ void bind_trained_model(py::module_& module) {
                              [](const LoadedModel& m) { return m.model->coordinates(); })
       .def_property_readonly("kind", [](const LoadedModel& m) { return m.model->kind(); })
       .def_property_readonly("parameters", &parameters)
-      .def_property_readonly(
-          "integrator",
-          [](const LoadedModel& m) {
-            py::dict result;
-            result["plugin"] = m.model->evaluation_integrator().plugin;
-            for (const auto& [key, value] : m.model->evaluation_integrator().options.values()) {
-              result[py::str(key)] = option_value(value);
-            }
-            return result;
-          })
+      .def_property_readonly("integrator",
+                             [](const LoadedModel& m) {
+                               py::dict result;
+                               result["plugin"] = m.model->evaluation_integrator().plugin;
+                               add_options(m.model->evaluation_integrator().options, result);
+                               return result;
+                             })
       .def("hamiltonian", &hamiltonian, py::arg("states").noconvert())
       .def("gradient", &gradient, py::arg("states").noconvert())
       .def("field", &field, py::arg("states").noconvert(), py::arg("t"))
