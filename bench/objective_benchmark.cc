@@ -11,11 +11,15 @@
 //                 Eigen::setNbThreads(threads), so with 2 threads Eigen's parallel GEMM)
 //   of_gemm       GFLOPs / gemm_GFLOPs (1 = the evaluation costs no more than its GEMMs)
 //   kernel_gemm_GFLOPs, of_kernel_gemm
-//                 the same with the mlp plugin's own product kernel (AVX2+FMA where the
-//                 processor has it, chosen at run time, while Eigen's GEMM in this binary is
-//                 built for SSE2), each product's columns split over the threads
+//                 the same with the mlp plugin's own product kernel (AVX-512 or AVX2 with
+//                 FMA where the processor has them, chosen at run time, while Eigen's GEMM
+//                 in this binary is built for SSE2), each product's columns split over the
+//                 threads
 //   speedup       (threads > 1) best one-thread time / best time with `threads`, both
 //                 measured in the same rounds
+//   peak_GFLOPs   the machine's double-precision FMA peak with the same threads, measured
+//                 in the same run (fma_peak.h: the faster of AVX2 and AVX-512 FMA chains)
+//   of_peak       GFLOPs / peak_GFLOPs (issue 16, item 3)
 //
 // The FLOP count leaves out what is not a product: activations, element-wise derivative
 // passes, row sums over samples; so it understates the work of the evaluation. The model
@@ -42,6 +46,7 @@
 
 #include "bench_support.h"
 #include "dense_product.h"
+#include "fma_peak.h"
 #include "hnn/hamiltonian_objective.h"
 #include "hnn/host/plugin_loader.h"
 #include "hnn/options.h"
@@ -225,6 +230,9 @@ void run_objective_benchmark(benchmark::State& state, hnn::Model& model, int thr
   state.counters["kernel_gemm_GFLOPs"] = flops / best_kernel_gemm / 1e9;
   state.counters["of_kernel_gemm"] = best_kernel_gemm / best;
   if (threads > 1) state.counters["speedup"] = best_one_thread / best;
+  const double peak = hnn::bench::measure_fma_peak(threads, 0.2).best();
+  state.counters["peak_GFLOPs"] = peak;
+  state.counters["of_peak"] = peak > 0.0 ? flops / best / 1e9 / peak : 0.0;
 }
 
 void BM_HnnObjectiveMlp(benchmark::State& state) {
@@ -243,6 +251,18 @@ BENCHMARK(BM_HnnObjectiveMlp)
     ->ArgNames({"layers", "threads"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// The machine's double-precision FMA peak (fma_peak.h) with 1 and 2 threads: GFLOP/s of
+// AVX2 and of AVX-512 FMA chains (0 where the processor lacks the instruction set).
+void BM_FmaPeak(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  hnn::bench::FmaPeak peak;
+  for (auto _ : state) peak = hnn::bench::measure_fma_peak(threads, 0.2);
+  state.counters["avx2_GFLOPs"] = peak.avx2_gflops;
+  state.counters["avx512_GFLOPs"] = peak.avx512_gflops;
+  state.counters["peak_GFLOPs"] = peak.best();
+}
+BENCHMARK(BM_FmaPeak)->Arg(1)->Arg(2)->ArgName("threads")->Iterations(1)->UseRealTime();
 
 // Bare GEMMs of an MLP evaluation's shapes, as a benchmark of its own (same arguments).
 void BM_ReferenceGemm(benchmark::State& state) {

@@ -1,10 +1,11 @@
-// The mlp's two dense product kernels (plugins/models/mlp/dense_product.h: AVX2+FMA and the
-// portable SSE2 build), forced with HNN_PRODUCT_KERNEL, on every machine: the forced kernel
-// is the one the model uses (asked through the plugin's hnn_mlp_dense_product_kernel), both
-// give the same outputs, input gradients, parameter gradients, input Hessian-vector
-// products and HNN objective to round-off, the default is the widest kernel bit for bit,
-// and a bad value or an unavailable kernel is refused with a message naming the variable.
-// On a processor without AVX2 and FMA only the portable half runs (and "simd" is refused).
+// The mlp's dense product kernels (plugins/models/mlp/dense_product.h: AVX-512+FMA, AVX2+FMA
+// and the portable SSE2 build), forced with HNN_PRODUCT_KERNEL, on every machine: the forced
+// kernel is the one the model uses (asked through the plugin's hnn_mlp_dense_product_kernel),
+// every pair gives the same outputs, input gradients, parameter gradients, input
+// Hessian-vector products and HNN objective to round-off, the default is the widest kernel
+// bit for bit, and a bad value or an unavailable kernel is refused with a message naming
+// the variable. On a processor without AVX-512 (or AVX2) only the kernels it has run, and
+// forcing another one is refused.
 #include <dlfcn.h>
 #include <doctest/doctest.h>
 #include <stdlib.h>
@@ -29,6 +30,22 @@ bool processor_has_avx2_and_fma() {
 #else
   return false;
 #endif
+}
+
+bool processor_has_avx512_and_fma() {
+#if defined(__GNUC__) && defined(__x86_64__)
+  __builtin_cpu_init();
+  return processor_has_avx2_and_fma() && __builtin_cpu_supports("avx512f") != 0 &&
+         __builtin_cpu_supports("avx512dq") != 0 && __builtin_cpu_supports("avx512vl") != 0;
+#else
+  return false;
+#endif
+}
+
+// The name of the widest kernel this processor has.
+std::string widest_kernel() {
+  if (processor_has_avx512_and_fma()) return "avx512+fma";
+  return processor_has_avx2_and_fma() ? "avx2+fma" : "sse2";
 }
 
 // HNN_PRODUCT_KERNEL set (or unset, nullopt) for the life of the object, restored after.
@@ -160,25 +177,34 @@ bool identical(const Evaluations& a, const Evaluations& b) {
 
 }  // namespace
 
-TEST_CASE("HNN_PRODUCT_KERNEL=portable and =simd give the same evaluations to round-off") {
-  const bool simd = processor_has_avx2_and_fma();
-  const std::string widest = simd ? "avx2+fma" : "sse2";
+TEST_CASE("every product kernel gives the same evaluations to round-off") {
   const Evaluations portable = evaluate_with("portable", "sse2");
   // Unset, empty and "auto" are the default: the widest kernel, and the same run twice is
   // bit for bit the same.
-  const Evaluations by_default = evaluate_with(std::nullopt, widest);
-  CHECK(identical(by_default, evaluate_with("", widest)));
-  CHECK(identical(by_default, evaluate_with("auto", widest)));
-  if (!simd) {
+  const Evaluations by_default = evaluate_with(std::nullopt, widest_kernel());
+  CHECK(identical(by_default, evaluate_with("", widest_kernel())));
+  CHECK(identical(by_default, evaluate_with("auto", widest_kernel())));
+  if (!processor_has_avx2_and_fma()) {
     MESSAGE("no AVX2+FMA on this processor: only the portable kernel is tested");
     CHECK(identical(by_default, portable));
     return;
   }
-  const Evaluations forced_simd = evaluate_with("simd", "avx2+fma");
-  CHECK(identical(by_default, forced_simd));
-  check_agree_to_round_off(portable, forced_simd);
+  const Evaluations avx2 = evaluate_with("avx2", "avx2+fma");
+  CHECK(identical(avx2, evaluate_with("simd", "avx2+fma")));  // the older name
+  check_agree_to_round_off(portable, avx2);
   // Fused multiply-adds round differently: different results prove two kernels ran.
-  CHECK_FALSE(identical(portable, forced_simd));
+  CHECK_FALSE(identical(portable, avx2));
+  if (!processor_has_avx512_and_fma()) {
+    MESSAGE("no AVX-512 on this processor: the avx512 kernel is not tested");
+    CHECK(identical(by_default, avx2));
+    return;
+  }
+  const Evaluations avx512 = evaluate_with("avx512", "avx512+fma");
+  CHECK(identical(by_default, avx512));
+  check_agree_to_round_off(portable, avx512);
+  check_agree_to_round_off(avx2, avx512);
+  // 8-double vectors group the products' sums otherwise than 4-double ones.
+  CHECK_FALSE(identical(avx2, avx512));
 }
 
 TEST_CASE("the kernel is chosen when a model is built and stays with it") {
@@ -193,16 +219,16 @@ TEST_CASE("the kernel is chosen when a model is built and stays with it") {
   const Evaluations from_portable = evaluate(*portable);
   const ProductKernelVariable set("portable");
   CHECK(identical(from_portable, evaluate(*make_mlp(kWide))));
-  CHECK(kernel_of(*by_default) == (processor_has_avx2_and_fma() ? "avx2+fma" : "sse2"));
+  CHECK(kernel_of(*by_default) == widest_kernel());
 }
 
-TEST_CASE("a bad HNN_PRODUCT_KERNEL, and simd where the processor lacks it, are refused") {
+TEST_CASE("a bad HNN_PRODUCT_KERNEL, and a kernel the processor lacks, are refused") {
   {
     const ProductKernelVariable set("fast");
     CHECK_THROWS_WITH_AS(make_mlp(kWide),
                          doctest::Contains("mlp: HNN_PRODUCT_KERNEL is \"fast\": expected "
-                                           "\"portable\", \"simd\" or \"auto\" (or unset, "
-                                           "which is \"auto\")"),
+                                           "\"portable\", \"avx2\" (or \"simd\"), \"avx512\" "
+                                           "or \"auto\" (or unset, which is \"auto\")"),
                          hnn::Error);
   }
   {
@@ -210,11 +236,22 @@ TEST_CASE("a bad HNN_PRODUCT_KERNEL, and simd where the processor lacks it, are 
     CHECK_THROWS_AS(make_mlp(kWide), hnn::Error);
   }
   if (!processor_has_avx2_and_fma()) {
-    const ProductKernelVariable set("simd");
-    CHECK_THROWS_WITH_AS(make_mlp(kWide),
-                         doctest::Contains("mlp: HNN_PRODUCT_KERNEL is \"simd\", but this "
-                                           "processor has no AVX2 and FMA: unset it or use "
-                                           "\"portable\" or \"auto\""),
-                         hnn::Error);
+    for (const char* name : {"avx2", "simd"}) {
+      const ProductKernelVariable set(name);
+      const std::string expected = std::string("mlp: HNN_PRODUCT_KERNEL is \"") + name +
+                                   "\", but this processor has no AVX2 and FMA: unset it or use "
+                                   "\"auto\" or a kernel it has (\"portable\")";
+      CHECK_THROWS_WITH_AS(make_mlp(kWide), doctest::Contains(expected.c_str()), hnn::Error);
+    }
+  }
+  if (!processor_has_avx512_and_fma()) {
+    const ProductKernelVariable set("avx512");
+    const std::string expected =
+        std::string(
+            "mlp: HNN_PRODUCT_KERNEL is \"avx512\", but this processor has no AVX-512 "
+            "(F, DQ and VL) and FMA: unset it or use \"auto\" or a kernel it has "
+            "(\"portable\"") +
+        (processor_has_avx2_and_fma() ? ", \"avx2\")" : ")");
+    CHECK_THROWS_WITH_AS(make_mlp(kWide), doctest::Contains(expected.c_str()), hnn::Error);
   }
 }

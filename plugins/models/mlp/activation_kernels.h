@@ -1,7 +1,7 @@
 // The activations of the mlp's hidden layers as batched kernels: sigma, sigma' and sigma''
 // of a block of pre-activations in one pass. tanh and sigmoid use an exp of plain
-// arithmetic that the compiler vectorises (built for SSE2 and, chosen at run time, AVX2,
-// without FMA, so that results do not depend on the processor); the others call the
+// arithmetic that the compiler vectorises (built for SSE2 and, chosen at run time, AVX2 and
+// AVX-512, all without FMA, so that results do not depend on the processor); the others call the
 // standard library per entry.
 #ifndef HNN_PLUGINS_MLP_ACTIVATION_KERNELS_H_
 #define HNN_PLUGINS_MLP_ACTIVATION_KERNELS_H_

@@ -7,8 +7,8 @@
 namespace hnn::mlp {
 namespace {
 
-using ProductFunction = DenseProductFunction;
-
+// Whether the processor has the instruction sets of a kernel. __builtin_cpu_supports also
+// checks that the operating system saves the vector registers they use (XGETBV).
 bool has_avx2_and_fma() {
 #if defined(__GNUC__) && defined(__x86_64__)
   __builtin_cpu_init();
@@ -18,11 +18,14 @@ bool has_avx2_and_fma() {
 #endif
 }
 
-// Chosen once, on first use (thread-safe initialisation of a local static).
-ProductFunction product_function() {
-  static const ProductFunction function =
-      has_avx2_and_fma() ? internal::multiply_dense_avx2 : internal::multiply_dense_sse2;
-  return function;
+bool has_avx512_and_fma() {
+#if defined(__GNUC__) && defined(__x86_64__)
+  __builtin_cpu_init();
+  return has_avx2_and_fma() && __builtin_cpu_supports("avx512f") != 0 &&
+         __builtin_cpu_supports("avx512dq") != 0 && __builtin_cpu_supports("avx512vl") != 0;
+#else
+  return false;
+#endif
 }
 
 }  // namespace
@@ -35,55 +38,95 @@ void multiply_dense_sse2(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows
 }
 }  // namespace internal
 
+bool dense_product_kernel_available(DenseProductKernel kernel) {
+  // Asked once (thread-safe initialisation of local statics).
+  static const bool avx2 = has_avx2_and_fma();
+  static const bool avx512 = has_avx512_and_fma();
+  switch (kernel) {
+    case DenseProductKernel::kAvx512:
+      return avx512;
+    case DenseProductKernel::kAvx2:
+      return avx2;
+    case DenseProductKernel::kPortable:
+      break;
+  }
+  return true;
+}
+
+DenseProductKernel widest_dense_product_kernel() {
+  if (dense_product_kernel_available(DenseProductKernel::kAvx512)) {
+    return DenseProductKernel::kAvx512;
+  }
+  if (dense_product_kernel_available(DenseProductKernel::kAvx2)) return DenseProductKernel::kAvx2;
+  return DenseProductKernel::kPortable;
+}
+
 void multiply_dense(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows, std::ptrdiff_t columns,
                     std::ptrdiff_t depth, const DenseOperand& a, const DenseOperand& b,
                     bool accumulate) {
-  product_function()(c, c_stride, rows, columns, depth, a, b, accumulate);
+  static const DenseProductFunction function =
+      dense_product_function(widest_dense_product_kernel());
+  function(c, c_stride, rows, columns, depth, a, b, accumulate);
 }
 
 const char* dense_product_kernel() {
-  return product_function() == internal::multiply_dense_avx2 ? "avx2+fma" : "sse2";
-}
-
-bool simd_dense_product_available() {
-  static const bool available = has_avx2_and_fma();
-  return available;
+  return dense_product_kernel_name(widest_dense_product_kernel());
 }
 
 bool dense_product_kernel_from_environment(DenseProductKernel* kernel, std::string* error) {
   const char* value = std::getenv("HNN_PRODUCT_KERNEL");
   const std::string text = value == nullptr ? "" : value;
   if (text.empty() || text == "auto") {
-    *kernel =
-        simd_dense_product_available() ? DenseProductKernel::kSimd : DenseProductKernel::kPortable;
+    *kernel = widest_dense_product_kernel();
     return true;
   }
   if (text == "portable") {
     *kernel = DenseProductKernel::kPortable;
     return true;
   }
-  if (text == "simd") {
-    if (!simd_dense_product_available()) {
-      *error =
-          "HNN_PRODUCT_KERNEL is \"simd\", but this processor has no AVX2 and FMA: "
-          "unset it or use \"portable\" or \"auto\"";
+  if (text == "avx2" || text == "simd" || text == "avx512") {
+    const bool avx512 = text == "avx512";
+    const DenseProductKernel wanted =
+        avx512 ? DenseProductKernel::kAvx512 : DenseProductKernel::kAvx2;
+    if (!dense_product_kernel_available(wanted)) {
+      *error = "HNN_PRODUCT_KERNEL is \"" + text + "\", but this processor has no " +
+               (avx512 ? "AVX-512 (F, DQ and VL) and FMA" : "AVX2 and FMA") +
+               ": unset it or use \"auto\" or a kernel it has (\"portable\"" +
+               (avx512 && dense_product_kernel_available(DenseProductKernel::kAvx2) ? ", \"avx2\")"
+                                                                                    : ")");
       return false;
     }
-    *kernel = DenseProductKernel::kSimd;
+    *kernel = wanted;
     return true;
   }
   *error = "HNN_PRODUCT_KERNEL is \"" + text +
-           "\": expected \"portable\", \"simd\" or \"auto\" (or unset, which is \"auto\")";
+           "\": expected \"portable\", \"avx2\" (or \"simd\"), \"avx512\" or \"auto\" (or "
+           "unset, which is \"auto\")";
   return false;
 }
 
 DenseProductFunction dense_product_function(DenseProductKernel kernel) {
-  return kernel == DenseProductKernel::kSimd ? internal::multiply_dense_avx2
-                                             : internal::multiply_dense_sse2;
+  switch (kernel) {
+    case DenseProductKernel::kAvx512:
+      return internal::multiply_dense_avx512;
+    case DenseProductKernel::kAvx2:
+      return internal::multiply_dense_avx2;
+    case DenseProductKernel::kPortable:
+      break;
+  }
+  return internal::multiply_dense_sse2;
 }
 
 const char* dense_product_kernel_name(DenseProductKernel kernel) {
-  return kernel == DenseProductKernel::kSimd ? "avx2+fma" : "sse2";
+  switch (kernel) {
+    case DenseProductKernel::kAvx512:
+      return "avx512+fma";
+    case DenseProductKernel::kAvx2:
+      return "avx2+fma";
+    case DenseProductKernel::kPortable:
+      break;
+  }
+  return "sse2";
 }
 
 }  // namespace hnn::mlp

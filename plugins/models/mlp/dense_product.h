@@ -2,20 +2,22 @@
 // thread, with the widest instruction set the processor has.
 //
 // The plugin is built for any x86-64 (SSE2), and Eigen picks its GEMM kernel at compile
-// time, so an ordinary Eigen product never uses AVX2 or FMA even where the processor has
-// them: for the 200-wide layers of the HNN that is half to a quarter of the speed of the
-// machine. dense_product_avx2.cc compiles the same Eigen product with -mavx2 -mfma (in a
-// renamed copy of the Eigen namespace, so that none of its code can be linked into the
-// portable part), and multiply_dense() calls it when the processor supports both.
+// time, so an ordinary Eigen product never uses AVX2, AVX-512 or FMA even where the processor
+// has them: for the 200-wide layers of the HNN that is a quarter to an eighth of the speed of
+// a machine with AVX-512. dense_product_avx2.cc and dense_product_avx512.cc compile the same
+// Eigen product with -mavx2 -mfma and with -mavx512f -mavx512dq -mavx512vl -mfma (each in a
+// renamed copy of the Eigen namespace, so that none of its code can be linked into another
+// build), and multiply_dense() calls the widest one the processor supports.
 //
-// The two builds are the kernels DenseProductKernel::kSimd (AVX2+FMA) and kPortable (SSE2).
+// The three builds are the kernels DenseProductKernel::kAvx512, kAvx2 and kPortable (SSE2).
 // A model chooses one when it is built, from the environment variable HNN_PRODUCT_KERNEL
-// (dense_product_kernel_from_environment(); docs/testing.md), so that a test can run both on
-// a machine that has AVX2: unset, empty or `auto` is the default, the widest one.
+// (dense_product_kernel_from_environment(); docs/testing.md), so that a test can run each on
+// a machine that has it: unset, empty or `auto` is the default, the widest one.
 //
-// Results: the AVX2+FMA kernel rounds differently from the SSE2 one (a fused multiply-add
-// rounds once), so products agree to round-off between processors, not bit for bit. On
-// one processor they are deterministic and do not depend on the number of threads.
+// Results: the SIMD kernels use fused multiply-adds (which round once) and group their sums
+// by their vector width, so the three agree to round-off, not bit for bit, and a run's MLP
+// results depend on the kernel its processor picks. On one processor with one kernel they
+// are deterministic and do not depend on the number of threads.
 //
 // Thread safety: multiply_dense() may run on several threads at once on disjoint outputs.
 // It never allocates on the heap (Eigen's packing buffers are on the stack, see
@@ -44,13 +46,15 @@ void multiply_dense(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows, std
                     std::ptrdiff_t depth, const DenseOperand& a, const DenseOperand& b,
                     bool accumulate);
 
-// The name of the kernel multiply_dense() uses on this processor: "avx2+fma" or "sse2".
+// The name of the kernel multiply_dense() uses on this processor: "avx512+fma", "avx2+fma"
+// or "sse2".
 const char* dense_product_kernel();
 
-// The two builds of the product.
+// The builds of the product.
 enum class DenseProductKernel {
   kPortable,  // SSE2, any x86-64 (and the only one on other processors)
-  kSimd,      // AVX2 and FMA
+  kAvx2,      // AVX2 and FMA
+  kAvx512,    // AVX-512 F, DQ and VL, and FMA
 };
 
 // One build of the product; the same contract as multiply_dense().
@@ -59,31 +63,38 @@ using DenseProductFunction = void (*)(double* c, std::ptrdiff_t c_stride, std::p
                                       const DenseOperand& a, const DenseOperand& b,
                                       bool accumulate);
 
-// Whether this processor can run DenseProductKernel::kSimd (x86-64 with AVX2 and FMA).
-bool simd_dense_product_available();
+// Whether this processor (and its operating system) can run `kernel`.
+bool dense_product_kernel_available(DenseProductKernel kernel);
+
+// The widest kernel this processor can run: what multiply_dense() uses.
+DenseProductKernel widest_dense_product_kernel();
 
 // The kernel the environment variable HNN_PRODUCT_KERNEL asks for, read at each call:
-// unset, empty or "auto": kSimd where simd_dense_product_available(), else kPortable (what
-// multiply_dense() uses); "portable": kPortable; "simd": kSimd. Returns false and sets
-// *error (which names the variable, its value and the accepted values) for any other value
-// and for "simd" on a processor without AVX2 and FMA: a forced kernel is never replaced
-// silently by the other one. Neither pointer may be null. Thread-safe as far as getenv is.
+// unset, empty or "auto": widest_dense_product_kernel(); "portable": kPortable; "avx2" (or
+// its older name "simd"): kAvx2; "avx512": kAvx512. Returns false and sets *error (which
+// names the variable, its value and the accepted values) for any other value and for a
+// kernel this processor cannot run: a forced kernel is never replaced silently by another
+// one. Neither pointer may be null. Thread-safe as far as getenv is.
 bool dense_product_kernel_from_environment(DenseProductKernel* kernel, std::string* error);
 
-// The build of `kernel`; for kSimd only where simd_dense_product_available().
+// The build of `kernel`; only where dense_product_kernel_available(kernel).
 DenseProductFunction dense_product_function(DenseProductKernel kernel);
 
-// "avx2+fma" for kSimd, "sse2" for kPortable (the names dense_product_kernel() returns).
+// "avx512+fma", "avx2+fma" or "sse2" (the names dense_product_kernel() returns).
 const char* dense_product_kernel_name(DenseProductKernel kernel);
 
 namespace internal {
-// The two builds of the product (dense_product.cc, dense_product_avx2.cc); same contract.
+// The builds of the product (dense_product.cc, dense_product_avx2.cc,
+// dense_product_avx512.cc); same contract.
 void multiply_dense_sse2(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows,
                          std::ptrdiff_t columns, std::ptrdiff_t depth, const DenseOperand& a,
                          const DenseOperand& b, bool accumulate);
 void multiply_dense_avx2(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows,
                          std::ptrdiff_t columns, std::ptrdiff_t depth, const DenseOperand& a,
                          const DenseOperand& b, bool accumulate);
+void multiply_dense_avx512(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows,
+                           std::ptrdiff_t columns, std::ptrdiff_t depth, const DenseOperand& a,
+                           const DenseOperand& b, bool accumulate);
 }  // namespace internal
 
 }  // namespace hnn::mlp

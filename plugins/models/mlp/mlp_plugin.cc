@@ -15,8 +15,8 @@ void register_mlp(hnn::Registry& registry) {
 }  // namespace
 
 // For tests (tests/mlp/mlp_product_kernel_test.cc): the name of the dense product kernel
-// (dense_product_kernel_name(): "avx2+fma" or "sse2") that `model` uses when it is an mlp
-// made by this library, else nullptr. Not part of the plugin contract; found with dlsym.
+// (dense_product_kernel_name(): "avx512+fma", "avx2+fma" or "sse2") that `model` uses when it is an
+// mlp made by this library, else nullptr. Not part of the plugin contract; found with dlsym.
 extern "C" __attribute__((visibility("default"))) const char* hnn_mlp_dense_product_kernel(
     const hnn::Model* model) {
   const auto* mlp = dynamic_cast<const hnn::mlp::MultilayerPerceptron*>(model);
