@@ -87,6 +87,14 @@ using Eigen::Index;
 // -ffp-contract=off (CMakeLists.txt), so that the AVX-512 build, whose instruction set has
 // them, does not fuse a multiply and an add either. Every build rounds every operation
 // alike, so results do not depend on the processor.
+void tanh_columns_sse2(double* z, const double* bias, double* first, double* second, Index rows,
+                       Index columns) {
+  tanh_columns(z, bias, first, second, rows, columns);
+}
+void sigmoid_columns_sse2(double* z, const double* bias, double* first, double* second, Index rows,
+                          Index columns) {
+  sigmoid_columns(z, bias, first, second, rows, columns);
+}
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define HNN_MLP_SIMD_ACTIVATIONS 1
 __attribute__((target("avx2"))) void tanh_columns_avx2(double* z, const double* bias, double* first,
@@ -108,48 +116,48 @@ __attribute__((target("avx512f"))) void sigmoid_columns_avx512(double* z, const 
                                                                Index rows, Index columns) {
   sigmoid_columns(z, bias, first, second, rows, columns);
 }
+#endif
 
 // The widest build this processor runs (asked once).
-enum class ActivationBuild { kSse2, kAvx2, kAvx512 };
-ActivationBuild activation_build() {
+ActivationBuild widest_activation_build() {
   static const ActivationBuild result = [] {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") != 0) return ActivationBuild::kAvx512;
-    if (__builtin_cpu_supports("avx2") != 0) return ActivationBuild::kAvx2;
+    if (activation_build_available(ActivationBuild::kAvx512)) return ActivationBuild::kAvx512;
+    if (activation_build_available(ActivationBuild::kAvx2)) return ActivationBuild::kAvx2;
     return ActivationBuild::kSse2;
   }();
   return result;
 }
-#endif
 
-void activate_tanh(double* z, const double* bias, double* first, double* second, Index rows,
-                   Index columns) {
+ActivationFunction tanh_build(ActivationBuild build) {
 #ifdef HNN_MLP_SIMD_ACTIVATIONS
-  switch (activation_build()) {
+  switch (build) {
     case ActivationBuild::kAvx512:
-      return tanh_columns_avx512(z, bias, first, second, rows, columns);
+      return tanh_columns_avx512;
     case ActivationBuild::kAvx2:
-      return tanh_columns_avx2(z, bias, first, second, rows, columns);
+      return tanh_columns_avx2;
     case ActivationBuild::kSse2:
       break;
   }
+#else
+  (void)build;
 #endif
-  tanh_columns(z, bias, first, second, rows, columns);
+  return tanh_columns_sse2;
 }
 
-void activate_sigmoid(double* z, const double* bias, double* first, double* second, Index rows,
-                      Index columns) {
+ActivationFunction sigmoid_build(ActivationBuild build) {
 #ifdef HNN_MLP_SIMD_ACTIVATIONS
-  switch (activation_build()) {
+  switch (build) {
     case ActivationBuild::kAvx512:
-      return sigmoid_columns_avx512(z, bias, first, second, rows, columns);
+      return sigmoid_columns_avx512;
     case ActivationBuild::kAvx2:
-      return sigmoid_columns_avx2(z, bias, first, second, rows, columns);
+      return sigmoid_columns_avx2;
     case ActivationBuild::kSse2:
       break;
   }
+#else
+  (void)build;
 #endif
-  sigmoid_columns(z, bias, first, second, rows, columns);
+  return sigmoid_columns_sse2;
 }
 
 // sigma, sigma' and sigma'' at z, for each activation.
@@ -210,14 +218,35 @@ void activate_columns(double* z, const double* bias, double* first, double* seco
 
 }  // namespace
 
+bool activation_build_available(ActivationBuild build) {
+#ifdef HNN_MLP_SIMD_ACTIVATIONS
+  __builtin_cpu_init();
+  switch (build) {
+    case ActivationBuild::kAvx512:
+      return __builtin_cpu_supports("avx512f") != 0;
+    case ActivationBuild::kAvx2:
+      return __builtin_cpu_supports("avx2") != 0;
+    case ActivationBuild::kSse2:
+      break;
+  }
+  return true;
+#else
+  return build == ActivationBuild::kSse2;
+#endif
+}
+
 ActivationFunction activation_function(Activation activation) {
+  return activation_function(activation, widest_activation_build());
+}
+
+ActivationFunction activation_function(Activation activation, ActivationBuild build) {
   switch (activation) {
     case Activation::kTanh:
-      return activate_tanh;
+      return tanh_build(build);
     case Activation::kRelu:
       return activate_columns<relu_derivatives>;
     case Activation::kSigmoid:
-      return activate_sigmoid;
+      return sigmoid_build(build);
     case Activation::kSoftplus:
       return activate_columns<softplus_derivatives>;
     case Activation::kSilu:
@@ -227,7 +256,7 @@ ActivationFunction activation_function(Activation activation) {
     case Activation::kSin:
       return activate_columns<sin_derivatives>;
   }
-  return activate_tanh;
+  return tanh_build(build);
 }
 
 }  // namespace hnn::mlp::internal

@@ -18,8 +18,20 @@ namespace hnn::mlp::internal {
 using ActivationFunction = void (*)(double* z, const double* bias, double* first, double* second,
                                     Eigen::Index rows, Eigen::Index columns);
 
-// The kernel of `activation`.
+// The kernel of `activation`: for tanh and sigmoid the widest build this processor runs.
 ActivationFunction activation_function(Activation activation);
+
+// The instruction-set builds of the tanh and sigmoid loops. All round every operation
+// alike (no FMA), so each gives the kSse2 build's results bit for bit
+// (tests/mlp/mlp_activation_builds_test.cc).
+enum class ActivationBuild { kSse2, kAvx2, kAvx512 };
+
+// Whether this processor runs `build` (kSse2: always).
+bool activation_build_available(ActivationBuild build);
+
+// The kernel of `activation` in `build` (only where activation_build_available(build);
+// activations without SIMD builds ignore it).
+ActivationFunction activation_function(Activation activation, ActivationBuild build);
 
 }  // namespace hnn::mlp::internal
 
