@@ -128,37 +128,31 @@ ActivationBuild widest_activation_build() {
   return result;
 }
 
-ActivationFunction tanh_build(ActivationBuild build) {
-#ifdef HNN_MLP_SIMD_ACTIVATIONS
-  switch (build) {
-    case ActivationBuild::kAvx512:
-      return tanh_columns_avx512;
-    case ActivationBuild::kAvx2:
-      return tanh_columns_avx2;
-    case ActivationBuild::kSse2:
-      break;
+// One loop's builds, and the one of `build`.
+struct LoopBuilds {
+  ActivationFunction sse2, avx2, avx512;
+  ActivationFunction of(ActivationBuild build) const {
+    switch (build) {
+      case ActivationBuild::kAvx512:
+        return avx512;
+      case ActivationBuild::kAvx2:
+        return avx2;
+      case ActivationBuild::kSse2:
+        break;
+    }
+    return sse2;
   }
-#else
-  (void)build;
-#endif
-  return tanh_columns_sse2;
-}
+};
 
-ActivationFunction sigmoid_build(ActivationBuild build) {
 #ifdef HNN_MLP_SIMD_ACTIVATIONS
-  switch (build) {
-    case ActivationBuild::kAvx512:
-      return sigmoid_columns_avx512;
-    case ActivationBuild::kAvx2:
-      return sigmoid_columns_avx2;
-    case ActivationBuild::kSse2:
-      break;
-  }
+constexpr LoopBuilds kTanhBuilds{tanh_columns_sse2, tanh_columns_avx2, tanh_columns_avx512};
+constexpr LoopBuilds kSigmoidBuilds{sigmoid_columns_sse2, sigmoid_columns_avx2,
+                                    sigmoid_columns_avx512};
 #else
-  (void)build;
+constexpr LoopBuilds kTanhBuilds{tanh_columns_sse2, tanh_columns_sse2, tanh_columns_sse2};
+constexpr LoopBuilds kSigmoidBuilds{sigmoid_columns_sse2, sigmoid_columns_sse2,
+                                    sigmoid_columns_sse2};
 #endif
-  return sigmoid_columns_sse2;
-}
 
 // sigma, sigma' and sigma'' at z, for each activation.
 struct Derivatives {
@@ -242,11 +236,11 @@ ActivationFunction activation_function(Activation activation) {
 ActivationFunction activation_function(Activation activation, ActivationBuild build) {
   switch (activation) {
     case Activation::kTanh:
-      return tanh_build(build);
+      return kTanhBuilds.of(build);
     case Activation::kRelu:
       return activate_columns<relu_derivatives>;
     case Activation::kSigmoid:
-      return sigmoid_build(build);
+      return kSigmoidBuilds.of(build);
     case Activation::kSoftplus:
       return activate_columns<softplus_derivatives>;
     case Activation::kSilu:
@@ -256,7 +250,7 @@ ActivationFunction activation_function(Activation activation, ActivationBuild bu
     case Activation::kSin:
       return activate_columns<sin_derivatives>;
   }
-  return tanh_build(build);
+  return kTanhBuilds.of(build);
 }
 
 }  // namespace hnn::mlp::internal
