@@ -30,14 +30,6 @@ bool has_avx512_and_fma() {
 
 }  // namespace
 
-namespace internal {
-void multiply_dense_sse2(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows,
-                         std::ptrdiff_t columns, std::ptrdiff_t depth, const DenseOperand& a,
-                         const DenseOperand& b, bool accumulate) {
-  multiply_dense_kernel(c, c_stride, rows, columns, depth, a, b, accumulate);
-}
-}  // namespace internal
-
 bool dense_product_kernel_available(DenseProductKernel kernel) {
   // Asked once (thread-safe initialisation of local statics).
   static const bool avx2 = has_avx2_and_fma();
@@ -130,3 +122,5 @@ const char* dense_product_kernel_name(DenseProductKernel kernel) {
 }
 
 }  // namespace hnn::mlp
+
+HNN_DEFINE_DENSE_PRODUCT_BUILD(multiply_dense_sse2)

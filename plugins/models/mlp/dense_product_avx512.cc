@@ -15,12 +15,4 @@
 #define Eigen hnn_mlp_avx512_eigen
 #include "dense_product_kernel.h"
 
-namespace hnn::mlp::internal {
-
-void multiply_dense_avx512(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows,
-                           std::ptrdiff_t columns, std::ptrdiff_t depth, const DenseOperand& a,
-                           const DenseOperand& b, bool accumulate) {
-  multiply_dense_kernel(c, c_stride, rows, columns, depth, a, b, accumulate);
-}
-
-}  // namespace hnn::mlp::internal
+HNN_DEFINE_DENSE_PRODUCT_BUILD(multiply_dense_avx512)

@@ -49,4 +49,14 @@ void multiply_dense_kernel(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t ro
 }  // namespace
 }  // namespace hnn::mlp::internal
 
+// Defines hnn::mlp::internal::NAME, one build of the product (dense_product.h declares
+// them): multiply_dense_kernel() compiled with the including file's instruction set.
+#define HNN_DEFINE_DENSE_PRODUCT_BUILD(NAME)                                                       \
+  namespace hnn::mlp::internal {                                                                   \
+  void NAME(double* c, std::ptrdiff_t c_stride, std::ptrdiff_t rows, std::ptrdiff_t columns,       \
+            std::ptrdiff_t depth, const DenseOperand& a, const DenseOperand& b, bool accumulate) { \
+    multiply_dense_kernel(c, c_stride, rows, columns, depth, a, b, accumulate);                    \
+  }                                                                                                \
+  }
+
 #endif  // HNN_PLUGINS_MLP_DENSE_PRODUCT_KERNEL_H_
