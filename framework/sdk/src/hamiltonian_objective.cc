@@ -90,13 +90,8 @@ void HamiltonianObjective::check_and_allocate() {
   if (!options_.is_valid(&error)) throw Error(owner + ": " + error);
   internal::check_batch_shapes(owner, inputs_, targets_, model_.input_dimension());
   auto check_output = [&](const char* key, int output) {
-    if (output >= model_.output_dimension()) {
-      throw Error(owner + ": " + key + " = " + std::to_string(output) +
-                  " needs a model with at least " + std::to_string(output + 1) +
-                  " outputs (counted from 0); the model has " +
-                  std::to_string(model_.output_dimension()) + " (field type " +
-                  to_string(options_.field_type) + ")");
-    }
+    internal::check_model_output(owner, key, output, model_.output_dimension(),
+                                 to_string(options_.field_type));
   };
   if (uses_solenoidal(options_.field_type)) {
     check_output("hamiltonian_output", options_.hamiltonian_output);

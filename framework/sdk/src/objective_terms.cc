@@ -49,4 +49,13 @@ void check_l1(const std::string& owner, double l1) {
   }
 }
 
+void check_model_output(const std::string& owner, const char* key, int output, int model_outputs,
+                        const std::string& field_type) {
+  if (output < model_outputs) return;
+  throw Error(owner + ": " + key + " = " + std::to_string(output) +
+              " needs a model with at least " + std::to_string(output + 1) +
+              " outputs (counted from 0); the model has " + std::to_string(model_outputs) +
+              " (field type " + field_type + ")");
+}
+
 }  // namespace hnn::internal

@@ -92,13 +92,8 @@ TrajectoryObjective::TrajectoryObjective(Model& model, TrajectoryWindows windows
                   "the states have " + std::to_string(d) + " rows");
     }
     const auto check_output = [&](const char* name, int output) {
-      if (output >= model_.output_dimension()) {
-        throw Error(owner + ": " + name + " = " + std::to_string(output) +
-                    " needs a model with at least " + std::to_string(output + 1) +
-                    " outputs (counted from 0); the model has " +
-                    std::to_string(model_.output_dimension()) + " (field type " +
-                    to_string(options_.field_type) + ")");
-      }
+      internal::check_model_output(owner, name, output, model_.output_dimension(),
+                                   to_string(options_.field_type));
     };
     if (has_solenoidal_part()) check_output("hamiltonian_output", options_.hamiltonian_output);
     if (has_conservative_part()) check_output("conservative_output", options_.conservative_output);

@@ -86,35 +86,24 @@ using Eigen::Index;
 // SSE2's 2), chosen at run time. No FMA: AVX2 has none, and this file is compiled with
 // -ffp-contract=off (CMakeLists.txt), so that the AVX-512 build, whose instruction set has
 // them, does not fuse a multiply and an add either. Every build rounds every operation
-// alike, so results do not depend on the processor.
-void tanh_columns_sse2(double* z, const double* bias, double* first, double* second, Index rows,
-                       Index columns) {
-  tanh_columns(z, bias, first, second, rows, columns);
-}
-void sigmoid_columns_sse2(double* z, const double* bias, double* first, double* second, Index rows,
-                          Index columns) {
-  sigmoid_columns(z, bias, first, second, rows, columns);
+// alike, so results do not depend on the processor. Each wrapper is one build of `kLoop`
+// (always_inline): the loop compiled for the wrapper's instruction set.
+template <ActivationFunction kLoop>
+void sse2_build(double* z, const double* bias, double* first, double* second, Index rows,
+                Index columns) {
+  kLoop(z, bias, first, second, rows, columns);
 }
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define HNN_MLP_SIMD_ACTIVATIONS 1
-__attribute__((target("avx2"))) void tanh_columns_avx2(double* z, const double* bias, double* first,
-                                                       double* second, Index rows, Index columns) {
-  tanh_columns(z, bias, first, second, rows, columns);
+template <ActivationFunction kLoop>
+__attribute__((target("avx2"))) void avx2_build(double* z, const double* bias, double* first,
+                                                double* second, Index rows, Index columns) {
+  kLoop(z, bias, first, second, rows, columns);
 }
-__attribute__((target("avx2"))) void sigmoid_columns_avx2(double* z, const double* bias,
-                                                          double* first, double* second, Index rows,
-                                                          Index columns) {
-  sigmoid_columns(z, bias, first, second, rows, columns);
-}
-__attribute__((target("avx512f"))) void tanh_columns_avx512(double* z, const double* bias,
-                                                            double* first, double* second,
-                                                            Index rows, Index columns) {
-  tanh_columns(z, bias, first, second, rows, columns);
-}
-__attribute__((target("avx512f"))) void sigmoid_columns_avx512(double* z, const double* bias,
-                                                               double* first, double* second,
-                                                               Index rows, Index columns) {
-  sigmoid_columns(z, bias, first, second, rows, columns);
+template <ActivationFunction kLoop>
+__attribute__((target("avx512f"))) void avx512_build(double* z, const double* bias, double* first,
+                                                     double* second, Index rows, Index columns) {
+  kLoop(z, bias, first, second, rows, columns);
 }
 #endif
 
@@ -144,15 +133,17 @@ struct LoopBuilds {
   }
 };
 
+// The builds of `kLoop`: the SIMD ones where the compiler can make them.
+template <ActivationFunction kLoop>
+constexpr LoopBuilds builds_of() {
 #ifdef HNN_MLP_SIMD_ACTIVATIONS
-constexpr LoopBuilds kTanhBuilds{tanh_columns_sse2, tanh_columns_avx2, tanh_columns_avx512};
-constexpr LoopBuilds kSigmoidBuilds{sigmoid_columns_sse2, sigmoid_columns_avx2,
-                                    sigmoid_columns_avx512};
+  return {sse2_build<kLoop>, avx2_build<kLoop>, avx512_build<kLoop>};
 #else
-constexpr LoopBuilds kTanhBuilds{tanh_columns_sse2, tanh_columns_sse2, tanh_columns_sse2};
-constexpr LoopBuilds kSigmoidBuilds{sigmoid_columns_sse2, sigmoid_columns_sse2,
-                                    sigmoid_columns_sse2};
+  return {sse2_build<kLoop>, sse2_build<kLoop>, sse2_build<kLoop>};
 #endif
+}
+constexpr LoopBuilds kTanhBuilds = builds_of<tanh_columns>();
+constexpr LoopBuilds kSigmoidBuilds = builds_of<sigmoid_columns>();
 
 // sigma, sigma' and sigma'' at z, for each activation.
 struct Derivatives {

@@ -22,6 +22,11 @@ void check_batch_shapes(const std::string& owner, const Eigen::MatrixXd& inputs,
 // Throws hnn::Error unless l1 is finite and >= 0.
 void check_l1(const std::string& owner, double l1);
 
+// Throws hnn::Error "<owner>: <key> = <output> needs a model with at least <output + 1>
+// outputs ..." unless output < model_outputs; field_type names the field that reads it.
+void check_model_output(const std::string& owner, const char* key, int output, int model_outputs,
+                        const std::string& field_type);
+
 }  // namespace hnn::internal
 
 #endif  // HNN_INTERNAL_OBJECTIVE_TERMS_H_
