@@ -3,11 +3,14 @@
 
 #include "allocation_counter.h"
 
+#include <omp.h>
+
 #include <Eigen/Core>
 #include <array>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #include "hnn/error.h"
@@ -211,6 +214,81 @@ TEST_CASE("adam allocates no memory per step") {
   REQUIRE(calls_at_epoch.size() == 100);
   CHECK(calls_at_epoch.front() > 0);  // the interposition works
   CHECK(calls_at_epoch.back() == calls_at_epoch.front());
+}
+
+// Σ_i (c_i x_i⁴ / 4 + x_i / (i + 1)) over `size` parameters, c_i in [0.5, 1.5): gradients of
+// every size, so that every step changes every parameter differently. Allocates nothing.
+class LargeQuartic final : public Objective {
+ public:
+  explicit LargeQuartic(int size) : size_(size) {}
+  int parameter_count() const override { return size_; }
+  bool evaluate(const double* x, double* value, double* gradient) override {
+    *value = 0.0;
+    for (int i = 0; i < size_; ++i) {
+      const double c = 0.5 + (i % 97) / 97.0;
+      *value += 0.25 * c * x[i] * x[i] * x[i] * x[i] + x[i] / (i + 1);
+      if (gradient != nullptr) gradient[i] = c * x[i] * x[i] * x[i] + 1.0 / (i + 1);
+    }
+    return true;
+  }
+  LossParts last_parts() const override { return {}; }
+
+ private:
+  int size_;
+};
+
+TEST_CASE("adam's step over many parameters is PyTorch's formula bit for bit on any thread count") {
+  // Over 16 384 parameters the step is split over the OpenMP threads, in SIMD lanes; the
+  // reference is the formula one parameter at a time, in PyTorch's order of operations.
+  constexpr int kSize = 40001;
+  constexpr int kEpochs = 25;
+  const double lr = 1e-2, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 1e-3;
+  LargeQuartic objective(kSize);
+  Eigen::VectorXd start(kSize);
+  for (int i = 0; i < kSize; ++i) start[i] = std::sin(0.37 * i) * (1.0 + (i % 5));
+
+  Eigen::VectorXd expected = start, m = Eigen::VectorXd::Zero(kSize),
+                  v = Eigen::VectorXd::Zero(kSize), gradient(kSize);
+  for (int epoch = 1; epoch <= kEpochs; ++epoch) {
+    double value = 0.0;
+    objective.evaluate(expected.data(), &value, gradient.data());
+    const double step_size = lr / (1.0 - std::pow(beta1, epoch));
+    const double bias_correction2_sqrt = std::sqrt(1.0 - std::pow(beta2, epoch));
+    for (int i = 0; i < kSize; ++i) {
+      volatile double g = gradient[i] + weight_decay * expected[i];  // no fused multiply-add
+      volatile double mi = m[i] * beta1;
+      m[i] = mi + (1.0 - beta1) * g;
+      volatile double vi = v[i] * beta2;
+      volatile double gg = (1.0 - beta2) * g;
+      v[i] = vi + gg * g;
+      volatile double denominator = std::sqrt(v[i]) / bias_correction2_sqrt;
+      denominator = denominator + eps;
+      volatile double change = -step_size * m[i];
+      expected[i] = expected[i] + change / denominator;
+    }
+  }
+
+  const int threads_before = omp_get_max_threads();
+  for (const int threads : {1, 2}) {
+    INFO(threads << " threads");
+    omp_set_num_threads(threads);
+    Eigen::VectorXd parameters = start;
+    std::vector<long> calls_at_epoch;
+    calls_at_epoch.reserve(kEpochs);
+    const EpochCallback count = [&](const EpochState&) {
+      calls_at_epoch.push_back(hnn::testing::allocations.load());
+      return true;
+    };
+    plugins()
+        .optimizer("adam", {{"epochs", std::int64_t{kEpochs}},
+                            {"lr", lr},
+                            {"weight_decay", weight_decay}})
+        ->minimize(objective, parameters, count);
+    CHECK(std::memcmp(parameters.data(), expected.data(), sizeof(double) * kSize) == 0);
+    REQUIRE(calls_at_epoch.size() == std::size_t{kEpochs});
+    CHECK(calls_at_epoch.back() == calls_at_epoch[1]);  // after the first parallel step
+  }
+  omp_set_num_threads(threads_before);
 }
 
 TEST_CASE("adam's schema states PyTorch's defaults and ranges") {

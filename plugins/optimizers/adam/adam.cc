@@ -1,5 +1,7 @@
 #include "adam.h"
 
+#include <omp.h>
+
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -14,6 +16,53 @@ constexpr double kNotEvaluated = std::numeric_limits<double>::quiet_NaN();
 std::string epoch_name(int epoch) {
   return epoch == 0 ? std::string("the start parameters")
                     : "the parameters after epoch " + std::to_string(epoch);
+}
+
+
+// The constants of one step (adam.h's update for epoch e).
+struct AdamStep {
+  double beta1 = 0.0, one_minus_beta1 = 0.0, beta2 = 0.0, one_minus_beta2 = 0.0;
+  double weight_decay = 0.0, eps = 0.0;
+  double step_size = 0.0;              // lr / (1 - beta1^e)
+  double bias_correction2_sqrt = 0.0;  // sqrt(1 - beta2^e)
+};
+
+// Below this many parameters the step stays on the calling thread (the fork costs more).
+constexpr Eigen::Index kParallelStepSize = 16384;
+
+// torch.optim.Adam's single-tensor step (amsgrad off), in its order of operations:
+//   grad = grad.add(param, alpha=weight_decay)             if weight_decay != 0
+//   exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+//   exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+//   denom = (exp_avg_sq.sqrt() / sqrt(bias_correction2)).add_(eps)
+//   param.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
+// Element-wise, as Eigen array expressions (SIMD: sqrt and division are correctly rounded
+// in every lane, and no multiply-add is fused), in chunks over the OpenMP threads: the
+// result does not depend on the vector width or the number of threads. Overwrites
+// gradient with the decayed gradient.
+void apply_adam_step(const AdamStep& c, Eigen::VectorXd& gradient, Eigen::VectorXd& first_moment,
+                     Eigen::VectorXd& second_moment, Eigen::VectorXd& parameters) {
+  const Eigen::Index size = parameters.size();
+  auto chunk = [&](Eigen::Index begin, Eigen::Index count) {
+    auto g = gradient.segment(begin, count).array();
+    auto m = first_moment.segment(begin, count).array();
+    auto v = second_moment.segment(begin, count).array();
+    auto theta = parameters.segment(begin, count).array();
+    if (c.weight_decay != 0.0) g = g + c.weight_decay * theta;
+    m = m * c.beta1 + c.one_minus_beta1 * g;
+    v = v * c.beta2 + (c.one_minus_beta2 * g) * g;
+    theta = theta + (-c.step_size * m) / (v.sqrt() / c.bias_correction2_sqrt + c.eps);
+  };
+  const int threads = omp_get_max_threads();
+  if (size < kParallelStepSize || threads < 2) {
+    chunk(0, size);
+    return;
+  }
+#pragma omp parallel for schedule(static)
+  for (int t = 0; t < threads; ++t) {
+    const Eigen::Index begin = size * t / threads;
+    chunk(begin, size * (t + 1) / threads - begin);
+  }
 }
 
 }  // namespace
@@ -79,11 +128,13 @@ OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parame
   double& last_good_value = run_.last_good_value;
   bool& have_last_good = run_.have_last_good;
 
-  const double beta1 = options_.beta1;
-  const double beta2 = options_.beta2;
-  const double one_minus_beta1 = 1.0 - beta1;
-  const double one_minus_beta2 = 1.0 - beta2;
-  const double weight_decay = options_.weight_decay;
+  AdamStep step;
+  step.beta1 = options_.beta1;
+  step.one_minus_beta1 = 1.0 - options_.beta1;
+  step.beta2 = options_.beta2;
+  step.one_minus_beta2 = 1.0 - options_.beta2;
+  step.weight_decay = options_.weight_decay;
+  step.eps = options_.eps;
 
   auto fail = [&](int failing_epoch) {
     // The objective failed at the parameters after `failing_epoch` steps.
@@ -110,26 +161,10 @@ OptimizationSummary Adam::minimize(Objective& objective, Eigen::VectorXd& parame
     last_good_value = value;
     have_last_good = true;
 
-    // torch.optim.Adam, single-tensor path, in its order of operations (amsgrad off):
-    //   grad = grad.add(param, alpha=weight_decay)             if weight_decay != 0
-    //   exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-    //   exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-    //   denom = (exp_avg_sq.sqrt() / sqrt(bias_correction2)).add_(eps)
-    //   param.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
-    const double bias_correction1 = 1.0 - std::pow(beta1, epoch);
-    const double bias_correction2 = 1.0 - std::pow(beta2, epoch);
-    const double step_size = options_.lr / bias_correction1;
-    const double bias_correction2_sqrt = std::sqrt(bias_correction2);
-    for (Eigen::Index i = 0; i < size; ++i) {
-      double g = gradient[i];
-      if (weight_decay != 0.0) g = g + weight_decay * parameters[i];
-      first_moment[i] = first_moment[i] * beta1;
-      first_moment[i] = first_moment[i] + one_minus_beta1 * g;
-      second_moment[i] = second_moment[i] * beta2;
-      second_moment[i] = second_moment[i] + one_minus_beta2 * g * g;
-      const double denominator = std::sqrt(second_moment[i]) / bias_correction2_sqrt + options_.eps;
-      parameters[i] = parameters[i] + -step_size * first_moment[i] / denominator;
-    }
+    // The step (apply_adam_step: torch.optim.Adam in its order of operations).
+    step.step_size = options_.lr / (1.0 - std::pow(step.beta1, epoch));
+    step.bias_correction2_sqrt = std::sqrt(1.0 - std::pow(step.beta2, epoch));
+    apply_adam_step(step, gradient, first_moment, second_moment, parameters);
     summary.epochs = epoch;
     run_.epochs = epoch;
 

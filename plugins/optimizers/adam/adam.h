@@ -38,6 +38,9 @@
 // restored epoch).
 //
 // No heap allocation per step: the moment and scratch vectors are allocated once per run.
+// The step runs in SIMD lanes and, from 16 384 parameters on, split over the OpenMP threads;
+// each entry's operations and their order are those above, so results depend on neither
+// (tests/optimizers/adam_test.cc).
 //
 // Example:
 //
