@@ -280,9 +280,8 @@ TEST_CASE("adam's step over many parameters is PyTorch's formula bit for bit on 
       return true;
     };
     plugins()
-        .optimizer("adam", {{"epochs", std::int64_t{kEpochs}},
-                            {"lr", lr},
-                            {"weight_decay", weight_decay}})
+        .optimizer("adam",
+                   {{"epochs", std::int64_t{kEpochs}}, {"lr", lr}, {"weight_decay", weight_decay}})
         ->minimize(objective, parameters, count);
     CHECK(std::memcmp(parameters.data(), expected.data(), sizeof(double) * kSize) == 0);
     REQUIRE(calls_at_epoch.size() == std::size_t{kEpochs});

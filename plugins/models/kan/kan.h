@@ -30,7 +30,9 @@
 // Derivatives are exact and batched. Per layer, bases are evaluated once per input node
 // (edges sharing a grid share them) in a piecewise-polynomial form (bspline.h): S, S' and
 // S'' of an edge cost one Horner pass over k + 1 coefficients per sample (edge_kernels.h;
-// two samples per SSE2 instruction for k = 3). The hot path of training is cut down:
+// two samples per SSE2 instruction for k = 3); the SiLU base function and its derivatives
+// in one pass per node (silu_bases.h: four samples per AVX2 instruction where the processor
+// has AVX2, bit for bit the SSE2 build's values). The hot path of training is cut down:
 //   - layer 0's b, b' and pieces depend on the inputs only; they are kept while forward()
 //     sees bit-identical inputs (compared with memcmp) and the grids do not change;
 //   - phi'' is only formed where it propagates an adjoint (layers l >= 1), and the last
@@ -64,8 +66,8 @@
 // kan_gradients.cc (derivatives), kan_hessian_vector.cc (the input Hessian-vector product),
 // kan_penalty.cc (regulariser), kan_grid_update.cc,
 // kan_edge_activations.cc, kan_cpp_export.cc (the export as C++); kan_layer.h (the state they
-// share); the kernels apart from the model: bspline.h, edge_kernels.h, spline_fit.h, transpose.h (d
-// x N <-> N x d); parameter_file.h (initial_parameters).
+// share); the kernels apart from the model: bspline.h, edge_kernels.h, silu_bases.h,
+// spline_fit.h, transpose.h (d x N <-> N x d); parameter_file.h (initial_parameters).
 //
 // Example:
 //

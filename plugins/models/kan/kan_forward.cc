@@ -4,6 +4,7 @@
 #include "edge_kernels.h"
 #include "hnn/error.h"
 #include "kan_layer.h"
+#include "silu_bases.h"
 #include "transpose.h"
 
 namespace hnn::kan {
@@ -86,13 +87,11 @@ void KolmogorovArnoldNetwork::forward(const Eigen::Ref<const Eigen::MatrixXd>& i
     if (l > 0 || !input_state_current_) {
       if (l == 0) first_layer_base2_ready_ = false;  // base2 gets sigma (scratch) below
       if (options_.base_function == BaseFunction::kSilu) {
+        // base2 gets sigma, or b'' where it propagates adjoints (second).
+        const internal::SiluBasesFunction silu = internal::silu_kernels().bases;
         for (int i = 0; i < layer.inputs; ++i) {
-          const auto x = w.x.col(i).array();
-          auto sigma = w.base2.col(i).array();  // scratch for sigma, overwritten below
-          sigma = 1.0 / (1.0 + (-x).exp());
-          w.base.col(i).array() = x * sigma;
-          w.base1.col(i).array() = sigma * (1.0 + x * (1.0 - sigma));
-          if (second) sigma = sigma * (1.0 - sigma) * (2.0 + x * (1.0 - 2.0 * sigma));
+          silu(w.x.col(i).data(), n, w.base.col(i).data(), w.base1.col(i).data(),
+               w.base2.col(i).data(), second);
         }
       } else {
         w.base.setZero();

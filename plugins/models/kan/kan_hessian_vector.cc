@@ -5,6 +5,7 @@
 #include "edge_kernels.h"
 #include "hnn/error.h"
 #include "kan_layer.h"
+#include "silu_bases.h"
 #include "transpose.h"
 
 namespace hnn::kan {
@@ -18,10 +19,9 @@ void KolmogorovArnoldNetwork::ensure_first_layer_base2() {
   if (!first_layer_base2_ready_) {
     if (options_.base_function == BaseFunction::kSilu) {
       // forward() left the logistic sigma(x) in base2: b'' = SiLU'' from it, in place.
+      const internal::SiluSecondFunction second = internal::silu_kernels().second_from_sigma;
       for (int i = 0; i < layer.inputs; ++i) {
-        const auto x = w.x.col(i).array();
-        auto sigma = w.base2.col(i).array();
-        sigma = sigma * (1.0 - sigma) * (2.0 + x * (1.0 - 2.0 * sigma));
+        second(w.x.col(i).data(), samples_, w.base2.col(i).data());
       }
     } else {
       w.base2.setZero();

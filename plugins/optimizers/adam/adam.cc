@@ -18,7 +18,6 @@ std::string epoch_name(int epoch) {
                     : "the parameters after epoch " + std::to_string(epoch);
 }
 
-
 // The constants of one step (adam.h's update for epoch e).
 struct AdamStep {
   double beta1 = 0.0, one_minus_beta1 = 0.0, beta2 = 0.0, one_minus_beta2 = 0.0;
