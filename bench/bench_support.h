@@ -21,14 +21,14 @@ namespace hnn::bench {
 // Samples of the KAN-HNN task's training set (hnn.md section 4.3).
 inline constexpr Eigen::Index kSamples = 750;
 
-// The registry with the measured model plugins. Only those files are loaded, so that
+// The registry with the measured model and optimizer plugins. Only those files are loaded, so that
 // another plugin being rebuilt (or broken) in the same folder cannot disturb a benchmark.
 // Throws hnn::PluginError when one is missing.
 inline hnn::Registry& registry() {
   static hnn::Registry* instance = [] {
     auto* result = new hnn::Registry();
     hnn::PluginLoader loader(*result);
-    for (const char* file : {"hnn_mlp.so", "hnn_kan.so"}) {
+    for (const char* file : {"hnn_mlp.so", "hnn_kan.so", "hnn_adam.so", "hnn_lbfgs.so"}) {
       loader.load_library(std::filesystem::path(HNN_BUNDLED_PLUGIN_DIR) / file);
     }
     return result;
