@@ -3,11 +3,12 @@
 // (kan_forward.cc) and b'' for the Hessian-vector products (kan_hessian_vector.cc).
 //
 // Built for SSE2 and, chosen at run time, AVX2 (4 doubles a vector instead of 2), both
-// without FMA and with Eigen's exp, whose AVX2 packet code does the SSE2 code's operations
-// in the same order: every build gives the SSE2 build's values bit for bit, for every
-// input that is not NaN (a NaN comes out NaN, its sign and payload may differ), so KAN
-// results do not depend on the processor (tests/kan/kan_silu_builds_test.cc).
-// No AVX-512 build: Eigen's AVX-512 code requires FMA, which would change the rounding.
+// without FMA, from one source (silu_bases_kernel.h): every build gives, bit for bit, the
+// values of the Eigen SSE2 expressions the kan evaluated before, whatever the alignment of
+// the buffers (libm's exp on the entries those left to it, Eigen's packet exp, the same in
+// SSE2 and AVX2 for every input but NaN, on the others), so KAN results do not depend on
+// the processor (tests/kan/kan_silu_builds_test.cc). No AVX-512 build: Eigen's AVX-512
+// code requires FMA, which would change the rounding.
 #ifndef HNN_PLUGINS_KAN_SILU_BASES_H_
 #define HNN_PLUGINS_KAN_SILU_BASES_H_
 
