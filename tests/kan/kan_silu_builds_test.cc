@@ -47,39 +47,50 @@ Eigen::ArrayXd draw() {
   return x;
 }
 
-// A column of n doubles in `storage` (n + 8 doubles), starting `offset` doubles past a
-// 32-byte boundary: the kan's columns start wherever N and malloc put them.
-Eigen::Map<Eigen::ArrayXd> column(Eigen::ArrayXd& storage, Eigen::Index n, int offset) {
-  double* p = storage.data();
-  p += (4 - reinterpret_cast<std::uintptr_t>(p) % 32 / sizeof(double)) % 4 + offset;
-  return {p, n};
-}
+// The columns x, b, b' and sigma (or b'') of n doubles, each in its own buffer and starting
+// `offset` doubles past a 32-byte boundary: the kan's columns start wherever N and malloc put
+// them. x holds `values`.
+class Columns {
+ public:
+  Columns(const Eigen::ArrayXd& values, int offset) : n_(values.size()), offset_(offset) {
+    for (Eigen::ArrayXd& buffer : storage_) buffer.resize(n_ + 8);
+    x() = values;
+  }
+  Eigen::Map<Eigen::ArrayXd> x() { return column(0); }
+  Eigen::Map<Eigen::ArrayXd> base() { return column(1); }
+  Eigen::Map<Eigen::ArrayXd> base1() { return column(2); }
+  Eigen::Map<Eigen::ArrayXd> sigma() { return column(3); }
+  Bases bases() { return {base(), base1(), sigma()}; }
+
+ private:
+  Eigen::Map<Eigen::ArrayXd> column(int k) {
+    double* p = storage_[k].data();
+    p += (4 - reinterpret_cast<std::uintptr_t>(p) % 32 / sizeof(double)) % 4 + offset_;
+    return {p, n_};
+  }
+  Eigen::Index n_;
+  int offset_;
+  Eigen::ArrayXd storage_[4];
+};
 
 // b, b' and sigma or b'' of `build` on x, every array at `offset`.
-Bases run(SiluBuild build, const Eigen::ArrayXd& x_values, bool second, int offset = 0) {
-  const Eigen::Index n = x_values.size();
-  Eigen::ArrayXd storage[4] = {Eigen::ArrayXd(n + 8), Eigen::ArrayXd(n + 8), Eigen::ArrayXd(n + 8),
-                               Eigen::ArrayXd(n + 8)};
-  auto x = column(storage[0], n, offset), base = column(storage[1], n, offset),
-       base1 = column(storage[2], n, offset), scratch = column(storage[3], n, offset);
-  x = x_values;
-  silu_kernels(build).bases(x.data(), n, base.data(), base1.data(), scratch.data(), second);
-  return {base, base1, scratch};
+Bases run(SiluBuild build, const Eigen::ArrayXd& x, bool second, int offset = 0) {
+  Columns c(x, offset);
+  silu_kernels(build).bases(c.x().data(), x.size(), c.base().data(), c.base1().data(),
+                            c.sigma().data(), second);
+  return c.bases();
 }
 
 // What the kan computed before these builds (kan_forward.cc), on the same layout.
 Bases reference(const Eigen::ArrayXd& x_values, bool second, int offset = 0) {
-  const Eigen::Index n = x_values.size();
-  Eigen::ArrayXd storage[4] = {Eigen::ArrayXd(n + 8), Eigen::ArrayXd(n + 8), Eigen::ArrayXd(n + 8),
-                               Eigen::ArrayXd(n + 8)};
-  auto x = column(storage[0], n, offset), base = column(storage[1], n, offset),
-       base1 = column(storage[2], n, offset), sigma = column(storage[3], n, offset);
-  x = x_values;
+  Columns c(x_values, offset);
+  const auto x = c.x();
+  auto sigma = c.sigma();
   sigma = 1.0 / (1.0 + (-x).exp());
-  base = x * sigma;
-  base1 = sigma * (1.0 + x * (1.0 - sigma));
+  c.base() = x * sigma;
+  c.base1() = sigma * (1.0 + x * (1.0 - sigma));
   if (second) sigma = sigma * (1.0 - sigma) * (2.0 + x * (1.0 - 2.0 * sigma));
-  return {base, base1, sigma};
+  return c.bases();
 }
 
 bool same_bits(const Eigen::ArrayXd& a, const Eigen::ArrayXd& b) {
