@@ -15,4 +15,8 @@
 #define Eigen hnn_kan_avx2_eigen
 #include "silu_bases_kernel.h"
 
+#if defined(__x86_64__)
 HNN_DEFINE_SILU_BUILD(silu_bases_avx2, silu_second_from_sigma_avx2, Packet4d)
+#else
+HNN_DEFINE_SILU_BUILD(silu_bases_avx2, silu_second_from_sigma_avx2, Packet2d)
+#endif
