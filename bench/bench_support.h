@@ -13,6 +13,7 @@
 #include <string>
 
 #include "hnn/host/plugin_loader.h"
+#include "hnn/optimizer.h"
 #include "hnn/options.h"
 #include "hnn/registry.h"
 
@@ -36,17 +37,30 @@ inline hnn::Registry& registry() {
   return *instance;
 }
 
-// A model of a loaded plugin ("mlp", "kan") with its defaults and `settings` over them.
+// The options of a loaded plugin of `kind`: its defaults with `settings` over them.
 // Throws std::runtime_error when the plugin is not loaded.
-inline std::shared_ptr<hnn::Model> make_model(
-    const std::string& plugin, const std::map<std::string, hnn::OptionValue>& settings) {
-  const hnn::PluginInfo* info = registry().find(hnn::PluginKind::kModel, plugin);
+inline hnn::Options plugin_options(hnn::PluginKind kind, const std::string& plugin,
+                                   const std::map<std::string, hnn::OptionValue>& settings) {
+  const hnn::PluginInfo* info = registry().find(kind, plugin);
   if (info == nullptr) {
     throw std::runtime_error("the " + plugin + " plugin is not in " HNN_BUNDLED_PLUGIN_DIR);
   }
   hnn::Options options = hnn::Options::defaults(info->schema);
   for (const auto& [key, value] : settings) options.set(key, value);
-  return registry().create_model(plugin, options);
+  return options;
+}
+
+// A model of a loaded plugin ("mlp", "kan") with its defaults and `settings` over them.
+inline std::shared_ptr<hnn::Model> make_model(
+    const std::string& plugin, const std::map<std::string, hnn::OptionValue>& settings) {
+  return registry().create_model(plugin, plugin_options(hnn::PluginKind::kModel, plugin, settings));
+}
+
+// An optimizer of a loaded plugin ("adam", "lbfgs") likewise.
+inline std::shared_ptr<hnn::Optimizer> make_optimizer(
+    const std::string& plugin, const std::map<std::string, hnn::OptionValue>& settings) {
+  return registry().create_optimizer(plugin,
+                                     plugin_options(hnn::PluginKind::kOptimizer, plugin, settings));
 }
 
 // Seconds per call of f, over as many calls as last at least `minimum` seconds in total.

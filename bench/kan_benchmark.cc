@@ -30,17 +30,9 @@ namespace {
 using hnn::bench::kSamples;
 using hnn::bench::spring_like_batch;
 
-std::shared_ptr<hnn::Model> make_kan(const std::map<std::string, hnn::OptionValue>& settings) {
-  const hnn::PluginInfo* info = hnn::bench::registry().find(hnn::PluginKind::kModel, "kan");
-  if (info == nullptr) throw std::runtime_error("the kan plugin is not in " HNN_BUNDLED_PLUGIN_DIR);
-  hnn::Options options = hnn::Options::defaults(info->schema);
-  for (const auto& [key, value] : settings) options.set(key, value);
-  return hnn::bench::registry().create_model("kan", options);
-}
-
 void run_kan_benchmark(benchmark::State& state, const std::vector<std::int64_t>& width, int grid,
                        bool update_grid) {
-  auto model = make_kan({{"width", width}, {"grid", std::int64_t{grid}}});
+  auto model = hnn::bench::make_model("kan", {{"width", width}, {"grid", std::int64_t{grid}}});
   Eigen::MatrixXd x, dxdt;
   spring_like_batch(x, dxdt);
   if (update_grid) model->update_grid(x);

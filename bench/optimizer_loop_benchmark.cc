@@ -61,15 +61,6 @@ class TimedObjective final : public hnn::Objective {
   hnn::Objective& inner_;
 };
 
-std::shared_ptr<hnn::Optimizer> make_optimizer(
-    const std::string& plugin, const std::map<std::string, hnn::OptionValue>& settings) {
-  const hnn::PluginInfo* info = hnn::bench::registry().find(hnn::PluginKind::kOptimizer, plugin);
-  if (info == nullptr) throw std::runtime_error("the " + plugin + " plugin is not loaded");
-  hnn::Options options = hnn::Options::defaults(info->schema);
-  for (const auto& [key, value] : settings) options.set(key, value);
-  return hnn::bench::registry().create_optimizer(plugin, options);
-}
-
 struct Round {
   double total_seconds, inside_seconds;
   long evaluations;
@@ -99,12 +90,13 @@ void BM_OptimizerLoopMlp(benchmark::State& state) {
   // As bench/anchors/torch_side_by_side.py's pipelines: tolerances 0 so that L-BFGS runs
   // every epoch.
   const auto optimizer =
-      lbfgs ? make_optimizer("lbfgs", {{"epochs", kEpochs},
-                                       {"memory", std::int64_t{20}},
-                                       {"function_tolerance", 0.0},
-                                       {"gradient_tolerance", 1e-12},
-                                       {"parameter_tolerance", 0.0}})
-            : make_optimizer("adam", {{"epochs", kEpochs}, {"lr", 1e-3}, {"weight_decay", 1e-4}});
+      lbfgs ? hnn::bench::make_optimizer("lbfgs", {{"epochs", kEpochs},
+                                                   {"memory", std::int64_t{20}},
+                                                   {"function_tolerance", 0.0},
+                                                   {"gradient_tolerance", 1e-12},
+                                                   {"parameter_tolerance", 0.0}})
+            : hnn::bench::make_optimizer(
+                  "adam", {{"epochs", kEpochs}, {"lr", 1e-3}, {"weight_decay", 1e-4}});
   Eigen::VectorXd start(model->parameter_count());
   model->get_parameters(start);
   std::array<Round, 3> rounds{};

@@ -48,15 +48,8 @@
 
 namespace {
 
+using hnn::bench::make_model;
 using hnn::bench::spring_like_batch;
-
-std::shared_ptr<hnn::Model> make_model(const std::string& plugin,
-                                       const std::map<std::string, hnn::OptionValue>& settings) {
-  const hnn::PluginInfo* info = hnn::bench::registry().find(hnn::PluginKind::kModel, plugin);
-  hnn::Options options = hnn::Options::defaults(info->schema);
-  for (const auto& [key, value] : settings) options.set(key, value);
-  return hnn::bench::registry().create_model(plugin, options);
-}
 
 // W windows starting at the columns of x, k steps of dt, the targets on the exact flow of
 // H = q^2 + p^2 (a rotation by 2 dt per step).

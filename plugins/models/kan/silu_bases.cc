@@ -1,5 +1,6 @@
 #include "silu_bases.h"
 
+#include "hnn/processor_features.h"
 #include "silu_bases_kernel.h"
 
 // The SSE2 build (the plugin's own instruction set).
@@ -15,11 +16,7 @@ void silu_second_from_sigma_avx2(const double* x, std::ptrdiff_t n, double* sigm
 bool silu_build_available(SiluBuild build) {
   switch (build) {
     case SiluBuild::kAvx2:
-#if defined(__GNUC__) && defined(__x86_64__)
-      return __builtin_cpu_supports("avx2");
-#else
-      return false;
-#endif
+      return processor_features().avx2;
     case SiluBuild::kSse2:
       break;
   }

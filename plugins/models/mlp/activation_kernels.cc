@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "hnn/processor_features.h"
+
 namespace hnn::mlp::internal {
 namespace {
 
@@ -205,12 +207,11 @@ void activate_columns(double* z, const double* bias, double* first, double* seco
 
 bool activation_build_available(ActivationBuild build) {
 #ifdef HNN_MLP_SIMD_ACTIVATIONS
-  __builtin_cpu_init();
   switch (build) {
     case ActivationBuild::kAvx512:
-      return __builtin_cpu_supports("avx512f") != 0;
+      return processor_features().avx512f;
     case ActivationBuild::kAvx2:
-      return __builtin_cpu_supports("avx2") != 0;
+      return processor_features().avx2;
     case ActivationBuild::kSse2:
       break;
   }

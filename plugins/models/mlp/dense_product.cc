@@ -3,40 +3,16 @@
 #include <cstdlib>
 
 #include "dense_product_kernel.h"
+#include "hnn/processor_features.h"
 
 namespace hnn::mlp {
-namespace {
-
-// Whether the processor has the instruction sets of a kernel. __builtin_cpu_supports also
-// checks that the operating system saves the vector registers they use (XGETBV).
-bool has_avx2_and_fma() {
-#if defined(__GNUC__) && defined(__x86_64__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
-#else
-  return false;
-#endif
-}
-
-bool has_avx512_and_fma() {
-#if defined(__GNUC__) && defined(__x86_64__)
-  __builtin_cpu_init();
-  return has_avx2_and_fma() && __builtin_cpu_supports("avx512f") != 0 &&
-         __builtin_cpu_supports("avx512dq") != 0 && __builtin_cpu_supports("avx512vl") != 0;
-#else
-  return false;
-#endif
-}
-
-}  // namespace
 
 bool dense_product_kernel_available(DenseProductKernel kernel) {
-  // Asked once (thread-safe initialisation of local statics).
-  static const bool avx2 = has_avx2_and_fma();
-  static const bool avx512 = has_avx512_and_fma();
+  const ProcessorFeatures& has = processor_features();
+  const bool avx2 = has.avx2 && has.fma;
   switch (kernel) {
     case DenseProductKernel::kAvx512:
-      return avx512;
+      return avx2 && has.avx512f && has.avx512dq && has.avx512vl;
     case DenseProductKernel::kAvx2:
       return avx2;
     case DenseProductKernel::kPortable:
