@@ -1,7 +1,7 @@
 // End to end through hnn-host: a model whose training diverges stops with `termination:
 // diverged`, keeps its last finite parameters (checkpoint and rollout), the other models
 // are trained, and the run fails (exit 1, `status: failed`) after writing everything.
-// Ceres' L-BFGS stalling at the kinks of the exact L1 penalty says so (`stalled`).
+// L-BFGS stalling at the kinks of the exact L1 penalty says so (`stalled`).
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -97,7 +97,7 @@ TEST_CASE("an L1 weight of 1e308: the objective is not finite at the start, noth
   CHECK(largest_parameter("huge_l1") < 10.0);
 }
 
-TEST_CASE("Ceres' L-BFGS on the exact L1 penalty reports its stall as stalled, not converged") {
+TEST_CASE("L-BFGS on the exact L1 penalty reports its stall as stalled, not converged") {
   const fs::path dir = scratch("exact_l1_lbfgs");
   REQUIRE(host("'" HNN_SOURCE_DIR "/configs/spring_kan.yaml' -o '" + dir.string() +
                "' --no-report --set models.kan_l1.training.stages='[{optimizer: {plugin: lbfgs, "
@@ -107,7 +107,7 @@ TEST_CASE("Ceres' L-BFGS on the exact L1 penalty reports its stall as stalled, n
   CHECK(model["termination"].as<std::string>() == "stalled");
   CHECK(model["epochs"].as<int>() < 2000);
   CHECK(model["optimizer_message"].as<std::string>().rfind(
-            "stalled: the line search found no lower point (a zero step); Ceres: Parameter "
-            "tolerance reached.",
+            "stalled: the line search found no lower point (a zero step); Parameter tolerance "
+            "reached.",
             0) == 0);
 }

@@ -1,167 +1,150 @@
 #include "lbfgs.h"
 
-#include <ceres/first_order_function.h>
-#include <ceres/gradient_problem.h>
-#include <ceres/gradient_problem_solver.h>
-#include <ceres/iteration_callback.h>
-
+#include <array>
 #include <cmath>
-#include <exception>
+#include <cstdarg>
+#include <cstdio>
 #include <limits>
 
 #include "hnn/error.h"
+#include "inverse_hessian.h"
+#include "line_search.h"
+#include "vector_blocks.h"
+#include "vector_kernels.h"
 
 namespace hnn::optimizers {
 namespace {
 
 constexpr double kNotEvaluated = std::numeric_limits<double>::quiet_NaN();
+// Ceres' default: after this many restarts from steepest descent a failing direction ends
+// the run.
+constexpr int kMaxDirectionRestarts = 5;
 
-// What the Ceres adapters share during one minimize() call.
-struct Run {
-  Run(Objective& objective, Eigen::VectorXd& parameters, const EpochCallback& on_epoch)
-      : objective(objective),
-        parameters(parameters),
-        on_epoch(on_epoch),
-        last_evaluated_point(parameters.size()) {}
+std::string format(const char* pattern, ...) {
+  char text[512];
+  va_list arguments;
+  va_start(arguments, pattern);
+  std::vsnprintf(text, sizeof text, pattern, arguments);
+  va_end(arguments);
+  return text;
+}
 
-  Objective& objective;
-  Eigen::VectorXd& parameters;  // Ceres writes every accepted iterate here
-  const EpochCallback& on_epoch;
+bool all_finite(const VectorBlocks& blocks, const double* vector) {
+  const Eigen::Map<const Eigen::VectorXd> v(vector, blocks.size());
+  return blocks.max([&](Eigen::Index begin, Eigen::Index length) {
+    return v.segment(begin, length).allFinite() ? 0.0 : 1.0;
+  }) == 0.0;
+}
 
-  long evaluations = 0;
-  // The point of the last successful evaluation: objective.last_parts() belongs to it.
-  Eigen::VectorXd last_evaluated_point;
-  bool last_evaluation_succeeded = false;
-  int reported_epoch = 0;
-  // The first exception thrown by the objective or the callback. Once set, every further
-  // evaluation fails and the callback aborts, so that Ceres returns promptly.
-  std::exception_ptr exception;
+double blocked_dot(const VectorBlocks& blocks, const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  return blocks.sum([&](Eigen::Index begin, Eigen::Index length) {
+    return dot(a.data() + begin, b.data() + begin, length);
+  });
+}
 
-  // Calls the objective; false on failure, also when it throws (the exception is kept).
-  bool evaluate(const double* point, double* value, double* gradient) {
-    if (exception) return false;
-    ++evaluations;
-    bool succeeded = false;
-    try {
-      // A non-finite value or gradient that the objective did not flag is a failure too:
-      // Ceres must never see one.
-      succeeded = objective.evaluate(point, value, gradient) && std::isfinite(*value) &&
-                  (gradient == nullptr ||
-                   Eigen::Map<const Eigen::VectorXd>(gradient, parameters.size()).allFinite());
-    } catch (...) {
-      exception = std::current_exception();
-      succeeded = false;
+double max_norm(const VectorBlocks& blocks, const Eigen::VectorXd& v) {
+  return blocks.max([&](Eigen::Index begin, Eigen::Index length) {
+    return v.segment(begin, length).lpNorm<Eigen::Infinity>();
+  });
+}
+
+// max_i |g_i| as Ceres forms it for its tests and first step: |x - (x + (-g))|, which
+// rounds like x.
+double gradient_max_norm_at(const VectorBlocks& blocks, const Eigen::VectorXd& x,
+                            const Eigen::VectorXd& gradient) {
+  return blocks.max([&](Eigen::Index begin, Eigen::Index length) {
+    const auto x_block = x.segment(begin, length);
+    return (x_block - (x_block + (-gradient.segment(begin, length)))).lpNorm<Eigen::Infinity>();
+  });
+}
+
+// The objective as the minimiser calls it, and the line along which the line search
+// evaluates it: x + step d, into one of four point buffers (a line search keeps at most
+// two samples while it makes a third).
+class SearchLine final : public LineFunction {
+ public:
+  static constexpr int kPoints = 4;
+  static constexpr int kParameters = -1;  // last_point(): the minimiser's own iterate
+  static constexpr int kNone = -2;
+
+  SearchLine(Objective& objective, const VectorBlocks& blocks, const Eigen::VectorXd& x,
+             const Eigen::VectorXd& direction)
+      : objective_(objective), blocks_(blocks), x_(x), direction_(direction) {
+    for (int i = 0; i < kPoints; ++i) {
+      points_[i].resize(blocks.size());
+      gradients_[i].resize(blocks.size());
     }
-    last_evaluation_succeeded = succeeded;
-    if (succeeded)
-      last_evaluated_point = Eigen::Map<const Eigen::VectorXd>(point, parameters.size());
+  }
+
+  // Objective::evaluate, counted; false also for a non-finite value or gradient. `where`
+  // names the point for last_point() (kParameters or a point buffer).
+  bool call(int where, const double* point, double* value, double* gradient) {
+    return call_unchecked(where, point, value, gradient) &&
+           (gradient == nullptr || checked_gradient(gradient));
+  }
+
+  LineSample evaluate(double step, int keep_a, int keep_b) override {
+    int point = 0;
+    while (point == keep_a || point == keep_b) ++point;
+    Eigen::VectorXd& trial = points_[point];
+    blocks_.for_each([&](Eigen::Index begin, Eigen::Index length) {
+      trial.segment(begin, length) =
+          x_.segment(begin, length) + step * direction_.segment(begin, length);
+    });
+    LineSample sample;
+    sample.step = step;
+    sample.point = point;
+    double* gradient = gradients_[point].data();
+    if (!call_unchecked(point, trial.data(), &sample.value, gradient)) return sample;
+    sample.slope = blocked_dot(blocks_, direction_, gradients_[point]);
+    // A non-finite gradient entry makes the slope non-finite, so a finite slope spares the
+    // check of every entry.
+    if (!std::isfinite(sample.slope) && !checked_gradient(gradient)) return sample;
+    sample.value_valid = true;
+    sample.slope_valid = std::isfinite(sample.slope);
+    return sample;
+  }
+
+  double direction_max_norm() const override { return direction_max_norm_; }
+  // Call when the direction changed.
+  void direction_changed() { direction_max_norm_ = max_norm(blocks_, direction_); }
+
+  Eigen::VectorXd& point(int i) { return points_[i]; }
+  Eigen::VectorXd& gradient(int i) { return gradients_[i]; }
+  // Where the objective last evaluated successfully (its last_parts() belong there): a
+  // point buffer, kParameters, or kNone.
+  int last_point() const { return last_point_; }
+  void set_last_point(int where) { last_point_ = where; }
+  long evaluations() const { return evaluations_; }
+
+ private:
+  Objective& objective_;
+  const VectorBlocks& blocks_;
+  const Eigen::VectorXd& x_;
+  const Eigen::VectorXd& direction_;
+  std::array<Eigen::VectorXd, kPoints> points_;
+  std::array<Eigen::VectorXd, kPoints> gradients_;
+  double direction_max_norm_ = 0.0;
+  long evaluations_ = 0;
+  int last_point_ = kNone;
+
+  // Objective::evaluate, counted; false also for a non-finite value.
+  bool call_unchecked(int where, const double* point, double* value, double* gradient) {
+    ++evaluations_;
+    last_point_ = kNone;
+    const bool succeeded = objective_.evaluate(point, value, gradient) && std::isfinite(*value);
+    if (succeeded) last_point_ = where;
     return succeeded;
   }
 
-  // Reports `epoch` (whose iterate is in `parameters`) to the callback; returns its answer.
-  bool report(int epoch, double value) {
-    reported_epoch = epoch;
-    if (!on_epoch) return true;
-    // The line search usually ends on the point it accepts; when it does not, evaluate there
-    // again so that last_parts() describes the reported parameters.
-    if (!last_evaluation_succeeded || last_evaluated_point != parameters) {
-      double ignored_value = 0.0;
-      evaluate(parameters.data(), &ignored_value, nullptr);
-    }
-    const EpochState state{epoch, value, &parameters};
-    return on_epoch(state);
+  // Whether every entry of the gradient just evaluated is finite; the evaluation failed
+  // when not.
+  bool checked_gradient(const double* gradient) {
+    if (all_finite(blocks_, gradient)) return true;
+    last_point_ = kNone;
+    return false;
   }
 };
-
-// The Objective as a Ceres FirstOrderFunction (Ceres' failure protocol: return false).
-class ObjectiveFunction final : public ceres::FirstOrderFunction {
- public:
-  explicit ObjectiveFunction(Run& run) : run_(run) {}
-
-  bool Evaluate(const double* parameters, double* cost, double* gradient) const override {
-    return run_.evaluate(parameters, cost, gradient);
-  }
-  int NumParameters() const override { return static_cast<int>(run_.parameters.size()); }
-
- private:
-  Run& run_;
-};
-
-// Reports Ceres iterations 1, 2, ... as epochs. Iteration 0 is the start point.
-class EpochReporter final : public ceres::IterationCallback {
- public:
-  explicit EpochReporter(Run& run) : run_(run) {}
-
-  ceres::CallbackReturnType operator()(const ceres::IterationSummary& summary) override {
-    if (run_.exception) return ceres::SOLVER_ABORT;
-    if (summary.iteration == 0) return ceres::SOLVER_CONTINUE;
-    try {
-      return run_.report(summary.iteration, summary.cost) ? ceres::SOLVER_CONTINUE
-                                                          : ceres::SOLVER_TERMINATE_SUCCESSFULLY;
-    } catch (...) {
-      run_.exception = std::current_exception();
-      return ceres::SOLVER_ABORT;
-    }
-  }
-
- private:
-  Run& run_;
-};
-
-ceres::LineSearchInterpolationType to_ceres(LineSearchInterpolation interpolation) {
-  switch (interpolation) {
-    case LineSearchInterpolation::kQuadratic:
-      return ceres::QUADRATIC;
-    case LineSearchInterpolation::kBisection:
-      return ceres::BISECTION;
-    case LineSearchInterpolation::kCubic:
-      break;
-  }
-  return ceres::CUBIC;
-}
-
-ceres::GradientProblemSolver::Options to_ceres(const LbfgsOptions& options) {
-  ceres::GradientProblemSolver::Options result;
-  result.line_search_direction_type = ceres::LBFGS;
-  result.line_search_type = ceres::WOLFE;  // options.line_search, the only choice
-  result.max_lbfgs_rank = options.memory;
-  result.line_search_interpolation_type = to_ceres(options.line_search_interpolation);
-  result.max_num_iterations = options.epochs;
-  result.function_tolerance = options.function_tolerance;
-  result.gradient_tolerance = options.gradient_tolerance;
-  result.parameter_tolerance = options.parameter_tolerance;
-  result.use_approximate_eigenvalue_bfgs_scaling = options.eigenvalue_scaling;
-  result.logging_type = ceres::SILENT;
-  result.minimizer_progress_to_stdout = false;
-  // The state-updating callback runs before ours, so `parameters` holds the iterate that
-  // the EpochReporter reports.
-  result.update_state_every_iteration = true;
-  return result;
-}
-
-Termination to_termination(ceres::TerminationType type) {
-  switch (type) {
-    case ceres::CONVERGENCE:
-      return Termination::kConverged;
-    case ceres::NO_CONVERGENCE:
-      return Termination::kEpochs;
-    case ceres::USER_SUCCESS:
-    case ceres::USER_FAILURE:
-      return Termination::kStopped;
-    case ceres::FAILURE:
-      break;
-  }
-  return Termination::kFailed;
-}
-
-// Ceres reports a line search that returned a zero step as CONVERGENCE ("Parameter tolerance
-// reached. Relative step_norm: 0.000000e+00 <= ..."): with the tolerance at 0 (the default)
-// it is a stall, at a kink of the objective or below rounding, not a met tolerance.
-bool is_zero_step_stall(const ceres::GradientProblemSolver::Summary& summary) {
-  return summary.termination_type == ceres::CONVERGENCE &&
-         summary.message.rfind("Parameter tolerance reached.", 0) == 0 &&
-         summary.message.find("step_norm: 0.000000e+00 <=") != std::string::npos;
-}
 
 }  // namespace
 
@@ -173,7 +156,7 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
            "number of past steps in the inverse Hessian approximation")
         .at_least(1);
     b.bind("line_search", &LbfgsOptions::line_search,
-           "line search conditions (Ceres requires Wolfe for L-BFGS)")
+           "line search conditions (L-BFGS requires Wolfe)")
         .one_of({"wolfe"});
     b.bind_choice("line_search_interpolation", &LbfgsOptions::line_search_interpolation,
                   {{"cubic", LineSearchInterpolation::kCubic},
@@ -192,9 +175,10 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
     b.bind("eigenvalue_scaling", &LbfgsOptions::eigenvalue_scaling,
            "scale the initial inverse Hessian by y's/y'y (Nocedal & Wright 7.20) instead of "
            "the identity: invariant to the objective's scale; false as Ceres");
-    // Ceres keeps `memory` pairs (s, y) of parameter-sized vectors, and a few more.
+    // memory + 1 pairs (s, y) of parameter-sized vectors, four trial points with their
+    // gradients, the gradient, the previous one and the direction.
     b.estimate_resources([](const LbfgsOptions& options, const ResourceContext& context) {
-      const double vectors = 2.0 * double(options.memory) + 6.0;
+      const double vectors = 2.0 * double(options.memory) + 13.0;
       return ResourceEstimate{8.0 * vectors * double(context.parameters), -1,
                               "memory " + std::to_string(options.memory)};
     });
@@ -205,58 +189,185 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
 
 Lbfgs::Lbfgs(const LbfgsOptions& options) : options_(options) {
   LbfgsOptions::binding().check(options_);
-  std::string error;
-  if (!to_ceres(options_).IsValid(&error)) throw Error("lbfgs: " + error);
 }
 
 OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& parameters,
                                     const EpochCallback& on_epoch) {
-  const int size = objective.parameter_count();
+  const Eigen::Index size = objective.parameter_count();
   if (parameters.size() != size) {
     throw Error("lbfgs: the start vector has " + std::to_string(parameters.size()) +
                 " entries but the objective has " + std::to_string(size) + " parameters");
   }
   if (size < 1) throw Error("lbfgs: the objective has no parameters");
 
-  Run run(objective, parameters, on_epoch);
-  EpochReporter reporter(run);
-  ceres::GradientProblemSolver::Options solver_options = to_ceres(options_);
-  solver_options.callbacks.push_back(&reporter);
-  const ceres::GradientProblem problem(new ObjectiveFunction(run));  // takes ownership
-  ceres::GradientProblemSolver::Summary ceres_summary;
-  ceres::Solve(solver_options, problem, parameters.data(), &ceres_summary);
-
-  if (run.exception) std::rethrow_exception(run.exception);
+  // Allocated once; the epochs allocate nothing.
+  const VectorBlocks blocks(size);
+  Eigen::VectorXd& x = parameters;  // the accepted iterate
+  Eigen::VectorXd gradient(size), previous_gradient(size), direction(size);
+  SearchLine line(objective, blocks, x, direction);
+  LbfgsInverseHessian inverse_hessian(blocks, options_.memory, options_.eigenvalue_scaling);
+  Eigen::MatrixXd accept_partials(blocks.count(), 3);
+  WolfeSearchOptions search_options;
+  search_options.interpolation = options_.line_search_interpolation;
 
   OptimizationSummary summary;
-  summary.termination = to_termination(ceres_summary.termination_type);
-  summary.epochs = ceres_summary.iterations.empty() ? 0 : ceres_summary.iterations.back().iteration;
-  summary.message = ceres_summary.message;
-  if (is_zero_step_stall(ceres_summary)) {
-    summary.termination = Termination::kStalled;
-    summary.message = "stalled: the line search found no lower point (a zero step); Ceres: " +
-                      ceres_summary.message;
+  const auto finish = [&](Termination termination, std::string message) {
+    summary.termination = termination;
+    summary.message = std::move(message);
+    summary.objective_evaluations = line.evaluations();
+    return summary;
+  };
+
+  double cost = 0.0;
+  if (!line.call(SearchLine::kParameters, x.data(), &cost, gradient.data())) {
+    summary.final_value = kNotEvaluated;
+    return finish(Termination::kFailed, "Initial cost and jacobian evaluation failed.");
   }
-  if (ceres_summary.iterations.empty()) {
-    // Converged at the start point, or the start failed to evaluate.
-    summary.final_value = summary.termination == Termination::kConverged ||
-                                  summary.termination == Termination::kStalled
-                              ? ceres_summary.initial_cost
-                              : kNotEvaluated;
-  } else {
-    summary.final_value = ceres_summary.iterations.back().cost;
-  }
-  if (summary.termination == Termination::kStopped) {
-    summary.message = "stopped by the epoch callback after epoch " + std::to_string(summary.epochs);
+  summary.final_value = cost;
+  double gradient_max_norm = gradient_max_norm_at(blocks, x, gradient);
+  if (gradient_max_norm <= options_.gradient_tolerance) {
+    return finish(Termination::kConverged,
+                  format("Gradient tolerance reached. Gradient max norm: %e <= %e",
+                         gradient_max_norm, options_.gradient_tolerance));
   }
 
-  // Ceres does not run the callbacks for the iteration that meets a tolerance; report it
-  // here (the run is over, so the callback's answer does not matter).
-  if (summary.epochs > run.reported_epoch) {
-    run.report(summary.epochs, summary.final_value);
+  double previous_cost = cost;
+  double step_size = 0.0;
+  int restarts = 0;
+  for (int epoch = 1;; ++epoch) {
+    // The search direction: steepest descent first and after a restart, L-BFGS otherwise.
+    bool direction_is_lbfgs = epoch > 1;
+    double slope = 0.0;
+    if (direction_is_lbfgs) {
+      inverse_hessian.update(step_size, direction, gradient, previous_gradient);
+      slope = inverse_hessian.descent_direction(gradient, direction);
+      if (!(slope < 0.0)) {
+        // Not a descent direction: H lost positive definiteness (rounding).
+        if (restarts >= kMaxDirectionRestarts) {
+          return finish(Termination::kFailed,
+                        format("Line search direction failure: specified "
+                               "max_num_line_search_direction_restarts: %d reached.",
+                               kMaxDirectionRestarts));
+        }
+        ++restarts;
+        inverse_hessian.clear();
+        direction_is_lbfgs = false;
+      }
+    }
+    if (!direction_is_lbfgs) {
+      slope = blocks.sum([&](Eigen::Index begin, Eigen::Index length) {
+        auto d = direction.segment(begin, length);
+        d = -gradient.segment(begin, length);
+        return dot(gradient.data() + begin, d.data(), length);
+      });
+    }
+    line.direction_changed();
+
+    const double initial_step = !direction_is_lbfgs
+                                    ? std::min(1.0, 1.0 / gradient_max_norm)
+                                    : std::min(1.0, 2.0 * (cost - previous_cost) / slope);
+    if (initial_step < 0.0) {
+      return finish(Termination::kFailed,
+                    format("Numerical failure in line search, initial_step_size is negative: "
+                           "%.5e, directional_derivative: %.5e, (current_cost - "
+                           "previous_cost): %.5e",
+                           initial_step, slope, cost - previous_cost));
+    }
+    const LineSearchResult search =
+        wolfe_line_search(line, search_options, initial_step, cost, slope);
+    if (!search.success) {
+      return finish(Termination::kFailed,
+                    format("Numerical failure in line search, failed to find a valid step "
+                           "size, (did not run out of iterations) using initial_step_size: "
+                           "%.5e, initial_cost: %.5e, initial_gradient: %.5e.",
+                           initial_step, cost, slope));
+    }
+
+    // Accept the step: the new gradient, then x (and the step's length on the way).
+    const LineSample& optimal = search.optimal;
+    step_size = optimal.step;
+    previous_cost = cost;
+    previous_gradient.swap(gradient);
+    const Eigen::VectorXd* new_x = &x;
+    if (optimal.point != LineSample::kNoPoint) {
+      cost = optimal.value;
+      gradient.swap(line.gradient(optimal.point));
+      new_x = &line.point(optimal.point);
+    } else if (!line.call(SearchLine::kParameters, x.data(), &cost, gradient.data())) {
+      // The line search kept the start (step 0), whose gradient it did not keep.
+      gradient.swap(previous_gradient);
+      cost = previous_cost;
+      return finish(Termination::kFailed, "Cost and jacobian evaluation failed.");
+    }
+    // x = new_x in one pass with |new_x - x| and |x| (Ceres' parameter tolerance) and Ceres'
+    // gradient max norm at new_x.
+    blocks.for_each([&](Eigen::Index begin, Eigen::Index length) {
+      const int block = static_cast<int>(begin / VectorBlocks::kBlockSize);
+      auto x_block = x.segment(begin, length);
+      accept_partials(block, 0) = x_block.squaredNorm();
+      accept_partials(block, 1) = 0.0;
+      if (new_x != &x) {
+        const auto new_block = new_x->segment(begin, length);
+        accept_partials(block, 1) = (new_block - x_block).squaredNorm();
+        x_block = new_block;
+      }
+      accept_partials(block, 2) =
+          (x_block - (x_block + (-gradient.segment(begin, length)))).lpNorm<Eigen::Infinity>();
+    });
+    double x_squared = 0.0, step_squared = 0.0;
+    gradient_max_norm = 0.0;
+    for (int block = 0; block < blocks.count(); ++block) {
+      x_squared += accept_partials(block, 0);
+      step_squared += accept_partials(block, 1);
+      gradient_max_norm = std::max(gradient_max_norm, accept_partials(block, 2));
+    }
+    const double step_norm = std::sqrt(step_squared);
+    const double x_norm = std::sqrt(x_squared);
+    if (optimal.point != LineSample::kNoPoint && line.last_point() == optimal.point) {
+      line.set_last_point(SearchLine::kParameters);  // the objective's last_parts() are x's
+    }
+    summary.epochs = epoch;
+    summary.final_value = cost;
+
+    // Ceres' convergence tests, in its order. The epoch is reported either way.
+    std::string converged;
+    Termination termination = Termination::kConverged;
+    const double parameter_tolerance = options_.parameter_tolerance;
+    const double cost_change = previous_cost - cost;
+    if (step_norm <= parameter_tolerance * (x_norm + parameter_tolerance)) {
+      converged = format("Parameter tolerance reached. Relative step_norm: %e <= %e.",
+                         step_norm / (x_norm + parameter_tolerance), parameter_tolerance);
+      if (step_norm == 0.0) {
+        termination = Termination::kStalled;
+        converged = "stalled: the line search found no lower point (a zero step); " + converged;
+      }
+    } else if (gradient_max_norm <= options_.gradient_tolerance) {
+      converged = format("Gradient tolerance reached. Gradient max norm: %e <= %e",
+                         gradient_max_norm, options_.gradient_tolerance);
+    } else if (std::abs(cost_change) <= options_.function_tolerance * std::abs(previous_cost)) {
+      converged = format("Function tolerance reached. |cost_change|/cost: %e <= %e",
+                         std::abs(cost_change) / previous_cost, options_.function_tolerance);
+    }
+
+    bool go_on = true;
+    if (on_epoch) {
+      // The line search usually ends on the point it accepts; when it does not, evaluate
+      // at x again so that the objective's last_parts() describe the reported parameters.
+      if (line.last_point() != SearchLine::kParameters) {
+        double ignored_value = 0.0;
+        line.call(SearchLine::kParameters, x.data(), &ignored_value, nullptr);
+      }
+      go_on = on_epoch(EpochState{epoch, cost, &parameters});
+    }
+    if (!converged.empty()) return finish(termination, converged);
+    if (!go_on) {
+      return finish(Termination::kStopped,
+                    "stopped by the epoch callback after epoch " + std::to_string(epoch));
+    }
+    if (epoch >= options_.epochs) {
+      return finish(Termination::kEpochs, "Maximum number of iterations reached.");
+    }
   }
-  summary.objective_evaluations = run.evaluations;
-  return summary;
 }
 
 }  // namespace hnn::optimizers

@@ -1,45 +1,51 @@
-// Lbfgs: limited-memory BFGS with a Wolfe line search, Ceres' GradientProblemSolver.
+// Lbfgs: limited-memory BFGS with a strong-Wolfe line search: Ceres 2.1's line search
+// minimiser (GradientProblemSolver with LBFGS directions and WOLFE search, its defaults)
+// ported to hnn, with the vector work in fused passes over the OpenMP threads.
 //
-// One epoch is one Ceres iteration: a search direction from the L-BFGS history, a line
-// search along it (several objective evaluations), and the accepted step. After epoch e the
-// EpochCallback receives epoch = e, parameters = the accepted iterate x_e and
-// objective_value = f(x_e); inside the callback objective.last_parts() describes x_e too (the
-// optimizer re-evaluates there in the rare case that the line search's last trial point was
-// another one). Returning false from the callback ends the run after that epoch
-// (Termination::kStopped).
+// One epoch is one iteration: a search direction from the L-BFGS history
+// (inverse_hessian.h), a line search along it (line_search.h; several objective
+// evaluations), and the accepted step. After epoch e the EpochCallback receives epoch = e,
+// parameters = the accepted iterate x_e and objective_value = f(x_e); inside the callback
+// objective.last_parts() describes x_e too (the optimizer re-evaluates there in the rare
+// case that the line search's last trial point was another one). Returning false from the
+// callback ends the run after that epoch (Termination::kStopped).
 //
-// Termination, with the Ceres termination type it comes from. summary.message is Ceres'
-// own message, except for kStopped ("stopped by the epoch callback after epoch N").
-//   kEpochs     NO_CONVERGENCE: every requested epoch ran.
-//   kConverged  CONVERGENCE: a tolerance was met. With all three at 0 (the default) only
-//               when the gradient is exactly zero or the objective did not change at all
-//               over an epoch.
-//   kStalled    CONVERGENCE with a step of exactly zero ("Parameter tolerance reached.
-//               Relative step_norm: 0.000000e+00 <= ..."): the line search found no lower
-//               point although the gradient is not zero, typically at a kink of a
-//               non-smooth objective (the exact L1 penalty: use the owlqn optimizer) or
-//               below rounding. summary.message is "stalled: ...; Ceres: " + Ceres' message.
-//   kStopped    USER_SUCCESS: the callback returned false.
-//   kFailed     FAILURE: the line search found no point with sufficient decrease (often:
-//               the progress left is below rounding), the search direction broke down, or
-//               the objective failed at the start.
+// The same algorithm as Ceres', decision for decision and with Ceres' messages; the dot
+// products are summed in another order (in fixed blocks, vector_blocks.h), so the iterates
+// differ from Ceres' in the last bits, and chaotic runs drift apart over many epochs.
+// Results do not depend on the number of threads.
+//
+// Termination, and summary.message:
+//   kEpochs     every requested epoch ran ("Maximum number of iterations reached.").
+//   kConverged  a tolerance was met ("Parameter tolerance reached. ...", "Gradient
+//               tolerance reached. ...", "Function tolerance reached. ..."). With all three
+//               at 0 (the default) only when the gradient is exactly zero or the objective
+//               did not change at all over an epoch.
+//   kStalled    the accepted step is exactly zero: the line search found no lower point
+//               although the gradient is not zero, typically at a kink of a non-smooth
+//               objective (the exact L1 penalty: use the owlqn optimizer) or below rounding.
+//               summary.message is "stalled: the line search found no lower point (a zero
+//               step); Parameter tolerance reached. Relative step_norm: 0.000000e+00 <= ...".
+//   kStopped    the callback returned false ("stopped by the epoch callback after epoch N").
+//   kFailed     the line search found no point with sufficient decrease (often: the
+//               progress left is below rounding), the search direction broke down after 5
+//               restarts from steepest descent, or the objective failed at the start.
 // In every case the parameters are the last accepted iterate (the best point seen: every
 // accepted step decreases the objective), or the start when no epoch completed, and
 // summary.final_value is the objective there (NaN when the start failed to evaluate).
 //
 // Objective::evaluate returning false (a non-finite value or gradient counts as false too)
-// is Ceres' failure protocol for a trial point: the line search shrinks its step and tries
-// again; only when it cannot recover does the run end with kFailed. objective_evaluations
-// counts every call of Objective::evaluate, line search trials included.
+// marks a trial point as failed: the line search shrinks its step and tries again; only
+// when it cannot recover does the run end with kFailed. objective_evaluations counts every
+// call of Objective::evaluate, line search trials included.
 //
-// Exceptions thrown by the objective or by the callback never cross Ceres' frames: they are
-// caught, the solver is stopped, and the first one is rethrown from minimize() (the
-// parameters are then the last reported iterate, or the start).
+// Exceptions thrown by the objective or by the callback propagate out of minimize(); the
+// parameters are then the last reported iterate, or the start.
 //
-// Ceres' logging is off (logging_type SILENT): the optimizer prints nothing.
+// The optimizer prints nothing. Its vectors (2 x memory + 12 of the parameters' size) are
+// allocated once per minimize() call; the epochs allocate nothing.
 //
-// No state (has_state() is false): Ceres keeps its L-BFGS memory inside one Solve() call and
-// offers no way to read or set it, so a run stopped by the callback cannot be continued
+// No state (has_state() is false): a run stopped by the callback cannot be continued
 // exactly. hnn-host --resume restarts such a stage from the saved parameters with a fresh
 // memory for its remaining epochs and says so (resumed_without_optimizer_state).
 //
@@ -57,19 +63,18 @@
 
 #include "hnn/optimizer.h"
 #include "hnn/option_binding.h"
+#include "line_search.h"
 
 namespace hnn::optimizers {
-
-enum class LineSearchInterpolation { kCubic, kQuadratic, kBisection };
 
 // The tolerances default to 0 (off), so a run does all its epochs unless the callback
 // stops it or the line search can make no more progress.
 struct LbfgsOptions {
-  int epochs = 1000;  // >= 1: Ceres iterations (max_num_iterations)
+  int epochs = 1000;  // >= 1: iterations (Ceres' max_num_iterations)
   int memory = 20;    // >= 1: rank of the inverse Hessian approximation (max_lbfgs_rank)
-  // The conditions a trial step must satisfy; only "wolfe": Ceres rejects Armijo for
-  // (L-)BFGS, whose update needs the curvature condition to keep its inverse Hessian
-  // approximation positive definite. The key states the choice in a pipeline.
+  // The conditions a trial step must satisfy; only "wolfe": the L-BFGS update needs the
+  // curvature condition to keep its inverse Hessian approximation positive definite (Ceres
+  // rejects Armijo for L-BFGS too). The key states the choice in a pipeline.
   std::string line_search = "wolfe";
   // Degree of the polynomial the line search fits to choose a trial step; bisection is a
   // pure backtracking search.

@@ -8,7 +8,7 @@ namespace {
 void register_lbfgs(hnn::Registry& registry) {
   hnn::add_plugin_class<hnn::optimizers::Lbfgs>(
       registry, "lbfgs",
-      "L-BFGS with a Wolfe line search (Ceres GradientProblemSolver); one iteration per epoch");
+      "L-BFGS with a strong-Wolfe line search (Ceres 2.1's algorithm); one iteration per epoch");
 }
 
 }  // namespace

@@ -1,0 +1,162 @@
+#include "inverse_hessian.h"
+
+#include <omp.h>
+
+#include "vector_kernels.h"
+
+namespace hnn::optimizers {
+namespace {
+
+// Ceres' kLBFGSSecantConditionHessianUpdateTolerance.
+constexpr double kSecantTolerance = 1e-14;
+
+}  // namespace
+
+LbfgsInverseHessian::LbfgsInverseHessian(const VectorBlocks& blocks, int memory,
+                                         bool eigenvalue_scaling)
+    : blocks_(blocks),
+      memory_(memory),
+      eigenvalue_scaling_(eigenvalue_scaling),
+      steps_(blocks.size(), memory + 1),
+      gradient_changes_(blocks.size(), memory + 1),
+      step_dot_change_(Eigen::VectorXd::Zero(memory + 1)),
+      threads_(blocks.parallel() ? omp_get_max_threads() : 1),
+      alpha_(Eigen::MatrixXd::Zero(memory + 1, threads_)),
+      spare_(0),
+      partials_(Eigen::MatrixXd::Zero(blocks.count(), 2)) {
+  order_.reserve(memory + 1);
+}
+
+void LbfgsInverseHessian::clear() {
+  order_.clear();
+  spare_ = 0;
+  eigenvalue_scale_ = 1.0;
+}
+
+bool LbfgsInverseHessian::update(double step_size, const Eigen::VectorXd& direction,
+                                 const Eigen::VectorXd& gradient,
+                                 const Eigen::VectorXd& previous_gradient) {
+  // Written to the spare column first, so that a rejected pair leaves every kept one intact.
+  auto s = steps_.col(spare_);
+  auto y = gradient_changes_.col(spare_);
+  double* step_dot_change = partials_.col(0).data();
+  double* change_squared = partials_.col(1).data();
+  blocks_.for_each([&](Eigen::Index begin, Eigen::Index length) {
+    auto s_block = s.segment(begin, length);
+    auto y_block = y.segment(begin, length);
+    s_block = direction.segment(begin, length) * step_size;
+    y_block = gradient.segment(begin, length) - previous_gradient.segment(begin, length);
+    const int block = static_cast<int>(begin / VectorBlocks::kBlockSize);
+    step_dot_change[block] = dot(s_block.data(), y_block.data(), length);
+    change_squared[block] = dot(y_block.data(), y_block.data(), length);
+  });
+  double sy = 0.0, yy = 0.0;
+  for (int block = 0; block < blocks_.count(); ++block) {
+    sy += step_dot_change[block];
+    yy += change_squared[block];
+  }
+  if (sy <= kSecantTolerance) return false;
+
+  const int column = spare_;
+  if (pairs() == memory_) {
+    spare_ = order_.front();
+    order_.erase(order_.begin());  // at most `memory` ints; the capacity stays
+  } else {
+    spare_ = pairs() + 1;
+  }
+  order_.push_back(column);
+  step_dot_change_[column] = sy;
+  eigenvalue_scale_ = sy / yy;
+  return true;
+}
+
+double LbfgsInverseHessian::descent_direction(const Eigen::VectorXd& gradient,
+                                              Eigen::VectorXd& direction) {
+  const int k = pairs();
+  const int count = blocks_.count();
+  const double scale = eigenvalue_scaling_ ? eigenvalue_scale_ : 1.0;
+  double slope = 0.0;
+  // Pass p writes its partial sums into set p % 2 (see partials_).
+
+#pragma omp parallel num_threads(threads_) if (threads_ > 1)
+  {
+    const int thread = omp_get_thread_num();
+    auto alpha = alpha_.col(thread);
+    int pass = 0;
+    // The sum of the last pass's partials; every thread forms it in the same order.
+    const auto pass_sum = [&] {
+      const double* partials = partials_.col(pass % 2).data();
+      double total = 0.0;
+      for (int block = 0; block < count; ++block) total += partials[block];
+      ++pass;
+      return total;
+    };
+    // Runs body(begin, length, partials of this pass) over the blocks, then waits for all.
+    const auto run_pass = [&](auto&& body) {
+      double* partials = partials_.col(pass % 2).data();
+#pragma omp for schedule(static)
+      for (int block = 0; block < count; ++block) {
+        body(blocks_.begin(block), blocks_.length(block), partials + block);
+      }
+    };
+
+    if (k == 0) {
+      // H = I: direction = -gradient.
+      run_pass([&](Eigen::Index begin, Eigen::Index length, double* partial) {
+        auto d = direction.segment(begin, length);
+        d = -gradient.segment(begin, length);
+        *partial = dot(d.data(), gradient.data() + begin, length);
+      });
+      const double total = pass_sum();
+      if (thread == 0) slope = total;
+    } else {
+      // First loop, newest pair first: alpha_i = s_i'q / s_i'y_i, q -= alpha_i y_i, with q
+      // in `direction`. Each pass also forms the next dot product on its blocks.
+      run_pass([&](Eigen::Index begin, Eigen::Index length, double* partial) {
+        auto q = direction.segment(begin, length);
+        q = gradient.segment(begin, length);
+        *partial = dot(steps_.col(order_[k - 1]).data() + begin, q.data(), length);
+      });
+      for (int i = k - 1; i >= 0; --i) {
+        const int column = order_[i];
+        alpha[column] = pass_sum() / step_dot_change_[column];
+        run_pass([&](Eigen::Index begin, Eigen::Index length, double* partial) {
+          auto q = direction.segment(begin, length);
+          const double* y = gradient_changes_.col(column).data() + begin;
+          if (i > 0) {
+            *partial = update_then_dot(q.data(), y, alpha[column],
+                                       steps_.col(order_[i - 1]).data() + begin, length);
+          } else {
+            q -= alpha[column] * gradient_changes_.col(column).segment(begin, length);
+            if (eigenvalue_scaling_) q *= scale;  // H_0
+            *partial = dot(y, q.data(), length);
+          }
+        });
+      }
+      // Second loop, oldest pair first: beta_i = y_i'r / s_i'y_i, r += s_i (alpha_i - beta_i);
+      // the last pass negates r and forms its dot product with the gradient.
+      for (int i = 0; i < k; ++i) {
+        const int column = order_[i];
+        const double beta = pass_sum() / step_dot_change_[column];
+        const double coefficient = alpha[column] - beta;
+        run_pass([&](Eigen::Index begin, Eigen::Index length, double* partial) {
+          auto r = direction.segment(begin, length);
+          if (i + 1 < k) {
+            // r - (-c) s is r + c s exactly.
+            *partial = update_then_dot(r.data(), steps_.col(column).data() + begin, -coefficient,
+                                       gradient_changes_.col(order_[i + 1]).data() + begin, length);
+          } else {
+            r += steps_.col(column).segment(begin, length) * coefficient;
+            r = -r;
+            *partial = dot(r.data(), gradient.data() + begin, length);
+          }
+        });
+      }
+      const double total = pass_sum();
+      if (thread == 0) slope = total;
+    }
+  }
+  return slope;
+}
+
+}  // namespace hnn::optimizers

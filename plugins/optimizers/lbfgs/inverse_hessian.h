@@ -1,0 +1,68 @@
+// LbfgsInverseHessian: the limited-memory BFGS approximation H of the inverse Hessian and
+// the search direction -H g, as Ceres 2.1's LowRankInverseHessian and its L-BFGS direction
+// (Nocedal & Wright, Numerical Optimization, 2nd ed., Algorithm 7.4), in fused passes over
+// the parameters split over the OpenMP threads.
+//
+// H is kept as the newest `memory` pairs (s_i, y_i) = (x_{i+1} - x_i, g_{i+1} - g_i) with
+// s_iᵀy_i > 1e-14 (a pair below that would break the secant condition and is skipped, as
+// in Ceres). The initial matrix H_0 is the identity, or with eigenvalue_scaling the newest
+// pair's s'y / y'y times it.
+//
+// The two-loop recursion alternates a dot product with the update it feeds, so Ceres reads
+// the vector once for each: 4 x memory passes. Here each pass updates a block with one pair
+// and forms the next pair's partial dot product on the block while it is in the cache
+// (2 x memory + 1 passes, one parallel region, a barrier per pass). Every dot product is a
+// VectorBlocks sum, so the direction is the same bits for any number of threads; it differs
+// from Ceres' in the last bits (another summation order). Nothing allocates after the
+// constructor.
+#ifndef HNN_PLUGINS_LBFGS_INVERSE_HESSIAN_H_
+#define HNN_PLUGINS_LBFGS_INVERSE_HESSIAN_H_
+
+#include <Eigen/Core>
+#include <vector>
+
+#include "vector_blocks.h"
+
+namespace hnn::optimizers {
+
+class LbfgsInverseHessian {
+ public:
+  // memory >= 1 pairs of `blocks.size()`-sized vectors; `blocks` must outlive this object.
+  LbfgsInverseHessian(const VectorBlocks& blocks, int memory, bool eigenvalue_scaling);
+
+  // Forgets every pair: H = I again.
+  void clear();
+
+  // Adds the pair s = step_size * direction, y = gradient - previous_gradient (Ceres: the
+  // step and gradient change of the iteration that just ended). Returns false, and keeps H,
+  // when s'y <= 1e-14. Once `memory` pairs are kept, the oldest one is dropped.
+  bool update(double step_size, const Eigen::VectorXd& direction, const Eigen::VectorXd& gradient,
+              const Eigen::VectorXd& previous_gradient);
+
+  // Writes direction = -H gradient and returns directionᵀgradient (negative when H is
+  // positive definite; Ceres restarts the direction when it is not).
+  double descent_direction(const Eigen::VectorXd& gradient, Eigen::VectorXd& direction);
+
+  int pairs() const { return static_cast<int>(order_.size()); }
+
+ private:
+  const VectorBlocks& blocks_;
+  int memory_;
+  bool eigenvalue_scaling_;
+  // memory + 1 columns: the pairs in use and a spare one that update() writes first.
+  Eigen::MatrixXd steps_;             // s
+  Eigen::MatrixXd gradient_changes_;  // y
+  Eigen::VectorXd step_dot_change_;   // s'y per column
+  int threads_;                       // OpenMP threads of the parallel passes
+  Eigen::MatrixXd alpha_;             // the first loop's coefficients: column x thread
+  std::vector<int> order_;            // columns in use, oldest first
+  int spare_;                         // the column update() writes
+  double eigenvalue_scale_ = 1.0;     // s'y / y'y of the newest pair
+  // Two sets of per-block partial sums: a pass writes one while a slower thread may still
+  // add up the other (the previous pass's).
+  Eigen::MatrixXd partials_;  // blocks x 2
+};
+
+}  // namespace hnn::optimizers
+
+#endif  // HNN_PLUGINS_LBFGS_INVERSE_HESSIAN_H_
