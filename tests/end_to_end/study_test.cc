@@ -46,7 +46,7 @@ L1Objective l1_objective(const fs::path& dir, const std::string& model, double t
 }
 
 // loss + 1e-5 sum |theta| of the L1 KAN before OWL-QN (main 7d9dbcb, /work/runs/final2,
-// from summary.yaml and the checkpoints): the study's smoothed penalty (Ceres' L-BFGS,
+// from summary.yaml and the checkpoints): the study's smoothed penalty (then Ceres' L-BFGS,
 // l1_smoothing 1e-4, 748 epochs) and the write-up as published (pykan's L-BFGS, 20 000
 // epochs). OWL-QN must end below both.
 constexpr double kSmoothedL1Objective = 1.094971131149106e-4;
@@ -69,11 +69,12 @@ TEST_CASE("the study: a real MLP beats the KAN in loss and rollout; both KANs gi
     CHECK(model["termination"].as<std::string>() == "converged");
     CHECK(model["epochs"].as<int>() < 20000);
   }
-  // kan_l1: Ceres' L-BFGS on the smoothed penalty until it converges, then OWL-QN on the
-  // exact one for its 20 000 epochs.
+  // kan_l1: L-BFGS on the smoothed penalty until it converges, then OWL-QN on the exact one
+  // for its 20 000 epochs. The epochs and zeros are this build's (the port of Ceres' L-BFGS;
+  // Ceres itself took 748 epochs and left 15 zeros at 1.0917230e-4).
   REQUIRE(kan_l1["stages"].size() == 2);
   CHECK(kan_l1["stages"][0]["termination"].as<std::string>() == "converged");
-  CHECK(kan_l1["stages"][0]["epochs"].as<int>() == 748);
+  CHECK(kan_l1["stages"][0]["epochs"].as<int>() == 663);
   CHECK(kan_l1["stages"][1]["optimizer"].as<std::string>() == "owlqn");
   CHECK(kan_l1["stages"][1]["termination"].as<std::string>() == "epochs");
   const double exact_l1 = kan_l1["l1_objective"].as<double>();
@@ -82,8 +83,8 @@ TEST_CASE("the study: a real MLP beats the KAN in loss and rollout; both KANs gi
   CHECK(exact_l1 == doctest::Approx(at_checkpoint.value).epsilon(1e-12));
   CHECK(exact_l1 < kSmoothedL1Objective);
   CHECK(exact_l1 < kAsPublishedL1Objective);
-  CHECK(exact_l1 == doctest::Approx(1.0917230119371055e-4).epsilon(1e-6));
-  CHECK(at_checkpoint.zeros == 15);  // of 35, exactly 0; the smoothed penalty left 2
+  CHECK(std::abs(exact_l1 / 1.090135694752662e-4 - 1.0) < 1e-6);
+  CHECK(at_checkpoint.zeros == 16);  // of 35, exactly 0; the smoothed penalty left 2
   // The F1 edge is pruned by exact zeros: its strength is 0, not small.
   CHECK(kan_l1["symbolic"]["edges"][2]["choice"].as<std::string>() == "pruned");
   CHECK(kan_l1["symbolic"]["edges"][2]["scale"].as<double>() == 0.0);
@@ -129,8 +130,8 @@ TEST_CASE("spring_kan: OWL-QN takes the L1 KAN below the smoothed and published 
   CHECK(exact_l1 == doctest::Approx(at_checkpoint.value).epsilon(1e-12));
   CHECK(exact_l1 < kSmoothedL1Objective);
   CHECK(exact_l1 < kAsPublishedL1Objective);
-  CHECK(exact_l1 == doctest::Approx(1.080814631224005e-4).epsilon(1e-6));
-  CHECK(at_checkpoint.zeros == 19);  // of 35; Ceres' L-BFGS left 2 (the fixed ones)
+  CHECK(std::abs(exact_l1 / 1.0808146559582142e-4 - 1.0) < 1e-6);
+  CHECK(at_checkpoint.zeros == 19);  // of 35; L-BFGS on the smoothed penalty left 2
 }
 
 TEST_CASE("the write-up as published: its 'MLP' is the KAN run; its formulas come back") {
