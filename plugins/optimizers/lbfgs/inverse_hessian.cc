@@ -23,7 +23,7 @@ LbfgsInverseHessian::LbfgsInverseHessian(const VectorBlocks& blocks, int memory,
       threads_(blocks.parallel() ? omp_get_max_threads() : 1),
       alpha_(Eigen::MatrixXd::Zero(memory + 1, threads_)),
       spare_(0),
-      partials_(Eigen::MatrixXd::Zero(blocks.count(), 2)) {
+      partials_(Eigen::MatrixXd::Zero(blocks.count(), 3)) {
   order_.reserve(memory + 1);
 }
 
@@ -33,29 +33,37 @@ void LbfgsInverseHessian::clear() {
   eigenvalue_scale_ = 1.0;
 }
 
-bool LbfgsInverseHessian::update(double step_size, const Eigen::VectorXd& direction,
-                                 const Eigen::VectorXd& gradient,
-                                 const Eigen::VectorXd& previous_gradient) {
-  // Written to the spare column first, so that a rejected pair leaves every kept one intact.
+double LbfgsInverseHessian::next_direction(double step_size, Eigen::VectorXd& direction,
+                                           const Eigen::VectorXd& gradient,
+                                           const Eigen::VectorXd& previous_gradient) {
+  // One pass: the new pair into the spare column (so that a rejected pair leaves every kept
+  // one intact), s'y, y'y, and s'gradient, the first dot product of the two-loop recursion
+  // when the pair is kept; q = gradient replaces the old direction once s is formed.
   auto s = steps_.col(spare_);
   auto y = gradient_changes_.col(spare_);
   double* step_dot_change = partials_.col(0).data();
   double* change_squared = partials_.col(1).data();
+  double* step_dot_gradient = partials_.col(2).data();
   blocks_.for_each([&](Eigen::Index begin, Eigen::Index length) {
     auto s_block = s.segment(begin, length);
     auto y_block = y.segment(begin, length);
-    s_block = direction.segment(begin, length) * step_size;
-    y_block = gradient.segment(begin, length) - previous_gradient.segment(begin, length);
+    auto q_block = direction.segment(begin, length);
+    const auto g_block = gradient.segment(begin, length);
+    s_block = q_block * step_size;
+    y_block = g_block - previous_gradient.segment(begin, length);
+    q_block = g_block;
     const int block = static_cast<int>(begin / VectorBlocks::kBlockSize);
     step_dot_change[block] = dot(s_block.data(), y_block.data(), length);
     change_squared[block] = dot(y_block.data(), y_block.data(), length);
+    step_dot_gradient[block] = dot(s_block.data(), q_block.data(), length);
   });
-  double sy = 0.0, yy = 0.0;
+  double sy = 0.0, yy = 0.0, sg = 0.0;
   for (int block = 0; block < blocks_.count(); ++block) {
     sy += step_dot_change[block];
     yy += change_squared[block];
+    sg += step_dot_gradient[block];
   }
-  if (sy <= kSecantTolerance) return false;
+  if (sy <= kSecantTolerance) return descent_direction(gradient, direction, nullptr);
 
   const int column = spare_;
   if (pairs() == memory_) {
@@ -67,11 +75,12 @@ bool LbfgsInverseHessian::update(double step_size, const Eigen::VectorXd& direct
   order_.push_back(column);
   step_dot_change_[column] = sy;
   eigenvalue_scale_ = sy / yy;
-  return true;
+  return descent_direction(gradient, direction, &sg);
 }
 
 double LbfgsInverseHessian::descent_direction(const Eigen::VectorXd& gradient,
-                                              Eigen::VectorXd& direction) {
+                                              Eigen::VectorXd& direction,
+                                              const double* newest_step_dot_gradient) {
   const int k = pairs();
   const int count = blocks_.count();
   const double scale = eigenvalue_scaling_ ? eigenvalue_scale_ : 1.0;
@@ -112,14 +121,19 @@ double LbfgsInverseHessian::descent_direction(const Eigen::VectorXd& gradient,
     } else {
       // First loop, newest pair first: alpha_i = s_i'q / s_i'y_i, q -= alpha_i y_i, with q
       // in `direction`. Each pass also forms the next dot product on its blocks.
-      run_pass([&](Eigen::Index begin, Eigen::Index length, double* partial) {
-        auto q = direction.segment(begin, length);
-        q = gradient.segment(begin, length);
-        *partial = dot(steps_.col(order_[k - 1]).data() + begin, q.data(), length);
-      });
+      if (newest_step_dot_gradient == nullptr) {
+        run_pass([&](Eigen::Index begin, Eigen::Index length, double* partial) {
+          auto q = direction.segment(begin, length);
+          q = gradient.segment(begin, length);
+          *partial = dot(steps_.col(order_[k - 1]).data() + begin, q.data(), length);
+        });
+      }
       for (int i = k - 1; i >= 0; --i) {
         const int column = order_[i];
-        alpha[column] = pass_sum() / step_dot_change_[column];
+        const double s_dot_q = i == k - 1 && newest_step_dot_gradient != nullptr
+                                   ? *newest_step_dot_gradient
+                                   : pass_sum();
+        alpha[column] = s_dot_q / step_dot_change_[column];
         run_pass([&](Eigen::Index begin, Eigen::Index length, double* partial) {
           auto q = direction.segment(begin, length);
           const double* y = gradient_changes_.col(column).data() + begin;

@@ -9,12 +9,13 @@
 // pair's s'y / y'y times it.
 //
 // The two-loop recursion alternates a dot product with the update it feeds, so Ceres reads
-// the vector once for each: 4 x memory passes. Here each pass updates a block with one pair
-// and forms the next pair's partial dot product on the block while it is in the cache
-// (2 x memory + 1 passes, one parallel region, a barrier per pass). Every dot product is a
-// VectorBlocks sum, so the direction is the same bits for any number of threads; it differs
-// from Ceres' in the last bits (another summation order). Nothing allocates after the
-// constructor.
+// the vector once for each, and the new pair once more: 4 x memory + 2 passes. Here each
+// pass updates a block with one pair and forms the next pair's partial dot product on the
+// block while it is in the cache, and the new pair's pass forms the first dot product:
+// 2 x memory + 1 passes, the recursion's in one parallel region with a barrier per pass.
+// Every dot product is a VectorBlocks sum of vector_kernels.h's, so the direction is the
+// same bits for any number of threads; it differs from Ceres' in the last bits (another
+// summation order). Nothing allocates after the constructor.
 #ifndef HNN_PLUGINS_LBFGS_INVERSE_HESSIAN_H_
 #define HNN_PLUGINS_LBFGS_INVERSE_HESSIAN_H_
 
@@ -33,19 +34,24 @@ class LbfgsInverseHessian {
   // Forgets every pair: H = I again.
   void clear();
 
-  // Adds the pair s = step_size * direction, y = gradient - previous_gradient (Ceres: the
-  // step and gradient change of the iteration that just ended). Returns false, and keeps H,
-  // when s'y <= 1e-14. Once `memory` pairs are kept, the oldest one is dropped.
-  bool update(double step_size, const Eigen::VectorXd& direction, const Eigen::VectorXd& gradient,
-              const Eigen::VectorXd& previous_gradient);
-
-  // Writes direction = -H gradient and returns directionᵀgradient (negative when H is
-  // positive definite; Ceres restarts the direction when it is not).
-  double descent_direction(const Eigen::VectorXd& gradient, Eigen::VectorXd& direction);
+  // The iteration that just ended took the step s = step_size * direction and changed the
+  // gradient by y = gradient - previous_gradient. Adds the pair (s, y) to H unless
+  // s'y <= 1e-14 (then H stays as it is); once `memory` pairs are kept, the oldest one is
+  // dropped. Then overwrites direction with -H gradient and returns directionᵀgradient
+  // (negative while H is positive definite; Ceres restarts the direction when it is not).
+  // Ceres' LBFGS::NextDirection, with the pair's pass fused into the recursion's first.
+  double next_direction(double step_size, Eigen::VectorXd& direction,
+                        const Eigen::VectorXd& gradient, const Eigen::VectorXd& previous_gradient);
 
   int pairs() const { return static_cast<int>(order_.size()); }
 
  private:
+  // direction = -H gradient (the two-loop recursion); returns directionᵀgradient.
+  // newest_step_dot_gradient, when not null, is s'gradient of the newest pair, already
+  // formed, and direction already holds the gradient.
+  double descent_direction(const Eigen::VectorXd& gradient, Eigen::VectorXd& direction,
+                           const double* newest_step_dot_gradient);
+
   const VectorBlocks& blocks_;
   int memory_;
   bool eigenvalue_scaling_;

@@ -239,8 +239,7 @@ OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& param
     bool direction_is_lbfgs = epoch > 1;
     double slope = 0.0;
     if (direction_is_lbfgs) {
-      inverse_hessian.update(step_size, direction, gradient, previous_gradient);
-      slope = inverse_hessian.descent_direction(gradient, direction);
+      slope = inverse_hessian.next_direction(step_size, direction, gradient, previous_gradient);
       if (!(slope < 0.0)) {
         // Not a descent direction: H lost positive definiteness (rounding).
         if (restarts >= kMaxDirectionRestarts) {
