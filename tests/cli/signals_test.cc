@@ -1,7 +1,7 @@
 // Signals, --resume and --force as a user meets them: SIGINT and SIGTERM stop a run at an
 // epoch boundary and save it (exit 130 / 143), a second signal exits at once, --resume
 // continues the run to the uninterrupted result bit for bit (Adam, lbfgs_torch, minibatches,
-// a KAN's grid update and symbolic stage), Ceres' L-BFGS says it restarted, and --force
+// a KAN's grid update and symbolic stage), L-BFGS (`lbfgs`) says it restarted, and --force
 // empties only a run folder. The signals are real: the hidden --test-signal-after-epochs
 // raises them from the epoch callback, so that the epoch is known; one test sends SIGTERM
 // from outside, with kill(1) from a shell.
@@ -213,7 +213,7 @@ TEST_CASE("a resumed run interrupted again resumes again to the same result") {
   check_same_results(uninterrupted(), folder);
 }
 
-TEST_CASE("Ceres' L-BFGS cannot restore its memory: the resumed stage restarts it and says so") {
+TEST_CASE("lbfgs cannot restore its memory: the resumed stage restarts it and says so") {
   const std::string text =
       std::regex_replace(kPipeline, std::regex("models:[^]*evaluation"),
                          "models:\n  ceres:\n    plugin: mlp\n    hidden: [8]\n"

@@ -160,7 +160,7 @@ TEST_CASE("lbfgs stops at parameter_tolerance: |step| <= tol * (|x| + tol), kCon
   CHECK(summary.epochs < 20);
   REQUIRE(log.epochs.size() == static_cast<std::size_t>(summary.epochs));
   // Every reported step but the last was longer than the bound (otherwise the run would
-  // have stopped there); the last one, which Ceres accepts and then stops, is within it.
+  // have stopped there); the last one, which the optimizer accepts and then stops, is within it.
   Eigen::VectorXd previous = objective.standard_start();
   for (std::size_t i = 0; i < log.parameters.size(); ++i) {
     INFO("epoch " << i + 1);
@@ -302,7 +302,7 @@ TEST_CASE("lbfgs's schema") {
   CHECK(defaults.real("parameter_tolerance") == 0.0);
   CHECK_FALSE(defaults.boolean("eigenvalue_scaling"));
 
-  // Ceres accepts only the Wolfe conditions for L-BFGS.
+  // Only the Wolfe conditions are accepted for L-BFGS (as Ceres).
   CHECK(info->schema.find("line_search")->check(OptionValue(std::string("armijo"))) != "");
   CHECK(info->schema.find("line_search_interpolation")->check(OptionValue(std::string("linear"))) !=
         "");
