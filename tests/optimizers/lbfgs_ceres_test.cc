@@ -189,6 +189,41 @@ std::size_t epochs_with_equal_counts(const Trace& a, const Trace& b) {
 
 }  // namespace
 
+// First in the file (doctest runs a file's cases in order): on one thread, in a process that
+// has not yet run a multi-threaded OpenMP region, libgomp would allocate a team for every
+// one-thread region; the plugin makes none when it runs serially.
+TEST_CASE("lbfgs gives the same bits on one thread and two, and its epochs allocate nothing") {
+  const int threads_before = omp_get_max_threads();
+  std::vector<Eigen::VectorXd> results;
+  for (const int threads : {1, 2}) {
+    INFO(threads << " threads");
+    omp_set_num_threads(threads);
+    ChainedRosenbrock objective(50000);
+    Eigen::VectorXd x = objective.standard_start();
+    std::vector<long> allocations_at_epoch;
+    allocations_at_epoch.reserve(30);
+    plugins()
+        .optimizer("lbfgs", {{"epochs", std::int64_t{30}}})
+        ->minimize(objective, x, [&](const EpochState&) {
+          allocations_at_epoch.push_back(hnn::testing::allocations.load());
+          return true;
+        });
+    results.push_back(x);
+    REQUIRE(allocations_at_epoch.size() == 30);
+    // Nothing after the first epoch, where the OpenMP runtime allows telling: clang's
+    // (libomp, the sanitizer build's) allocates in parallel regions (adam_test).
+#if defined(__clang__)
+    const bool runtime_allocates = threads > 1;
+#else
+    const bool runtime_allocates = false;
+#endif
+    if (!runtime_allocates) CHECK(allocations_at_epoch.back() == allocations_at_epoch[0]);
+  }
+  CHECK(results[0] == results[1]);
+  CHECK(results[0] != ChainedRosenbrock(50000).standard_start());
+  omp_set_num_threads(threads_before);
+}
+
 TEST_CASE("lbfgs takes Ceres' decisions: Rosenbrock(10), each interpolation, failing trials") {
   // 60 epochs with every trial count equal and the values within rounding. Failing trials
   // (the objective returns false beyond |x_i| = 1.3 or 1.5) make the line search contract.
@@ -235,38 +270,6 @@ TEST_CASE("lbfgs takes Ceres' decisions on 50 000 parameters (many blocks, two t
   CHECK(ceres_stall.termination == "stalled");
   CHECK(ours_stall.values.size() == ceres_stall.values.size());
   CHECK(epochs_with_equal_counts(ours_stall, ceres_stall) == ceres_stall.values.size());
-  omp_set_num_threads(threads_before);
-}
-
-TEST_CASE("lbfgs gives the same bits on one thread and two, and its epochs allocate nothing") {
-  const int threads_before = omp_get_max_threads();
-  std::vector<Eigen::VectorXd> results;
-  for (const int threads : {1, 2}) {
-    INFO(threads << " threads");
-    omp_set_num_threads(threads);
-    ChainedRosenbrock objective(50000);
-    Eigen::VectorXd x = objective.standard_start();
-    std::vector<long> allocations_at_epoch;
-    allocations_at_epoch.reserve(30);
-    plugins()
-        .optimizer("lbfgs", {{"epochs", std::int64_t{30}}})
-        ->minimize(objective, x, [&](const EpochState&) {
-          allocations_at_epoch.push_back(hnn::testing::allocations.load());
-          return true;
-        });
-    results.push_back(x);
-    REQUIRE(allocations_at_epoch.size() == 30);
-    // Nothing after the first epoch, where the OpenMP runtime allows telling: clang's
-    // (libomp, the sanitizer build's) allocates in parallel regions (adam_test).
-#if defined(__clang__)
-    const bool runtime_allocates = threads > 1;
-#else
-    const bool runtime_allocates = false;
-#endif
-    if (!runtime_allocates) CHECK(allocations_at_epoch.back() == allocations_at_epoch[0]);
-  }
-  CHECK(results[0] == results[1]);
-  CHECK(results[0] != ChainedRosenbrock(50000).standard_start());
   omp_set_num_threads(threads_before);
 }
 

@@ -87,9 +87,10 @@ double LbfgsInverseHessian::descent_direction(const Eigen::VectorXd& gradient,
   double slope = 0.0;
   // Pass p writes its partial sums into set p % 2 (see partials_).
 
-#pragma omp parallel num_threads(threads_) if (threads_ > 1)
-  {
-    const int thread = omp_get_thread_num();
+  // Run by every thread of the team, or by the caller alone, without any OpenMP construct
+  // (see VectorBlocks::for_each).
+  const auto recursion = [&] {
+    const int thread = threads_ > 1 ? omp_get_thread_num() : 0;
     auto alpha = alpha_.col(thread);
     int pass = 0;
     // The sum of the last pass's partials; every thread forms it in the same order.
@@ -103,6 +104,12 @@ double LbfgsInverseHessian::descent_direction(const Eigen::VectorXd& gradient,
     // Runs body(begin, length, partials of this pass) over the blocks, then waits for all.
     const auto run_pass = [&](auto&& body) {
       double* partials = partials_.col(pass % 2).data();
+      if (threads_ == 1) {
+        for (int block = 0; block < count; ++block) {
+          body(blocks_.begin(block), blocks_.length(block), partials + block);
+        }
+        return;
+      }
 #pragma omp for schedule(static)
       for (int block = 0; block < count; ++block) {
         body(blocks_.begin(block), blocks_.length(block), partials + block);
@@ -169,6 +176,12 @@ double LbfgsInverseHessian::descent_direction(const Eigen::VectorXd& gradient,
       const double total = pass_sum();
       if (thread == 0) slope = total;
     }
+  };
+  if (threads_ > 1) {
+#pragma omp parallel num_threads(threads_)
+    recursion();
+  } else {
+    recursion();
   }
   return slope;
 }

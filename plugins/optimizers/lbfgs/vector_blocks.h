@@ -64,7 +64,13 @@ class VectorBlocks {
 
 template <class Body>
 void VectorBlocks::for_each(Body&& body) const {
-#pragma omp parallel for schedule(static) if (parallel_)
+  // Not even a one-thread region when serial: libgomp allocates a team for each one until
+  // a multi-threaded region has created its thread pool.
+  if (!parallel_) {
+    for (int block = 0; block < count_; ++block) body(begin(block), length(block));
+    return;
+  }
+#pragma omp parallel for schedule(static)
   for (int block = 0; block < count_; ++block) body(begin(block), length(block));
 }
 
