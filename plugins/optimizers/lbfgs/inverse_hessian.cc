@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <cstddef>
+
 #include "vector_kernels.h"
 
 namespace hnn::optimizers {
@@ -10,6 +12,10 @@ namespace {
 // Ceres' kLBFGSSecantConditionHessianUpdateTolerance.
 constexpr double kSecantTolerance = 1e-14;
 
+// The kept pairs and the spare column (memory may be as large as INT_MAX: no int overflow;
+// the allocation fails then, as it would for any memory beyond the machine's).
+Eigen::Index columns(int memory) { return Eigen::Index(memory) + 1; }
+
 }  // namespace
 
 LbfgsInverseHessian::LbfgsInverseHessian(const VectorBlocks& blocks, int memory,
@@ -17,14 +23,14 @@ LbfgsInverseHessian::LbfgsInverseHessian(const VectorBlocks& blocks, int memory,
     : blocks_(blocks),
       memory_(memory),
       eigenvalue_scaling_(eigenvalue_scaling),
-      steps_(blocks.size(), memory + 1),
-      gradient_changes_(blocks.size(), memory + 1),
-      step_dot_change_(Eigen::VectorXd::Zero(memory + 1)),
+      steps_(blocks.size(), columns(memory)),
+      gradient_changes_(blocks.size(), columns(memory)),
+      step_dot_change_(Eigen::VectorXd::Zero(columns(memory))),
       threads_(blocks.parallel() ? omp_get_max_threads() : 1),
-      alpha_(Eigen::MatrixXd::Zero(memory + 1, threads_)),
+      alpha_(Eigen::MatrixXd::Zero(columns(memory), threads_)),
       spare_(0),
       partials_(Eigen::MatrixXd::Zero(blocks.count(), 3)) {
-  order_.reserve(memory + 1);
+  order_.reserve(static_cast<std::size_t>(columns(memory)));
 }
 
 void LbfgsInverseHessian::clear() {

@@ -55,18 +55,19 @@ class LbfgsInverseHessian {
   const VectorBlocks& blocks_;
   int memory_;
   bool eigenvalue_scaling_;
-  // memory + 1 columns: the pairs in use and a spare one that update() writes first.
+  // memory + 1 columns: the pairs in use and a spare one that next_direction() writes first.
   Eigen::MatrixXd steps_;             // s
   Eigen::MatrixXd gradient_changes_;  // y
   Eigen::VectorXd step_dot_change_;   // s'y per column
   int threads_;                       // OpenMP threads of the parallel passes
   Eigen::MatrixXd alpha_;             // the first loop's coefficients: column x thread
   std::vector<int> order_;            // columns in use, oldest first
-  int spare_;                         // the column update() writes
+  int spare_;                         // the column next_direction() writes
   double eigenvalue_scale_ = 1.0;     // s'y / y'y of the newest pair
-  // Two sets of per-block partial sums: a pass writes one while a slower thread may still
-  // add up the other (the previous pass's).
-  Eigen::MatrixXd partials_;  // blocks x 2
+  // Per-block partial sums, blocks x 3. The recursion alternates between the first two
+  // columns: a pass writes one while a slower thread may still add up the other (the
+  // previous pass's). next_direction()'s own pass forms three sums at once.
+  Eigen::MatrixXd partials_;
 };
 
 }  // namespace hnn::optimizers
