@@ -59,11 +59,11 @@ double gradient_max_norm_at(const VectorBlocks& blocks, const Eigen::VectorXd& x
 }
 
 // The objective as the minimiser calls it, and the line along which the line search
-// evaluates it: x + step d, into one of four point buffers (a line search keeps at most
+// evaluates it: x + step d, into one of three point buffers (a line search keeps at most
 // two samples while it makes a third).
 class SearchLine final : public LineFunction {
  public:
-  static constexpr int kPoints = 4;
+  static constexpr int kPoints = 3;
   static constexpr int kParameters = -1;  // last_point(): the minimiser's own iterate
   static constexpr int kNone = -2;
 
@@ -175,10 +175,10 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
     b.bind("eigenvalue_scaling", &LbfgsOptions::eigenvalue_scaling,
            "scale the initial inverse Hessian by y's/y'y (Nocedal & Wright 7.20) instead of "
            "the identity: invariant to the objective's scale; false as Ceres");
-    // memory + 1 pairs (s, y) of parameter-sized vectors, four trial points with their
+    // memory + 1 pairs (s, y) of parameter-sized vectors, three trial points with their
     // gradients, the gradient, the previous one and the direction.
     b.estimate_resources([](const LbfgsOptions& options, const ResourceContext& context) {
-      const double vectors = 2.0 * double(options.memory) + 13.0;
+      const double vectors = 2.0 * double(options.memory) + 11.0;
       return ResourceEstimate{8.0 * vectors * double(context.parameters), -1,
                               "memory " + std::to_string(options.memory)};
     });

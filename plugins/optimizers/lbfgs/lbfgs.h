@@ -42,7 +42,7 @@
 // Exceptions thrown by the objective or by the callback propagate out of minimize(); the
 // parameters are then the last reported iterate, or the start.
 //
-// The optimizer prints nothing. Its vectors (2 x memory + 13 of the parameters' size) are
+// The optimizer prints nothing. Its vectors (2 x memory + 11 of the parameters' size) are
 // allocated once per minimize() call; the epochs allocate nothing.
 //
 // No state (has_state() is false): a run stopped by the callback cannot be continued
