@@ -1,10 +1,10 @@
 // Signals, --resume and --force as a user meets them: SIGINT and SIGTERM stop a run at an
 // epoch boundary and save it (exit 130 / 143), a second signal exits at once, --resume
-// continues the run to the uninterrupted result bit for bit (Adam, lbfgs_torch, minibatches,
-// a KAN's grid update and symbolic stage), L-BFGS (`lbfgs`) says it restarted, and --force
-// empties only a run folder. The signals are real: the hidden --test-signal-after-epochs
-// raises them from the epoch callback, so that the epoch is known; one test sends SIGTERM
-// from outside, with kill(1) from a shell.
+// continues the run to the uninterrupted result bit for bit (Adam, lbfgs_torch, lbfgs,
+// minibatches, a KAN's grid update and symbolic stage), OWL-QN (`owlqn`) says it restarted,
+// and --force empties only a run folder. The signals are real: the hidden
+// --test-signal-after-epochs raises them from the epoch callback, so that the epoch is known; one
+// test sends SIGTERM from outside, with kill(1) from a shell.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
@@ -41,7 +41,7 @@ hnn_test::Result host(const std::string& arguments) {
 }
 
 // 12 + 4 + 6 + 3 + 5 = 30 epochs: Adam on minibatches; lbfgs_torch, then a grid update and
-// Adam on a KAN, then its symbolic stage, refined by Adam; lbfgs_torch.
+// Adam on a KAN, then its symbolic stage, refined by Adam; lbfgs.
 const char* const kPipeline = R"(name: signals
 system: {plugin: spring_mass}
 data: {trajectories: 10, time_span: [0, 3], points: 10, seed: 1390, rng: numpy}
@@ -73,7 +73,7 @@ models:
   later:
     plugin: mlp
     hidden: [8]
-    training: {optimizer: {plugin: lbfgs_torch, epochs: 5}}
+    training: {optimizer: {plugin: lbfgs, epochs: 5}}
 evaluation: {initial_state: [1, 0], time_span: [0, 2], points: 20}
 )";
 
@@ -178,9 +178,9 @@ TEST_CASE("--resume continues an interrupted run to the uninterrupted result, bi
   const fs::path expected = uninterrupted();
   const fs::path pipeline = write_pipeline("signals.yaml", kPipeline);
   // In Adam's minibatches; at the last epoch of a model; in lbfgs_torch; in Adam after the
-  // KAN's grid update; in the refinement of its symbolic stage (computed again); at the last
-  // epoch of the run.
-  for (const int epoch : {5, 12, 14, 18, 24, 30}) {
+  // KAN's grid update; in the refinement of its symbolic stage (computed again); in lbfgs
+  // (its pairs restored); at the last epoch of the run.
+  for (const int epoch : {5, 12, 14, 18, 24, 28, 30}) {
     INFO("interrupted after epoch " << epoch);
     const fs::path folder = scratch_dir() / cat({"resumed_", std::to_string(epoch)});
     fs::remove_all(folder);
@@ -213,18 +213,18 @@ TEST_CASE("a resumed run interrupted again resumes again to the same result") {
   check_same_results(uninterrupted(), folder);
 }
 
-TEST_CASE("lbfgs cannot restore its memory: the resumed stage restarts it and says so") {
+TEST_CASE("owlqn cannot restore its memory: the resumed stage restarts it and says so") {
   const std::string text =
       std::regex_replace(kPipeline, std::regex("models:[^]*evaluation"),
-                         "models:\n  ceres:\n    plugin: mlp\n    hidden: [8]\n"
-                         "    training: {optimizer: {plugin: lbfgs, epochs: 10}}\nevaluation");
-  const fs::path pipeline = write_pipeline("ceres.yaml", text);
-  const fs::path folder = scratch_dir() / "ceres";
+                         "models:\n  owlqn_mlp:\n    plugin: mlp\n    hidden: [8]\n"
+                         "    training: {optimizer: {plugin: owlqn, epochs: 10}}\nevaluation");
+  const fs::path pipeline = write_pipeline("owlqn.yaml", text);
+  const fs::path folder = scratch_dir() / "owlqn";
   fs::remove_all(folder);
   const auto stopped = host(run(pipeline, folder, "--test-signal-after-epochs TERM:4"));
   REQUIRE(stopped.status == 143);
-  CHECK(contains(stopped.out, "ceres stopped in stage 1 after epoch 4 of it;"));
-  CHECK_FALSE(contains(read(folder / "checkpoints" / "ceres.yaml"), "optimizer_state"));
+  CHECK(contains(stopped.out, "owlqn_mlp stopped in stage 1 after epoch 4 of it;"));
+  CHECK_FALSE(contains(read(folder / "checkpoints" / "owlqn_mlp.yaml"), "optimizer_state"));
   const auto resumed = host(cat({"--quiet --no-report --resume ", quoted(folder)}));
   REQUIRE_MESSAGE(resumed.status == 0, resumed.err);
   CHECK(contains(resumed.out, "the optimizer keeps no state: it restarts"));
@@ -235,7 +235,7 @@ TEST_CASE("lbfgs cannot restore its memory: the resumed stage restarts it and sa
   const std::string history = read(folder / "history.csv");
   for (int epoch = 0; epoch <= 10; ++epoch) {
     INFO("epoch " << epoch);
-    const std::string row = cat({"\n", std::to_string(epoch), ",ceres,"});
+    const std::string row = cat({"\n", std::to_string(epoch), ",owlqn_mlp,"});
     const auto first = history.find(row);
     CHECK(first != std::string::npos);
     CHECK(history.find(row, first + 1) == std::string::npos);

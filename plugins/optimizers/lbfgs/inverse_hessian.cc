@@ -39,6 +39,16 @@ void LbfgsInverseHessian::clear() {
   eigenvalue_scale_ = 1.0;
 }
 
+void LbfgsInverseHessian::restore_pair(const double* s, const double* y, double s_dot_y) {
+  const Eigen::Index size = blocks_.size();
+  const int column = spare_;
+  steps_.col(column) = Eigen::Map<const Eigen::VectorXd>(s, size);
+  gradient_changes_.col(column) = Eigen::Map<const Eigen::VectorXd>(y, size);
+  step_dot_change_[column] = s_dot_y;
+  order_.push_back(column);
+  spare_ = pairs();
+}
+
 double LbfgsInverseHessian::next_direction(double step_size, Eigen::VectorXd& direction,
                                            const Eigen::VectorXd& gradient,
                                            const Eigen::VectorXd& previous_gradient) {

@@ -45,6 +45,16 @@ class LbfgsInverseHessian {
 
   int pairs() const { return static_cast<int>(order_.size()); }
 
+  // Saving and restoring a stopped run (Lbfgs::saved_state): pair i, oldest first, as its
+  // s, y (blocks.size() entries each) and s'y; the scale of H_0.
+  const double* step(int i) const { return steps_.col(order_[i]).data(); }
+  const double* gradient_change(int i) const { return gradient_changes_.col(order_[i]).data(); }
+  double step_dot_change(int i) const { return step_dot_change_[order_[i]]; }
+  double eigenvalue_scale() const { return eigenvalue_scale_; }
+  // Appends a saved pair as the newest, as kept (pairs() < memory), and sets the scale.
+  void restore_pair(const double* s, const double* y, double s_dot_y);
+  void restore_eigenvalue_scale(double scale) { eigenvalue_scale_ = scale; }
+
  private:
   // direction = -H gradient (the two-loop recursion); returns directionᵀgradient.
   // newest_step_dot_gradient, when not null, is s'gradient of the newest pair, already

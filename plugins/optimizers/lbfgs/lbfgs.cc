@@ -5,6 +5,8 @@
 #include <cstdarg>
 #include <cstdio>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "hnn/error.h"
 #include "inverse_hessian.h"
@@ -19,6 +21,10 @@ constexpr double kNotEvaluated = std::numeric_limits<double>::quiet_NaN();
 // Ceres' default: after this many restarts from steepest descent a failing direction ends
 // the run.
 constexpr int kMaxDirectionRestarts = 5;
+
+// OptimizerState::values (lbfgs.h): the scalars first, then each pair's s'y and the vectors.
+constexpr double kStateLayout = 1.0;
+constexpr std::size_t kStateScalars = 9;
 
 std::string format(const char* pattern, ...) {
   char text[512];
@@ -116,6 +122,7 @@ class SearchLine final : public LineFunction {
   int last_point() const { return last_point_; }
   void set_last_point(int where) { last_point_ = where; }
   long evaluations() const { return evaluations_; }
+  void set_evaluations(long evaluations) { evaluations_ = evaluations; }
 
  private:
   Objective& objective_;
@@ -218,23 +225,56 @@ OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& param
     return summary;
   };
 
-  double cost = 0.0;
-  if (!line.call(SearchLine::kParameters, x.data(), &cost, gradient.data())) {
-    summary.final_value = kNotEvaluated;
-    return finish(Termination::kFailed, "Initial cost and jacobian evaluation failed.");
+  saved_.reset();
+  double cost = 0.0, previous_cost = 0.0, step_size = 0.0;
+  int restarts = 0;
+  int first_epoch = 1;
+  if (resume_) {
+    // Continue a stopped run where its epoch ended (restore_state checked the layout).
+    const OptimizerState state = std::move(*resume_);
+    resume_.reset();
+    const std::vector<double>& v = state.values;
+    if (Eigen::Index(v[1]) != size) {
+      throw Error("lbfgs: the restored state was saved for " + std::to_string(Eigen::Index(v[1])) +
+                  " parameters, the objective has " + std::to_string(size));
+    }
+    const int pairs = int(v[2]);
+    restarts = int(v[3]);
+    step_size = v[4];
+    cost = v[5];
+    previous_cost = v[6];
+    line.set_evaluations(long(v[8]));
+    const double* vectors = v.data() + kStateScalars + pairs;
+    gradient = Eigen::Map<const Eigen::VectorXd>(vectors, size);
+    previous_gradient = Eigen::Map<const Eigen::VectorXd>(vectors + size, size);
+    direction = Eigen::Map<const Eigen::VectorXd>(vectors + 2 * size, size);
+    for (int i = 0; i < pairs; ++i) {
+      inverse_hessian.restore_pair(vectors + (3 + i) * size, vectors + (3 + pairs + i) * size,
+                                   v[kStateScalars + i]);
+    }
+    inverse_hessian.restore_eigenvalue_scale(v[7]);
+    first_epoch = int(state.epochs) + 1;
+    summary.epochs = int(state.epochs);
+    summary.final_value = cost;
+  } else {
+    if (!line.call(SearchLine::kParameters, x.data(), &cost, gradient.data())) {
+      summary.final_value = kNotEvaluated;
+      return finish(Termination::kFailed, "Initial cost and jacobian evaluation failed.");
+    }
+    summary.final_value = cost;
+    previous_cost = cost;
   }
-  summary.final_value = cost;
   double gradient_max_norm = gradient_max_norm_at(blocks, x, gradient);
-  if (gradient_max_norm <= options_.gradient_tolerance) {
+  if (first_epoch == 1 && gradient_max_norm <= options_.gradient_tolerance) {
     return finish(Termination::kConverged,
                   format("Gradient tolerance reached. Gradient max norm: %e <= %e",
                          gradient_max_norm, options_.gradient_tolerance));
   }
+  if (first_epoch > options_.epochs) {
+    return finish(Termination::kEpochs, "Maximum number of iterations reached.");
+  }
 
-  double previous_cost = cost;
-  double step_size = 0.0;
-  int restarts = 0;
-  for (int epoch = 1;; ++epoch) {
+  for (int epoch = first_epoch;; ++epoch) {
     // The search direction: steepest descent first and after a restart, L-BFGS otherwise.
     bool direction_is_lbfgs = epoch > 1;
     double slope = 0.0;
@@ -360,6 +400,27 @@ OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& param
     }
     if (!converged.empty()) return finish(termination, converged);
     if (!go_on) {
+      saved_ = OptimizerState{epoch, {}};
+      std::vector<double>& v = saved_->values;
+      const int pairs = inverse_hessian.pairs();
+      v.reserve(kStateScalars + std::size_t(pairs) +
+                std::size_t(3 + 2 * pairs) * std::size_t(size));
+      v = {kStateLayout,
+           double(size),
+           double(pairs),
+           double(restarts),
+           step_size,
+           cost,
+           previous_cost,
+           inverse_hessian.eigenvalue_scale(),
+           double(line.evaluations())};
+      for (int i = 0; i < pairs; ++i) v.push_back(inverse_hessian.step_dot_change(i));
+      const auto append = [&](const double* vector) { v.insert(v.end(), vector, vector + size); };
+      append(gradient.data());
+      append(previous_gradient.data());
+      append(direction.data());
+      for (int i = 0; i < pairs; ++i) append(inverse_hessian.step(i));
+      for (int i = 0; i < pairs; ++i) append(inverse_hessian.gradient_change(i));
       return finish(Termination::kStopped,
                     "stopped by the epoch callback after epoch " + std::to_string(epoch));
     }
@@ -367,6 +428,35 @@ OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& param
       return finish(Termination::kEpochs, "Maximum number of iterations reached.");
     }
   }
+}
+
+OptimizerState Lbfgs::saved_state() const {
+  if (!saved_) throw Error("lbfgs: no state to save: the last run was not stopped by its callback");
+  return *saved_;
+}
+
+void Lbfgs::restore_state(const OptimizerState& state) {
+  const std::vector<double>& v = state.values;
+  const auto refuse = [&](const std::string& why) {
+    throw Error(
+        "lbfgs: a saved state has the layout of lbfgs.h (9 + k + (3 + 2k) n values, "
+        "k <= memory = " +
+        std::to_string(options_.memory) + ", 1 to epochs = " + std::to_string(options_.epochs) +
+        " epochs); this one " + why);
+  };
+  if (v.size() < kStateScalars || v[0] != kStateLayout) refuse("has another layout");
+  const double n = v[1], k = v[2];
+  if (!(n >= 1 && n == std::floor(n) && n <= 1e12)) refuse("has no valid parameter count");
+  if (!(k >= 0 && k == std::floor(k) && k <= options_.memory)) refuse("keeps too many pairs");
+  const double expected = double(kStateScalars) + k + (3.0 + 2.0 * k) * n;
+  if (double(v.size()) != expected) {
+    refuse("has " + std::to_string(v.size()) + " values for " + std::to_string(Eigen::Index(n)) +
+           " parameters and " + std::to_string(int(k)) + " pairs");
+  }
+  if (state.epochs < 1 || state.epochs > options_.epochs) {
+    refuse("was saved after epoch " + std::to_string(state.epochs));
+  }
+  resume_ = state;
 }
 
 }  // namespace hnn::optimizers
