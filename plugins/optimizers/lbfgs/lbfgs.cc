@@ -456,6 +456,12 @@ void Lbfgs::restore_state(const OptimizerState& state) {
   if (state.epochs < 1 || state.epochs > options_.epochs) {
     refuse("was saved after epoch " + std::to_string(state.epochs));
   }
+  const auto is_count = [](double value, double most) {
+    return value >= 0 && value <= most && value == std::floor(value);
+  };
+  if (!is_count(v[3], kMaxDirectionRestarts) || !is_count(v[8], 9007199254740992.0)) {
+    refuse("has no valid restart or evaluation count");
+  }
   resume_ = state;
 }
 
