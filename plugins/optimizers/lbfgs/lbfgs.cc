@@ -54,13 +54,17 @@ double max_norm(const VectorBlocks& blocks, const Eigen::VectorXd& v) {
   });
 }
 
-// max_i |g_i| as Ceres forms it for its tests and first step: |x - (x + (-g))|, which
-// rounds like x.
+// max_i |g_i| over one block as Ceres forms it for its tests and first step:
+// |x - (x + (-g))|, which rounds like x.
+template <class Block>
+double ceres_gradient_max_norm(const Block& x, const Block& gradient) {
+  return (x - (x + (-gradient))).template lpNorm<Eigen::Infinity>();
+}
+
 double gradient_max_norm_at(const VectorBlocks& blocks, const Eigen::VectorXd& x,
                             const Eigen::VectorXd& gradient) {
   return blocks.max([&](Eigen::Index begin, Eigen::Index length) {
-    const auto x_block = x.segment(begin, length);
-    return (x_block - (x_block + (-gradient.segment(begin, length)))).lpNorm<Eigen::Infinity>();
+    return ceres_gradient_max_norm(x.segment(begin, length), gradient.segment(begin, length));
   });
 }
 
@@ -351,7 +355,7 @@ OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& param
         x_block = new_block;
       }
       accept_partials(block, 2) =
-          (x_block - (x_block + (-gradient.segment(begin, length)))).lpNorm<Eigen::Infinity>();
+          ceres_gradient_max_norm(x.segment(begin, length), gradient.segment(begin, length));
     });
     double x_squared = 0.0, step_squared = 0.0;
     gradient_max_norm = 0.0;
