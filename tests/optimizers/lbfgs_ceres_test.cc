@@ -1,4 +1,6 @@
-// The `lbfgs` plugin against Ceres 2.1's GradientProblemSolver, the algorithm it ports:
+// The `lbfgs` plugin against Ceres 2.1's GradientProblemSolver, the algorithm it ports, with
+// secant_condition ceres (Ceres' absolute test for keeping a pair; the default, relative,
+// keeps pairs of small objectives that Ceres skips, lbfgs_test):
 // the same options must give the same iterates up to rounding (the port sums its dot
 // products in another order), the same evaluations per epoch and the same termination, on
 // small and large (multi-block, multi-threaded) objectives, with every interpolation and
@@ -86,8 +88,9 @@ Trace run_plugin(ChainedRosenbrock& objective, const std::string& interpolation,
   trace.values.reserve(epochs);
   trace.evaluations.reserve(epochs);
   Eigen::VectorXd x = objective.standard_start();
-  const auto optimizer = plugins().optimizer(
-      "lbfgs", {{"epochs", std::int64_t{epochs}}, {"line_search_interpolation", interpolation}});
+  const auto optimizer = plugins().optimizer("lbfgs", {{"epochs", std::int64_t{epochs}},
+                                                       {"line_search_interpolation", interpolation},
+                                                       {"secant_condition", std::string("ceres")}});
   const OptimizationSummary summary =
       optimizer->minimize(objective, x, [&](const EpochState& state) {
         trace.values.push_back(state.objective_value);

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <cmath>
 #include <cstddef>
 
 #include "vector_kernels.h"
@@ -9,7 +10,7 @@
 namespace hnn::optimizers {
 namespace {
 
-// Ceres' kLBFGSSecantConditionHessianUpdateTolerance.
+// Ceres' kLBFGSSecantConditionHessianUpdateTolerance, the margin of both secant conditions.
 constexpr double kSecantTolerance = 1e-14;
 
 // The kept pairs and the spare column (memory may be as large as INT_MAX: no int overflow;
@@ -19,17 +20,18 @@ Eigen::Index columns(int memory) { return Eigen::Index(memory) + 1; }
 }  // namespace
 
 LbfgsInverseHessian::LbfgsInverseHessian(const VectorBlocks& blocks, int memory,
-                                         bool eigenvalue_scaling)
+                                         bool eigenvalue_scaling, SecantCondition secant_condition)
     : blocks_(blocks),
       memory_(memory),
       eigenvalue_scaling_(eigenvalue_scaling),
+      secant_condition_(secant_condition),
       steps_(blocks.size(), columns(memory)),
       gradient_changes_(blocks.size(), columns(memory)),
       step_dot_change_(Eigen::VectorXd::Zero(columns(memory))),
       threads_(blocks.parallel() ? omp_get_max_threads() : 1),
       alpha_(Eigen::MatrixXd::Zero(columns(memory), threads_)),
       spare_(0),
-      partials_(Eigen::MatrixXd::Zero(blocks.count(), 3)) {
+      partials_(Eigen::MatrixXd::Zero(blocks.count(), 4)) {
   order_.reserve(static_cast<std::size_t>(columns(memory)));
 }
 
@@ -53,13 +55,15 @@ double LbfgsInverseHessian::next_direction(double step_size, Eigen::VectorXd& di
                                            const Eigen::VectorXd& gradient,
                                            const Eigen::VectorXd& previous_gradient) {
   // One pass: the new pair into the spare column (so that a rejected pair leaves every kept
-  // one intact), s'y, y'y, and s'gradient, the first dot product of the two-loop recursion
-  // when the pair is kept; q = gradient replaces the old direction once s is formed.
+  // one intact), s'y, y'y, s's, and s'gradient, the first dot product of the two-loop
+  // recursion when the pair is kept; q = gradient replaces the old direction once s is
+  // formed.
   auto s = steps_.col(spare_);
   auto y = gradient_changes_.col(spare_);
   double* step_dot_change = partials_.col(0).data();
   double* change_squared = partials_.col(1).data();
   double* step_dot_gradient = partials_.col(2).data();
+  double* step_squared = partials_.col(3).data();
   blocks_.for_each([&](Eigen::Index begin, Eigen::Index length) {
     auto s_block = s.segment(begin, length);
     auto y_block = y.segment(begin, length);
@@ -72,14 +76,20 @@ double LbfgsInverseHessian::next_direction(double step_size, Eigen::VectorXd& di
     step_dot_change[block] = dot(s_block.data(), y_block.data(), length);
     change_squared[block] = dot(y_block.data(), y_block.data(), length);
     step_dot_gradient[block] = dot(s_block.data(), q_block.data(), length);
+    step_squared[block] = dot(s_block.data(), s_block.data(), length);
   });
-  double sy = 0.0, yy = 0.0, sg = 0.0;
+  double sy = 0.0, yy = 0.0, sg = 0.0, ss = 0.0;
   for (int block = 0; block < blocks_.count(); ++block) {
     sy += step_dot_change[block];
     yy += change_squared[block];
     sg += step_dot_gradient[block];
+    ss += step_squared[block];
   }
-  if (sy <= kSecantTolerance) return descent_direction(gradient, direction, nullptr);
+  // Written so that a NaN fails it (s = 0 or y = 0 too: 0 > 0 is false).
+  const double margin = secant_condition_ == SecantCondition::kRelative
+                            ? kSecantTolerance * std::sqrt(ss * yy)
+                            : kSecantTolerance;
+  if (!(sy > margin)) return descent_direction(gradient, direction, nullptr);
 
   const int column = spare_;
   if (pairs() == memory_) {

@@ -186,6 +186,11 @@ const OptionBinding<LbfgsOptions>& LbfgsOptions::binding() {
     b.bind("eigenvalue_scaling", &LbfgsOptions::eigenvalue_scaling,
            "scale the initial inverse Hessian by y's/y'y (Nocedal & Wright 7.20) instead of "
            "the identity: invariant to the objective's scale; false as Ceres");
+    b.bind_choice("secant_condition", &LbfgsOptions::secant_condition,
+                  {{"relative", SecantCondition::kRelative}, {"ceres", SecantCondition::kCeres}},
+                  "when a step updates the inverse Hessian: relative, s'y > 1e-14 |s||y| (any "
+                  "scale), or ceres, s'y > 1e-14 (Ceres' test: skips most updates of small "
+                  "objectives)");
     // memory + 1 pairs (s, y) of parameter-sized vectors, three trial points with their
     // gradients, the gradient, the previous one and the direction.
     b.estimate_resources([](const LbfgsOptions& options, const ResourceContext& context) {
@@ -216,7 +221,8 @@ OptimizationSummary Lbfgs::minimize(Objective& objective, Eigen::VectorXd& param
   Eigen::VectorXd& x = parameters;  // the accepted iterate
   Eigen::VectorXd gradient(size), previous_gradient(size), direction(size);
   SearchLine line(objective, blocks, x, direction);
-  LbfgsInverseHessian inverse_hessian(blocks, options_.memory, options_.eigenvalue_scaling);
+  LbfgsInverseHessian inverse_hessian(blocks, options_.memory, options_.eigenvalue_scaling,
+                                      options_.secant_condition);
   Eigen::MatrixXd accept_partials(blocks.count(), 3);
   WolfeSearchOptions search_options;
   search_options.interpolation = options_.line_search_interpolation;

@@ -10,9 +10,12 @@
 // case that the line search's last trial point was another one). Returning false from the
 // callback ends the run after that epoch (Termination::kStopped).
 //
-// The same algorithm as Ceres', decision for decision and with Ceres' messages; the dot
-// products are summed in another order (in fixed blocks, vector_blocks.h), so the iterates
-// differ from Ceres' in the last bits, and chaotic runs drift apart over many epochs.
+// The same algorithm as Ceres', decision for decision and with Ceres' messages, but for one
+// rule: by default a new curvature pair is kept when s'y > 1e-14 |s| |y| (secant_condition
+// relative), where Ceres keeps it when s'y > 1e-14, a test that depends on the objective's
+// scale (inverse_hessian.h); secant_condition ceres restores Ceres' test. The dot products
+// are summed in another order (in fixed blocks, vector_blocks.h), so the iterates differ
+// from Ceres' in the last bits, and chaotic runs drift apart over many epochs.
 // Results do not depend on the number of threads.
 //
 // Termination, and summary.message:
@@ -71,6 +74,7 @@
 
 #include "hnn/optimizer.h"
 #include "hnn/option_binding.h"
+#include "inverse_hessian.h"
 #include "line_search.h"
 
 namespace hnn::optimizers {
@@ -99,6 +103,11 @@ struct LbfgsOptions {
   // below 1 in magnitude (the trajectory objective on fine steps). Off by default, as
   // Ceres, which every bundled result was produced with.
   bool eigenvalue_scaling = false;
+  // When a new (s, y) pair updates the inverse Hessian (inverse_hessian.h): kRelative
+  // (s'y > 1e-14 |s| |y|, the same at any scale of the objective) or kCeres (s'y > 1e-14,
+  // Ceres' absolute test, which skips most pairs of objectives far below 1: use it to
+  // compare with Ceres, or with runs made at c97cac6 or before, when it was the only one).
+  SecantCondition secant_condition = SecantCondition::kRelative;
 
   // The keys, ranges and meanings of the `lbfgs` plugin's options; its defaults are the
   // defaults above. binding().is_valid(options, &error) checks a struct built in C++.
