@@ -15,6 +15,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -169,11 +170,14 @@ double test_field_mse(const fs::path& run, const std::string& model_name,
 }
 
 // The same config on clean data at dt = 0.1 (30 samples over [0, 2.9]) with the exact
-// derivatives, no regression (both trained alike, below): the trajectory-trained HNN's field
-// error on the test split (the HNN objective's test loss) is at most `factor` times the
-// HNN's trained on the exact derivatives. Measured: pendulum 1.06x (1.42x with Ceres' own
-// L-BFGS); spring 2.46x (1.37x with Ceres'), at field errors near 1e-8 where the rounding
-// of the optimizer's path decides the ratio: trained 3000 epochs, 5.1x (2.3x with Ceres').
+// derivatives, no regression (both trained alike, below): over the models' seeds 0, 1 and 2,
+// the geometric mean of the trajectory-trained HNN's field error on the test split (the HNN
+// objective's test loss) is at most `factor` times that of the HNN trained on the exact
+// derivatives. One seed's ratio moves a lot between builds (seed 0: pendulum 1.06x, 1.42x
+// with Ceres' own L-BFGS; spring 2.46x, 1.37x with Ceres'), hence the mean. Measured over
+// seeds 0-5 at eb9aa83: pendulum 0.92-2.09, spring 0.93-6.96; over 0-2, the means asserted
+// here: pendulum 1.37x, spring 2.52x. The spring's is not luck: about 3x in geometric mean
+// over six seeds, after 2000 epochs as after 6000 (docs/trajectory_training.md).
 void check_no_regression(const std::string& config, const std::string& name, double factor) {
   YAML::Node pipeline = load_config(config);
   keep_models(pipeline, {"hnn", "trajectory"});
@@ -190,20 +194,31 @@ void check_no_regression(const std::string& config, const std::string& name, dou
     optimizer["eigenvalue_scaling"] = true;
   }
   pipeline["models"]["trajectory"]["training"]["trajectory"]["stride"] = 4;
-  const YAML::Node models = run_models(name + "_clean", pipeline);
-  const fs::path run = scratch_run(name + "_clean");
   const std::vector<std::int64_t> hidden =
       pipeline["models"]["hnn"]["hidden"].as<std::vector<std::int64_t>>();
-  const double exact_field = test_field_mse(run, "hnn", hidden);
-  CHECK(exact_field ==
-        doctest::Approx(models["hnn"]["final_test_loss"].as<double>()).epsilon(1e-9));
-  const double trajectory_field = test_field_mse(run, "trajectory", hidden);
-  const double exact = rollout_mse(models, "hnn");
-  const double trajectory = rollout_mse(models, "trajectory");
-  MESSAGE(name << ", clean, dt = 0.1: test field MSE trajectory-trained " << trajectory_field
-               << ", HNN on exact derivatives " << exact_field << "; rollout MSE " << trajectory
-               << " and " << exact);
-  CHECK(trajectory_field <= factor * exact_field);
+  double log_ratio_sum = 0.0;
+  const std::vector<int> seeds = {0, 1, 2};
+  for (int seed : seeds) {
+    pipeline["models"]["hnn"]["seed"] = seed;
+    pipeline["models"]["trajectory"]["seed"] = seed;
+    const std::string run_name = name + "_clean_seed" + std::to_string(seed);
+    const YAML::Node models = run_models(run_name, pipeline);
+    const fs::path run = scratch_run(run_name);
+    const double exact_field = test_field_mse(run, "hnn", hidden);
+    CHECK(exact_field ==
+          doctest::Approx(models["hnn"]["final_test_loss"].as<double>()).epsilon(1e-9));
+    const double trajectory_field = test_field_mse(run, "trajectory", hidden);
+    REQUIRE(exact_field > 0.0);
+    REQUIRE(trajectory_field > 0.0);
+    log_ratio_sum += std::log(trajectory_field / exact_field);
+    MESSAGE(name << ", clean, dt = 0.1, seed " << seed << ": test field MSE trajectory-trained "
+                 << trajectory_field << ", HNN on exact derivatives " << exact_field << " ("
+                 << trajectory_field / exact_field << "x); rollout MSE "
+                 << rollout_mse(models, "trajectory") << " and " << rollout_mse(models, "hnn"));
+  }
+  const double mean_ratio = std::exp(log_ratio_sum / double(seeds.size()));
+  MESSAGE(name << ", clean: geometric mean of the ratios " << mean_ratio);
+  CHECK(mean_ratio <= factor);
   // The rollouts are reported, not bounded: measured 1.2x the HNN's (spring) but 11x
   // (pendulum from (2.1, 0); docs/trajectory_training.md, "What is left").
 }

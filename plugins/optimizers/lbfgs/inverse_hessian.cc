@@ -85,7 +85,7 @@ double LbfgsInverseHessian::next_direction(double step_size, Eigen::VectorXd& di
     sg += step_dot_gradient[block];
     ss += step_squared[block];
   }
-  // Written so that a NaN fails it (s = 0 or y = 0 too: 0 > 0 is false).
+  // As `!(sy > margin)`, a NaN s'y is skipped too, and so is a zero s or y (0 > 0 fails).
   const double margin = secant_condition_ == SecantCondition::kRelative
                             ? kSecantTolerance * std::sqrt(ss * yy)
                             : kSecantTolerance;

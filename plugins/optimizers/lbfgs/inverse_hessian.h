@@ -50,10 +50,11 @@ class LbfgsInverseHessian {
 
   // The iteration that just ended took the step s = step_size * direction and changed the
   // gradient by y = gradient - previous_gradient. Adds the pair (s, y) to H when it meets
-  // the secant condition (otherwise H stays as it is); once `memory` pairs are kept, the oldest one
-  // is dropped. Then overwrites direction with -H gradient and returns directionᵀgradient (negative
-  // while H is positive definite; Ceres restarts the direction when it is not). Ceres'
-  // LBFGS::NextDirection, with the pair's pass fused into the recursion's first.
+  // the secant condition (otherwise H stays as it is); once `memory` pairs are kept, the
+  // oldest one is dropped. Then overwrites direction with -H gradient and returns
+  // directionᵀgradient (negative while H is positive definite; Ceres restarts the direction
+  // when it is not). Ceres' LBFGS::NextDirection, with the pair's pass fused into the
+  // recursion's first.
   double next_direction(double step_size, Eigen::VectorXd& direction,
                         const Eigen::VectorXd& gradient, const Eigen::VectorXd& previous_gradient);
 
