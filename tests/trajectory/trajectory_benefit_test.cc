@@ -8,7 +8,7 @@
 // the test loss of the HNN on exact derivatives; the spring's KAN trained the same way still reads
 // as H = q^2 + p^2 + const; on the measured pendulum (configs/real_pendulum_trajectory.yaml)
 // its rollouts over the held-out measurements beat the derivative-trained HNN's.
-// Labelled slow: 55 s on 2 cores (Release, measured on the idle development machine).
+// Labelled slow: 96 s on 2 cores (Release, measured on the idle development machine).
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -170,14 +170,16 @@ double test_field_mse(const fs::path& run, const std::string& model_name,
 }
 
 // The same config on clean data at dt = 0.1 (30 samples over [0, 2.9]) with the exact
-// derivatives, no regression (both trained alike, below): over the models' seeds 0, 1 and 2,
-// the geometric mean of the trajectory-trained HNN's field error on the test split (the HNN
+// derivatives, no regression (both trained alike, below): over the models' seeds 0-5, the
+// geometric mean of the trajectory-trained HNN's field error on the test split (the HNN
 // objective's test loss) is at most `factor` times that of the HNN trained on the exact
-// derivatives. One seed's ratio moves a lot between builds (seed 0: pendulum 1.06x, 1.42x
-// with Ceres' own L-BFGS; spring 2.46x, 1.37x with Ceres'), hence the mean. Measured over
-// seeds 0-5 at eb9aa83: pendulum 0.92-2.09, spring 0.93-6.96; over 0-2, the means asserted
-// here: pendulum 1.37x, spring 2.52x. The spring's is not luck: about 3x in geometric mean
-// over six seeds, after 2000 epochs as after 6000 (docs/trajectory_training.md).
+// derivatives. On clean data the trajectory objective fits one measured step ahead from every
+// sample (k = 1): windows of k steps average noise, but on clean data they converge more
+// slowly (the residual at step j sums j steps' field errors, so errors that change along the
+// trajectory weigh less than in the HNN objective). Measured at f8ae215 over seeds 0-5, 2000
+// epochs: k = 1 spring 0.84-1.78 (geometric mean 1.22), pendulum 1.05-1.38 (1.20); the
+// spring with k = 2 1.72, with k = 4 (stride 4) 3.1 (docs/trajectory_training.md). One
+// seed's ratio moves a lot between builds, hence the mean.
 void check_no_regression(const std::string& config, const std::string& name, double factor) {
   YAML::Node pipeline = load_config(config);
   keep_models(pipeline, {"hnn", "trajectory"});
@@ -186,18 +188,19 @@ void check_no_regression(const std::string& config, const std::string& name, dou
   source["exact_derivatives"] = true;
   source["time_span"] = std::vector<double>{0.0, 2.9};
   // Both trained alike: L-BFGS with eigenvalue scaling (the trajectory objective is about
-  // 0.1 dt^2 times the field error here), 2000 epochs; the trajectory windows tile the
-  // trajectories (stride 4: without noise, overlapping windows add little but cost).
+  // dt^2 times the field error here), 2000 epochs.
   for (YAML::Node optimizer : {pipeline["training"]["optimizer"],
                                pipeline["models"]["trajectory"]["training"]["optimizer"]}) {
     optimizer["epochs"] = 2000;
     optimizer["eigenvalue_scaling"] = true;
   }
-  pipeline["models"]["trajectory"]["training"]["trajectory"]["stride"] = 4;
+  YAML::Node windows = pipeline["models"]["trajectory"]["training"]["trajectory"];
+  windows["steps"] = 1;
+  windows["stride"] = 1;
   const std::vector<std::int64_t> hidden =
       pipeline["models"]["hnn"]["hidden"].as<std::vector<std::int64_t>>();
   double log_ratio_sum = 0.0;
-  const std::vector<int> seeds = {0, 1, 2};
+  const std::vector<int> seeds = {0, 1, 2, 3, 4, 5};
   for (int seed : seeds) {
     pipeline["models"]["hnn"]["seed"] = seed;
     pipeline["models"]["trajectory"]["seed"] = seed;
@@ -219,8 +222,9 @@ void check_no_regression(const std::string& config, const std::string& name, dou
   const double mean_ratio = std::exp(log_ratio_sum / double(seeds.size()));
   MESSAGE(name << ", clean: geometric mean of the ratios " << mean_ratio);
   CHECK(mean_ratio <= factor);
-  // The rollouts are reported, not bounded: measured 1.2x the HNN's (spring) but 11x
-  // (pendulum from (2.1, 0); docs/trajectory_training.md, "What is left").
+  // The rollouts are reported, not bounded: they scatter over orders of magnitude from seed to
+  // seed on both sides (measured, trajectory-trained over derivative-trained: spring
+  // 0.31-762, pendulum 0.02-4.6; docs/trajectory_training.md).
 }
 
 }  // namespace
@@ -253,7 +257,7 @@ TEST_CASE("coarse noisy spring: the trajectory-trained HNN beats every derivativ
   }
   CHECK(symbolic["verification"]["field_relative_error"].as<double>() < 0.01);
 
-  check_no_regression("spring_coarse_noisy.yaml", "spring", 4.0);
+  check_no_regression("spring_coarse_noisy.yaml", "spring", 2.0);
 }
 
 TEST_CASE("coarse noisy pendulum: the trajectory-trained HNN beats every derivative estimate") {
