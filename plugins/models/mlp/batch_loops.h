@@ -53,10 +53,25 @@ inline DenseOperand operand_columns(const DenseOperand& b, Index begin) {
   return {b.row_major ? b.data + begin : b.data + begin * b.stride, b.stride, b.row_major};
 }
 
+// Where part `part` of `parts` of [0, size) begins: parts of about equal size whose
+// boundaries are multiples of kSplitAlignment (the last part ends at size).
+//
+// Eigen's GEMM kernel computes an entry of the product by one of several code paths, by
+// where its row and column fall in the register blocks (full blocks of mr x nr entries,
+// smaller ones at the edges), and these paths need not round alike. A part boundary that is
+// a multiple of every block size keeps each entry on the path it takes in the undivided
+// product, so that the result does not depend on the number of threads.
+constexpr Index kSplitAlignment = 48;  // mr: 24 (AVX-512), 12 (AVX2), 6 (SSE2); nr: 4
+inline Index split_point(Index size, Index part, Index parts) {
+  if (part >= parts) return size;
+  const Index point = size * part / parts;
+  return std::min(size, (point + kSplitAlignment / 2) / kSplitAlignment * kSplitAlignment);
+}
+
 // destination = left * right (or += when accumulate), the columns (or rows, whichever is
-// longer) of the destination split over the OpenMP threads. Each thread's part is a
-// sequential product by `product` (dense_product.h: the model's kernel) whose packing
-// buffers live on the stack (see EIGEN_STACK_ALLOCATION_LIMIT in CMakeLists.txt); Eigen's
+// longer) of the destination split over the OpenMP threads at multiples of kSplitAlignment. Each
+// thread's part is a sequential product by `product` (dense_product.h: the model's kernel) whose
+// packing buffers live on the stack (see EIGEN_STACK_ALLOCATION_LIMIT in CMakeLists.txt); Eigen's
 // own parallel GEMM would allocate them on the heap on every call.
 template <class Destination, class Left, class Right>
 void multiply(DenseProductFunction product, Destination&& destination, const Left& left,
@@ -87,8 +102,8 @@ void multiply(DenseProductFunction product, Destination&& destination, const Lef
     const Index parts = omp_get_num_threads();
     const Index part = omp_get_thread_num();
     const Index size = split_columns ? columns : rows;
-    const Index begin = size * part / parts;
-    const Index count = size * (part + 1) / parts - begin;
+    const Index begin = split_point(size, part, parts);
+    const Index count = split_point(size, part + 1, parts) - begin;
     if (count > 0) {
       if (split_columns) {
         product(c + begin * c_stride, c_stride, rows, count, depth, a, operand_columns(b, begin),

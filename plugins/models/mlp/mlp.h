@@ -23,7 +23,9 @@
 //                           the network, then a reverse pass over the forward and the
 //                           backward pass of input_gradient (the mixed second derivative);
 //   add_parameter_gradient_of_outputs(V)
-//                           ordinary backpropagation;
+//                           ordinary backpropagation, each product over the whole batch split
+//                           over the threads at register-block boundaries (batch_loops.h),
+//                           so that it too does not depend on the number of threads;
 //   input_hessian_vector_product(o, V)
 //                           the same tangent pass in direction V and the tangent of the
 //                           backward pass (forward-over-reverse, the R-operator): with
