@@ -177,7 +177,7 @@ double test_field_mse(const fs::path& run, const std::string& model_name,
 // sample (k = 1): windows of k steps average noise, but on clean data they converge more
 // slowly (the residual at step j sums j steps' field errors, so errors that change along the
 // trajectory weigh less than in the HNN objective). Measured at f8ae215 over seeds 0-5, 2000
-// epochs: k = 1 spring 0.84-1.78 (geometric mean 1.22), pendulum 1.05-1.38 (1.20); the
+// epochs: k = 1 spring 0.84-1.78 (geometric mean 1.22), pendulum 1.05-1.38 (1.19); the
 // spring with k = 2 1.72, with k = 4 (stride 4) 3.1 (docs/trajectory_training.md). One
 // seed's ratio moves a lot between builds, hence the mean.
 void check_no_regression(const std::string& config, const std::string& name, double factor) {

@@ -74,12 +74,11 @@ void KolmogorovArnoldNetwork::forward(const Eigen::Ref<const Eigen::MatrixXd>& i
     }
   }
   if (!input_state_current_) {
-    // Contiguous inputs (the usual d x N matrix) are copied in one block: Eigen assigns a
+    // Contiguous inputs (the usual d x N matrix) are copied as one block: Eigen assigns a
     // Ref with a run-time outer stride column by column, 2 entries at a time for d = 2, which
     // cost about 5 % of a fresh evaluation.
-    if (inputs.outerStride() == inputs.rows() && input_copy_.rows() == inputs.rows() &&
-        input_copy_.cols() == n) {
-      std::memcpy(input_copy_.data(), inputs.data(), sizeof(double) * inputs.size());
+    if (inputs.outerStride() == inputs.rows()) {
+      input_copy_ = Eigen::Map<const Eigen::MatrixXd>(inputs.data(), inputs.rows(), n);
     } else {
       input_copy_ = inputs;
     }
